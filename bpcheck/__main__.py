@@ -1,0 +1,5 @@
+"""python -m bpcheck"""
+
+from .cli import main
+
+main(prog_name="bpcheck")

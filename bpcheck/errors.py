@@ -1,0 +1,29 @@
+"""The one exception type the core raises for bad input; the CLI turns it into exit code 2."""
+
+from __future__ import annotations
+
+
+class BpcheckError(Exception):
+    """Bad input: says where (file, line, column), what is wrong and what to do."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
+        text = f"{where}: {self.message}" if where else self.message
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class ExerciseError(BpcheckError):
+    """An exercise file that cannot be solved as written."""
+
+
+class AnswersError(BpcheckError):
+    """An answers file that cannot be graded as written."""

@@ -1,0 +1,382 @@
+"""Exercise files: YAML -> a validated Exercise, with file:line:column for every problem.
+
+The format is documented in README.md ("Writing an exercise"). Built-in exercises are found by name in
+the ``exercises`` folder shipped inside the package (or beside it, in a source checkout).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import ExerciseError
+from .quantities import STAGES
+from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
+from .yamlfile import Document, as_number, read_document
+
+_PACKAGE = Path(__file__).resolve().parent
+EXERCISE_DIRS = (_PACKAGE / "exercises", _PACKAGE.parent / "exercises")
+
+TOP_LEVEL_KEYS = ("title", "instructions", "layers", "activation", "inputs", "weights", "biases", "frozen",
+                  "targets", "learning_rate", "loss", "convention", "asked", "tolerance", "points")
+LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "mse": "squared_error"}
+CONVENTION_ALIASES = {"t-y": "target_minus_output", "y-t": "output_minus_target",
+                      "plus": "target_minus_output", "minus": "output_minus_target"}
+STAGE_WORDS = tuple(stage for stage in STAGES if stage != "given")
+
+_WEIGHT = re.compile(r"^[Ww]_?(?:(\d+)_(\d+)|(\d)(\d))$")
+_UNIT_NAME = re.compile(r"^([xtb])_?(\d+)$")
+
+
+# ---------------------------------------------------------------- finding exercises
+
+
+def exercise_folder() -> Path | None:
+    return next((folder for folder in EXERCISE_DIRS if folder.is_dir()), None)
+
+
+def builtin_exercises() -> dict[str, Path]:
+    """Built-in exercise names and their files, in natural order (ex2 before ex10)."""
+    folder = exercise_folder()
+    if folder is None:
+        return {}
+    files = sorted(folder.glob("*.yaml"), key=lambda p: [int(s) if s.isdigit() else s
+                                                        for s in re.split(r"(\d+)", p.stem)])
+    return {path.stem: path for path in files}
+
+
+def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, Path]:
+    """(name, path) of a built-in name or a path to a YAML file (relative to ``relative_to``)."""
+    builtins = builtin_exercises()
+    if spec in builtins:
+        return spec, builtins[spec]
+    path = Path(spec)
+    if relative_to is not None and not path.is_absolute():
+        path = relative_to / path
+    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in spec or "\\" in spec:
+        return path.stem, path
+    close = difflib.get_close_matches(spec, builtins, n=1)
+    hint = f"did you mean {close[0]}?" if close else "run `bpcheck list` to see them, or give a path to a .yaml file"
+    raise ExerciseError(f"{spec!r} is neither a built-in exercise nor a YAML file", hint=hint)
+
+
+def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
+    name, path = resolve_exercise(spec, relative_to)
+    display = str(path) if path.parent not in EXERCISE_DIRS else f"{name}.yaml"
+    document = read_document(path, ExerciseError, display)
+    exercise = _ExerciseReader(document).exercise(name)
+    return Exercise(**{**exercise.__dict__, "path": str(path)})
+
+
+def load_exercise_text(text: str, name: str = "exercise", display: str = "<exercise>") -> Exercise:
+    """An exercise from YAML text (used by tests and tools that generate exercises)."""
+    from .yamlfile import parse_document
+    return _ExerciseReader(parse_document(text.encode("utf-8"), display, ExerciseError)).exercise(name)
+
+
+# ---------------------------------------------------------------- validation
+
+
+class _ExerciseReader:
+    def __init__(self, document: Document):
+        self.doc = document
+        self.data = document.data
+
+    def fail(self, path: tuple, message: str, hint: str, *, key: bool = False):
+        line, column = self.doc.where(path, key=key)
+        raise ExerciseError(message, file=self.doc.file, line=line, column=column, hint=hint)
+
+    # -- small typed getters
+    def number(self, path: tuple, value: Any) -> float:
+        try:
+            return as_number(value)
+        except ValueError as exc:
+            self.fail(path, f"{_label(path)}: {exc}", "write a decimal number such as 0.35")
+
+    def mapping(self, key: str, required: bool = True) -> dict:
+        value = self.data.get(key)
+        if value is None and not required:
+            return {}
+        if value is None:
+            self.fail((), f"'{key}:' is missing", f"add a '{key}:' mapping (see README, Writing an exercise)")
+        if not isinstance(value, dict):
+            self.fail((key,), f"'{key}' must be a mapping of names to numbers", f"write it as {key}: {{...}}")
+        return value
+
+    def text(self, key: str, default: str) -> str:
+        value = self.data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.fail((key,), f"'{key}' must be text", "write it as a quoted string")
+        return str(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], aliases: dict[str, str], default: str,
+               path: tuple | None = None, value: Any = None) -> str:
+        path = path or (key,)
+        value = self.data.get(key, default) if value is None else value
+        word = str(value).strip().lower()
+        word = aliases.get(word, word)
+        if word not in choices:
+            close = difflib.get_close_matches(word, choices, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(choices)}"
+            self.fail(path, f"unknown {key} {value!r}", hint)
+        return word
+
+    # -- the exercise
+    def exercise(self, name: str) -> Exercise:
+        if not isinstance(self.data, dict):
+            self.fail((), "an exercise file must be a YAML mapping (title:, layers:, weights:, ...)",
+                      "see README, Writing an exercise, for a complete example")
+        for key in self.data:
+            if key not in TOP_LEVEL_KEYS:
+                close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
+                self.fail((key,), f"unknown key {key!r}",
+                          f"did you mean {close[0]}?" if close else f"the keys are {', '.join(TOP_LEVEL_KEYS)}",
+                          key=True)
+        network = self.network()
+        from .solver import build_graph  # validates names asked and weighted against the real graph
+        graph_names = build_graph(network).names()
+        rtol, atol = self.tolerance()
+        return Exercise(name=name, title=self.text("title", name), network=network,
+                        instructions=self.text("instructions", "").strip(),
+                        asked=self.asked(graph_names), rtol=rtol, atol=atol,
+                        points=self.points(graph_names))
+
+    def network(self) -> Network:
+        sizes, activations = self.layers()
+        layers, first = [], 1
+        for size in sizes:
+            layers.append(range(first, first + size))
+            first += size
+        units = first - 1
+        loss = self.choice("loss", LOSSES, LOSS_ALIASES, "squared_error")
+        activations = self.check_softmax(activations, loss, len(sizes))
+        return Network(
+            layer_sizes=tuple(sizes), activations=tuple(activations),
+            inputs=self.unit_values("inputs", "x", layers[0], units),
+            weights=self.weights(layers, units),
+            targets=self.targets(layers[-1], units, loss),
+            learning_rate=self.learning_rate(),
+            biases=self.unit_values("biases", "b", range(layers[1].start, first), units, required=False),
+            loss=loss,
+            convention=self.choice("convention", CONVENTIONS, CONVENTION_ALIASES, "target_minus_output"),
+            frozen=self.frozen(),
+        )
+
+    def layers(self) -> tuple[list[int], list[str]]:
+        layers = self.data.get("layers")
+        if not isinstance(layers, list) or len(layers) < 2:
+            self.fail(("layers",) if "layers" in self.data else (),
+                      "'layers:' must list at least two layers (inputs first, outputs last)",
+                      "write e.g. layers: [2, 2, 1]")
+        default = self.choice("activation", ACTIVATIONS, {}, "sigmoid")
+        sizes, activations = [], []
+        for index, layer in enumerate(layers):
+            path = ("layers", index)
+            size, activation = layer, default
+            if isinstance(layer, dict):
+                unknown = set(layer) - {"units", "activation"}
+                if unknown:
+                    self.fail(path + (sorted(unknown)[0],), f"unknown layer key {sorted(unknown)[0]!r}",
+                              "a layer has 'units:' and, optionally, 'activation:'", key=True)
+                size = layer.get("units")
+                if "activation" in layer:
+                    if index == 0:
+                        self.fail(path + ("activation",), "the input layer has no activation",
+                                  "remove 'activation:' from the first layer")
+                    activation = self.choice("activation", ACTIVATIONS, {}, default,
+                                             path + ("activation",), layer["activation"])
+            if isinstance(size, bool) or not isinstance(size, int):
+                self.fail(path, f"layer {index + 1}: the number of units must be a whole number",
+                          "write e.g. {units: 2} or just 2")
+            if size < 1:
+                self.fail(path, f"layer {index + 1} is empty", "every layer needs at least one unit")
+            if size > 50:
+                self.fail(path, f"layer {index + 1} has {size} units; bpcheck is for networks worked by hand",
+                          "use at most 50 units a layer")
+            sizes.append(size)
+            if index:
+                activations.append(activation)
+        return sizes, activations
+
+    def check_softmax(self, activations: list[str], loss: str, depth: int) -> list[str]:
+        if loss == "cross_entropy" and "activation" not in self._last_layer() and \
+                "activation" not in self.data:
+            activations[-1] = "softmax"  # softmax is implied by cross-entropy (§19)
+        for index, activation in enumerate(activations[:-1]):
+            if activation == "softmax":
+                self.fail(("layers", index + 1), "softmax can only be the output layer's activation",
+                          "use sigmoid, tanh, relu or linear for hidden layers")
+        if (activations[-1] == "softmax") != (loss == "cross_entropy"):
+            self.fail(("loss",) if "loss" in self.data else ("layers", depth - 1),
+                      "softmax outputs and cross_entropy loss go together",
+                      "use loss: cross_entropy with a softmax output layer, or neither")
+        return activations
+
+    def _last_layer(self) -> dict:
+        last = self.data["layers"][-1]
+        return last if isinstance(last, dict) else {}
+
+    def unit_values(self, key: str, letter: str, units: range, unit_count: int, *,
+                    required: bool = True) -> dict[int, float]:
+        given = self.mapping(key, required)
+        values: dict[int, float] = {}
+        for name, value in given.items():
+            match = _UNIT_NAME.match(name)
+            if not match or match.group(1) != letter:
+                self.fail((key, name), f"{name!r} is not a {key[:-1]} name",
+                          f"name them {letter}{units.start}, {letter}{units.start + 1}, ...", key=True)
+            unit = int(match.group(2))
+            if unit not in units:
+                self.fail((key, name), f"{name}: unit {unit} {_unit_role(unit, unit_count)}",
+                          f"{key} belong to units {_span(units)}", key=True)
+            values[unit] = self.number((key, name), value)
+        if required:
+            missing = [f"{letter}{unit}" for unit in units if unit not in values]
+            if missing:
+                self.fail((key,), f"{_list(missing)} {'is' if len(missing) == 1 else 'are'} missing",
+                          f"add {_list(missing)} under '{key}:'", key=True)
+        return values
+
+    def weights(self, layers: list[range], unit_count: int) -> dict[tuple[int, int], float]:
+        given = self.mapping("weights")
+        layer_of = {unit: depth for depth, layer in enumerate(layers) for unit in layer}
+        weights: dict[tuple[int, int], float] = {}
+        for name, value in given.items():
+            source, dest = self.weight_units(("weights", name), name)
+            for unit in (source, dest):
+                if unit not in layer_of:
+                    self.fail(("weights", name), f"{name} leads to unit {unit}, which does not exist "
+                              f"(this network has units 1-{unit_count})",
+                              "check the unit numbers: W13 runs from unit 1 to unit 3", key=True)
+            if layer_of[dest] != layer_of[source] + 1:
+                self.fail(("weights", name), f"{name} does not join a unit to the next layer "
+                          f"(unit {source} feeds units {_span(layers[layer_of[source] + 1]) if layer_of[source] + 1 < len(layers) else 'nothing'})",
+                          "weights run from each layer to the next: W13 is from unit 1 to unit 3", key=True)
+            if (source, dest) in weights:
+                self.fail(("weights", name), f"{name} names the same weight as another entry",
+                          "keep one of them", key=True)
+            weights[(source, dest)] = self.number(("weights", name), value)
+        missing = [weight_name(s, d) for depth in range(1, len(layers))
+                   for d in layers[depth] for s in layers[depth - 1] if (s, d) not in weights]
+        if missing:
+            self.fail(("weights",), f"weight{'s' if len(missing) > 1 else ''} {_list(missing)} "
+                      f"{'is' if len(missing) == 1 else 'are'} missing",
+                      "every unit connects to every unit of the next layer; add them under 'weights:'", key=True)
+        return weights
+
+    def weight_units(self, path: tuple, name: str) -> tuple[int, int]:
+        match = _WEIGHT.match(name)
+        if not match:
+            self.fail(path, f"{name!r} is not a weight name",
+                      "name weights W<from><to>, e.g. W13, or W9_10 once a unit number reaches 10", key=True)
+        source, dest = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        return int(source), int(dest)
+
+    def targets(self, outputs: range, unit_count: int, loss: str) -> dict[int, float]:
+        targets = self.unit_values("targets", "t", outputs, unit_count)
+        if loss == "cross_entropy":
+            total = sum(targets.values())
+            if abs(total - 1.0) > 1e-9 or min(targets.values()) < 0:
+                self.fail(("targets",), f"cross_entropy targets must be probabilities summing to 1 "
+                          f"(these sum to {total:g})", "use a one-hot target such as t5: 1, t6: 0", key=True)
+        return targets
+
+    def learning_rate(self) -> float:
+        if "learning_rate" not in self.data:
+            self.fail((), "'learning_rate:' is missing", "add e.g. learning_rate: 1 (the tutorial's η)")
+        rate = self.number(("learning_rate",), self.data["learning_rate"])
+        if rate <= 0:
+            self.fail(("learning_rate",), f"learning_rate must be positive, not {rate:g}",
+                      "gradient descent steps with a positive η such as 0.5")
+        return rate
+
+    def frozen(self) -> frozenset[str]:
+        frozen = self.data.get("frozen") or []
+        if not isinstance(frozen, list) or not all(isinstance(n, str) for n in frozen):
+            self.fail(("frozen",), "'frozen' must list parameter names", "write e.g. frozen: [b3, b4]")
+        names = set(build_names(self.data))
+        for index, name in enumerate(frozen):
+            if name not in names:
+                self.fail(("frozen", index), f"frozen: {name!r} is not a weight or bias of this exercise",
+                          "list names given under 'weights:' or 'biases:'")
+        return frozenset(_canonical_parameter(name) for name in frozen)
+
+    def tolerance(self) -> tuple[float, float]:
+        tolerance = self.data.get("tolerance") or {}
+        if not isinstance(tolerance, dict) or set(tolerance) - {"rtol", "atol"}:
+            self.fail(("tolerance",), "'tolerance' takes rtol and atol",
+                      "write e.g. tolerance: {rtol: 0.01, atol: 0}")
+        rtol = self.number(("tolerance", "rtol"), tolerance.get("rtol", 0.01))
+        atol = self.number(("tolerance", "atol"), tolerance.get("atol", 0.0))
+        if rtol < 0 or atol < 0 or rtol >= 1:
+            self.fail(("tolerance",), "tolerances must be at least 0 (and rtol below 1)",
+                      "write e.g. tolerance: {rtol: 0.01}")
+        return rtol, atol
+
+    def asked(self, graph_names: list[str]) -> tuple[str, ...] | None:
+        asked = self.data.get("asked")
+        if asked is None or asked == "all":
+            return None
+        if not isinstance(asked, list) or not asked:
+            self.fail(("asked",), "'asked' must list quantity names or stages",
+                      f"write e.g. asked: [forward, delta5, W13_new]; stages are {', '.join(STAGE_WORDS)}")
+        for index, name in enumerate(asked):
+            if name not in graph_names and name not in STAGE_WORDS:
+                close = difflib.get_close_matches(str(name), graph_names + list(STAGE_WORDS), n=1)
+                self.fail(("asked", index), f"asked: {name!r} is not a quantity of this exercise",
+                          f"did you mean {close[0]}?" if close else "run `bpcheck solve` on it to see the names")
+        return tuple(str(name) for name in asked)
+
+    def points(self, graph_names: list[str]) -> dict[str, float]:
+        points = self.data.get("points") or {}
+        if not isinstance(points, dict):
+            self.fail(("points",), "'points' must map quantity names to points", "write e.g. points: {E: 2}")
+        result = {}
+        for name, value in points.items():
+            if name not in graph_names:
+                close = difflib.get_close_matches(name, graph_names, n=1)
+                self.fail(("points", name), f"points: {name!r} is not a quantity of this exercise",
+                          f"did you mean {close[0]}?" if close else "use the names `bpcheck solve` shows", key=True)
+            result[name] = self.number(("points", name), value)
+            if result[name] < 0:
+                self.fail(("points", name), f"points for {name} must not be negative", "write 0 or more")
+        return result
+
+
+def build_names(data: dict) -> list[str]:
+    """Canonical names of the weights and biases an exercise gives (for 'frozen')."""
+    names = []
+    for key in ("weights", "biases"):
+        for name in (data.get(key) or {}):
+            names.append(name)
+            names.append(_canonical_parameter(name))
+    return names
+
+
+def _canonical_parameter(name: str) -> str:
+    match = _WEIGHT.match(name)
+    if match:
+        source, dest = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        return weight_name(int(source), int(dest))
+    unit = _UNIT_NAME.match(name)
+    return bias_name(int(unit.group(2))) if unit else name
+
+
+def _label(path: tuple) -> str:
+    return next((str(part) for part in reversed(path) if not isinstance(part, int)), "value")
+
+
+def _span(units: range) -> str:
+    return f"{units.start}" if len(units) == 1 else f"{units.start}-{units.stop - 1}"
+
+
+def _list(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _unit_role(unit: int, unit_count: int) -> str:
+    return "does not exist" if not 1 <= unit <= unit_count else "is not in that layer"

@@ -1,0 +1,97 @@
+"""The network of one exercise: units numbered across layers, weights, biases, loss, learning rate.
+
+Pure data and the naming scheme; no I/O. Units are numbered across the network, inputs first
+(tutorial §2), so with layers (2, 2, 1) the inputs are units 1 and 2, the hidden units 3 and 4 and the
+output unit 5. Weight (i, j) runs from unit i to unit j.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+LOSSES = ("squared_error", "cross_entropy")
+# target_minus_output: delta = -dE/da, dW = +eta*delta*o (tutorial §9, the default).
+# output_minus_target: delta = +dE/da, dW = -eta*delta*o (tutorial §18, convention 2).
+CONVENTIONS = ("target_minus_output", "output_minus_target")
+
+
+def weight_name(source: int, dest: int) -> str:
+    """W13 runs from unit 1 to unit 3; once a unit number reaches 10 an underscore keeps it readable."""
+    if source >= 10 or dest >= 10:
+        return f"W{source}_{dest}"
+    return f"W{source}{dest}"
+
+
+def bias_name(unit: int) -> str:
+    return f"b{unit}"
+
+
+@dataclass(frozen=True)
+class Network:
+    """One training step's worth of givens. Layers are fully connected, each to the next."""
+
+    layer_sizes: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer
+    inputs: dict[int, float]  # unit -> x
+    weights: dict[tuple[int, int], float]  # (source, dest) -> W
+    targets: dict[int, float]  # output unit -> t
+    learning_rate: float
+    biases: dict[int, float] = field(default_factory=dict)  # unit -> b; units without one have none
+    loss: str = "squared_error"
+    convention: str = "target_minus_output"
+    frozen: frozenset[str] = frozenset()  # parameter names held fixed (not updated)
+
+    @property
+    def layers(self) -> tuple[tuple[int, ...], ...]:
+        """The unit numbers of each layer, inputs first."""
+        layers, first = [], 1
+        for size in self.layer_sizes:
+            layers.append(tuple(range(first, first + size)))
+            first += size
+        return tuple(layers)
+
+    @property
+    def unit_count(self) -> int:
+        return sum(self.layer_sizes)
+
+    @property
+    def output_units(self) -> tuple[int, ...]:
+        return self.layers[-1]
+
+    def activation_of(self, unit: int) -> str:
+        for depth, layer in enumerate(self.layers):
+            if unit in layer:
+                return "input" if depth == 0 else self.activations[depth - 1]
+        raise KeyError(unit)
+
+    def incoming(self, unit: int) -> tuple[int, ...]:
+        """Units that feed this one (the previous layer)."""
+        layers = self.layers
+        for depth in range(1, len(layers)):
+            if unit in layers[depth]:
+                return layers[depth - 1]
+        return ()
+
+    def outgoing(self, unit: int) -> tuple[int, ...]:
+        """Units this one feeds (the next layer)."""
+        layers = self.layers
+        for depth in range(len(layers) - 1):
+            if unit in layers[depth]:
+                return layers[depth + 1]
+        return ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A network plus what the student is told and asked, and how answers are marked."""
+
+    name: str
+    title: str
+    network: Network
+    instructions: str = ""
+    asked: tuple[str, ...] | None = None  # None: every computed quantity
+    rtol: float = 0.01  # PrairieLearn's default: 1% relative
+    atol: float = 0.0
+    points: dict[str, float] = field(default_factory=dict)  # name -> points; 1 when not listed
+    path: str | None = None

@@ -1,0 +1,41 @@
+"""Rich rendering of sections for a terminal (plain text with no colour when not on one)."""
+
+from __future__ import annotations
+
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .views import Section
+
+
+def make_console(file=None) -> Console:
+    # Rich already honours NO_COLOR and writes no escape codes when the output is not a terminal.
+    return Console(file=file or sys.stdout, highlight=False, emoji=False)
+
+
+def section_table(section: Section) -> Table:
+    table = Table(title=Text(section.title, style="bold"), title_justify="left", expand=False,
+                  box=box.SIMPLE_HEAD, pad_edge=False)
+    for index, column in enumerate(section.columns):
+        # Names and numbers never break; formulas wrap between terms.
+        numeric = index in section.numeric
+        table.add_column(column, justify="right" if numeric else "left",
+                         no_wrap=numeric or index == 0, overflow="fold")
+    for row in section.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def print_sections(console: Console, sections: list[Section], heading: str | None = None) -> None:
+    if heading:
+        console.print(Text(heading, style="bold underline"))
+        console.print()
+    for section in sections:
+        console.print(section_table(section))
+        for note in section.notes:
+            console.print(Text(note, style="dim"))
+        console.print()

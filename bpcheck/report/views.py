@@ -1,0 +1,98 @@
+"""What the tables say, as plain data: sections of rows, shared by the text and Markdown renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..network import Exercise
+from ..quantities import STAGES
+from ..solution import Solution
+
+
+@dataclass
+class Section:
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    notes: list[str] = field(default_factory=list)
+    numeric: tuple[int, ...] = ()  # columns to right-align
+
+
+def number_formatter(precision: int):
+    """Significant digits, without trailing zeros; -0 printed as 0."""
+    spec = f".{precision}g"
+
+    def fmt(value: float) -> str:
+        return "0" if value == 0 else format(value, spec)
+
+    return fmt
+
+
+def precision_note(precision: int) -> str:
+    return (f"Every value is computed at full double precision and shown to {precision} significant "
+            "digits. A hand calculation that multiplies rounded numbers can differ in the last digit: "
+            "the tutorial's δ3 ≈ -0.00266 is -0.002654 exactly.")
+
+
+def solution_sections(solution: Solution, precision: int) -> list[Section]:
+    fmt = number_formatter(precision)
+    graph, values = solution.graph, solution.values
+    sections = []
+    for stage in ("forward", "loss", "backward", "check"):
+        rows = [(q.name, q.symbolic, q.substituted(values, fmt), fmt(values[q.name]))
+                for q in graph if q.stage == stage]
+        sections.append(Section(STAGES[stage], ("quantity", "formula", "with the numbers", "value"), rows,
+                                numeric=(3,)))
+    sections.insert(3, update_section(solution, fmt))
+    before, after = values["E"], values["E_after"]
+    change = (after - before) / before * 100 if before else 0.0
+    sections[-1].notes.append(f"E went from {fmt(before)} to {fmt(after)} ({change:+.1f}%).")
+    sections[-1].notes.append(precision_note(precision))
+    return sections
+
+
+def update_section(solution: Solution, fmt) -> Section:
+    """The table of tutorial §13 step 4: each parameter with its destination's delta and source's output."""
+    graph, values = solution.graph, solution.values
+    rows = []
+    for quantity in graph:
+        if quantity.kind not in ("dW", "db"):
+            continue
+        parameter = quantity.name[1:]
+        source = quantity.source
+        output = "1" if source is None else fmt(values[quantity.inputs[2]])
+        rows.append((parameter, fmt(values[parameter]), fmt(values[f"delta{quantity.unit}"]), output,
+                     fmt(values[f"dE_d{parameter}"]), fmt(values[quantity.name]),
+                     fmt(values[f"{parameter}_new"])))
+    convention = ("ΔW = η·δ·o and W_new = W + ΔW (δ = target minus output, tutorial §9)"
+                  if solution.exercise.network.convention == "target_minus_output"
+                  else "ΔW = -η·δ·o and W_new = W + ΔW (δ = ∂E/∂a, output minus target)")
+    section = Section(STAGES["update"], ("weight", "old", "δ dest", "o source", "∂E/∂W",
+                                         "ΔW", "new"), rows, numeric=(1, 2, 3, 4, 5, 6))
+    section.notes.append(convention + "; ∂E/∂W is the gradient itself.")
+    return section
+
+
+def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6) -> list[Section]:
+    """The exercise as a student reads it: the network, its numbers, what is asked."""
+    net = exercise.network
+    fmt = number_formatter(precision)
+    shape = []
+    for depth, layer in enumerate(net.layers):
+        role = "inputs" if depth == 0 else "outputs" if depth == len(net.layers) - 1 else "hidden"
+        activation = "" if depth == 0 else f", {net.activations[depth - 1]}"
+        shape.append((f"layer {depth + 1}", f"{role}{activation}", ", ".join(str(u) for u in layer)))
+    network = Section("The network", ("layer", "role", "units"), shape)
+    loss = "½Σ(t - y)²" if net.loss == "squared_error" else "cross-entropy -Σ t·ln y"
+    network.notes.append(f"Loss: {loss}.  Learning rate η = {fmt(net.learning_rate)}.  "
+                         f"Sign convention: {net.convention.replace('_', ' ')}.")
+    if net.frozen:
+        network.notes.append(f"Held fixed (not updated): {', '.join(sorted(net.frozen))}.")
+    givens = Section("Given", ("name", "value"),
+                     [(q.name, fmt(q.given)) for q in solution.graph if q.stage == "given"], numeric=(1,))
+    asked = Section("Asked", ("stage", "quantities"), [], [])
+    for stage, title in STAGES.items():
+        names = [name for name in solution.asked if solution.graph[name].stage == stage]
+        if names:
+            asked.rows.append((title, ", ".join(names)))
+    return [network, givens, asked]

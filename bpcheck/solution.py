@@ -1,0 +1,32 @@
+"""One solved exercise: its graph and every value, plus the quantities the student is asked for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .network import Exercise
+from .quantities import Graph
+from .solver import build_graph
+
+
+@dataclass(frozen=True)
+class Solution:
+    exercise: Exercise
+    graph: Graph
+    values: dict[str, float]
+
+    @property
+    def asked(self) -> list[str]:
+        """The quantities the student computes, in solving order (default: every computed one)."""
+        asked = self.exercise.asked
+        computed = self.graph.names(computed_only=True)
+        if asked is None:
+            return computed
+        wanted = set(asked)
+        return [name for name in computed
+                if name in wanted or self.graph[name].stage in wanted]
+
+
+def solve(exercise: Exercise) -> Solution:
+    graph = build_graph(exercise.network)
+    return Solution(exercise, graph, graph.evaluate())

@@ -1,0 +1,308 @@
+"""Builds the graph of one gradient-descent step, tutorial §12 in order:
+forward pass -> error -> deltas -> gradients and updates -> forward pass with the new weights.
+
+Pure: no I/O, no click, rich or yaml. Each quantity's formula sits beside its rendering, so what is
+printed is what was computed.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .network import Network, bias_name, weight_name
+from .quantities import Graph, Quantity
+
+# ---------------------------------------------------------------- activations, numerically stable
+
+
+def sigmoid(a: float) -> float:
+    # Two branches so that exp never overflows (a = -1000 would overflow exp(-a)).
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def relu(a: float) -> float:
+    return a if a > 0 else 0.0
+
+
+def relu_slope(a: float) -> float:
+    # The derivative at exactly 0 is taken as 0, as PyTorch and most courses do.
+    return 1.0 if a > 0 else 0.0
+
+
+ACTIVATE = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "linear": lambda a: a}
+ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": ""}
+
+
+def softmax(*logits: float) -> list[float]:
+    top = max(logits)
+    exps = [math.exp(a - top) for a in logits]
+    total = math.fsum(exps)
+    return [e / total for e in exps]
+
+
+def log_sum_exp(logits) -> float:
+    top = max(logits)
+    return top + math.log(math.fsum(math.exp(a - top) for a in logits))
+
+
+def cross_entropy(targets, outputs, logits) -> float:
+    """-Σ t·ln y, from the outputs while they are representable, else from the logits (no log(0))."""
+    if all(y > 1e-300 for t, y in zip(targets, outputs) if t):
+        return -math.fsum(t * math.log(y) for t, y in zip(targets, outputs) if t)
+    lse = log_sum_exp(logits)
+    return math.fsum(t * (lse - a) for t, a in zip(targets, logits) if t)
+
+
+# ---------------------------------------------------------------- rendering helpers
+
+
+def _p(fmt, value: float) -> str:
+    """A number in parentheses, the way the tutorial substitutes: (0.35)."""
+    return f"({fmt(value)})"
+
+
+def _sum_of_products(pairs: list[tuple[str, str]], bias: str | None):
+    """Symbolic text, numeric shower and compute function for Σ W·o (+ b)."""
+    symbolic = " + ".join(f"{w}·{o}" for w, o in pairs)
+    if bias:
+        symbolic += f" + {bias}"
+    count = len(pairs)
+
+    def compute(*v):
+        terms = [v[2 * k] * v[2 * k + 1] for k in range(count)]
+        if bias:
+            terms.append(v[-1])
+        return math.fsum(terms)
+
+    def show(v, fmt):
+        text = " + ".join(_p(fmt, v[2 * k]) + _p(fmt, v[2 * k + 1]) for k in range(count))
+        return text + (f" + {_p(fmt, v[-1])}" if bias else "")
+
+    inputs = tuple(name for pair in pairs for name in pair) + ((bias,) if bias else ())
+    return inputs, compute, symbolic, show
+
+
+# ---------------------------------------------------------------- the graph
+
+
+class _Builder:
+    def __init__(self, network: Network):
+        self.net = network
+        self.quantities: list[Quantity] = []
+        self.plus = network.convention == "target_minus_output"
+
+    def add(self, **fields) -> None:
+        self.quantities.append(Quantity(**fields))
+
+    def output_name(self, unit: int, suffix: str = "") -> str:
+        """What a unit passes on: x1 for an input, y3 (or y3_after) for any other unit."""
+        if unit in self.net.layers[0]:
+            return f"x{unit}"
+        return f"y{unit}{suffix}"
+
+    def trainable(self, name: str) -> bool:
+        return name not in self.net.frozen
+
+    # -- givens
+    def givens(self) -> None:
+        net = self.net
+        for unit in net.layers[0]:
+            self.add(name=f"x{unit}", stage="given", kind="x", given=net.inputs[unit], unit=unit)
+        for (source, dest), value in self.weight_items():
+            self.add(name=weight_name(source, dest), stage="given", kind="W", given=value,
+                     unit=dest, source=source)
+        for unit, value in sorted(net.biases.items()):
+            self.add(name=bias_name(unit), stage="given", kind="b", given=value, unit=unit)
+        for unit in net.output_units:
+            self.add(name=f"t{unit}", stage="given", kind="t", given=net.targets[unit], unit=unit)
+        self.add(name="eta", stage="given", kind="eta", given=net.learning_rate)
+
+    def weight_items(self):
+        """Weights grouped by destination, sources ascending: the tutorial's table order."""
+        return sorted(self.net.weights.items(), key=lambda item: (item[0][1], item[0][0]))
+
+    # -- forward pass (also re-run with the new weights, suffix "_after")
+    def forward(self, suffix: str = "", stage: str = "forward") -> None:
+        net = self.net
+        for depth in range(1, len(net.layers)):
+            layer = net.layers[depth]
+            activation = net.activations[depth - 1]
+            for unit in layer:
+                pairs = [(self.parameter(weight_name(src, unit), suffix), self.output_name(src, suffix))
+                         for src in net.layers[depth - 1]]
+                bias = self.parameter(bias_name(unit), suffix) if unit in net.biases else None
+                inputs, compute, symbolic, show = _sum_of_products(pairs, bias)
+                self.add(name=f"a{unit}{suffix}", stage=stage, kind="a", inputs=inputs, compute=compute,
+                         symbolic=symbolic, show=show, unit=unit)
+                if activation != "softmax":
+                    self.activation(unit, activation, suffix, stage)
+            if activation == "softmax":
+                for unit in layer:
+                    self.softmax_output(unit, layer, suffix, stage)
+
+    def parameter(self, name: str, suffix: str) -> str:
+        """In the re-run forward pass, a trained parameter is read at its new value."""
+        return f"{name}_new" if suffix and self.trainable(name) else name
+
+    def activation(self, unit: int, activation: str, suffix: str, stage: str) -> None:
+        fn, symbol, a = ACTIVATE[activation], ACTIVATION_SYMBOL[activation], f"a{unit}{suffix}"
+        self.add(name=f"y{unit}{suffix}", stage=stage, kind="y", inputs=(a,), compute=fn,
+                 symbolic=f"{symbol}({a})" if symbol else a,
+                 show=lambda v, fmt: f"{symbol}({fmt(v[0])})" if symbol else fmt(v[0]), unit=unit)
+
+    def softmax_output(self, unit: int, layer: tuple[int, ...], suffix: str, stage: str) -> None:
+        logits = tuple(f"a{k}{suffix}" for k in layer)
+        index = layer.index(unit)
+        denominator = " + ".join(f"exp({a})" for a in logits)
+        self.add(name=f"y{unit}{suffix}", stage=stage, kind="y", inputs=logits,
+                 compute=lambda *v: softmax(*v)[index],
+                 symbolic=f"exp(a{unit}{suffix}) / ({denominator})",
+                 show=lambda v, fmt: f"exp({fmt(v[index])}) / ("
+                                     + " + ".join(f"exp({fmt(x)})" for x in v) + ")",
+                 unit=unit)
+
+    # -- error
+    def loss(self, suffix: str = "", stage: str = "loss") -> None:
+        outputs = self.net.output_units
+        targets = tuple(f"t{k}" for k in outputs)
+        ys = tuple(f"y{k}{suffix}" for k in outputs)
+        count = len(outputs)
+        if self.net.loss == "cross_entropy":
+            logits = tuple(f"a{k}{suffix}" for k in outputs)
+            inputs = targets + ys + logits
+            compute = lambda *v: cross_entropy(v[:count], v[count:2 * count], v[2 * count:])  # noqa: E731
+            symbolic = "-(" + " + ".join(f"{t}·ln {y}" for t, y in zip(targets, ys)) + ")"
+            show = lambda v, fmt: "-(" + " + ".join(  # noqa: E731
+                f"{_p(fmt, v[k])}·ln {_p(fmt, v[count + k])}" for k in range(count)) + ")"
+        else:
+            inputs = targets + ys
+            compute = lambda *v: 0.5 * math.fsum((v[k] - v[count + k]) ** 2 for k in range(count))  # noqa: E731
+            terms = [f"({t} - {y})²" for t, y in zip(targets, ys)]
+            symbolic = "½" + (terms[0] if count == 1 else "[" + " + ".join(terms) + "]")
+
+            def show(v, fmt):
+                parts = [f"({fmt(v[k])} - {fmt(v[count + k])})²" for k in range(count)]
+                return "½" + (parts[0] if count == 1 else "[" + " + ".join(parts) + "]")
+        self.add(name=f"E{suffix}", stage=stage, kind="E", inputs=inputs, compute=compute,
+                 symbolic=symbolic, show=show)
+
+    # -- deltas
+    def slope(self, unit: int):
+        """f'(a) of a unit as (inputs, compute, symbolic, show); linear units have none."""
+        activation, y, a = self.net.activation_of(unit), f"y{unit}", f"a{unit}"
+        if activation == "sigmoid":
+            return ((y,), lambda v: v * (1.0 - v), f"{y}(1 - {y})",
+                    lambda v, fmt: _p(fmt, v) + _p(fmt, 1.0 - v))
+        if activation == "tanh":
+            return ((y,), lambda v: 1.0 - v * v, f"(1 - {y}²)", lambda v, fmt: f"(1 - {_p(fmt, v)}²)")
+        if activation == "relu":
+            return ((a,), relu_slope, f"relu'({a})", lambda v, fmt: _p(fmt, relu_slope(v)))
+        return ((), None, "", None)
+
+    def output_delta(self, unit: int) -> None:
+        t, y = f"t{unit}", f"y{unit}"
+        # Default convention: delta = -dE/da = f'(a)(t - y); the other one flips it to (y - t).
+        error_sym = f"({t} - {y})" if self.plus else f"({y} - {t})"
+        sign = 1.0 if self.plus else -1.0
+        slope_inputs, slope_fn, slope_sym, slope_show = self.slope(unit)
+        if self.net.loss == "cross_entropy":  # softmax with cross-entropy: the slope cancels (§19)
+            slope_inputs, slope_fn, slope_sym, slope_show = (), None, "", None
+        n = len(slope_inputs)
+
+        def compute(*v):
+            error = sign * (v[n] - v[n + 1])
+            return slope_fn(*v[:n]) * error if slope_fn else error
+
+        def show(v, fmt):
+            error = f"({fmt(v[n])} - {fmt(v[n + 1])})" if self.plus else f"({fmt(v[n + 1])} - {fmt(v[n])})"
+            return (slope_show(*v[:n], fmt) if slope_show else "") + error
+
+        self.add(name=f"delta{unit}", stage="backward", kind="delta", inputs=slope_inputs + (t, y),
+                 compute=compute, symbolic=slope_sym + error_sym, show=show, unit=unit)
+
+    def hidden_delta(self, unit: int) -> None:
+        downstream = self.net.outgoing(unit)
+        pairs = [(weight_name(unit, k), f"delta{k}") for k in downstream]
+        slope_inputs, slope_fn, slope_sym, slope_show = self.slope(unit)
+        n, count = len(slope_inputs), len(pairs)
+        total_sym = " + ".join(f"{w}·{d}" for w, d in pairs)
+        symbolic = slope_sym + ("·" + total_sym if count == 1 else f"·({total_sym})") if slope_sym \
+            else total_sym
+
+        def compute(*v):
+            total = math.fsum(v[n + 2 * k] * v[n + 2 * k + 1] for k in range(count))
+            return slope_fn(*v[:n]) * total if slope_fn else total
+
+        def show(v, fmt):
+            terms = [_p(fmt, v[n + 2 * k]) + _p(fmt, v[n + 2 * k + 1]) for k in range(count)]
+            total = terms[0] if count == 1 else "[" + " + ".join(terms) + "]"
+            return (slope_show(*v[:n], fmt) if slope_show else "") + total
+
+        self.add(name=f"delta{unit}", stage="backward", kind="delta",
+                 inputs=slope_inputs + tuple(name for pair in pairs for name in pair),
+                 compute=compute, symbolic=symbolic, show=show, unit=unit)
+
+    def deltas(self) -> None:
+        net = self.net
+        for unit in net.output_units:
+            self.output_delta(unit)
+        for depth in range(len(net.layers) - 2, 0, -1):
+            for unit in net.layers[depth]:
+                self.hidden_delta(unit)
+
+    # -- gradients and updates
+    def update(self, name: str, unit: int, source: int | None) -> None:
+        """dE_dW, dW and W_new of one weight (source given) or bias (source None, o = 1)."""
+        delta, kind = f"delta{unit}", "W" if source is not None else "b"
+        o = self.output_name(source) if source is not None else None
+        reads = (delta, o) if o else (delta,)
+        # dE/dW = -delta·o under the default convention, +delta·o under the other (tutorial §9).
+        sign = -1.0 if self.plus else 1.0
+        lead = "-" if self.plus else ""
+        product = f"{delta}·{o}" if o else delta
+
+        def gradient(*v):
+            return sign * (v[0] * v[1] if o else v[0])
+
+        def gradient_show(v, fmt):
+            return lead + "".join(_p(fmt, x) for x in v)
+
+        self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{kind}", inputs=reads, compute=gradient,
+                 symbolic=lead + product, show=gradient_show, unit=unit, source=source)
+        # The change: +eta·delta·o under the default convention, -eta·delta·o under the other.
+        self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta",) + reads,
+                 compute=lambda *v: -sign * math.prod(v),
+                 symbolic=f"{'' if self.plus else '-'}η·{product}",
+                 show=lambda v, fmt: ("" if self.plus else "-") + "".join(_p(fmt, x) for x in v),
+                 unit=unit, source=source)
+        self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
+                 compute=lambda w, dw: w + dw, symbolic=f"{name} + d{name}",
+                 show=lambda v, fmt: f"{fmt(v[0])} + {_p(fmt, v[1])}", unit=unit, source=source)
+
+    def updates(self) -> None:
+        by_unit: dict[int, list] = {}
+        for (source, dest), _ in self.weight_items():
+            by_unit.setdefault(dest, []).append((weight_name(source, dest), source))
+        for unit in sorted(by_unit):
+            entries = by_unit[unit] + ([(bias_name(unit), None)] if unit in self.net.biases else [])
+            for name, source in entries:
+                if self.trainable(name):
+                    self.update(name, unit, source)
+
+    def build(self) -> Graph:
+        self.givens()
+        self.forward()
+        self.loss()
+        self.deltas()
+        self.updates()
+        self.forward("_after", "check")
+        self.loss("_after", "check")
+        return Graph(self.quantities)
+
+
+def build_graph(network: Network) -> Graph:
+    """The quantities of one gradient-descent step on ``network``, in solving order."""
+    return _Builder(network).build()

@@ -1,0 +1,200 @@
+"""Reading YAML the careful way: safe loading only, every value's line and column kept,
+duplicate keys, tags, NaN, huge and deeply nested files refused with one clear message.
+
+PyYAML's own loaders silently keep the last of two duplicate keys and forget where values were, so
+we compose the node tree (with the C parser when there is one) and build plain Python values from
+it ourselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+from .errors import BpcheckError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_NODES = 50_000
+_TAG = "tag:yaml.org,2002:"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """Plain values (dict, list, str, int, float, bool, None) and where each one stands."""
+
+    file: str
+    data: Any
+    value_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
+        """(line, column) of the value at ``path`` (or of its key), or of the nearest parent."""
+        marks = self.key_marks if key else self.value_marks
+        while path:
+            if path in marks:
+                return marks[path]
+            path = path[:-1]
+        return self.value_marks.get((), (None, None))
+
+
+def read_document(path: Path, error: type[BpcheckError], display: str | None = None) -> Document:
+    """Read and parse ``path``; every problem becomes ``error`` with file, line and column."""
+    display = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise error("no such file", file=display, hint="check the path and its spelling") from None
+    except IsADirectoryError:
+        raise error("is a folder, not a YAML file", file=display, hint="name a .yaml file") from None
+    except OSError as exc:
+        raise error(f"cannot be read ({exc.strerror})", file=display, hint="check its permissions") from None
+    return parse_document(raw, display, error)
+
+
+def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise error(f"is {len(raw):,} bytes; bpcheck reads YAML files of at most {MAX_BYTES:,}",
+                    file=display, hint="check that this is the right file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", file=display, line=line,
+                    column=column, hint="save the file as UTF-8") from None
+    _refuse_deep_flow_nesting(text, display, error)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise error(f"not valid YAML: {problem}", file=display,
+                    line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+                    hint="check the indentation and the colons near that line") from None
+    except yaml.YAMLError as exc:
+        raise error(f"not valid YAML: {exc}", file=display, hint="check the file's syntax") from None
+    finally:
+        loader.dispose()
+    document = Document(display, None)
+    if node is None:
+        return document
+    builder = _Builder(document, error)
+    document.data = builder.build(node, ())
+    return document
+
+
+def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]) -> None:
+    # The parsers recurse once per nesting level; refuse [[[[...]]]] before it reaches them.
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for line_number, line in enumerate(text.splitlines(), 1):
+        for char in line:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error(f"nested more than {MAX_DEPTH} levels deep", file=display,
+                                line=line_number, hint="bpcheck files are flat mappings of names to numbers")
+            elif char in "]}":
+                depth = max(0, depth - 1)
+
+
+class _Builder:
+    def __init__(self, document: Document, error: type[BpcheckError]):
+        self.document = document
+        self.error = error
+        self.count = 0
+
+    def fail(self, node, message: str, hint: str) -> None:
+        raise self.error(message, file=self.document.file, line=node.start_mark.line + 1,
+                         column=node.start_mark.column + 1, hint=hint)
+
+    def build(self, node, path: tuple) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
+            self.fail(node, "too large or too deeply nested (are aliases expanding?)",
+                      "bpcheck files are flat mappings of names to numbers")
+        self.document.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        tag = node.tag
+        if not tag.startswith(_TAG):
+            self.fail(node, f"the YAML tag {tag} is not allowed",
+                      "remove it: bpcheck reads plain numbers, text, lists and mappings only")
+        kind = tag[len(_TAG):]
+        if kind == "map" and isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if kind == "seq" and isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, kind)
+        self.fail(node, f"the YAML tag !!{kind} is not allowed",
+                  "remove it: bpcheck reads plain numbers, text, lists and mappings only")
+
+    def mapping(self, node, path: tuple) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.fail(key_node, "YAML merge keys (<<) are not allowed", "write each entry out")
+            key = self.build(key_node, path + ("<key>",))
+            if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+                self.fail(key_node, "a key must be a plain name", "write it as text, e.g. W13")
+            key = str(key)
+            if key in result:
+                first = self.document.key_marks[path + (key,)][0]
+                self.fail(key_node, f"{key} is given twice (first on line {first})",
+                          "keep one of them and delete the other")
+            self.document.key_marks[path + (key,)] = (key_node.start_mark.line + 1,
+                                                      key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def scalar(self, node, kind: str) -> Any:
+        if kind == "str":
+            return node.value
+        if kind == "int":
+            return _constructor.construct_yaml_int(node)
+        if kind == "float":
+            return _constructor.construct_yaml_float(node)
+        if kind == "bool":
+            return _constructor.construct_yaml_bool(node)
+        if kind == "null":
+            return None
+        self.fail(node, f"the YAML tag !!{kind} is not allowed",
+                  "remove it: bpcheck reads plain numbers, text, lists and mappings only")
+
+
+def as_number(value: Any) -> float:
+    """A finite float from a YAML value. Quoted numbers, 1e-3 (which YAML 1.1 reads as text) and the
+    typographic minus sign are accepted; anything else raises ValueError saying what it is."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"{'empty' if value is None else str(value).lower()} is not a number")
+    if isinstance(value, (int, float)):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"{value} is too large") from None
+    elif isinstance(value, str):
+        text = value.strip().replace("\u2212", "-").replace("_", "")
+        if "," in text and "." not in text:
+            raise ValueError(f"{value!r} is not a number (a decimal comma?)")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+    else:
+        raise ValueError(f"a {'list' if isinstance(value, list) else 'mapping'} is not a number")
+    if number != number:
+        raise ValueError("NaN is not a number bpcheck can check")
+    if number in (float("inf"), float("-inf")):
+        raise ValueError("infinity is not a number bpcheck can check")
+    return number
