@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -38,6 +39,8 @@ def main():
       bpcheck list                  the built-in exercises
       bpcheck show ex1              an exercise as a student reads it
       bpcheck solve ex1             the worked solution, step by step
+      bpcheck template ex1 > a.yaml an answers file to fill in
+      bpcheck grade a.yaml          check the answers, value by value
     """
 
 
@@ -128,6 +131,93 @@ def show(exercise: str):
         console.print(Text(exercise_.instructions))
     console.print()
     print_sections(console, exercise_sections(exercise_, solution))
+
+
+@main.command()
+@click.argument("exercise")
+@reports_bad_input
+def template(exercise: str):
+    """Print an answers file for EXERCISE to fill in (every asked quantity, in solving order)."""
+    from .report.template import answers_template
+
+    _, solution = _load(exercise)
+    click.echo(answers_template(solution, exercise), nl=False)
+
+
+def _pass_mark(ctx, param, value):
+    if value is not None and not 0 <= value <= 100:
+        raise click.BadParameter("give a percentage from 0 to 100")
+    return value
+
+
+def _tolerance(ctx, param, value):
+    if value is not None and not (0 <= value < 1 if param.name == "rtol" else value >= 0):
+        raise click.BadParameter("rtol is a fraction from 0 to below 1 (0.01 is 1%); atol is 0 or more")
+    return value
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--rtol", type=float, callback=_tolerance,
+              help="Relative tolerance, a fraction (default: the exercise's, else 0.01 = 1%).")
+@click.option("--atol", type=float, callback=_tolerance, help="Absolute tolerance (default 1e-8).")
+@click.option("--pass-mark", type=float, callback=_pass_mark,
+              help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
+              default="text", show_default=True, help="text tables or json.")
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a CSV: a row per file, a column per quantity.")
+@click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
+              help="Significant digits shown.")
+def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
+    """Check answers files (or folders of them) against the worked solution.
+
+    One file: a table per stage with a verdict and a note for every value.
+    Several files or a folder: one summary row per file. Exit code 0 when
+    every file passes, 1 when any has a wrong or missing value, 2 when any
+    file could not be read.
+    """
+    from .batch import GradingSession, expand_paths
+
+    try:
+        files = expand_paths(paths)
+    except BpcheckError as error:
+        click.echo(f"bpcheck: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if csv_path is not None and any(csv_path.resolve() == f.resolve() for f in files):
+        raise click.BadParameter("the CSV would overwrite an answers file", param_hint="--csv")
+    session = GradingSession(rtol=rtol, atol=atol, precision=precision)
+    single = len(files) == 1 and len(paths) == 1 and not paths[0].is_dir()
+    outcomes = session.grade_files(files, progress=_progress_for(len(files)))
+    if single and outcomes[0].error is not None:
+        click.echo(f"bpcheck: {outcomes[0].error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    from . import batch
+
+    if output_format == "json":
+        payload = (batch.outcome_json(outcomes[0], pass_mark) if single
+                   else batch.batch_json(outcomes, pass_mark))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        from .report.text import make_console, print_report, print_summary
+
+        console = make_console()
+        if single:
+            print_report(console, outcomes[0], session.fmt)
+        else:
+            print_summary(console, outcomes, pass_mark)
+    if csv_path is not None:
+        batch.write_csv(csv_path, outcomes)
+    sys.exit(batch.exit_code(outcomes, pass_mark))
+
+
+def _progress_for(count: int):
+    """A progress bar on a terminal for long batches; nothing otherwise."""
+    if count < 20 or not sys.stderr.isatty():
+        return None
+    from .batch import progress_bar
+
+    return progress_bar
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -91,7 +91,7 @@ class Exercise:
     network: Network
     instructions: str = ""
     asked: tuple[str, ...] | None = None  # None: every computed quantity
-    rtol: float = 0.01  # PrairieLearn's default: 1% relative
-    atol: float = 0.0
+    rtol: float = 0.01  # 1% relative, PrairieLearn's default
+    atol: float = 1e-8  # PrairieLearn's default too: lets an exact 0 be matched
     points: dict[str, float] = field(default_factory=dict)  # name -> points; 1 when not listed
     path: str | None = None

@@ -12,9 +12,9 @@ from rich.text import Text
 from .views import Section
 
 
-def make_console(file=None) -> Console:
+def make_console(stderr: bool = False) -> Console:
     # Rich already honours NO_COLOR and writes no escape codes when the output is not a terminal.
-    return Console(file=file or sys.stdout, highlight=False, emoji=False)
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False)
 
 
 def section_table(section: Section) -> Table:
@@ -25,8 +25,9 @@ def section_table(section: Section) -> Table:
         numeric = index in section.numeric
         table.add_column(column, justify="right" if numeric else "left",
                          no_wrap=numeric or index == 0, overflow="fold")
-    for row in section.rows:
-        table.add_row(*(Text(cell) for cell in row))
+    for index, row in enumerate(section.rows):
+        style = section.row_styles[index] if index < len(section.row_styles) else None
+        table.add_row(*(Text(cell) for cell in row), style=style)
     return table
 
 
@@ -39,3 +40,20 @@ def print_sections(console: Console, sections: list[Section], heading: str | Non
         for note in section.notes:
             console.print(Text(note, style="dim"))
         console.print()
+
+
+def print_report(console: Console, outcome, fmt) -> None:
+    """One student's answers, a table per stage, then the score."""
+    from .grades import grade_sections, score_line
+
+    grade = outcome.grade
+    print_sections(console, grade_sections(grade, fmt), f"{outcome.file}: {grade.exercise}")
+    console.print(Text(score_line(grade), style="bold"))
+
+
+def print_summary(console: Console, outcomes, pass_mark) -> None:
+    """A whole class: one row per file."""
+    from .grades import summary_section
+
+    section = summary_section(outcomes, pass_mark)
+    print_sections(console, [section])

@@ -16,6 +16,7 @@ class Section:
     rows: list[tuple[str, ...]]
     notes: list[str] = field(default_factory=list)
     numeric: tuple[int, ...] = ()  # columns to right-align
+    row_styles: list[str] = field(default_factory=list)  # colour per row on a terminal (optional)
 
 
 def number_formatter(precision: int):

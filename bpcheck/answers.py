@@ -1,0 +1,114 @@
+"""Answers files: YAML -> canonical name -> number, with file:line:column for every problem.
+
+    exercise: ex1          # a built-in name, or a path relative to this file
+    answers:
+      a3: 0.755
+      δ3: -0.00265         # any of the usual spellings; see names.py
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import AnswersError, ExerciseError
+from .names import canonical_name
+from .network import Exercise
+from .yamlfile import Document, as_number, read_document
+
+TOP_LEVEL_KEYS = ("exercise", "answers", "student")
+
+
+@dataclass
+class Answers:
+    file: str
+    exercise_spec: str
+    values: dict[str, float | None] = field(default_factory=dict)  # canonical name -> number (None: blank)
+    lines: dict[str, int] = field(default_factory=dict)
+    student: str | None = None
+
+
+def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]:
+    """The parsed file and the exercise it names (checked for shape only)."""
+    document = read_document(path, AnswersError, display or str(path))
+    data = document.data
+    fail = _failer(document)
+    if not isinstance(data, dict):
+        fail((), "an answers file must be a YAML mapping with 'exercise:' and 'answers:'",
+             "run `bpcheck template EXERCISE` for one to fill in")
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
+            fail((key,), f"unknown key {key!r}",
+                 f"did you mean {close[0]}?" if close else "an answers file has 'exercise:' and 'answers:'", key=True)
+    spec = data.get("exercise")
+    if spec is None:
+        fail((), "'exercise:' is missing", "add e.g. exercise: ex1 (a built-in name or a path to a .yaml file)")
+    if not isinstance(spec, (str, int)) or isinstance(spec, bool):
+        fail(("exercise",), "'exercise' must be a name such as ex1 or a path", "write e.g. exercise: ex1")
+    return document, str(spec)
+
+
+def load_exercise_for(document: Document, spec: str, answers_path: Path) -> Exercise:
+    """The exercise an answers file names; a name that leads nowhere is reported at the answers file's line."""
+    from .loading import load_exercise, resolve_exercise
+
+    fail = _failer(document)
+    try:
+        _, path = resolve_exercise(spec, answers_path.parent)
+    except ExerciseError as error:
+        fail(("exercise",), f"exercise: {error.message}", error.hint or "")
+    if not path.is_file():
+        fail(("exercise",), f"exercise: there is no file {path}",
+             "give a built-in name such as ex1, or a path relative to the answers file")
+    return load_exercise(spec, answers_path.parent)
+
+
+def parse_answers(document: Document, spec: str, known: list[str], input_units: frozenset[int]) -> Answers:
+    """Canonical names and numbers; unknown names, duplicates and non-numbers are errors."""
+    fail = _failer(document)
+    data = document.data
+    given = data.get("answers")
+    if given is None:
+        given = {}
+    elif not isinstance(given, dict):
+        fail(("answers",), "'answers' must be a mapping of quantity names to numbers",
+             "write one 'name: number' per line under answers:")
+    answers = Answers(document.file, spec, student=str(data["student"]) if data.get("student") else None)
+    spelled: dict[str, str] = {}
+    known_set = set(known)
+    for raw, value in given.items():
+        path = ("answers", raw)
+        name = canonical_name(raw, input_units)
+        if name is None or name not in known_set:
+            fail(path, f"{raw!r} is not a quantity of this exercise", _suggest(raw, name, known), key=True)
+        if name in spelled:
+            first = document.where(("answers", spelled[name]), key=True)[0]
+            fail(path, f"{name} is given twice (as {spelled[name]} on line {first} and as {raw})",
+                 "keep one of them and delete the other", key=True)
+        spelled[name] = raw
+        answers.lines[name] = document.where(path)[0]
+        if value is None:
+            answers.values[name] = None
+            continue
+        try:
+            answers.values[name] = as_number(value)
+        except ValueError as error:
+            fail(path, f"{raw}: {error}", "write a decimal number such as 0.25 or -1.5e-3")
+    return answers
+
+
+def _suggest(raw: str, name: str | None, known: list[str]) -> str:
+    close = difflib.get_close_matches(name or str(raw), known, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean {close[0]}?"
+    return "run `bpcheck template EXERCISE` to see the names"
+
+
+def _failer(document: Document):
+    def fail(path: tuple, message: str, hint: str, *, key: bool = False):
+        line, column = document.where(path, key=key)
+        raise AnswersError(message, file=document.file, line=line, column=column, hint=hint or None)
+
+    return fail

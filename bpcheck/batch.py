@@ -1,0 +1,129 @@
+"""Grading many answers files in one call: each exercise solved once, a bad file reported in its own row."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answers import load_exercise_for, parse_answers, read_answers
+from .errors import BpcheckError
+from .grading import Grade, grade
+from .report.views import number_formatter
+from .solution import Solution, solve
+
+ANSWER_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Outcome:
+    file: str
+    grade: Grade | None = None
+    error: BpcheckError | None = None
+    student: str | None = None
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files as given, and the .yaml/.yml files of any folder (sorted); a path that is neither is an error."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in ANSWER_SUFFIXES and p.is_file())
+        else:
+            files.append(path)
+    if not files:
+        raise BpcheckError("no answers files (.yaml or .yml) there", file=str(paths[0]),
+                           hint="give answers files or a folder that holds them")
+    return files
+
+
+class GradingSession:
+    """Solves each exercise once however many files name it."""
+
+    def __init__(self, rtol: float | None = None, atol: float | None = None, precision: int = 4):
+        self.rtol, self.atol = rtol, atol
+        self.fmt = number_formatter(precision)
+        self._solutions: dict[tuple[str, str], tuple[Solution, list[str], frozenset[int]]] = {}
+
+    def solution_for(self, document, spec: str, path: Path):
+        key = (spec, str(path.parent.resolve()) if not spec.isidentifier() else "")
+        if key not in self._solutions:
+            solution = solve(load_exercise_for(document, spec, path))
+            names = solution.graph.names()
+            inputs = frozenset(solution.exercise.network.layers[0])
+            self._solutions[key] = (solution, names, inputs)
+        return self._solutions[key]
+
+    def grade_file(self, path: Path) -> Outcome:
+        try:
+            document, spec = read_answers(path)
+            solution, names, inputs = self.solution_for(document, spec, path)
+            answers = parse_answers(document, spec, names, inputs)
+        except BpcheckError as error:
+            return Outcome(str(path), error=error)
+        result = grade(solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
+                       fmt=self.fmt)
+        return Outcome(str(path), grade=result, student=answers.student)
+
+    def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
+        if progress is None:
+            return [self.grade_file(path) for path in files]
+        return progress(files, self.grade_file)
+
+
+def progress_bar(files: list[Path], grade_one) -> list[Outcome]:
+    from rich.progress import Progress
+
+    from .report.text import make_console
+
+    outcomes = []
+    with Progress(console=make_console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Grading", total=len(files))
+        for path in files:
+            outcomes.append(grade_one(path))
+            progress.advance(task)
+    return outcomes
+
+
+def exit_code(outcomes: list[Outcome], pass_mark: float | None) -> int:
+    """2 when any file could not be read, else 1 when any did not pass, else 0."""
+    if any(outcome.error for outcome in outcomes):
+        return 2
+    return 0 if all(outcome.grade.passed(pass_mark) for outcome in outcomes) else 1
+
+
+def outcome_json(outcome: Outcome, pass_mark: float | None) -> dict:
+    from .report.grades import grade_json
+
+    if outcome.error is not None:
+        return {"file": outcome.file, "error": str(outcome.error)}
+    record = grade_json(outcome.grade, outcome.file, pass_mark)
+    if outcome.student:
+        record["student"] = outcome.student
+    return record
+
+
+def batch_json(outcomes: list[Outcome], pass_mark: float | None) -> dict:
+    return {"files": [outcome_json(outcome, pass_mark) for outcome in outcomes],
+            "passed": exit_code(outcomes, pass_mark) == 0}
+
+
+def write_csv(path: Path, outcomes: list[Outcome]) -> None:
+    """A row per file, a column per quantity (its verdict), in solving order across exercises."""
+    columns: dict[str, None] = {}
+    for outcome in outcomes:
+        for result in outcome.grade.results if outcome.grade else ():
+            columns.setdefault(result.name)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "student", "exercise", "score", "max_score", "error", *columns])
+        for outcome in outcomes:
+            if outcome.grade is None:
+                writer.writerow([outcome.file, outcome.student or "", "", "", "", str(outcome.error)]
+                                + [""] * len(columns))
+                continue
+            verdicts = {r.name: r.verdict + (f":{r.misconception}" if r.misconception else "")
+                        for r in outcome.grade.results}
+            writer.writerow([outcome.file, outcome.student or "", outcome.grade.exercise,
+                             f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
+                             *(verdicts.get(name, "") for name in columns)])

@@ -1,0 +1,191 @@
+"""Answers against the solution: a verdict for every asked quantity, the way a patient tutor marks.
+
+For each quantity the student gave:
+1. ``correct`` when it is within tolerance of the exact value;
+2. else ``carried_forward`` when it is within tolerance of the same formula evaluated on the student's
+   own upstream values (exact values for those they did not give), and at least one of those upstream
+   values was itself off (see ``_carry_forward_allowed`` for what earns no such credit);
+3. else ``wrong``, naming a known mistake when the value matches one (misconceptions.py).
+Asked quantities the student left out are ``missing``. Pure: no I/O, no printing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import ChainMap
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from .misconceptions import candidates
+from .network import Network
+from .quantities import Quantity
+from .solution import Solution
+
+CREDITED = ("correct", "carried_forward")
+DEGENERATE_FRACTION = 0.01  # a carried value under 1% of the exact one has lost the quantity
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    rtol: float
+    atol: float
+
+    def accepts(self, given: float, expected: float) -> bool:
+        return abs(given - expected) <= self.atol + self.rtol * abs(expected)
+
+    def describe(self, expected: float, fmt) -> str:
+        """What people read: ``-0.002654 ± 1%: -0.00268 … -0.00263``."""
+        margin = self.atol + self.rtol * abs(expected)
+        low, high = expected - margin, expected + margin
+        spread = f"{self.rtol * 100:g}%" if self.rtol else f"{self.atol:g}"
+        return f"{fmt(expected)} ± {spread}: {fmt(low)} … {fmt(high)}"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    stage: str
+    verdict: str  # correct, carried_forward, wrong, missing
+    given: float | None
+    expected: float
+    points: float = 1.0
+    misconception: str | None = None
+    message: str = ""
+    line: int | None = None
+    follows_from: tuple[str, ...] = ()
+
+    @property
+    def earned(self) -> float:
+        return self.points if self.verdict in CREDITED else 0.0
+
+
+@dataclass(frozen=True)
+class Grade:
+    exercise: str
+    results: tuple[Result, ...]
+    tolerance: Tolerance = field(default_factory=lambda: Tolerance(0.01, 1e-8))
+
+    @property
+    def score(self) -> float:
+        return math.fsum(result.earned for result in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return math.fsum(result.points for result in self.results)
+
+    @property
+    def first_wrong(self) -> Result | None:
+        return next((r for r in self.results if r.verdict not in CREDITED), None)
+
+    def passed(self, pass_mark: float | None = None) -> bool:
+        """Every asked quantity credited; or, with a pass mark in percent, a score at least that high."""
+        if pass_mark is None:
+            return self.first_wrong is None
+        return self.max_score == 0 or self.score / self.max_score * 100 >= pass_mark - 1e-9
+
+
+def default_formatter(value: float) -> str:
+    return "0" if value == 0 else format(value, ".4g")
+
+
+def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Mapping[str, int] | None = None,
+          rtol: float | None = None, atol: float | None = None, fmt=default_formatter) -> Grade:
+    """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number)."""
+    exercise = solution.exercise
+    tolerance = Tolerance(exercise.rtol if rtol is None else rtol, exercise.atol if atol is None else atol)
+    marker = _Marker(solution, tolerance, fmt)
+    student = {name: value for name, value in answers.items()
+               if value is not None and name in solution.graph and solution.graph[name].compute is not None}
+    marker.mark_all(student)
+    lines = lines or {}
+    results = []
+    for name in solution.asked:
+        quantity = solution.graph[name]
+        points = exercise.points.get(name, 1.0)
+        if name not in student:
+            results.append(Result(name, quantity.stage, "missing", None, solution.values[name], points,
+                                  message=f"not answered; expected {tolerance.describe(solution.values[name], fmt)}"))
+            continue
+        verdict, misconception, message, follows = marker.marks[name]
+        results.append(Result(name, quantity.stage, verdict, student[name], solution.values[name], points,
+                              misconception, message, lines.get(name), follows))
+    return Grade(exercise.name, tuple(results), tolerance)
+
+
+class _Marker:
+    def __init__(self, solution: Solution, tolerance: Tolerance, fmt):
+        self.solution = solution
+        self.network: Network = solution.exercise.network
+        self.exact = solution.values
+        self.tolerance = tolerance
+        self.fmt = fmt
+        self.marks: dict[str, tuple[str, str | None, str, tuple[str, ...]]] = {}
+
+    def mark_all(self, student: dict[str, float]) -> None:
+        # Graph order: every upstream verdict is known before a quantity that reads it.
+        mixed = ChainMap(student, self.exact)
+        for quantity in self.solution.graph:
+            if quantity.name in student:
+                self.marks[quantity.name] = self.mark(quantity, student, mixed)
+
+    def mark(self, quantity: Quantity, student: dict[str, float], mixed: Mapping[str, float]):
+        name, given, exact = quantity.name, student[quantity.name], self.exact[quantity.name]
+        accepts = self.tolerance.accepts
+        if accepts(given, exact):
+            return "correct", None, "", ()
+        given_upstream = [source for source in dict.fromkeys(quantity.inputs) if source in self.marks]
+        off_upstream = tuple(source for source in given_upstream if self.marks[source][0] != "correct")
+        if given_upstream:
+            carried = quantity.evaluate(mixed)
+            if not off_upstream and accepts(given, carried) and self._not_collapsed(carried, exact):
+                # Rounded inputs within tolerance can still move a result that subtracts close numbers.
+                return ("correct", None, f"agrees with the formula on your own rounded values "
+                        f"(the exact value is {self.fmt(exact)})", ())
+        if off_upstream:
+            if accepts(given, carried) and self._carry_forward_allowed(carried, exact, off_upstream, student):
+                yours = ", ".join(f"{source} = {self.fmt(student[source])}" for source in off_upstream)
+                return ("carried_forward", None,
+                        f"follows from your {yours} (the exact value is {self.fmt(exact)})", off_upstream)
+        expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
+        for values in (mixed, self.exact) if off_upstream else (self.exact,):
+            for candidate in candidates(quantity, self.network, values):
+                if accepts(given, candidate.value) and not accepts(candidate.value, exact):
+                    return "wrong", candidate.misconception, f"{candidate.message} {expected}", ()
+        return "wrong", None, _rounding_hint(given, exact) + expected, ()
+
+    def _not_collapsed(self, carried: float, exact: float) -> bool:
+        return abs(carried) > self.tolerance.atol and abs(carried) >= DEGENERATE_FRACTION * abs(exact)
+
+    def _carry_forward_allowed(self, carried: float, exact: float, off_upstream: tuple[str, ...],
+                               student: dict[str, float]) -> bool:
+        """No credit for values made trivially consistent by nonsense upstream.
+
+        A carried value that has collapsed (under 1% of the exact one: all-zero answers make every
+        delta and change 0) and an upstream output its activation cannot produce (a sigmoid output of
+        5) earn nothing.
+        """
+        return self._not_collapsed(carried, exact) and all(_possible_output(self.network, self.solution.graph[name], student[name])
+                   for name in off_upstream)
+
+
+def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
+    """Could this unit's activation produce ``value``? (Anything goes for other kinds of quantity.)"""
+    if quantity.kind != "y":
+        return True
+    activation = network.activation_of(quantity.unit)
+    if activation in ("sigmoid", "softmax"):
+        return 0.0 < value < 1.0
+    if activation == "tanh":
+        return -1.0 < value < 1.0
+    if activation == "relu":
+        return value >= 0.0
+    return True
+
+
+def _rounding_hint(given: float, exact: float) -> str:
+    """A kind word when the value is the right one rounded too early."""
+    for digits in (1, 2):
+        if given != 0 and given == float(f"{exact:.{digits}g}"):
+            return (f"This is the exact value rounded to {digits} significant digit{'s' if digits > 1 else ''}, "
+                    "too coarse for the tolerance: keep at least 4 digits. ")
+    return ""

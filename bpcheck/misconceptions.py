@@ -1,0 +1,208 @@
+"""Known mistakes, each a wrong formula for one kind of quantity, with a stable id and one sentence.
+
+A candidate is evaluated on a value lookup (exact values, or the student's own upstream values), so a
+mistake is recognised even after an earlier slip. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator, Mapping
+
+from .network import Network, weight_name
+from .quantities import Quantity
+
+MISCONCEPTIONS = {
+    "sign-flip": "The sign is flipped",
+    "missing-activation-derivative": "The activation's derivative is missing",
+    "preactivation-derivative": "The derivative was taken at the pre-activation",
+    "updated-weight-used": "An already-updated weight was used",
+    "missing-downstream-term": "A downstream term is missing from the sum",
+    "wrong-source-output": "The destination's output was used instead of the source's",
+    "missing-learning-rate": "The learning rate is missing",
+    "subtracted-update": "The change was subtracted",
+    "missing-half": "The ½ is missing",
+    "swapped-weight-indices": "The weight indices are swapped",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    misconception: str
+    value: float
+    message: str
+
+
+Values = Mapping[str, float]
+
+
+def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    """Every known wrong value of ``quantity`` computed from ``values``."""
+    finder = _FINDERS.get(quantity.kind)
+    if finder is None:
+        return
+    try:
+        yield from finder(quantity, network, values)
+    except (KeyError, ValueError, OverflowError, ZeroDivisionError):
+        return  # a formula that cannot be evaluated on these values is no candidate
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _plus(network: Network) -> bool:
+    return network.convention == "target_minus_output"
+
+
+def _slope(network: Network, unit: int, values: Values, *, of_preactivation: bool = False) -> float | None:
+    """The unit's activation slope as students write it; None where there is no slope to forget."""
+    activation = network.activation_of(unit)
+    if activation == "sigmoid":
+        v = values[f"a{unit}"] if of_preactivation else values[f"y{unit}"]
+        return v * (1.0 - v)
+    if activation == "tanh":
+        v = values[f"a{unit}"] if of_preactivation else values[f"y{unit}"]
+        return 1.0 - v * v
+    return None
+
+
+def _true_slope(network: Network, unit: int, values: Values) -> float:
+    slope = _slope(network, unit, values)
+    if slope is not None:
+        return slope
+    if network.activation_of(unit) == "relu":
+        return 1.0 if values[f"a{unit}"] > 0 else 0.0
+    return 1.0
+
+
+def _output_name(network: Network, unit: int) -> str:
+    return f"x{unit}" if unit in network.layers[0] else f"y{unit}"
+
+
+# ---------------------------------------------------------------- per kind
+
+
+def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    unit = quantity.unit
+    right = quantity.evaluate(values)
+    yield Candidate("sign-flip", -right,
+                    f"The sign is flipped: under this exercise's convention delta{unit} uses "
+                    + ("(t - y), target minus output." if _plus(network) else "(y - t), output minus target."))
+    is_output = unit in network.output_units
+    if is_output:
+        t, y = values[f"t{unit}"], values[f"y{unit}"]
+        error = (t - y) if _plus(network) else (y - t)
+        sum_text = "(t - y)" if _plus(network) else "(y - t)"
+        if network.loss == "cross_entropy":
+            return
+    else:
+        downstream = network.outgoing(unit)
+        terms = {k: values[weight_name(unit, k)] * values[f"delta{k}"] for k in downstream}
+        error = math.fsum(terms.values())
+        sum_text = "Σ W·delta"
+        slope = _true_slope(network, unit, values)
+        yield from _updated_weight(unit, downstream, values, slope)
+        names = {k: f"{weight_name(unit, k)}·delta{k}" for k in downstream}
+        for size in range(1, len(downstream)):
+            for subset in itertools.combinations(downstream, size):
+                partial = slope * math.fsum(terms[k] for k in subset)
+                yield Candidate("missing-downstream-term", partial,
+                                f"Unit {unit} feeds units {', '.join(map(str, downstream))}, so its delta sums "
+                                f"over all of them: " + " + ".join(names[k] for k in downstream) + ".")
+    slope = _slope(network, unit, values)
+    if slope is None:
+        return
+    derivative = "y(1 - y)" if network.activation_of(unit) == "sigmoid" else "1 - y²"
+    yield Candidate("missing-activation-derivative", error,
+                    f"The activation's derivative {derivative} is missing: delta{unit} = "
+                    f"{derivative.replace('y', f'y{unit}')}·{sum_text}.")
+    yield Candidate("preactivation-derivative", _slope(network, unit, values, of_preactivation=True) * error,
+                    f"The derivative uses the output: {derivative.replace('y', f'y{unit}')}, "
+                    f"not the pre-activation a{unit}.")
+
+
+def _updated_weight(unit: int, downstream, values: Values, slope: float) -> Iterator[Candidate]:
+    if not all(f"{weight_name(unit, k)}_new" in values for k in downstream):
+        return
+    total = math.fsum(values[f"{weight_name(unit, k)}_new"] * values[f"delta{k}"] for k in downstream)
+    names = ", ".join(weight_name(unit, k) for k in downstream)
+    yield Candidate("updated-weight-used", slope * total,
+                    f"This used the already-updated weight ({names} after the update); the hidden deltas "
+                    f"use the weights as they were during the forward pass.")
+
+
+def _gradient_or_change(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    right = quantity.evaluate(values)
+    is_change = quantity.kind in ("dW", "db")
+    parameter = quantity.name[1:] if is_change else quantity.name[4:]
+    yield Candidate("sign-flip", -right,
+                    f"The sign is flipped: {'d' + parameter + ' = η·delta·o' if _plus(network) else 'd' + parameter + ' = -η·delta·o'}"
+                    if is_change else f"The sign is flipped: dE_d{parameter} is the gradient itself, "
+                    + ("-delta·o under this convention." if _plus(network) else "delta·o under this convention."))
+    if quantity.source is None:
+        return
+    unit, source = quantity.unit, quantity.source
+    sign = (1.0 if _plus(network) else -1.0) * (1.0 if is_change else -1.0)
+    eta = values["eta"] if is_change else 1.0
+    delta = values[f"delta{unit}"]
+    yield Candidate("wrong-source-output", sign * eta * delta * values[f"y{unit}"],
+                    f"The change multiplies by the output of the weight's source, {_output_name(network, source)}, "
+                    f"not of its destination y{unit}.")
+    if is_change and values["eta"] != 1.0:
+        yield Candidate("missing-learning-rate", sign * delta * values[_output_name(network, source)],
+                        f"The learning rate η = {values['eta']:g} is missing: d{parameter} = η·delta{unit}·"
+                        f"{_output_name(network, source)}.")
+
+
+def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    parameter = quantity.name[: -len("_new")]
+    old, change = values[parameter], values[f"d{parameter}"]
+    yield Candidate("subtracted-update", old - change,
+                    f"The change is added: {parameter}_new = {parameter} + d{parameter} "
+                    "(d" + parameter + " already carries the sign).")
+    if values["eta"] != 1.0 and quantity.source is not None:
+        unshrunk = change / values["eta"]
+        yield Candidate("missing-learning-rate", old + unshrunk,
+                        f"The learning rate η = {values['eta']:g} is missing from the update of {parameter}.")
+
+
+def _loss(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    if network.loss == "squared_error":
+        yield Candidate("missing-half", 2.0 * quantity.evaluate(values), "E = ½Σ(t - y)²: this is twice that, "
+                        "without the ½.")
+
+
+def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
+    """a_j computed with the layer's weight matrix transposed (W14 used for W23 and so on)."""
+    unit, suffix = quantity.unit, quantity.name[len(f"a{quantity.unit}"):]
+    sources, dests = network.incoming(unit), None
+    for layer in network.layers:
+        if unit in layer:
+            dests = layer
+    if len(sources) != len(dests) or len(sources) < 2:
+        return
+    k = dests.index(unit)
+    terms = []
+    for i, source in enumerate(sources):
+        weight = weight_name(sources[k], dests[i])
+        name = f"{weight}_new" if suffix and f"{weight}_new" in values else weight
+        output = f"x{source}" if source in network.layers[0] else f"y{source}{suffix}"
+        terms.append(values[name] * values[output])
+    bias = f"b{unit}_new" if suffix and f"b{unit}_new" in values else f"b{unit}"
+    if unit in network.biases:
+        terms.append(values[bias])
+    example = " + ".join(f"{weight_name(s, unit)}·{_output_name(network, s)}" for s in sources)
+    yield Candidate("swapped-weight-indices", math.fsum(terms),
+                    f"The weight indices are swapped: W13 runs from unit 1 to unit 3, so a{unit} = {example}.")
+
+
+_FINDERS: dict[str, Callable] = {
+    "delta": _delta,
+    "dW": _gradient_or_change, "db": _gradient_or_change,
+    "dE_dW": _gradient_or_change, "dE_db": _gradient_or_change,
+    "W_new": _new_parameter, "b_new": _new_parameter,
+    "E": _loss,
+    "a": _preactivation,
+}

@@ -1,0 +1,87 @@
+"""The ways people write quantity names, mapped onto the one scheme (delta3, W13, dW13, W13_new ...).
+
+δ3, d3, delta_3 -> delta3;  W_13, w13, W1_3 -> W13;  ΔW13, delta_W13 -> dW13;  W13', new_W13 -> W13_new;
+o3 -> y3;  y3', y3_new -> y3_after;  dE/dW13, ∂E/∂W13 -> dE_dW13;  E' -> E_after;  η -> eta.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CHARACTERS = str.maketrans({"δ": "delta", "Δ": "delta", "∂": "d", "′": "'", "’": "'", "η": "eta",
+                             "/": "", " ": "", "-": ""})
+_UNITS = r"(?:(\d+)\|(\d+)|(\d)(\d))"
+_PATTERNS = [
+    (re.compile(rf"^ded([wb])(?:{_UNITS}|(\d+))$"), "gradient"),
+    (re.compile(rf"^(?:delta|d)([wb])(?:{_UNITS}|(\d+))$"), "change"),
+    (re.compile(rf"^(w){_UNITS}$"), "weight"),
+    (re.compile(r"^(delta|d|a|y|o|x|t|b)(\d+)$"), "unit"),
+]
+_AFTER_SUFFIXES = ("'", "_new", "new", "_after", "after", "_updated", "updated", "+")
+_AFTER_PREFIXES = ("new_", "new")
+
+
+def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str | None:
+    """The scheme's name for ``raw``, or None when it is not a name bpcheck knows how to read."""
+    text = str(raw).strip().translate(_CHARACTERS)
+    after, text = _strip_after_marker(text)
+    lower = re.sub(r"(?<=\d)_(?=\d)", "|", text.lower()).replace("_", "")
+    if lower in ("e", "loss", "error"):
+        base = "E"
+    elif lower in ("eta", "learningrate", "lr"):
+        return None if after else "eta"
+    else:
+        base = _unit_name(lower, input_units)
+        if base is None:
+            return None
+    if not after:
+        return base
+    # A prime marks the value after the update: W13' is W13_new, y3' is y3_after (tutorial §13 step 5).
+    if base[0] in "Wb" and not base.startswith("d"):
+        return f"{base}_new"
+    if base == "E" or base[0] in "ay":
+        return f"{base}_after"
+    return None
+
+
+def _strip_after_marker(text: str) -> tuple[bool, str]:
+    lower = text.lower()
+    for suffix in _AFTER_SUFFIXES:
+        if lower.endswith(suffix) and len(text) > len(suffix):
+            return True, text[: -len(suffix)]
+    for prefix in _AFTER_PREFIXES:
+        if lower.startswith(prefix) and len(text) > len(prefix):
+            return True, text[len(prefix):]
+    return False, text
+
+
+def _weight(groups: tuple) -> str:
+    source, dest = (groups[0], groups[1]) if groups[0] else (groups[2], groups[3])
+    source, dest = int(source), int(dest)
+    from .network import weight_name
+
+    return weight_name(source, dest)
+
+
+def _unit_name(lower: str, input_units: frozenset[int]) -> str | None:
+    for pattern, shape in _PATTERNS:
+        match = pattern.match(lower)
+        if not match:
+            continue
+        if shape == "unit":
+            letter, unit = match.group(1), int(match.group(2))
+            if letter in ("d", "delta"):
+                return f"delta{unit}"
+            if letter == "o":
+                return f"x{unit}" if unit in input_units else f"y{unit}"
+            return f"{letter}{unit}"
+        if shape == "weight":
+            return _weight(match.groups()[1:])
+        kind, groups = match.group(1), match.groups()[1:]
+        parameter = f"b{groups[4]}" if kind == "b" else _weight(groups[:4])
+        if kind == "b" and groups[4] is None:
+            return None
+        if kind == "w" and groups[4] is not None:
+            return None
+        return f"dE_d{parameter}" if shape == "gradient" else f"d{parameter}"
+    return None
