@@ -8,11 +8,9 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import AnswersError, ExerciseError
+from .errors import AnswersError, ExerciseError, did_you_mean
 from .names import canonical_name
 from .network import Exercise
 from .yamlfile import Document, as_number, read_document
@@ -20,13 +18,13 @@ from .yamlfile import Document, as_number, read_document
 TOP_LEVEL_KEYS = ("exercise", "answers", "student")
 
 
-@dataclass
 class Answers:
-    file: str
-    exercise_spec: str
-    values: dict[str, float | None] = field(default_factory=dict)  # canonical name -> number (None: blank)
-    lines: dict[str, int] = field(default_factory=dict)
-    student: str | None = None
+    def __init__(self, file: str, exercise_spec: str, student: str | None = None):
+        self.file = file
+        self.exercise_spec = exercise_spec
+        self.values: dict[str, float | None] = {}  # canonical name -> number (None: left blank)
+        self.lines: dict[str, int] = {}
+        self.student = student
 
 
 def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]:
@@ -39,9 +37,8 @@ def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]
              "run `bpcheck template EXERCISE` for one to fill in")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
             fail((key,), f"unknown key {key!r}",
-                 f"did you mean {close[0]}?" if close else "an answers file has 'exercise:' and 'answers:'", key=True)
+                 did_you_mean(key, TOP_LEVEL_KEYS, "an answers file has 'exercise:' and 'answers:'"), key=True)
     spec = data.get("exercise")
     if spec is None:
         fail((), "'exercise:' is missing", "add e.g. exercise: ex1 (a built-in name or a path to a .yaml file)")
@@ -100,10 +97,7 @@ def parse_answers(document: Document, spec: str, known: list[str], input_units: 
 
 
 def _suggest(raw: str, name: str | None, known: list[str]) -> str:
-    close = difflib.get_close_matches(name or str(raw), known, n=1, cutoff=0.5)
-    if close:
-        return f"did you mean {close[0]}?"
-    return "run `bpcheck template EXERCISE` to see the names"
+    return did_you_mean(name or raw, known, "run `bpcheck template EXERCISE` to see the names", cutoff=0.5)
 
 
 def _failer(document: Document):

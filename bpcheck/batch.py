@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from .answers import load_exercise_for, parse_answers, read_answers
@@ -15,8 +14,7 @@ from .solution import Solution, solve
 ANSWER_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass
-class Outcome:
+class Outcome(NamedTuple):
     file: str
     grade: Grade | None = None
     error: BpcheckError | None = None
@@ -110,6 +108,8 @@ def batch_json(outcomes: list[Outcome], pass_mark: float | None) -> dict:
 
 def write_csv(path: Path, outcomes: list[Outcome]) -> None:
     """A row per file, a column per quantity (its verdict), in solving order across exercises."""
+    import csv
+
     columns: dict[str, None] = {}
     for outcome in outcomes:
         for result in outcome.grade.results if outcome.grade else ():

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import ChainMap
-from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from .misconceptions import candidates
 from .network import Network
@@ -25,8 +24,7 @@ CREDITED = ("correct", "carried_forward")
 DEGENERATE_FRACTION = 0.01  # a carried value under 1% of the exact one has lost the quantity
 
 
-@dataclass(frozen=True)
-class Tolerance:
+class Tolerance(NamedTuple):
     rtol: float
     atol: float
 
@@ -41,8 +39,7 @@ class Tolerance:
         return f"{fmt(expected)} ± {spread}: {fmt(low)} … {fmt(high)}"
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     name: str
     stage: str
     verdict: str  # correct, carried_forward, wrong, missing
@@ -59,11 +56,10 @@ class Result:
         return self.points if self.verdict in CREDITED else 0.0
 
 
-@dataclass(frozen=True)
-class Grade:
+class Grade(NamedTuple):
     exercise: str
     results: tuple[Result, ...]
-    tolerance: Tolerance = field(default_factory=lambda: Tolerance(0.01, 1e-8))
+    tolerance: Tolerance = Tolerance(0.01, 1e-8)
 
     @property
     def score(self) -> float:

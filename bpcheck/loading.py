@@ -6,12 +6,11 @@ the ``exercises`` folder shipped inside the package (or beside it, in a source c
 
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any
 
-from .errors import ExerciseError
+from .errors import ExerciseError, did_you_mean
 from .quantities import STAGES
 from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
 from .yamlfile import Document, as_number, read_document
@@ -57,8 +56,7 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
         path = relative_to / path
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in spec or "\\" in spec:
         return path.stem, path
-    close = difflib.get_close_matches(spec, builtins, n=1)
-    hint = f"did you mean {close[0]}?" if close else "run `bpcheck list` to see them, or give a path to a .yaml file"
+    hint = did_you_mean(spec, builtins, "run `bpcheck list` to see them, or give a path to a .yaml file")
     raise ExerciseError(f"{spec!r} is neither a built-in exercise nor a YAML file", hint=hint)
 
 
@@ -67,7 +65,7 @@ def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
     display = str(path) if path.parent not in EXERCISE_DIRS else f"{name}.yaml"
     document = read_document(path, ExerciseError, display)
     exercise = _ExerciseReader(document).exercise(name)
-    return Exercise(**{**exercise.__dict__, "path": str(path)})
+    return exercise._replace(path=str(path))
 
 
 def load_exercise_text(text: str, name: str = "exercise", display: str = "<exercise>") -> Exercise:
@@ -120,9 +118,8 @@ class _ExerciseReader:
         word = str(value).strip().lower()
         word = aliases.get(word, word)
         if word not in choices:
-            close = difflib.get_close_matches(word, choices, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"use one of {', '.join(choices)}"
-            self.fail(path, f"unknown {key} {value!r}", hint)
+            self.fail(path, f"unknown {key} {value!r}",
+                      did_you_mean(word, choices, f"use one of {', '.join(choices)}"))
         return word
 
     # -- the exercise
@@ -132,10 +129,8 @@ class _ExerciseReader:
                       "see README, Writing an exercise, for a complete example")
         for key in self.data:
             if key not in TOP_LEVEL_KEYS:
-                close = difflib.get_close_matches(key, TOP_LEVEL_KEYS, n=1)
                 self.fail((key,), f"unknown key {key!r}",
-                          f"did you mean {close[0]}?" if close else f"the keys are {', '.join(TOP_LEVEL_KEYS)}",
-                          key=True)
+                          did_you_mean(key, TOP_LEVEL_KEYS, f"the keys are {', '.join(TOP_LEVEL_KEYS)}"), key=True)
         network = self.network()
         from .solver import build_graph  # validates names asked and weighted against the real graph
         graph_names = build_graph(network).names()
@@ -326,9 +321,9 @@ class _ExerciseReader:
                       f"write e.g. asked: [forward, delta5, W13_new]; stages are {', '.join(STAGE_WORDS)}")
         for index, name in enumerate(asked):
             if name not in graph_names and name not in STAGE_WORDS:
-                close = difflib.get_close_matches(str(name), graph_names + list(STAGE_WORDS), n=1)
                 self.fail(("asked", index), f"asked: {name!r} is not a quantity of this exercise",
-                          f"did you mean {close[0]}?" if close else "run `bpcheck solve` on it to see the names")
+                          did_you_mean(name, graph_names + list(STAGE_WORDS),
+                                       "run `bpcheck solve` on it to see the names"))
         return tuple(str(name) for name in asked)
 
     def points(self, graph_names: list[str]) -> dict[str, float]:
@@ -338,9 +333,8 @@ class _ExerciseReader:
         result = {}
         for name, value in points.items():
             if name not in graph_names:
-                close = difflib.get_close_matches(name, graph_names, n=1)
                 self.fail(("points", name), f"points: {name!r} is not a quantity of this exercise",
-                          f"did you mean {close[0]}?" if close else "use the names `bpcheck solve` shows", key=True)
+                          did_you_mean(name, graph_names, "use the names `bpcheck solve` shows"), key=True)
             result[name] = self.number(("points", name), value)
             if result[name] < 0:
                 self.fail(("points", name), f"points for {name} must not be negative", "write 0 or more")

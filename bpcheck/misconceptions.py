@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, NamedTuple
 
 from .network import Network, weight_name
 from .quantities import Quantity
@@ -28,8 +27,7 @@ MISCONCEPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     misconception: str
     value: float
     message: str

@@ -7,7 +7,7 @@ output unit 5. Weight (i, j) runs from unit i to unit j.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
@@ -27,8 +27,7 @@ def bias_name(unit: int) -> str:
     return f"b{unit}"
 
 
-@dataclass(frozen=True)
-class Network:
+class Network(NamedTuple):
     """One training step's worth of givens. Layers are fully connected, each to the next."""
 
     layer_sizes: tuple[int, ...]
@@ -37,7 +36,7 @@ class Network:
     weights: dict[tuple[int, int], float]  # (source, dest) -> W
     targets: dict[int, float]  # output unit -> t
     learning_rate: float
-    biases: dict[int, float] = field(default_factory=dict)  # unit -> b; units without one have none
+    biases: dict[int, float] = {}  # unit -> b; units without one have none (never mutated)
     loss: str = "squared_error"
     convention: str = "target_minus_output"
     frozen: frozenset[str] = frozenset()  # parameter names held fixed (not updated)
@@ -82,8 +81,7 @@ class Network:
         return ()
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(NamedTuple):
     """A network plus what the student is told and asked, and how answers are marked."""
 
     name: str
@@ -93,5 +91,5 @@ class Exercise:
     asked: tuple[str, ...] | None = None  # None: every computed quantity
     rtol: float = 0.01  # 1% relative, PrairieLearn's default
     atol: float = 1e-8  # PrairieLearn's default too: lets an exact 0 be matched
-    points: dict[str, float] = field(default_factory=dict)  # name -> points; 1 when not listed
+    points: dict[str, float] = {}  # name -> points; 1 when not listed (never mutated)
     path: str | None = None

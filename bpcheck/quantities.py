@@ -9,8 +9,7 @@ upstream values. Nothing here knows whether it is solving or grading.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from .errors import ExerciseError
 
@@ -28,8 +27,7 @@ Formatter = Callable[[float], str]
 Shower = Callable[[Sequence[float], Formatter], str]
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """One named value of a training step.
 
     ``kind`` says what sort of value it is (``a``, ``y``, ``E``, ``delta``, ``dE_dW``, ``dW``,

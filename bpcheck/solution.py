@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .network import Exercise
 from .quantities import Graph
 from .solver import build_graph
 
 
-@dataclass(frozen=True)
-class Solution:
+class Solution(NamedTuple):
     exercise: Exercise
     graph: Graph
     values: dict[str, float]

@@ -8,7 +8,6 @@ it ourselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +27,14 @@ _TAG = "tag:yaml.org,2002:"
 _constructor = yaml.constructor.SafeConstructor()
 
 
-@dataclass
 class Document:
     """Plain values (dict, list, str, int, float, bool, None) and where each one stands."""
 
-    file: str
-    data: Any
-    value_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    def __init__(self, file: str, data: Any = None):
+        self.file = file
+        self.data = data
+        self.value_marks: dict[tuple, tuple[int, int]] = {}
+        self.key_marks: dict[tuple, tuple[int, int]] = {}
 
     def where(self, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
         """(line, column) of the value at ``path`` (or of its key), or of the nearest parent."""

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from ..network import Exercise
 from ..quantities import STAGES
 from ..solution import Solution
 
 
-@dataclass
 class Section:
-    title: str
-    columns: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    notes: list[str] = field(default_factory=list)
-    numeric: tuple[int, ...] = ()  # columns to right-align
-    row_styles: list[str] = field(default_factory=list)  # colour per row on a terminal (optional)
+    """A titled table: columns, rows of text, notes under it; ``numeric`` columns align right."""
+
+    def __init__(self, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+                 notes: list[str] | None = None, numeric: tuple[int, ...] = ()):
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes if notes is not None else []
+        self.numeric = numeric
+        self.row_styles: list[str] = []  # colour per row on a terminal (optional)
 
 
 def number_formatter(precision: int):
