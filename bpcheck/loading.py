@@ -260,7 +260,8 @@ class _ExerciseReader:
         if missing:
             self.fail(("weights",), f"weight{'s' if len(missing) > 1 else ''} {_list(missing)} "
                       f"{'is' if len(missing) == 1 else 'are'} missing",
-                      "every unit connects to every unit of the next layer; add them under 'weights:'", key=True)
+                      "every unit connects to every unit of the next layer; add "
+                      f"{'them' if len(missing) > 1 else 'it'} under 'weights:'", key=True)
         return weights
 
     def weight_units(self, path: tuple, name: str) -> tuple[int, int]:

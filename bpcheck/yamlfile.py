@@ -68,7 +68,8 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Docum
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # in characters
         raise error(f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", file=display, line=line,
                     column=column, hint="save the file as UTF-8") from None
     _refuse_deep_flow_nesting(text, display, error)
@@ -76,11 +77,7 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Docum
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise error(f"not valid YAML: {problem}", file=display,
-                    line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-                    hint="check the indentation and the colons near that line") from None
+        raise _syntax_error(exc, text, display, error) from None
     except yaml.YAMLError as exc:
         raise error(f"not valid YAML: {exc}", file=display, hint="check the file's syntax") from None
     finally:
@@ -91,6 +88,28 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Docum
     builder = _Builder(document, error)
     document.data = builder.build(node, ())
     return document
+
+
+def _syntax_error(exc, text: str, display: str, error: type[BpcheckError]) -> BpcheckError:
+    """Point at the line a person must mend: where an unclosed bracket or quote opened, when the parser
+    only noticed at the end of the file; otherwise where it stopped."""
+    problem, mark, context = exc.problem or "malformed YAML", exc.problem_mark, exc.context_mark
+    ran_off_the_end = mark is not None and mark.index >= len(text.rstrip())
+    what = (exc.context or "").replace("while scanning ", "").replace("while parsing ", "")
+    what = what[2:] if what.startswith("a ") else what
+    opened = "flow" in what or "quoted" in what  # brackets and quotes open on one line, close on another
+    if context is not None and opened and (mark is None or ran_off_the_end or context.line != mark.line):
+        if mark is None or ran_off_the_end:
+            message = f"not valid YAML: the {what} that starts here is never closed"
+            hint = "close the bracket or quote that opens on this line"
+        else:
+            message = f"not valid YAML: {problem} on line {mark.line + 1}, inside the {what} that starts here"
+            hint = "check the brackets, quotes and indentation from here on"
+        mark = context
+    else:
+        message, hint = f"not valid YAML: {problem}", "check the indentation and the colons near that line"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+    return error(message, file=display, line=line, column=column, hint=hint)
 
 
 def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from rich import box
@@ -13,8 +14,11 @@ from .views import Section
 
 
 def make_console(stderr: bool = False) -> Console:
-    # Rich already honours NO_COLOR and writes no escape codes when the output is not a terminal.
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False)
+    # Off a terminal Rich writes no escape codes; NO_COLOR (no-color.org) asks for plain text on one
+    # too, so it drops bold and underline as well as colour.
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, emoji=False,
+                   **({"color_system": None} if plain else {}))
 
 
 def section_table(section: Section) -> Table:

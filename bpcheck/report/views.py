@@ -22,11 +22,17 @@ class Section:
 
 
 def number_formatter(precision: int):
-    """Significant digits, without trailing zeros; -0 printed as 0."""
-    spec = f".{precision}g"
+    """``precision`` significant digits with trailing zeros kept (0.6620, as the tutorial writes it);
+    a value that is a short decimal, but for floating-point noise, is written short (0.755, 0.35)."""
+    short, rounded = f".{precision}g", f"#.{precision}g"
 
     def fmt(value: float) -> str:
-        return "0" if value == 0 else format(value, spec)
+        if value == 0:
+            return "0"
+        text = format(value, short)
+        if abs(float(text) - value) <= 1e-12 * abs(value):
+            return text
+        return format(value, rounded)
 
     return fmt
 
@@ -34,7 +40,7 @@ def number_formatter(precision: int):
 def precision_note(precision: int) -> str:
     return (f"Every value is computed at full double precision and shown to {precision} significant "
             "digits. A hand calculation that multiplies rounded numbers can differ in the last digit: "
-            "the tutorial's δ3 ≈ -0.00266 is -0.002654 exactly.")
+            "the tutorial's δ3 ≈ -0.00266 is -0.0026544890 exactly.")
 
 
 def solution_sections(solution: Solution, precision: int) -> list[Section]:
