@@ -16,16 +16,21 @@ FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 EXIT_BAD_INPUT = 2
 
 
+def _bad_input(message: str):
+    """One line on stderr and exit code 2, never a traceback."""
+    click.echo(f"bpcheck: {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def reports_bad_input(command):
-    """Bad input becomes one line on stderr and exit code 2, never a traceback."""
+    """Bad input raised by the core becomes one line on stderr and exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except BpcheckError as error:
-            click.echo(f"bpcheck: {error}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _bad_input(str(error))
 
     return wrapper
 
@@ -182,16 +187,17 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     try:
         files = expand_paths(paths)
     except BpcheckError as error:
-        click.echo(f"bpcheck: {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _bad_input(str(error))
     if csv_path is not None and any(csv_path.resolve() == f.resolve() for f in files):
-        raise click.BadParameter("the CSV would overwrite an answers file", param_hint="--csv")
+        _bad_input(f"{csv_path}: --csv would overwrite an answers file; name another file for the CSV")
+    if csv_path is not None and not csv_path.resolve().parent.is_dir():
+        _bad_input(f"{csv_path}: there is no folder {str(csv_path.parent)!r} to write the CSV in; "
+                   "create it or name another path")
     session = GradingSession(rtol=rtol, atol=atol, precision=precision)
     single = len(files) == 1 and len(paths) == 1 and not paths[0].is_dir()
     outcomes = session.grade_files(files, progress=_progress_for(len(files)))
     if single and outcomes[0].error is not None:
-        click.echo(f"bpcheck: {outcomes[0].error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _bad_input(str(outcomes[0].error))
     from . import batch
 
     if output_format == "json":
@@ -207,7 +213,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         else:
             print_summary(console, outcomes, pass_mark)
     if csv_path is not None:
-        batch.write_csv(csv_path, outcomes)
+        try:
+            batch.write_csv(csv_path, outcomes)
+        except OSError as error:
+            _bad_input(f"{csv_path}: cannot write the CSV ({error.strerror}); check the folder and its permissions")
     sys.exit(batch.exit_code(outcomes, pass_mark))
 
 

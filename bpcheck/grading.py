@@ -3,8 +3,8 @@
 For each quantity the student gave:
 1. ``correct`` when it is within tolerance of the exact value;
 2. else ``carried_forward`` when it is within tolerance of the same formula evaluated on the student's
-   own upstream values (exact values for those they did not give), and at least one of those upstream
-   values was itself off (see ``_carry_forward_allowed`` for what earns no such credit);
+   own upstream values (exact values for those they did not give), at least one of which differs from
+   the exact value (see ``_carry_forward_allowed`` for what earns no such credit);
 3. else ``wrong``, naming a known mistake when the value matches one (misconceptions.py).
 Asked quantities the student left out are ``missing``. Pure: no I/O, no printing.
 """
@@ -116,52 +116,56 @@ class _Marker:
         self.tolerance = tolerance
         self.fmt = fmt
         self.marks: dict[str, tuple[str, str | None, str, tuple[str, ...]]] = {}
+        self.tainted: set[str] = set()
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
         mixed = ChainMap(student, self.exact)
         for quantity in self.solution.graph:
-            if quantity.name in student:
-                self.marks[quantity.name] = self.mark(quantity, student, mixed)
+            name = quantity.name
+            if name not in student:
+                continue
+            self.marks[name] = self.mark(quantity, student[name], mixed)
+            # A value that is off and impossible, or off and built on such a value, taints what follows.
+            if self.marks[name][0] != "correct" and (
+                    not _possible_output(self.network, quantity, student[name])
+                    or any(source in self.tainted for source in quantity.inputs)):
+                self.tainted.add(name)
 
-    def mark(self, quantity: Quantity, student: dict[str, float], mixed: Mapping[str, float]):
-        name, given, exact = quantity.name, student[quantity.name], self.exact[quantity.name]
+    def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
+        exact = self.exact[quantity.name]
         accepts = self.tolerance.accepts
         if accepts(given, exact):
             return "correct", None, "", ()
-        given_upstream = [source for source in dict.fromkeys(quantity.inputs) if source in self.marks]
-        off_upstream = tuple(source for source in given_upstream if self.marks[source][0] != "correct")
-        if given_upstream:
+        # The student's own upstream values that differ from the exact ones (slips, or just rounding).
+        own = tuple(source for source in dict.fromkeys(quantity.inputs)
+                    if source in self.marks and mixed[source] != self.exact[source])
+        if own:
             carried = quantity.evaluate(mixed)
-            if not off_upstream and accepts(given, carried) and self._not_collapsed(carried, exact):
-                # Rounded inputs within tolerance can still move a result that subtracts close numbers.
-                return ("correct", None, f"agrees with the formula on your own rounded values "
-                        f"(the exact value is {self.fmt(exact)})", ())
-        if off_upstream:
-            if accepts(given, carried) and self._carry_forward_allowed(carried, exact, off_upstream, student):
-                yours = ", ".join(f"{source} = {self.fmt(student[source])}" for source in off_upstream)
+            if accepts(given, carried) and self._carry_forward_allowed(carried, exact, own):
+                follows = tuple(s for s in own if self.marks[s][0] != "correct") or own
+                yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in follows)
                 return ("carried_forward", None,
-                        f"follows from your {yours} (the exact value is {self.fmt(exact)})", off_upstream)
+                        f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
-        for values in (mixed, self.exact) if off_upstream else (self.exact,):
+        for values in (mixed, self.exact) if own else (self.exact,):
             for candidate in candidates(quantity, self.network, values):
-                if accepts(given, candidate.value) and not accepts(candidate.value, exact):
+                if (accepts(given, candidate.value) and not accepts(candidate.value, exact)
+                        and self._not_collapsed(candidate.value, exact)):
                     return "wrong", candidate.misconception, f"{candidate.message} {expected}", ()
         return "wrong", None, _rounding_hint(given, exact) + expected, ()
 
-    def _not_collapsed(self, carried: float, exact: float) -> bool:
-        return abs(carried) > self.tolerance.atol and abs(carried) >= DEGENERATE_FRACTION * abs(exact)
+    def _not_collapsed(self, value: float, exact: float) -> bool:
+        return abs(value) > self.tolerance.atol and abs(value) >= DEGENERATE_FRACTION * abs(exact)
 
-    def _carry_forward_allowed(self, carried: float, exact: float, off_upstream: tuple[str, ...],
-                               student: dict[str, float]) -> bool:
+    def _carry_forward_allowed(self, carried: float, exact: float, own: tuple[str, ...]) -> bool:
         """No credit for values made trivially consistent by nonsense upstream.
 
         A carried value that has collapsed (under 1% of the exact one: all-zero answers make every
-        delta and change 0) and an upstream output its activation cannot produce (a sigmoid output of
-        5) earn nothing.
+        delta and change 0) earns nothing, and neither does anything built on an output its
+        activation cannot produce (a sigmoid output of 5), however far downstream.
         """
-        return self._not_collapsed(carried, exact) and all(_possible_output(self.network, self.solution.graph[name], student[name])
-                   for name in off_upstream)
+        return self._not_collapsed(carried, exact) and not any(source in self.tainted for source in own)
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from ..quantities import STAGES
 from ..solution import Solution
 
@@ -14,12 +17,19 @@ STAGE_HINTS = {
 }
 
 
+def _yaml_scalar(text: str) -> str:
+    """A plain name stays plain; a path with spaces, '#' or other YAML punctuation is quoted."""
+    if re.fullmatch(r"[A-Za-z0-9_./-]+", text) and not text.startswith(("-", ".-")):
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
 def answers_template(solution: Solution, spec: str) -> str:
     exercise = solution.exercise
     lines = [f"# Answers for {exercise.title} ({exercise.name}).",
              "# Write each value you computed after its name; leave blank what you did not.",
              "# Then check them: bpcheck grade THIS_FILE.yaml",
-             f"exercise: {spec}",
+             f"exercise: {_yaml_scalar(spec)}",
              "answers:"]
     for stage, title in STAGES.items():
         names = [name for name in solution.asked if solution.graph[name].stage == stage]
