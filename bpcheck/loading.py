@@ -6,6 +6,7 @@ the ``exercises`` folder shipped inside the package (or beside it, in a source c
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ def exercise_folder() -> Path | None:
     return next((folder for folder in EXERCISE_DIRS if folder.is_dir()), None)
 
 
+@functools.lru_cache(maxsize=1)
 def builtin_exercises() -> dict[str, Path]:
     """Built-in exercise names and their files, in natural order (ex2 before ex10)."""
     folder = exercise_folder()

@@ -6,6 +6,7 @@ o3 -> y3;  y3', y3_new -> y3_after;  dE/dW13, ∂E/∂W13 -> dE_dW13;  E' -> E_a
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CHARACTERS = str.maketrans({"δ": "delta", "Δ": "delta", "∂": "d", "′": "'", "’": "'", "η": "eta",
@@ -21,6 +22,7 @@ _AFTER_SUFFIXES = ("'", "_new", "new", "_after", "after", "_updated", "updated",
 _AFTER_PREFIXES = ("new_", "new")
 
 
+@functools.lru_cache(maxsize=4096)  # a class writes the same few dozen names in every file
 def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str | None:
     """The scheme's name for ``raw``, or None when it is not a name bpcheck knows how to read."""
     text = str(raw).strip().translate(_CHARACTERS)

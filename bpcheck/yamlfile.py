@@ -180,9 +180,15 @@ class _Builder:
         if kind == "str":
             return node.value
         if kind == "int":
-            return _constructor.construct_yaml_int(node)
+            text = node.value.lstrip("-+")
+            if text.isdigit() and (text[0] != "0" or text == "0"):  # plain decimal: the common case, fast
+                return int(node.value)
+            return _constructor.construct_yaml_int(node)  # 0x1F, 017 (octal in YAML 1.1), 1:30 ...
         if kind == "float":
-            return _constructor.construct_yaml_float(node)
+            try:
+                return float(node.value)  # what the resolver tags float is a Python float but for .inf, 1:30
+            except ValueError:
+                return _constructor.construct_yaml_float(node)
         if kind == "bool":
             return _constructor.construct_yaml_bool(node)
         if kind == "null":
