@@ -201,9 +201,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     from . import batch
 
     if output_format == "json":
-        payload = (batch.outcome_json(outcomes[0], pass_mark) if single
-                   else batch.batch_json(outcomes, pass_mark))
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        if single:
+            click.echo(json.dumps(batch.outcome_json(outcomes[0], pass_mark), indent=2, ensure_ascii=False))
+        else:  # one line: the C encoder, several times faster on a whole class, which machines read
+            click.echo(json.dumps(batch.batch_json(outcomes, pass_mark), ensure_ascii=False))
     else:
         from .report.text import make_console, print_report, print_summary
 

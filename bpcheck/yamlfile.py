@@ -24,6 +24,7 @@ MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 50_000
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -33,17 +34,17 @@ class Document:
     def __init__(self, file: str, data: Any = None):
         self.file = file
         self.data = data
-        self.value_marks: dict[tuple, tuple[int, int]] = {}
-        self.key_marks: dict[tuple, tuple[int, int]] = {}
+        # PyYAML marks (0-based line and column), turned into 1-based numbers only when asked for.
+        self.value_marks: dict[tuple, Any] = {}
+        self.key_marks: dict[tuple, Any] = {}
 
     def where(self, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
         """(line, column) of the value at ``path`` (or of its key), or of the nearest parent."""
         marks = self.key_marks if key else self.value_marks
-        while path:
-            if path in marks:
-                return marks[path]
+        while path and path not in marks:
             path = path[:-1]
-        return self.value_marks.get((), (None, None))
+        mark = marks.get(path) or self.value_marks.get(())
+        return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
 
 
 def read_document(path: Path, error: type[BpcheckError], display: str | None = None) -> Document:
@@ -143,7 +144,7 @@ class _Builder:
         if self.count > MAX_NODES or len(path) > MAX_DEPTH:
             self.fail(node, "too large or too deeply nested (are aliases expanding?)",
                       "bpcheck files are flat mappings of names to numbers")
-        self.document.value_marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.document.value_marks[path] = node.start_mark
         tag = node.tag
         if not tag.startswith(_TAG):
             self.fail(node, f"the YAML tag {tag} is not allowed",
@@ -163,16 +164,18 @@ class _Builder:
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 self.fail(key_node, "YAML merge keys (<<) are not allowed", "write each entry out")
-            key = self.build(key_node, path + ("<key>",))
+            if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
+                key = key_node.value  # the usual plain name: no need for the general builder
+            else:
+                key = self.build(key_node, path + ("<key>",))
             if not isinstance(key, (str, int, float)) or isinstance(key, bool):
                 self.fail(key_node, "a key must be a plain name", "write it as text, e.g. W13")
             key = str(key)
             if key in result:
-                first = self.document.key_marks[path + (key,)][0]
+                first = self.document.key_marks[path + (key,)].line + 1
                 self.fail(key_node, f"{key} is given twice (first on line {first})",
                           "keep one of them and delete the other")
-            self.document.key_marks[path + (key,)] = (key_node.start_mark.line + 1,
-                                                      key_node.start_mark.column + 1)
+            self.document.key_marks[path + (key,)] = key_node.start_mark
             result[key] = self.build(value_node, path + (key,))
         return result
 
