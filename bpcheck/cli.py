@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 
@@ -74,6 +73,8 @@ def solve(exercise: str, precision: int, output_format: str):
     """Print the worked solution of EXERCISE (a built-in name such as ex1, or a YAML file)."""
     exercise_, solution = _load(exercise)
     if output_format == "json":
+        import json
+
         click.echo(json.dumps(solution_json(solution), indent=2, ensure_ascii=False))
         return
     from .report.views import solution_sections
@@ -201,6 +202,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     from . import batch
 
     if output_format == "json":
+        import json
+
         if single:
             click.echo(json.dumps(batch.outcome_json(outcomes[0], pass_mark), indent=2, ensure_ascii=False))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
