@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .errors import ExerciseError
 from .network import Exercise
 from .quantities import Graph
 from .solver import build_graph
@@ -28,4 +29,9 @@ class Solution(NamedTuple):
 
 def solve(exercise: Exercise) -> Solution:
     graph = build_graph(exercise.network)
-    return Solution(exercise, graph, graph.evaluate())
+    try:
+        values = graph.evaluate()
+    except ExerciseError as error:  # overflow: say which file's numbers are too large
+        error.file = error.file or exercise.path
+        raise
+    return Solution(exercise, graph, values)

@@ -44,7 +44,7 @@ class Document:
         while path and path not in marks:
             path = path[:-1]
         mark = marks.get(path) or self.value_marks.get(())
-        return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)  # an empty file
 
 
 def read_document(path: Path, error: type[BpcheckError], display: str | None = None) -> Document:
