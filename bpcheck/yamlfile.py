@@ -95,6 +95,10 @@ def _syntax_error(exc, text: str, display: str, error: type[BpcheckError]) -> Bp
     """Point at the line a person must mend: where an unclosed bracket or quote opened, when the parser
     only noticed at the end of the file; otherwise where it stopped."""
     problem, mark, context = exc.problem or "malformed YAML", exc.problem_mark, exc.context_mark
+    if "nesting depth" in problem:  # PyYAML 6.0.4 and later stop at 1,000 levels, before we count 20
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return error("too large or too deeply nested", file=display, line=line, column=column,
+                     hint="bpcheck files are flat mappings of names to numbers")
     ran_off_the_end = mark is not None and mark.index >= len(text.rstrip())
     what = (exc.context or "").replace("while scanning ", "").replace("while parsing ", "")
     what = what[2:] if what.startswith("a ") else what

@@ -176,7 +176,8 @@ BAD_EXERCISES = [
     ("huge", BASE + "#" + "x" * 1_100_000 + "\n", None, None, ["bytes", "at most 1,000,000"]),
     ("deep-flow", "[" * 10000, 1, None, ["nested more than", "levels deep"]),
     ("deep-flow-in-a-value", replace_line(12, "targets: " + "[" * 10000), 12, None, ["nested more than"]),
-    ("deep-block", "- " * 10000 + "1\n", 1, 43, ["too large or too deeply nested"]),
+    # The column depends on PyYAML: 6.0.4 stops at its own depth limit before bpcheck counts 20 levels.
+    ("deep-block", "- " * 10000 + "1\n", 1, ANYWHERE, ["too large or too deeply nested"]),
     # rules of the loss and the layers
     ("cross-entropy-targets-sum", replace_line(14, "targets: {t5: 0.5, t6: 0.7}", CROSS_ENTROPY), 14, 1,
      ["cross_entropy targets", "summing to 1", "1.2", "one-hot"]),
