@@ -1,0 +1,69 @@
+"""The documentation keeps up with the program: commands, CI, changelog, the README's own example."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from bpcheck import __version__
+from bpcheck.cli import main
+from bpcheck.loading import load_exercise_text
+from bpcheck.solution import solve
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_ci_runs_exactly_the_test_command_the_readme_shows():
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert ci_lines == ['python3 -m pip install -e ".[test]" && python3 -m pytest']
+    assert f"```sh\n{ci_lines[0]}\n```" in README
+
+
+def test_the_readme_shows_the_main_job_from_a_fresh_machine():
+    assert "```sh\npython3 -m pip install . && bpcheck solve ex1\n```" in README
+
+
+def test_every_command_is_in_the_readme():
+    for name in main.commands:
+        assert f"`bpcheck {name}" in README, name
+
+
+def test_every_command_has_help():
+    runner = CliRunner()
+    for name in main.commands:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage: " in result.output, name
+
+
+def test_changelog_has_an_unreleased_section_with_entries():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    unreleased = changelog.split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
+    assert len(re.findall(r"^- ", unreleased, flags=re.M)) >= 5
+
+
+def test_the_readme_example_exercise_is_valid_and_uses_every_key():
+    example = README.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    solution = solve(load_exercise_text(example, name="example"))
+    from bpcheck.loading import TOP_LEVEL_KEYS
+
+    assert all(re.search(rf"^{key}:", example, flags=re.M) for key in TOP_LEVEL_KEYS)
+    assert solution.exercise.network.activations == ("tanh", "sigmoid")
+    assert "b6_new" not in solution.values and "b5_new" in solution.values  # b6 is frozen
+    assert solution.exercise.points == {"E": 2.0, "delta3": 2.0}
+
+
+def test_every_misconception_id_is_documented():
+    from bpcheck.misconceptions import MISCONCEPTIONS
+
+    for identifier in MISCONCEPTIONS:
+        assert f"| `{identifier}` |" in README, identifier
+
+
+def test_version_is_one_string():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'path = "bpcheck/__init__.py"' in pyproject  # hatch reads the version from the package
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
