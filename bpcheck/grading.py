@@ -21,7 +21,6 @@ from .quantities import Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
-DEGENERATE_FRACTION = 0.01  # a carried value under 1% of the exact one has lost the quantity
 
 
 class Tolerance(NamedTuple):
@@ -142,8 +141,9 @@ class _Marker:
                     if source in self.marks and mixed[source] != self.exact[source])
         if own:
             carried = quantity.evaluate(mixed)
-            if accepts(given, carried) and self._carry_forward_allowed(carried, exact, own):
-                follows = tuple(s for s in own if self.marks[s][0] != "correct") or own
+            slips = tuple(source for source in own if self.marks[source][0] == "wrong")
+            if accepts(given, carried) and self._carry_forward_allowed(carried, own, slips):
+                follows = tuple(source for source in own if self.marks[source][0] != "correct") or own
                 yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in follows)
                 return ("carried_forward", None,
                         f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
@@ -151,21 +151,26 @@ class _Marker:
         for values in (mixed, self.exact) if own else (self.exact,):
             for candidate in candidates(quantity, self.network, values):
                 if (accepts(given, candidate.value) and not accepts(candidate.value, exact)
-                        and self._not_collapsed(candidate.value, exact)):
+                        and self._not_collapsed(candidate.value)):
                     return "wrong", candidate.misconception, f"{candidate.message} {expected}", ()
         return "wrong", None, _rounding_hint(given, exact) + expected, ()
 
-    def _not_collapsed(self, value: float, exact: float) -> bool:
-        return abs(value) > self.tolerance.atol and abs(value) >= DEGENERATE_FRACTION * abs(exact)
+    def _not_collapsed(self, value: float) -> bool:
+        """Zero (within the absolute tolerance) where the exact value is not: the quantity is gone."""
+        return abs(value) > self.tolerance.atol
 
-    def _carry_forward_allowed(self, carried: float, exact: float, own: tuple[str, ...]) -> bool:
+    def _carry_forward_allowed(self, carried: float, own: tuple[str, ...], slips: tuple[str, ...]) -> bool:
         """No credit for values made trivially consistent by nonsense upstream.
 
-        A carried value that has collapsed (under 1% of the exact one: all-zero answers make every
-        delta and change 0) earns nothing, and neither does anything built on an output its
-        activation cannot produce (a sigmoid output of 5), however far downstream.
+        A value that a slip has collapsed to zero (all-zero answers, or an output written equal to its
+        target, make every delta and change 0) earns nothing, and neither does anything built on an output its
+        activation cannot produce (a sigmoid output of 5), however far downstream. Rounding alone
+        may collapse a value honestly (y3 = 1.00 for a saturated tanh makes 1 - y3² = 0), so
+        upstream values that are correct or themselves carried forward are always followed.
         """
-        return self._not_collapsed(carried, exact) and not any(source in self.tainted for source in own)
+        if any(source in self.tainted for source in own):
+            return False
+        return not slips or self._not_collapsed(carried)
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
