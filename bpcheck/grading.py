@@ -21,6 +21,7 @@ from .quantities import Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
+COLLAPSED = 1e-3  # a slip that leaves under a thousandth of a value has made it trivially consistent
 
 
 class Tolerance(NamedTuple):
@@ -89,8 +90,9 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     exercise = solution.exercise
     tolerance = Tolerance(exercise.rtol if rtol is None else rtol, exercise.atol if atol is None else atol)
     marker = _Marker(solution, tolerance, fmt)
-    student = {name: value for name, value in answers.items()
-               if value is not None and name in solution.graph and solution.graph[name].compute is not None}
+    asked = set(solution.asked)
+    # Only asked values count: an unasked slip must not buy carried-forward credit downstream.
+    student = {name: value for name, value in answers.items() if value is not None and name in asked}
     marker.mark_all(student)
     lines = lines or {}
     results = []
@@ -134,43 +136,81 @@ class _Marker:
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
         exact = self.exact[quantity.name]
         accepts = self.tolerance.accepts
-        if accepts(given, exact):
+        if self._correct(quantity, given, exact):
             return "correct", None, "", ()
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
-        if own:
-            carried = quantity.evaluate(mixed)
-            slips = tuple(source for source in own if self.marks[source][0] == "wrong")
-            if accepts(given, carried) and self._carry_forward_allowed(carried, own, slips):
+        carried = _evaluate(quantity, mixed) if own else None
+        if carried is not None and accepts(given, carried):
+            if self._carry_forward_allowed(quantity, carried, exact, own, mixed):
                 follows = tuple(source for source in own if self.marks[source][0] != "correct") or own
                 yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in follows)
                 return ("carried_forward", None,
                         f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
-        for values in (mixed, self.exact) if own else (self.exact,):
-            for candidate in candidates(quantity, self.network, values):
-                if (accepts(given, candidate.value) and not accepts(candidate.value, exact)
-                        and self._not_collapsed(candidate.value)):
-                    return "wrong", candidate.misconception, f"{candidate.message} {expected}", ()
+        matches = [candidate for values in ((mixed, self.exact) if own else (self.exact,))
+                   for candidate in candidates(quantity, self.network, values)
+                   if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
+                   and self._not_collapsed(candidate.value)]
+        # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
+        # one rounded too early names no mistake, unless it is a mistaken value to the letter (0.1 is
+        # W13_new = 0.0991 rounded, and also W13 itself).
+        best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
+        if best is not None and (given == best.value or not is_rounding(given, exact, max_digits=3)):
+            return "wrong", best.misconception, f"{best.message} {expected}", ()
         return "wrong", None, _rounding_hint(given, exact) + expected, ()
 
-    def _not_collapsed(self, value: float) -> bool:
-        """Zero (within the absolute tolerance) where the exact value is not: the quantity is gone."""
-        return abs(value) > self.tolerance.atol
+    def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
+        return self.tolerance.accepts(value, exact) and not self._unchanged(quantity, value, exact)
 
-    def _carry_forward_allowed(self, carried: float, own: tuple[str, ...], slips: tuple[str, ...]) -> bool:
+    def _unchanged(self, quantity: Quantity, given: float, exact: float) -> bool:
+        """A new weight or re-run value that is really the value before the step.
+
+        Within 1% of W13_new is often within 1% of W13 too; a value nearer the old one than the new
+        one has skipped the update, unless it is simply the new value rounded (the change may be
+        smaller than the digits written).
+        """
+        before = self.exact.get(_before_name(quantity))
+        if before is None or abs(exact - before) <= self.tolerance.atol or abs(given - before) > abs(given - exact):
+            return False
+        return not is_rounding(given, exact, min_digits=2)
+
+    def _not_collapsed(self, value: float, exact: float | None = None) -> bool:
+        """Not zero (within the absolute tolerance, or a thousandth of the exact value)."""
+        return abs(value) > max(self.tolerance.atol, COLLAPSED * abs(exact or 0.0))
+
+    def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float, own: tuple[str, ...],
+                               mixed) -> bool:
         """No credit for values made trivially consistent by nonsense upstream.
 
-        A value that a slip has collapsed to zero (all-zero answers, or an output written equal to its
-        target, make every delta and change 0) earns nothing, and neither does anything built on an output its
-        activation cannot produce (a sigmoid output of 5), however far downstream. Rounding alone
-        may collapse a value honestly (y3 = 1.00 for a saturated tanh makes 1 - y3² = 0), so
-        upstream values that are correct or themselves carried forward are always followed.
+        Nothing built on an output its activation cannot produce (a sigmoid output of 5) earns
+        credit, however far downstream; nor does a value that a slip has collapsed to (nearly) zero:
+        all-zero answers, or an output written equal to its target, make every delta and change 0.
+        Rounding alone may collapse a value honestly (y3 = 1.00 for a saturated tanh makes
+        1 - y3² = 0), so values built only on honest rounding are always followed.
         """
         if any(source in self.tainted for source in own):
             return False
-        return not slips or self._not_collapsed(carried)
+        if self._not_collapsed(carried, exact):
+            return True
+        slips = [source for source in own if self._slip(source, mixed)]
+        if not slips:
+            return True
+        # Collapsed all the same with the slips put right? Then honest rounding did it, not the slips.
+        mended = _evaluate(quantity, ChainMap({source: self.exact[source] for source in slips}, mixed))
+        return mended is not None and not self._not_collapsed(mended, exact)
+
+    def _slip(self, name: str, mixed) -> bool:
+        """Off by a mistake rather than by rounding: marked wrong, or within tolerance yet neither the
+        exact value rounded nor its own formula on the student's values rounded."""
+        verdict, value = self.marks[name][0], mixed[name]
+        if verdict != "correct":
+            return verdict == "wrong"
+        if is_rounding(value, self.exact[name]):
+            return False
+        own_value = _evaluate(self.solution.graph[name], mixed)
+        return own_value is None or not is_rounding(value, own_value, min_digits=2)
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
@@ -178,19 +218,45 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
     if quantity.kind != "y":
         return True
     activation = network.activation_of(quantity.unit)
+    # Closed intervals: a saturated output rounds honestly to 0 or 1.
     if activation in ("sigmoid", "softmax"):
-        return 0.0 < value < 1.0
+        return 0.0 <= value <= 1.0
     if activation == "tanh":
-        return -1.0 < value < 1.0
+        return -1.0 <= value <= 1.0
     if activation == "relu":
         return value >= 0.0
     return True
 
 
+def _before_name(quantity: Quantity) -> str | None:
+    """W13 for W13_new, y3 for y3_after: what the value was before the step."""
+    for suffix in ("_new", "_after"):
+        if quantity.name.endswith(suffix):
+            return quantity.name[: -len(suffix)]
+    return None
+
+
+def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
+    """The formula on a student's values, or None where their numbers overflow it."""
+    try:
+        value = quantity.evaluate(values)
+    except (ArithmeticError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: int = 17) -> bool:
+    """Is ``value`` the exact value rounded to some number of significant digits?"""
+    if value == exact:
+        return True
+    return value != 0 and any(value == float(f"{exact:.{digits}g}")
+                              for digits in range(min_digits, max_digits + 1))
+
+
 def _rounding_hint(given: float, exact: float) -> str:
     """A kind word when the value is the right one rounded too early."""
-    for digits in (1, 2):
-        if given != 0 and given == float(f"{exact:.{digits}g}"):
+    for digits in (1, 2, 3):
+        if is_rounding(given, exact, min_digits=digits, max_digits=digits):
             return (f"This is the exact value rounded to {digits} significant digit{'s' if digits > 1 else ''}, "
-                    "too coarse for the tolerance: keep at least 4 digits. ")
+                    "too coarse for the tolerance: keep at least 4. ")
     return ""

@@ -24,6 +24,7 @@ MISCONCEPTIONS = {
     "subtracted-update": "The change was subtracted",
     "missing-half": "The ½ is missing",
     "swapped-weight-indices": "The weight indices are swapped",
+    "not-updated": "The value before the step was written for the value after it",
 }
 
 
@@ -39,10 +40,10 @@ Values = Mapping[str, float]
 def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
     """Every known wrong value of ``quantity`` computed from ``values``."""
     finder = _FINDERS.get(quantity.kind)
-    if finder is None:
-        return
     try:
-        yield from finder(quantity, network, values)
+        yield from _not_updated(quantity, values)
+        if finder is not None:
+            yield from finder(quantity, network, values)
     except (KeyError, ValueError, OverflowError, ZeroDivisionError):
         return  # a formula that cannot be evaluated on these values is no candidate
 
@@ -80,6 +81,20 @@ def _output_name(network: Network, unit: int) -> str:
 
 
 # ---------------------------------------------------------------- per kind
+
+
+def _not_updated(quantity: Quantity, values: Values) -> Iterator[Candidate]:
+    name = quantity.name
+    if name.endswith("_new"):
+        old = name[: -len("_new")]
+        yield Candidate("not-updated", values[old],
+                        f"This is {old} before the update: {name} = {old} + d{old}.")
+    elif name.endswith("_after"):
+        old = name[: -len("_after")]
+        yield Candidate("not-updated", values[old],
+                        f"This is {old} from the first forward pass: {name} is computed again, "
+                        "with the new weights.")
+
 
 
 def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:

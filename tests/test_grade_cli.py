@@ -340,12 +340,16 @@ def test_pass_mark(tmp_path, options, exit_code):
 
 
 def test_carried_forward_values_pass(tmp_path):
-    """y3 is not asked; the student's slip in it carries forward into delta3, which is: exit code 0."""
-    write_exercise(tmp_path / "hw.yaml", "asked: [delta3]\n")
-    delta3 = 0.7007 * (1 - 0.7007) * 0.3 * ex1_forward()["delta5"]
-    path = write_answers(tmp_path / "answers.yaml", "hw.yaml", {"y3": 0.7007, "delta3": repr(delta3)})
+    """With t5 = 0.69 the output error t5 - y5 is tiny, so the rounded y5 = 0.6903 moves delta5 by 6%:
+    still the student's own correct arithmetic, so carried forward, and exit code 0."""
+    write_exercise(tmp_path / "hw.yaml", "asked: [y5, delta5]\n",
+                   text=EX1_YAML.replace("t5: 0.5", "t5: 0.69"))
+    delta5 = 0.6903 * (1 - 0.6903) * (0.69 - 0.6903)
+    path = write_answers(tmp_path / "answers.yaml", "hw.yaml", {"y5": 0.6903, "delta5": repr(delta5)})
     result, payload = run_json("grade", path)
-    assert [(r["name"], r["verdict"]) for r in payload["results"]] == [("delta3", "carried_forward")]
+    assert [(r["name"], r["verdict"]) for r in payload["results"]] == [("y5", "correct"),
+                                                                      ("delta5", "carried_forward")]
+    assert abs(delta5 / payload["results"][1]["expected"] - 1) > 0.05
     assert result.exit_code == 0
 
 

@@ -267,9 +267,10 @@ def test_all_zero_answers_earn_only_the_values_that_really_are_zero(tmp_path):
     assert result.score == 4
 
 
-@pytest.mark.parametrize("impossible", [5.0, 1.0, -0.2])
+@pytest.mark.parametrize("impossible", [5.0, 1.5, -0.2])
 def test_an_impossible_sigmoid_output_earns_nothing_in_the_values_that_read_it(impossible):
-    """A sigmoid output is strictly between 0 and 1; values worked directly from y3 = 5 are not credited."""
+    """A sigmoid output lies between 0 and 1 (either end only by rounding); values worked directly from y3 = 5
+    are not credited."""
     slipped = by_hand(EX1, slips={"y3": impossible})
     graded = results_by_name(grade(solution_of("ex1"), {name: slipped[name] for name in EX1_ASKED}))
     for name in ("y3", "a5", "delta3", "dE_dW35", "dW35"):
@@ -348,8 +349,31 @@ def test_the_mistake_cases_cover_every_named_misconception():
     ids = {"sign-flip", "missing-activation-derivative", "preactivation-derivative", "updated-weight-used",
            "missing-downstream-term", "wrong-source-output", "missing-learning-rate", "subtracted-update",
            "missing-half", "swapped-weight-indices"}
-    assert set(MISCONCEPTIONS) == ids
+    assert set(MISCONCEPTIONS) == ids | {"not-updated"}  # within tolerance: its own test below
     assert {case[0] for case in MISTAKE_CASES} == ids
+
+
+@pytest.mark.parametrize("name, value, verdict", [
+    ("W13_new", 0.1, "wrong"),        # the old W13, within 1% of W13_new = 0.09907
+    ("W13_new", 0.0991, "correct"),   # the tutorial's own rounding of the new value
+    ("a3_after", 0.755, "wrong"),     # a3 from the first pass, within 1% of a3_after = 0.7525
+    ("a3_after", 0.7525, "correct"),
+    ("y5_after", 0.6903, "wrong"),    # y5 before the step
+])
+def test_the_value_before_the_step_is_not_the_value_after_it(name, value, verdict):
+    solution = solve(load_exercise("ex1"))
+    result = grade(solution, {name: value}).results
+    graded = {r.name: r for r in result}[name]
+    assert graded.verdict == verdict
+    assert graded.misconception == ("not-updated" if verdict == "wrong" else None)
+
+
+def test_a_change_smaller_than_the_digits_written_is_no_mistake():
+    """ex6's W12 moves by 4.8e-5: 0.9000 is W12_new to 4 digits, not a skipped update."""
+    solution = solve(load_exercise("ex6"))
+    assert abs(solution.values["dW12"]) < 1e-4
+    graded = grade(solution, {"W12_new": 0.9000}).results
+    assert {r.name: r.verdict for r in graded}["W12_new"] == "correct"
 
 
 def test_the_right_value_is_never_called_a_mistake():
@@ -452,13 +476,22 @@ def test_passing_needs_every_asked_value_credited_or_a_pass_mark():
 
 
 def test_credited_values_pass_even_when_carried_forward(tmp_path):
-    """y3 is not asked here; the student's wrong y3 still carries forward into delta3, which is asked."""
-    solution = solve(load_exercise(str(write_exercise(tmp_path, "asked: [delta5, delta3]\n"))))
+    """y3 is asked and slipped: it costs its own mark, and delta3, which follows from it, passes."""
+    solution = solve(load_exercise(str(write_exercise(tmp_path, "asked: [y3, delta5, delta3]\n"))))
     slipped = by_hand(EX1, slips={"y3": 0.7007})
     result = grade(solution, {"y3": 0.7007, "delta5": slipped["delta5"], "delta3": slipped["delta3"]})
-    assert [(r.name, r.verdict) for r in result.results] == [("delta5", "correct"),
+    assert [(r.name, r.verdict) for r in result.results] == [("y3", "wrong"), ("delta5", "correct"),
                                                              ("delta3", "carried_forward")]
-    assert result.passed() and result.score == 2
+    assert not result.passed() and result.score == 2
+    assert result.passed(pass_mark=60)
+
+
+def test_an_unasked_value_buys_no_carried_forward_credit(tmp_path):
+    """Only W13_new is asked: a made-up dW13 beside it must not make any W13_new 'consistent'."""
+    solution = solve(load_exercise(str(write_exercise(tmp_path, "asked: [W13_new]\n"))))
+    result = grade(solution, {"dW13": 5.0, "W13_new": 5.1})
+    assert [(r.name, r.verdict) for r in result.results] == [("W13_new", "wrong")]
+    assert result.score == 0
 
 
 # ---------------------------------------------------------------- names and answers files

@@ -61,7 +61,7 @@ def output_is_possible(network: Network, name: str, value: float) -> bool:
     if not name.startswith("y"):
         return True
     activation = network.activation_of(int(name[1:].split("_")[0]))
-    return {"sigmoid": 0 < value < 1, "softmax": 0 < value < 1, "tanh": -1 < value < 1,
+    return {"sigmoid": 0 <= value <= 1, "softmax": 0 <= value <= 1, "tanh": -1 <= value <= 1,
             "relu": value >= 0}.get(activation, True)
 
 
@@ -82,6 +82,9 @@ def test_one_slip_costs_at_most_that_one_mark(network, data):
     factor = data.draw(st.sampled_from([1.05, 0.9, 1.3]))
     student = work_by_hand(solution, 6, slip, factor)
     assume(output_is_possible(network, slip, student[slip]))  # nonsense upstream earns nothing (tested elsewhere)
+    # A slip that happens to zero a later value (an output landing on its target) earns nothing there,
+    # by design: that is how all-zero answers are refused. Such coincidences are left out here.
+    assume(not any(abs(student[name]) < 1e-3 * abs(solution.values[name]) for name in student))
     graded = grade(solution, student)
     wrong = [r.name for r in graded.results if r.verdict == "wrong"]
     assert wrong in ([], [slip])
