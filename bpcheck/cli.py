@@ -13,6 +13,7 @@ from .errors import BpcheckError
 
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 EXIT_BAD_INPUT = 2
+_NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
 
 
 def _bad_input(message: str):
@@ -34,7 +35,30 @@ def reports_bad_input(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """Usage errors as one line too (click prints three), and a closed pipe ends quietly."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as error:  # plain `bpcheck`: the help, as asked
+            click.echo(error.ctx.get_help())
+            sys.exit(0)
+        except click.UsageError as error:
+            command = error.ctx.command_path if error.ctx else "bpcheck"
+            _bad_input(f"{error.format_message().rstrip('.')}; see `{command} --help`")
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        except BrokenPipeError:  # `bpcheck solve ex1 | head`: the reader has all it wants
+            sys.stderr.close()
+            sys.exit(0)
+        if standalone_mode:
+            sys.exit(code if isinstance(code, int) else 0)
+        return code
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bpcheck")
 def main():
     """Check a backpropagation step worked by hand, value by value.

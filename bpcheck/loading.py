@@ -135,7 +135,7 @@ class _ExerciseReader:
                           did_you_mean(key, TOP_LEVEL_KEYS, f"the keys are {', '.join(TOP_LEVEL_KEYS)}"), key=True)
         network = self.network()
         from .solver import build_graph  # validates names asked and weighted against the real graph
-        graph_names = build_graph(network).names()
+        graph_names = build_graph(network).names(computed_only=True)  # givens are neither asked nor marked
         rtol, atol = self.tolerance()
         return Exercise(name=name, title=self.text("title", name), network=network,
                         instructions=self.text("instructions", "").strip(),
@@ -339,8 +339,9 @@ class _ExerciseReader:
                 self.fail(("points", name), f"points: {name!r} is not a quantity of this exercise",
                           did_you_mean(name, graph_names, "use the names `bpcheck solve` shows"), key=True)
             result[name] = self.number(("points", name), value)
-            if result[name] < 0:
-                self.fail(("points", name), f"points for {name} must not be negative", "write 0 or more")
+            if not 0 <= result[name] <= 1e6:
+                self.fail(("points", name), f"points for {name} must be from 0 to 1,000,000",
+                          "write e.g. 1 or 2")
         return result
 
 

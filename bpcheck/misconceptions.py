@@ -44,7 +44,7 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
         yield from _not_updated(quantity, values)
         if finder is not None:
             yield from finder(quantity, network, values)
-    except (KeyError, ValueError, OverflowError, ZeroDivisionError):
+    except (KeyError, ValueError, ArithmeticError):
         return  # a formula that cannot be evaluated on these values is no candidate
 
 

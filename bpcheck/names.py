@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import re
 
-_CHARACTERS = str.maketrans({"δ": "delta", "Δ": "delta", "∂": "d", "′": "'", "’": "'", "η": "eta",
-                             "/": "", " ": "", "-": ""})
+from .network import weight_name
+
+_CHARACTERS = str.maketrans({"δ": "delta", "∂": "d", "′": "'", "’": "'", "η": "eta", "/": "", " ": "",
+                             "-": "", **{chr(0x2080 + digit): str(digit) for digit in range(10)}})
 _UNITS = r"(?:(\d+)\|(\d+)|(\d)(\d))"
-_PATTERNS = [
-    (re.compile(rf"^ded([wb])(?:{_UNITS}|(\d+))$"), "gradient"),
-    (re.compile(rf"^(?:delta|d)([wb])(?:{_UNITS}|(\d+))$"), "change"),
-    (re.compile(rf"^(w){_UNITS}$"), "weight"),
-    (re.compile(r"^(delta|d|a|y|o|x|t|b)(\d+)$"), "unit"),
+_PATTERNS = [  # ASCII: \d must not match other scripts' digits
+    (re.compile(rf"^ded(?:(w){_UNITS}|(b)(\d+))$", re.ASCII), "gradient"),
+    (re.compile(rf"^(?:delta|d|Δ)(?:(w){_UNITS}|(b)(\d+))$", re.ASCII), "change"),
+    (re.compile(rf"^(w){_UNITS}$", re.ASCII), "weight"),
+    (re.compile(r"^(delta|d|a|y|o|x|t|b)(\d+)$", re.ASCII), "unit"),
 ]
 _AFTER_SUFFIXES = ("'", "_new", "new", "_after", "after", "_updated", "updated", "+")
 _AFTER_PREFIXES = ("new_", "new")
@@ -27,7 +29,8 @@ def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str |
     """The scheme's name for ``raw``, or None when it is not a name bpcheck knows how to read."""
     text = str(raw).strip().translate(_CHARACTERS)
     after, text = _strip_after_marker(text)
-    lower = re.sub(r"(?<=\d)_(?=\d)", "|", text.lower()).replace("_", "")
+    # Δ marks a change (ΔW13), never a delta: it survives lower() as Δ's own lower case, δ.
+    lower = re.sub(r"(?<=\d)_(?=\d)", "|", text.replace("Δ", "\0").lower()).replace("_", "").replace("\0", "Δ")
     if lower in ("e", "loss", "error"):
         base = "E"
     elif lower in ("eta", "learningrate", "lr"):
@@ -59,10 +62,7 @@ def _strip_after_marker(text: str) -> tuple[bool, str]:
 
 def _weight(groups: tuple) -> str:
     source, dest = (groups[0], groups[1]) if groups[0] else (groups[2], groups[3])
-    source, dest = int(source), int(dest)
-    from .network import weight_name
-
-    return weight_name(source, dest)
+    return weight_name(int(source), int(dest))
 
 
 def _unit_name(lower: str, input_units: frozenset[int]) -> str | None:
@@ -79,11 +79,7 @@ def _unit_name(lower: str, input_units: frozenset[int]) -> str | None:
             return f"{letter}{unit}"
         if shape == "weight":
             return _weight(match.groups()[1:])
-        kind, groups = match.group(1), match.groups()[1:]
-        parameter = f"b{groups[4]}" if kind == "b" else _weight(groups[:4])
-        if kind == "b" and groups[4] is None:
-            return None
-        if kind == "w" and groups[4] is not None:
-            return None
+        groups = match.groups()  # (w, four unit groups, b, unit)
+        parameter = _weight(groups[1:5]) if groups[0] else f"b{groups[6]}"
         return f"dE_d{parameter}" if shape == "gradient" else f"d{parameter}"
     return None

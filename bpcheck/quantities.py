@@ -82,7 +82,10 @@ class Graph:
         """Every value, in order; a value that is not finite means the numbers overflowed double precision."""
         values: dict[str, float] = {}
         for quantity in self.quantities:
-            value = quantity.evaluate(values)
+            try:
+                value = quantity.evaluate(values)
+            except (OverflowError, ValueError):  # math.fsum overflows, or meets inf - inf
+                value = math.inf
             if not math.isfinite(value):
                 raise ExerciseError(
                     f"{quantity.name} comes out as {value}: the numbers are too large for double precision",
@@ -90,10 +93,3 @@ class Graph:
             values[quantity.name] = value
         return values
 
-    def readers(self) -> dict[str, list[str]]:
-        """For each name, the quantities whose formula reads it directly."""
-        readers: dict[str, list[str]] = {q.name: [] for q in self.quantities}
-        for quantity in self.quantities:
-            for name in quantity.inputs:
-                readers[name].append(quantity.name)
-        return readers

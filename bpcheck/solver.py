@@ -179,7 +179,8 @@ class _Builder:
                 f"{_p(fmt, v[k])}·ln {_p(fmt, v[count + k])}" for k in range(count)) + ")"
         else:
             inputs = targets + ys
-            compute = lambda *v: 0.5 * math.fsum((v[k] - v[count + k]) ** 2 for k in range(count))  # noqa: E731
+            compute = lambda *v: 0.5 * math.fsum((v[k] - v[count + k]) * (v[k] - v[count + k])  # noqa: E731
+                                                 for k in range(count))
             terms = [f"({t} - {y})²" for t, y in zip(targets, ys)]
             symbolic = "½" + (terms[0] if count == 1 else "[" + " + ".join(terms) + "]")
 

@@ -51,7 +51,10 @@ def read_document(path: Path, error: type[BpcheckError], display: str | None = N
     """Read and parse ``path``; every problem becomes ``error`` with file, line and column."""
     display = display or str(path)
     try:
-        raw = path.read_bytes()
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise error("is not a regular file", file=display, hint="name a .yaml file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # never more: /dev/zero has no end
     except FileNotFoundError:
         raise error("no such file", file=display, hint="check the path and its spelling") from None
     except IsADirectoryError:
@@ -63,8 +66,8 @@ def read_document(path: Path, error: type[BpcheckError], display: str | None = N
 
 def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Document:
     if len(raw) > MAX_BYTES:
-        raise error(f"is {len(raw):,} bytes; bpcheck reads YAML files of at most {MAX_BYTES:,}",
-                    file=display, hint="check that this is the right file")
+        raise error(f"is larger than bpcheck reads (at most {MAX_BYTES:,} bytes)", file=display,
+                    hint="check that this is the right file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -188,6 +191,8 @@ class _Builder:
             return node.value
         if kind == "int":
             text = node.value.lstrip("-+")
+            if len(text) > 400:  # past any float, and past Python's limit on converting long integers
+                self.fail(node, "a number with more than 400 digits", "write it with an exponent, e.g. 1.5e-3")
             if text.isdigit() and (text[0] != "0" or text == "0"):  # plain decimal: the common case, fast
                 return int(node.value)
             return _constructor.construct_yaml_int(node)  # 0x1F, 017 (octal in YAML 1.1), 1:30 ...
@@ -227,5 +232,7 @@ def as_number(value: Any) -> float:
     if number != number:
         raise ValueError("NaN is not a number bpcheck can check")
     if number in (float("inf"), float("-inf")):
-        raise ValueError("infinity is not a number bpcheck can check")
+        if "inf" in str(value).lower():
+            raise ValueError("infinity is not a number bpcheck can check")
+        raise ValueError(f"{str(value)[:20]}... is too large for double precision")
     return number

@@ -297,7 +297,8 @@ def test_a_precision_out_of_range_is_a_usage_error(precision):
     assert result.stdout == ""
     assert "Traceback" not in result.output
     assert "--precision" in result.stderr
-    assert "Usage: bpcheck solve" in result.stderr
+    assert result.stderr.startswith("bpcheck: ") and result.stderr.count("\n") == 1
+    assert result.stderr.rstrip().endswith("see `bpcheck solve --help`")
 
 
 # ---------------------------------------------------------------- JSON and Markdown

@@ -561,7 +561,8 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch, args):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.stdout == ""
-    assert "Usage: bpcheck" in result.stderr
+    assert result.stderr.count("\n") == 1, "one line, as for every bad input"
+    assert result.stderr.startswith("bpcheck: ") and "--help`" in result.stderr
 
 
 # ---------------------------------------------------------------- a whole class
