@@ -12,16 +12,14 @@ from pathlib import Path
 
 from .errors import AnswersError, ExerciseError, did_you_mean
 from .names import canonical_name
-from .network import Exercise
 from .yamlfile import Document, as_number, read_document
 
 TOP_LEVEL_KEYS = ("exercise", "answers", "student")
 
 
 class Answers:
-    def __init__(self, file: str, exercise_spec: str, student: str | None = None):
+    def __init__(self, file: str, student: str | None = None):
         self.file = file
-        self.exercise_spec = exercise_spec
         self.values: dict[str, float | None] = {}  # canonical name -> number (None: left blank)
         self.lines: dict[str, int] = {}
         self.student = student
@@ -47,22 +45,29 @@ def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]
     return document, str(spec)
 
 
-def load_exercise_for(document: Document, spec: str, answers_path: Path) -> Exercise:
-    """The exercise an answers file names; a name that leads nowhere is reported at the answers file's line."""
-    from .loading import load_exercise, resolve_exercise
+def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[Path | None, Path]:
+    """(folder to resolve ``spec`` from, the file it names) for an answers file's ``exercise:``.
+
+    A path is relative to the answers file; failing that, to the current folder, where
+    `bpcheck template sub/ex.yaml > answers.yaml` found it. A name that leads nowhere is reported
+    at the answers file's line.
+    """
+    from .loading import resolve_exercise
 
     fail = _failer(document)
     try:
-        _, path = resolve_exercise(spec, answers_path.parent)
+        folder, path = answers_path.parent, resolve_exercise(spec, answers_path.parent)[1]
+        if not path.is_file() and resolve_exercise(spec)[1].is_file():
+            folder, path = None, resolve_exercise(spec)[1]
     except ExerciseError as error:
         fail(("exercise",), f"exercise: {error.message}", error.hint or "")
     if not path.is_file():
         fail(("exercise",), f"exercise: there is no file {path}",
              "give a built-in name such as ex1, or a path relative to the answers file")
-    return load_exercise(spec, answers_path.parent)
+    return folder, path
 
 
-def parse_answers(document: Document, spec: str, known: list[str], input_units: frozenset[int]) -> Answers:
+def parse_answers(document: Document, known: list[str], input_units: frozenset[int]) -> Answers:
     """Canonical names and numbers; unknown names, duplicates and non-numbers are errors."""
     fail = _failer(document)
     data = document.data
@@ -72,7 +77,7 @@ def parse_answers(document: Document, spec: str, known: list[str], input_units: 
     elif not isinstance(given, dict):
         fail(("answers",), "'answers' must be a mapping of quantity names to numbers",
              "write one 'name: number' per line under answers:")
-    answers = Answers(document.file, spec, student=str(data["student"]) if data.get("student") else None)
+    answers = Answers(document.file, student=str(data["student"]) if data.get("student") else None)
     spelled: dict[str, str] = {}
     known_set = set(known)
     for raw, value in given.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 from pathlib import Path
 
-from .answers import load_exercise_for, parse_answers, read_answers
+from .answers import locate_exercise, parse_answers, read_answers
 from .errors import BpcheckError
 from .grading import Grade, grade
 from .report.views import number_formatter
@@ -44,14 +44,12 @@ class GradingSession:
         self._solutions: dict[str, tuple[Solution, list[str], frozenset[int]]] = {}
 
     def solution_for(self, document, spec: str, path: Path):
-        from .loading import resolve_exercise
+        from .loading import load_exercise
 
-        try:  # the key is the file the name leads to: two classes may each have their own hw.yaml
-            key = str(resolve_exercise(spec, path.parent)[1].resolve())
-        except BpcheckError:
-            key = spec  # load_exercise_for reports it, at the answers file's line
+        folder, exercise_path = locate_exercise(document, spec, path)
+        key = str(exercise_path.resolve())  # two classes may each have their own hw.yaml
         if key not in self._solutions:
-            solution = solve(load_exercise_for(document, spec, path))
+            solution = solve(load_exercise(spec, folder))
             names = solution.graph.names()
             inputs = frozenset(solution.exercise.network.layers[0])
             self._solutions[key] = (solution, names, inputs)
@@ -61,7 +59,7 @@ class GradingSession:
         try:
             document, spec = read_answers(path)
             solution, names, inputs = self.solution_for(document, spec, path)
-            answers = parse_answers(document, spec, names, inputs)
+            answers = parse_answers(document, names, inputs)
         except BpcheckError as error:
             return Outcome(str(path), error=error)
         result = grade(solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,

@@ -99,6 +99,8 @@ def solve(exercise: str, precision: int, output_format: str):
     if output_format == "json":
         import json
 
+        from .report.views import solution_json
+
         click.echo(json.dumps(solution_json(solution), indent=2, ensure_ascii=False))
         return
     from .report.views import solution_sections
@@ -115,27 +117,13 @@ def solve(exercise: str, precision: int, output_format: str):
     print_sections(make_console(), sections, heading)
 
 
-def solution_json(solution) -> dict:
-    """Every named quantity (givens too) at full double precision, and how each was computed."""
-    graph, values = solution.graph, solution.values
-    return {
-        "exercise": solution.exercise.name,
-        "title": solution.exercise.title,
-        "values": values,
-        "quantities": [{"name": q.name, "stage": q.stage, "formula": q.symbolic or None,
-                        "reads": list(dict.fromkeys(q.inputs)), "value": values[q.name]} for q in graph],
-        "asked": solution.asked,
-    }
-
-
 @main.command(name="list")
 @reports_bad_input
 def list_exercises():
     """List the built-in exercises with their titles."""
     from .loading import builtin_exercises, load_exercise
-    from .report.text import make_console
+    from .report.text import make_console, print_sections
     from .report.views import Section
-    from .report.text import print_sections
 
     rows = []
     for name in builtin_exercises():

@@ -19,6 +19,7 @@ from .misconceptions import candidates
 from .network import Network
 from .quantities import Quantity
 from .solution import Solution
+from .solver import OUTPUT_RANGE
 
 CREDITED = ("correct", "carried_forward")
 COLLAPSED = 1e-3  # a slip that leaves under a thousandth of a value has made it trivially consistent
@@ -217,15 +218,8 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
     """Could this unit's activation produce ``value``? (Anything goes for other kinds of quantity.)"""
     if quantity.kind != "y":
         return True
-    activation = network.activation_of(quantity.unit)
-    # Closed intervals: a saturated output rounds honestly to 0 or 1.
-    if activation in ("sigmoid", "softmax"):
-        return 0.0 <= value <= 1.0
-    if activation == "tanh":
-        return -1.0 <= value <= 1.0
-    if activation == "relu":
-        return value >= 0.0
-    return True
+    low, high = OUTPUT_RANGE[network.activation_of(quantity.unit)]
+    return low <= value <= high
 
 
 def _before_name(quantity: Quantity) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import ExerciseError, did_you_mean
 from .quantities import STAGES
+from .names import canonical_name, unit_of, weight_units
 from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
 from .yamlfile import Document, as_number, read_document
 
@@ -26,8 +27,6 @@ CONVENTION_ALIASES = {"t-y": "target_minus_output", "y-t": "output_minus_target"
                       "plus": "target_minus_output", "minus": "output_minus_target"}
 STAGE_WORDS = tuple(stage for stage in STAGES if stage != "given")
 
-_WEIGHT = re.compile(r"^[Ww]_?(?:(\d+)_(\d+)|(\d)(\d))$")
-_UNIT_NAME = re.compile(r"^([xtb])_?(\d+)$")
 
 
 # ---------------------------------------------------------------- finding exercises
@@ -116,7 +115,9 @@ class _ExerciseReader:
     def choice(self, key: str, choices: tuple[str, ...], aliases: dict[str, str], default: str,
                path: tuple | None = None, value: Any = None) -> str:
         path = path or (key,)
-        value = self.data.get(key, default) if value is None else value
+        if value is None:
+            value = self.data.get(key)
+            value = default if value is None else value
         word = str(value).strip().lower()
         word = aliases.get(word, word)
         if word not in choices:
@@ -151,16 +152,17 @@ class _ExerciseReader:
         units = first - 1
         loss = self.choice("loss", LOSSES, LOSS_ALIASES, "squared_error")
         activations = self.check_softmax(activations, loss, len(sizes))
+        inputs = self.unit_values("inputs", "x", layers[0], units)
+        weights = self.weights(layers, units)
+        targets = self.targets(layers[-1], units, loss)
+        learning_rate = self.learning_rate()
+        biases = self.unit_values("biases", "b", range(layers[1].start, first), units, required=False)
+        parameters = {weight_name(*pair) for pair in weights} | {bias_name(unit) for unit in biases}
         return Network(
-            layer_sizes=tuple(sizes), activations=tuple(activations),
-            inputs=self.unit_values("inputs", "x", layers[0], units),
-            weights=self.weights(layers, units),
-            targets=self.targets(layers[-1], units, loss),
-            learning_rate=self.learning_rate(),
-            biases=self.unit_values("biases", "b", range(layers[1].start, first), units, required=False),
-            loss=loss,
+            layer_sizes=tuple(sizes), activations=tuple(activations), inputs=inputs, weights=weights,
+            targets=targets, learning_rate=learning_rate, biases=biases, loss=loss,
             convention=self.choice("convention", CONVENTIONS, CONVENTION_ALIASES, "target_minus_output"),
-            frozen=self.frozen(),
+            frozen=self.frozen(parameters),
         )
 
     def layers(self) -> tuple[list[int], list[str]]:
@@ -222,11 +224,13 @@ class _ExerciseReader:
         given = self.mapping(key, required)
         values: dict[int, float] = {}
         for name, value in given.items():
-            match = _UNIT_NAME.match(name)
-            if not match or match.group(1) != letter:
+            unit = unit_of(canonical_name(name) or "", letter)
+            if unit is None:
                 self.fail((key, name), f"{name!r} is not a {key[:-1]} name",
                           f"name them {letter}{units.start}, {letter}{units.start + 1}, ...", key=True)
-            unit = int(match.group(2))
+            if unit in values:
+                self.fail((key, name), f"{name} names the same unit as another entry", "keep one of them",
+                          key=True)
             if unit not in units:
                 self.fail((key, name), f"{name}: unit {unit} {_unit_role(unit, unit_count)}",
                           f"{key} belong to units {_span(units)}", key=True)
@@ -250,8 +254,10 @@ class _ExerciseReader:
                               f"(this network has units 1-{unit_count})",
                               "check the unit numbers: W13 runs from unit 1 to unit 3", key=True)
             if layer_of[dest] != layer_of[source] + 1:
-                self.fail(("weights", name), f"{name} does not join a unit to the next layer "
-                          f"(unit {source} feeds units {_span(layers[layer_of[source] + 1]) if layer_of[source] + 1 < len(layers) else 'nothing'})",
+                following = layer_of[source] + 1
+                feeds = (f"unit {source} feeds units {_span(layers[following])}" if following < len(layers)
+                         else f"unit {source} is an output and feeds no unit")
+                self.fail(("weights", name), f"{name} does not join a unit to the next layer ({feeds})",
                           "weights run from each layer to the next: W13 is from unit 1 to unit 3", key=True)
             if (source, dest) in weights:
                 self.fail(("weights", name), f"{name} names the same weight as another entry",
@@ -267,12 +273,11 @@ class _ExerciseReader:
         return weights
 
     def weight_units(self, path: tuple, name: str) -> tuple[int, int]:
-        match = _WEIGHT.match(name)
-        if not match:
+        units = weight_units(canonical_name(name) or "")
+        if units is None:
             self.fail(path, f"{name!r} is not a weight name",
                       "name weights W<from><to>, e.g. W13, or W9_10 once a unit number reaches 10", key=True)
-        source, dest = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        return int(source), int(dest)
+        return units
 
     def targets(self, outputs: range, unit_count: int, loss: str) -> dict[int, float]:
         targets = self.unit_values("targets", "t", outputs, unit_count)
@@ -292,16 +297,16 @@ class _ExerciseReader:
                       "gradient descent steps with a positive η such as 0.5")
         return rate
 
-    def frozen(self) -> frozenset[str]:
+    def frozen(self, parameters: set[str]) -> frozenset[str]:
         frozen = self.data.get("frozen") or []
         if not isinstance(frozen, list) or not all(isinstance(n, str) for n in frozen):
             self.fail(("frozen",), "'frozen' must list parameter names", "write e.g. frozen: [b3, b4]")
-        names = set(build_names(self.data))
-        for index, name in enumerate(frozen):
-            if name not in names:
-                self.fail(("frozen", index), f"frozen: {name!r} is not a weight or bias of this exercise",
+        names = [canonical_name(name) for name in frozen]
+        for index, name in enumerate(names):
+            if name not in parameters:
+                self.fail(("frozen", index), f"frozen: {frozen[index]!r} is not a weight or bias of this exercise",
                           "list names given under 'weights:' or 'biases:'")
-        return frozenset(_canonical_parameter(name) for name in frozen)
+        return frozenset(names)
 
     def tolerance(self) -> tuple[float, float]:
         tolerance = self.data.get("tolerance") or {}
@@ -343,25 +348,6 @@ class _ExerciseReader:
                 self.fail(("points", name), f"points for {name} must be from 0 to 1,000,000",
                           "write e.g. 1 or 2")
         return result
-
-
-def build_names(data: dict) -> list[str]:
-    """Canonical names of the weights and biases an exercise gives (for 'frozen')."""
-    names = []
-    for key in ("weights", "biases"):
-        for name in (data.get(key) or {}):
-            names.append(name)
-            names.append(_canonical_parameter(name))
-    return names
-
-
-def _canonical_parameter(name: str) -> str:
-    match = _WEIGHT.match(name)
-    if match:
-        source, dest = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        return weight_name(int(source), int(dest))
-    unit = _UNIT_NAME.match(name)
-    return bias_name(int(unit.group(2))) if unit else name
 
 
 def _label(path: tuple) -> str:

@@ -11,6 +11,7 @@ import math
 from typing import Callable, Iterator, Mapping, NamedTuple
 
 from .network import Network, weight_name
+from .solver import SLOPE_FROM_OUTPUT, output_name, slope
 from .quantities import Quantity
 
 MISCONCEPTIONS = {
@@ -55,29 +56,12 @@ def _plus(network: Network) -> bool:
     return network.convention == "target_minus_output"
 
 
-def _slope(network: Network, unit: int, values: Values, *, of_preactivation: bool = False) -> float | None:
-    """The unit's activation slope as students write it; None where there is no slope to forget."""
-    activation = network.activation_of(unit)
-    if activation == "sigmoid":
-        v = values[f"a{unit}"] if of_preactivation else values[f"y{unit}"]
-        return v * (1.0 - v)
-    if activation == "tanh":
-        v = values[f"a{unit}"] if of_preactivation else values[f"y{unit}"]
-        return 1.0 - v * v
-    return None
-
-
-def _true_slope(network: Network, unit: int, values: Values) -> float:
-    slope = _slope(network, unit, values)
-    if slope is not None:
-        return slope
-    if network.activation_of(unit) == "relu":
-        return 1.0 if values[f"a{unit}"] > 0 else 0.0
-    return 1.0
-
-
-def _output_name(network: Network, unit: int) -> str:
-    return f"x{unit}" if unit in network.layers[0] else f"y{unit}"
+def _written_slope(network: Network, unit: int, values: Values, *, of_preactivation: bool = False):
+    """The slope y(1 - y) or 1 - y² (or, mistaken, a(1 - a)); None where there is none to forget."""
+    formula = SLOPE_FROM_OUTPUT.get(network.activation_of(unit))
+    if formula is None:
+        return None
+    return formula(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
 
 
 # ---------------------------------------------------------------- per kind
@@ -115,23 +99,23 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
         terms = {k: values[weight_name(unit, k)] * values[f"delta{k}"] for k in downstream}
         error = math.fsum(terms.values())
         sum_text = "Σ W·delta"
-        slope = _true_slope(network, unit, values)
-        yield from _updated_weight(unit, downstream, values, slope)
+        unit_slope = slope(network, unit, values)
+        yield from _updated_weight(unit, downstream, values, unit_slope)
         names = {k: f"{weight_name(unit, k)}·delta{k}" for k in downstream}
         for size in range(1, len(downstream)):
             for subset in itertools.combinations(downstream, size):
-                partial = slope * math.fsum(terms[k] for k in subset)
+                partial = unit_slope * math.fsum(terms[k] for k in subset)
                 yield Candidate("missing-downstream-term", partial,
                                 f"Unit {unit} feeds units {', '.join(map(str, downstream))}, so its delta sums "
                                 f"over all of them: " + " + ".join(names[k] for k in downstream) + ".")
-    slope = _slope(network, unit, values)
-    if slope is None:
+    written = _written_slope(network, unit, values)
+    if written is None:
         return
     derivative = "y(1 - y)" if network.activation_of(unit) == "sigmoid" else "1 - y²"
     yield Candidate("missing-activation-derivative", error,
                     f"The activation's derivative {derivative} is missing: delta{unit} = "
                     f"{derivative.replace('y', f'y{unit}')}·{sum_text}.")
-    yield Candidate("preactivation-derivative", _slope(network, unit, values, of_preactivation=True) * error,
+    yield Candidate("preactivation-derivative", _written_slope(network, unit, values, of_preactivation=True) * error,
                     f"The derivative uses the output: {derivative.replace('y', f'y{unit}')}, "
                     f"not the pre-activation a{unit}.")
 
@@ -150,23 +134,25 @@ def _gradient_or_change(quantity: Quantity, network: Network, values: Values) ->
     right = quantity.evaluate(values)
     is_change = quantity.kind in ("dW", "db")
     parameter = quantity.name[1:] if is_change else quantity.name[4:]
-    yield Candidate("sign-flip", -right,
-                    f"The sign is flipped: {'d' + parameter + ' = η·delta·o' if _plus(network) else 'd' + parameter + ' = -η·delta·o'}"
-                    if is_change else f"The sign is flipped: dE_d{parameter} is the gradient itself, "
-                    + ("-delta·o under this convention." if _plus(network) else "delta·o under this convention."))
+    if is_change:
+        rule = f"d{parameter} = {'' if _plus(network) else '-'}η·delta·{'o' if quantity.source else '1'}"
+    else:
+        rule = f"dE_d{parameter} = {'-' if _plus(network) else ''}delta·{'o' if quantity.source else '1'}"
+    yield Candidate("sign-flip", -right, f"The sign is flipped: {rule} under this exercise's convention.")
     if quantity.source is None:
         return
     unit, source = quantity.unit, quantity.source
     sign = (1.0 if _plus(network) else -1.0) * (1.0 if is_change else -1.0)
     eta = values["eta"] if is_change else 1.0
     delta = values[f"delta{unit}"]
+    what = "The change" if is_change else "The gradient"
     yield Candidate("wrong-source-output", sign * eta * delta * values[f"y{unit}"],
-                    f"The change multiplies by the output of the weight's source, {_output_name(network, source)}, "
+                    f"{what} multiplies by the output of the weight's source, {output_name(network, source)}, "
                     f"not of its destination y{unit}.")
     if is_change and values["eta"] != 1.0:
-        yield Candidate("missing-learning-rate", sign * delta * values[_output_name(network, source)],
+        yield Candidate("missing-learning-rate", sign * delta * values[output_name(network, source)],
                         f"The learning rate η = {values['eta']:g} is missing: d{parameter} = η·delta{unit}·"
-                        f"{_output_name(network, source)}.")
+                        f"{output_name(network, source)}.")
 
 
 def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
@@ -206,7 +192,7 @@ def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iter
     bias = f"b{unit}_new" if suffix and f"b{unit}_new" in values else f"b{unit}"
     if unit in network.biases:
         terms.append(values[bias])
-    example = " + ".join(f"{weight_name(s, unit)}·{_output_name(network, s)}" for s in sources)
+    example = " + ".join(f"{weight_name(s, unit)}·{output_name(network, s)}" for s in sources)
     yield Candidate("swapped-weight-indices", math.fsum(terms),
                     f"The weight indices are swapped: W13 runs from unit 1 to unit 3, so a{unit} = {example}.")
 

@@ -83,3 +83,22 @@ def _unit_name(lower: str, input_units: frozenset[int]) -> str | None:
         parameter = _weight(groups[1:5]) if groups[0] else f"b{groups[6]}"
         return f"dE_d{parameter}" if shape == "gradient" else f"d{parameter}"
     return None
+
+
+def weight_units(name: str) -> tuple[int, int] | None:
+    """(1, 3) for W13, (9, 10) for W9_10; None for anything that is not a weight's canonical name."""
+    match = _CANONICAL_WEIGHT.match(name)
+    if not match:
+        return None
+    return (int(match.group(1)), int(match.group(2))) if match.group(1) else \
+        (int(match.group(3)), int(match.group(4)))
+
+
+def unit_of(name: str, letter: str) -> int | None:
+    """3 for ("b3", "b"): the unit of a canonical one-unit name with that letter, else None."""
+    match = _CANONICAL_UNIT.match(name)
+    return int(match.group(2)) if match and match.group(1) == letter else None
+
+
+_CANONICAL_WEIGHT = re.compile(r"^W(?:(\d+)_(\d+)|(\d)(\d))$", re.ASCII)
+_CANONICAL_UNIT = re.compile(r"^([a-z]+)(\d+)$", re.ASCII)

@@ -57,10 +57,6 @@ class Network(NamedTuple):
         return _numbered_layers(self.layer_sizes)
 
     @property
-    def unit_count(self) -> int:
-        return sum(self.layer_sizes)
-
-    @property
     def output_units(self) -> tuple[int, ...]:
         return self.layers[-1]
 

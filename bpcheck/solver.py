@@ -34,6 +34,26 @@ def relu_slope(a: float) -> float:
 
 ACTIVATE = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "linear": lambda a: a}
 ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": ""}
+# The slope written from the output, as the tutorial does (§3): y(1 - y), 1 - y².
+SLOPE_FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
+# What each activation can output; the ends are included, since a saturated output rounds to them.
+OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
+                "relu": (0.0, math.inf), "linear": (-math.inf, math.inf)}
+
+
+def slope(network: Network, unit: int, values) -> float:
+    """f'(a) of a unit from ``values`` (its y, or its a for relu); 1 for a linear unit."""
+    activation = network.activation_of(unit)
+    if activation in SLOPE_FROM_OUTPUT:
+        return SLOPE_FROM_OUTPUT[activation](values[f"y{unit}"])
+    if activation == "relu":
+        return relu_slope(values[f"a{unit}"])
+    return 1.0
+
+
+def output_name(network: Network, unit: int, suffix: str = "") -> str:
+    """What a unit passes on: x1 for an input, y3 (or y3_after) for any other unit."""
+    return f"x{unit}" if unit in network.layers[0] else f"y{unit}{suffix}"
 
 
 def softmax(*logits: float) -> list[float]:
@@ -98,10 +118,7 @@ class _Builder:
         self.quantities.append(Quantity(**fields))
 
     def output_name(self, unit: int, suffix: str = "") -> str:
-        """What a unit passes on: x1 for an input, y3 (or y3_after) for any other unit."""
-        if unit in self.net.layers[0]:
-            return f"x{unit}"
-        return f"y{unit}{suffix}"
+        return output_name(self.net, unit, suffix)
 
     def trainable(self, name: str) -> bool:
         return name not in self.net.frozen
@@ -195,10 +212,10 @@ class _Builder:
         """f'(a) of a unit as (inputs, compute, symbolic, show); linear units have none."""
         activation, y, a = self.net.activation_of(unit), f"y{unit}", f"a{unit}"
         if activation == "sigmoid":
-            return ((y,), lambda v: v * (1.0 - v), f"{y}(1 - {y})",
+            return ((y,), SLOPE_FROM_OUTPUT[activation], f"{y}(1 - {y})",
                     lambda v, fmt: _p(fmt, v) + _p(fmt, 1.0 - v))
         if activation == "tanh":
-            return ((y,), lambda v: 1.0 - v * v, f"(1 - {y}²)", lambda v, fmt: f"(1 - {_p(fmt, v)}²)")
+            return ((y,), SLOPE_FROM_OUTPUT[activation], f"(1 - {y}²)", lambda v, fmt: f"(1 - {_p(fmt, v)}²)")
         if activation == "relu":
             return ((a,), relu_slope, f"relu'({a})", lambda v, fmt: _p(fmt, relu_slope(v)))
         return ((), None, "", None)
@@ -230,8 +247,10 @@ class _Builder:
         slope_inputs, slope_fn, slope_sym, slope_show = self.slope(unit)
         n, count = len(slope_inputs), len(pairs)
         total_sym = " + ".join(f"{w}·{d}" for w, d in pairs)
-        symbolic = slope_sym + ("·" + total_sym if count == 1 else f"·({total_sym})") if slope_sym \
-            else total_sym
+        if not slope_sym:  # a linear unit: just the sum
+            symbolic = total_sym
+        else:
+            symbolic = slope_sym + (f"·{total_sym}" if count == 1 else f"·({total_sym})")
 
         def compute(*v):
             total = math.fsum(v[n + 2 * k] * v[n + 2 * k + 1] for k in range(count))

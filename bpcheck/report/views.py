@@ -38,6 +38,7 @@ def number_formatter(precision: int):
 
 
 def precision_note(precision: int) -> str:
+    # The tutorial's own figure is the example every student of the course has met.
     return (f"Every value is computed at full double precision and shown to {precision} significant "
             "digits. A hand calculation that multiplies rounded numbers can differ in the last digit: "
             "the tutorial's δ3 ≈ -0.00266 is -0.0026544890 exactly.")
@@ -105,3 +106,16 @@ def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6
         if names:
             asked.rows.append((title, ", ".join(names)))
     return [network, givens, asked]
+
+
+def solution_json(solution) -> dict:
+    """Every named quantity (givens too) at full double precision, and how each was computed."""
+    graph, values = solution.graph, solution.values
+    return {
+        "exercise": solution.exercise.name,
+        "title": solution.exercise.title,
+        "values": values,
+        "quantities": [{"name": q.name, "stage": q.stage, "formula": q.symbolic or None,
+                        "reads": list(dict.fromkeys(q.inputs)), "value": values[q.name]} for q in graph],
+        "asked": solution.asked,
+    }
