@@ -58,7 +58,7 @@ class OneLineErrors(click.Group):
         return code
 
 
-@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(name="bpcheck", cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bpcheck")
 def main():
     """Check a backpropagation step worked by hand, value by value.

@@ -1,0 +1,135 @@
+"""Hostile and unusual input found in review: each ends in a clear line or a grade, never a traceback."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bpcheck.cli import main
+
+EX1 = (Path(__file__).resolve().parent.parent / "exercises" / "ex1.yaml").read_text(encoding="utf-8")
+
+
+def run(*args: str, cwd: Path | None = None):
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args))
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args))
+    finally:
+        os.chdir(old)
+
+
+def assert_bad_input(result, *words: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("bpcheck: ") and result.stderr.count("\n") == 1, result.stderr
+    for word in words:
+        assert word in result.stderr
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def big_network() -> str:
+    """3-6-2 with biases: unit numbers reach 11, so names such as W9_10, b10 and db11 appear."""
+    weights = {f"W{s}{d}" if d < 10 else f"W{s}_{d}": round(0.1 * ((s + d) % 7) - 0.3, 2)
+               for s, d in [(s, d) for s in (1, 2, 3) for d in range(4, 10)] + [(s, d) for s in range(4, 10)
+                                                                              for d in (10, 11)]}
+    return yaml.safe_dump({"layers": [3, 6, 2], "inputs": {"x1": 0.5, "x2": -0.2, "x3": 0.9},
+                           "weights": weights, "biases": {"b10": 0.1, "b11": -0.1},
+                           "targets": {"t10": 1, "t11": 0}, "learning_rate": 0.5})
+
+
+def test_names_past_unit_nine_survive_template_and_grade(tmp_path):
+    exercise = write(tmp_path / "big.yaml", big_network())
+    template = run("template", str(exercise), cwd=tmp_path)
+    assert template.exit_code == 0
+    for name in ("dE_dW9_10", "dW9_10", "W9_10_new", "dE_db10", "db11", "b11_new", "delta10"):
+        assert f"  {name}:\n" in template.stdout
+    solved = yaml.safe_load(run("solve", str(exercise), "-f", "json").stdout)["values"]
+    answers = yaml.safe_load(template.stdout)
+    answers["answers"] = {name: solved[name] for name in answers["answers"]}
+    graded = run("grade", str(write(tmp_path / "answers.yaml", yaml.safe_dump(answers, allow_unicode=True))))
+    assert graded.exit_code == 0, graded.output
+    assert "100.0%" in graded.stdout
+
+
+@pytest.mark.parametrize("answers", [
+    {"y5": 1e200, "E": 1.0},
+    {"y3": 1.5e308, "y4": 1.5e308, "a5": 1.0},
+    {"delta5": -1e308, "dW35": 1e308, "W35_new": -1e308},
+])
+def test_numbers_that_overflow_are_graded_wrong_not_crashed(tmp_path, answers):
+    path = write(tmp_path / "a.yaml", yaml.safe_dump({"exercise": "ex1", "answers": answers}))
+    result = run("grade", str(path), "-f", "json")
+    assert result.exit_code == 1, result.output
+    verdicts = {r["name"]: r["verdict"] for r in yaml.safe_load(result.stdout)["results"]}
+    assert {verdicts[name] for name in answers} == {"wrong"}
+
+
+def test_an_exercise_whose_numbers_overflow_is_refused(tmp_path):
+    path = write(tmp_path / "e.yaml", "layers: [2, 1]\nactivation: linear\ninputs: {x1: 1e308, x2: 1e308}\n"
+                                      "weights: {W13: 1, W23: 1}\ntargets: {t3: 0}\nlearning_rate: 1\n")
+    assert_bad_input(run("solve", str(path)), "e.yaml", "a3", "too large for double precision")
+
+
+def test_files_that_are_not_regular_files(tmp_path):
+    assert_bad_input(run("solve", "/dev/zero"), "/dev/zero", "not a regular file")
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    assert_bad_input(run("grade", str(fifo)), "pipe.yaml", "not a regular file")
+
+
+def test_a_five_thousand_digit_integer(tmp_path):
+    path = write(tmp_path / "a.yaml", "exercise: ex1\nanswers:\n  y3: " + "9" * 5000 + "\n")
+    assert_bad_input(run("grade", str(path)), "a.yaml:3:7", "more than 400 digits")
+
+
+@pytest.mark.parametrize("extra, words", [
+    ("points: {E: 1.0e+308}\n", ["points for E", "1,000,000"]),
+    ("asked: [W13, x1]\n", ["asked: 'W13'"]),
+    ("points: {W13: 2}\n", ["points: 'W13'"]),
+])
+def test_exercise_keys_that_would_grade_nothing_or_overflow(tmp_path, extra, words):
+    assert_bad_input(run("solve", str(write(tmp_path / "e.yaml", EX1 + extra))), *words)
+
+
+def test_spellings_of_names_in_exercise_files(tmp_path):
+    text = EX1.replace("W13: 0.1", "W_13: 0.1") + "biases: {b3: 0.1}\nfrozen: [W_13, b_3]\nloss: null\n"
+    result = run("solve", str(write(tmp_path / "e.yaml", text)), "-f", "json")
+    assert result.exit_code == 0, result.output
+    values = yaml.safe_load(result.stdout)["values"]
+    assert "W13_new" not in values and "b3_new" not in values and "W23_new" in values
+
+
+def test_capital_delta_marks_a_change_never_a_delta(tmp_path):
+    path = write(tmp_path / "a.yaml", "exercise: ex1\nanswers:\n  Δ3: -0.00265\n")
+    assert_bad_input(run("grade", str(path)), "a.yaml:3:3", "'Δ3' is not a quantity", "did you mean")
+
+
+def test_a_template_of_a_path_grades_where_it_is_saved(tmp_path):
+    (tmp_path / "sub").mkdir()
+    write(tmp_path / "sub" / "hw.yaml", EX1)
+    template = run("template", "sub/hw.yaml", cwd=tmp_path)
+    write(tmp_path / "sub" / "answers.yaml", template.stdout)
+    result = run("grade", "sub/answers.yaml", cwd=tmp_path)
+    assert result.exit_code == 1 and "35 missing" in result.stdout, result.output
+
+
+def test_usage_errors_are_one_line():
+    assert_bad_input(run("solve"), "Missing argument 'EXERCISE'", "bpcheck solve --help")
+    assert_bad_input(run("frobnicate"), "No such command")
+
+
+def test_plain_bpcheck_prints_the_help():
+    result = run()
+    assert "Usage: bpcheck" in result.stdout and "solve" in result.stdout
