@@ -90,7 +90,7 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
             fail(path, f"{name} is given twice (as {spelled[name]} on line {first} and as {raw})",
                  "keep one of them and delete the other", key=True)
         spelled[name] = raw
-        answers.lines[name] = document.where(path)[0]
+        answers.lines[name] = document.value_marks[path].line + 1
         if value is None:
             answers.values[name] = None
             continue

@@ -42,12 +42,16 @@ class GradingSession:
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
         self._solutions: dict[str, tuple[Solution, list[str], frozenset[int]]] = {}
+        self._located: dict[tuple[str, Path], tuple[Path | None, str]] = {}
 
     def solution_for(self, document, spec: str, path: Path):
         from .loading import load_exercise
 
-        folder, exercise_path = locate_exercise(document, spec, path)
-        key = str(exercise_path.resolve())  # two classes may each have their own hw.yaml
+        where = (spec, path.parent)
+        if where not in self._located:  # a class's files name the same few exercises: look once
+            folder, exercise_path = locate_exercise(document, spec, path)
+            self._located[where] = folder, str(exercise_path.resolve())
+        folder, key = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
         if key not in self._solutions:
             solution = solve(load_exercise(spec, folder))
             names = solution.graph.names()

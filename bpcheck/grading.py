@@ -11,17 +11,18 @@ Asked quantities the student left out are ``missing``. Pure: no I/O, no printing
 
 from __future__ import annotations
 
+import functools
 import math
-from collections import ChainMap
 from typing import Mapping, NamedTuple
 
 from .misconceptions import candidates
 from .network import Network
-from .quantities import Quantity
+from .quantities import Graph, Quantity
 from .solution import Solution
 from .solver import OUTPUT_RANGE
 
 CREDITED = ("correct", "carried_forward")
+_CORRECT = ("correct", None, "", ())
 COLLAPSED = 1e-3  # a slip that leaves under a thousandth of a value has made it trivially consistent
 
 
@@ -119,15 +120,21 @@ class _Marker:
         self.fmt = fmt
         self.marks: dict[str, tuple[str, str | None, str, tuple[str, ...]]] = {}
         self.tainted: set[str] = set()
+        self.before = _before_names(solution.graph)
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
-        mixed = ChainMap(student, self.exact)
+        mixed = {**self.exact, **student}  # the student's values where given, else the exact ones
+        rtol, atol = self.tolerance
         for quantity in self.solution.graph:
             name = quantity.name
             if name not in student:
                 continue
-            self.marks[name] = self.mark(quantity, student[name], mixed)
+            given, exact = student[name], self.exact[name]
+            if abs(given - exact) <= atol + rtol * abs(exact) and name not in self.before:
+                self.marks[name] = _CORRECT  # most values of most files: the short way
+                continue
+            self.marks[name] = self.mark(quantity, given, mixed)
             # A value that is off and impossible, or off and built on such a value, taints what follows.
             if self.marks[name][0] != "correct" and (
                     not _possible_output(self.network, quantity, student[name])
@@ -150,10 +157,13 @@ class _Marker:
                 return ("carried_forward", None,
                         f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
-        matches = [candidate for values in ((mixed, self.exact) if own else (self.exact,))
-                   for candidate in candidates(quantity, self.network, values)
-                   if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
-                   and self._not_collapsed(candidate.value)]
+        matches = []
+        for values in (mixed, self.exact) if own else (self.exact,):  # their own numbers first
+            matches = [candidate for candidate in candidates(quantity, self.network, values)
+                       if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
+                       and self._not_collapsed(candidate.value)]
+            if matches:
+                break
         # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
         # one rounded too early names no mistake, unless it is a mistaken value to the letter (0.1 is
         # W13_new = 0.0991 rounded, and also W13 itself).
@@ -172,8 +182,11 @@ class _Marker:
         one has skipped the update, unless it is simply the new value rounded (the change may be
         smaller than the digits written).
         """
-        before = self.exact.get(_before_name(quantity))
-        if before is None or abs(exact - before) <= self.tolerance.atol or abs(given - before) > abs(given - exact):
+        before_name = self.before.get(quantity.name)
+        if before_name is None:
+            return False
+        before = self.exact[before_name]
+        if abs(exact - before) <= self.tolerance.atol or abs(given - before) > abs(given - exact):
             return False
         return not is_rounding(given, exact, min_digits=2)
 
@@ -199,7 +212,7 @@ class _Marker:
         if not slips:
             return True
         # Collapsed all the same with the slips put right? Then honest rounding did it, not the slips.
-        mended = _evaluate(quantity, ChainMap({source: self.exact[source] for source in slips}, mixed))
+        mended = _evaluate(quantity, {**mixed, **{source: self.exact[source] for source in slips}})
         return mended is not None and not self._not_collapsed(mended, exact)
 
     def _slip(self, name: str, mixed) -> bool:
@@ -222,12 +235,10 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
     return low <= value <= high
 
 
-def _before_name(quantity: Quantity) -> str | None:
-    """W13 for W13_new, y3 for y3_after: what the value was before the step."""
-    for suffix in ("_new", "_after"):
-        if quantity.name.endswith(suffix):
-            return quantity.name[: -len(suffix)]
-    return None
+@functools.lru_cache(maxsize=16)  # one graph serves a whole class's files
+def _before_names(graph: Graph) -> dict[str, str]:
+    """W13 for W13_new, y3 for y3_after: what each value after the step was before it."""
+    return {q.name: q.name.rsplit("_", 1)[0] for q in graph if q.name.endswith(("_new", "_after"))}
 
 
 def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:

@@ -14,17 +14,16 @@ class Solution(NamedTuple):
     exercise: Exercise
     graph: Graph
     values: dict[str, float]
+    asked: tuple[str, ...]  # what the student computes, in solving order
 
-    @property
-    def asked(self) -> list[str]:
-        """The quantities the student computes, in solving order (default: every computed one)."""
-        asked = self.exercise.asked
-        computed = self.graph.names(computed_only=True)
-        if asked is None:
-            return computed
-        wanted = set(asked)
-        return [name for name in computed
-                if name in wanted or self.graph[name].stage in wanted]
+
+def asked_names(exercise: Exercise, graph: Graph) -> tuple[str, ...]:
+    """The asked quantities (names or whole stages) in solving order; default: every computed one."""
+    computed = graph.names(computed_only=True)
+    if exercise.asked is None:
+        return tuple(computed)
+    wanted = set(exercise.asked)
+    return tuple(name for name in computed if name in wanted or graph[name].stage in wanted)
 
 
 def solve(exercise: Exercise) -> Solution:
@@ -34,4 +33,4 @@ def solve(exercise: Exercise) -> Solution:
     except ExerciseError as error:  # overflow: say which file's numbers are too large
         error.file = error.file or exercise.path
         raise
-    return Solution(exercise, graph, values)
+    return Solution(exercise, graph, values, asked_names(exercise, graph))

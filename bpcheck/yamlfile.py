@@ -8,6 +8,8 @@ it ourselves.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ MAX_DEPTH = 20
 MAX_NODES = 50_000
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
+_FLOAT = _TAG + "float"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -51,10 +54,12 @@ def read_document(path: Path, error: type[BpcheckError], display: str | None = N
     """Read and parse ``path``; every problem becomes ``error`` with file, line and column."""
     display = display or str(path)
     try:
-        if path.exists() and not path.is_dir() and not path.is_file():
-            raise error("is not a regular file", file=display, hint="name a .yaml file")
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # never more: /dev/zero has no end
+        # Non-blocking, so that opening a FIFO does not wait for a writer; then only regular files are
+        # read (/dev/zero has no end), and never more than the limit.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise error("is not a regular file", file=display, hint="name a .yaml file")
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise error("no such file", file=display, hint="check the path and its spelling") from None
     except IsADirectoryError:
@@ -183,7 +188,12 @@ class _Builder:
                 self.fail(key_node, f"{key} is given twice (first on line {first})",
                           "keep one of them and delete the other")
             self.document.key_marks[path + (key,)] = key_node.start_mark
-            result[key] = self.build(value_node, path + (key,))
+            if value_node.tag == _FLOAT and type(value_node) is yaml.ScalarNode:  # an answer: the common case
+                self.count += 1
+                self.document.value_marks[path + (key,)] = value_node.start_mark
+                result[key] = self.scalar(value_node, "float")
+            else:
+                result[key] = self.build(value_node, path + (key,))
         return result
 
     def scalar(self, node, kind: str) -> Any:
@@ -212,6 +222,8 @@ class _Builder:
 def as_number(value: Any) -> float:
     """A finite float from a YAML value. Quoted numbers, 1e-3 (which YAML 1.1 reads as text) and the
     typographic minus sign are accepted; anything else raises ValueError saying what it is."""
+    if type(value) is float and value - value == 0.0:  # finite float: the common case, fast
+        return value
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{'empty' if value is None else str(value).lower()} is not a number")
     if isinstance(value, (int, float)):

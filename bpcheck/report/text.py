@@ -68,12 +68,14 @@ def print_summary(console: Console, outcomes, pass_mark) -> None:
         return "  ".join(cell.rjust(width) if i in section.numeric else cell.ljust(width)
                          for i, (cell, width) in enumerate(zip(cells, widths))).rstrip()
 
-    text = Text()
-    text.append(section.title + "\n", style="bold")
-    text.append(line(section.columns) + "\n", style="bold")
-    text.append("  ".join("─" * width for width in widths) + "\n")
-    for row, style in zip(section.rows, section.row_styles):
-        text.append(line(row) + "\n", style=style)
-    console.print(text, soft_wrap=True, end="")
-    for note in section.notes:
-        console.print(Text(note, style="dim"))
+    lines = [(section.title, "bold"), (line(section.columns), "bold"),
+             ("  ".join("─" * width for width in widths), None)]
+    lines += [(line(row), style) for row, style in zip(section.rows, section.row_styles)]
+    lines += [(note, "dim") for note in section.notes]
+    if console.color_system is None:  # piped, or NO_COLOR: plain lines, written directly
+        console.file.write("".join(text + "\n" for text, _ in lines))
+        return
+    styled = Text()
+    for text, style in lines:
+        styled.append(text + "\n", style=style)
+    console.print(styled, soft_wrap=True, end="")
