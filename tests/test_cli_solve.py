@@ -425,7 +425,7 @@ def test_list_names_every_builtin_exercise_with_its_title():
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     rows = table_rows(result.stdout, "Built-in exercises")
-    assert [row[0] for row in rows] == [f"ex{n}" for n in range(1, 8)]
+    assert [row[0] for row in rows] == [f"ex{n}" for n in range(1, 9)]
     for name, title, layers in rows:
         data = yaml.safe_load((ROOT / "exercises" / f"{name}.yaml").read_text(encoding="utf-8"))
         assert title == data["title"]
@@ -532,7 +532,7 @@ def test_the_wheel_ships_the_exercises():
     assert "bpcheck" in wheel["packages"]
     package = Path(bpcheck.__file__).resolve().parent
     assert package / "exercises" in EXERCISE_DIRS
-    assert len(EXERCISE_FILES) == 7
+    assert len(EXERCISE_FILES) == 8
 
 
 @pytest.mark.parametrize("path", EXERCISE_FILES, ids=[path.stem for path in EXERCISE_FILES])
