@@ -22,6 +22,7 @@ from bpcheck.cli import main
 from bpcheck.errors import BpcheckError, ExerciseError
 from bpcheck.loading import load_exercise
 from bpcheck.solution import solve
+from helpers import assert_bad_input_line
 
 # click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
 CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
@@ -209,20 +210,8 @@ def run_solve(path) -> "click.testing.Result":
 
 def assert_one_line_error(result, path: Path, line: int | None, column: int | None, words: list[str]) -> str:
     """The CLI's contract for bad input; returns the message (without the 'bpcheck: ' prefix)."""
-    assert "Traceback" not in result.output
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
-    prefix = f"bpcheck: {location(path, line, column)}"
-    prefix += "" if ANYWHERE in (line, column) else ": "
-    assert result.stderr.startswith(prefix), f"expected {prefix!r}, got {result.stderr!r}"
-    message = result.stderr[len("bpcheck: "):].rstrip("\n")
-    what, _, todo = message.partition("; ")
-    assert what and todo, f"the message must say what is wrong and what to do: {message!r}"
-    for word in words:
-        assert word in message, f"{word!r} not in {message!r}"
-    return message
+    prefix = location(path, line, column) + ("" if ANYWHERE in (line, column) else ": ")
+    return assert_bad_input_line(result, prefix, words)
 
 
 def test_the_base_exercises_are_valid(tmp_path):

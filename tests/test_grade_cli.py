@@ -23,6 +23,7 @@ import yaml
 from click.testing import CliRunner
 
 from bpcheck.cli import main
+from helpers import EX1_YAML, assert_bad_input_line
 
 # click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
 CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
@@ -46,16 +47,6 @@ SECTION_13 = {
     "y3_after": "0.6797", "y4_after": "0.6620", "y5_after": "0.6820",
 }
 
-# exercises/ex1.yaml's network, to add 'asked:', 'tolerance:', 'points:' to.
-EX1_YAML = """\
-title: the tutorial's network
-layers: [2, 2, 1]
-activation: sigmoid
-inputs: {x1: 0.35, x2: 0.9}
-weights: {W13: 0.1, W23: 0.8, W14: 0.4, W24: 0.6, W35: 0.3, W45: 0.9}
-targets: {t5: 0.5}
-learning_rate: 1
-"""
 
 
 def run(*args):
@@ -119,18 +110,7 @@ def table_row(stdout: str, first_cell: str) -> list[str]:
 
 def assert_one_line_error(result, location: str, words: list[str]) -> str:
     """The CLI's contract for bad input; ``location`` is 'file:line:column' (or less); returns the message."""
-    assert "Traceback" not in result.output
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    assert isinstance(result.exception, SystemExit)
-    assert result.stdout == ""
-    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
-    assert result.stderr.startswith(f"bpcheck: {location}"), f"expected {location!r} in {result.stderr!r}"
-    message = result.stderr[len("bpcheck: "):].rstrip("\n")
-    what, _, todo = message.partition("; ")
-    assert what and todo, f"the message must say what is wrong and what to do: {message!r}"
-    for word in words:
-        assert word in message, f"{word!r} not in {message!r}"
-    return message
+    return assert_bad_input_line(result, location, words)
 
 
 # ---------------------------------------------------------------- template

@@ -21,6 +21,7 @@ from bpcheck.grading import Grade, Tolerance, grade
 from bpcheck.misconceptions import MISCONCEPTIONS
 from bpcheck.names import canonical_name
 from bpcheck.report.views import number_formatter
+from helpers import EX1_YAML
 
 # ---------------------------------------------------------------- the networks, by hand
 
@@ -44,16 +45,6 @@ EX3 = Net(x={1: 0.35, 2: 0.9}, w={(1, 3): 0.1, (2, 3): 0.8, (1, 4): 0.4, (2, 4):
           t={5: 0.5, 6: 0.9}, eta=1.0)
 NETS = {"ex1": EX1, "ex2": EX2, "ex3": EX3}
 
-# The same network as exercises/ex1.yaml, as an exercise file to add 'asked:', 'points:' ... to.
-EX1_YAML = """\
-title: the tutorial's network
-layers: [2, 2, 1]
-activation: sigmoid
-inputs: {x1: 0.35, x2: 0.9}
-weights: {W13: 0.1, W23: 0.8, W14: 0.4, W24: 0.6, W35: 0.3, W45: 0.9}
-targets: {t5: 0.5}
-learning_rate: 1
-"""
 
 
 def sigmoid(a: float) -> float:

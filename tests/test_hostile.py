@@ -10,6 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from bpcheck.cli import main
+from helpers import assert_bad_input_line
 
 EX1 = (Path(__file__).resolve().parent.parent / "exercises" / "ex1.yaml").read_text(encoding="utf-8")
 
@@ -27,11 +28,7 @@ def run(*args: str, cwd: Path | None = None):
 
 
 def assert_bad_input(result, *words: str) -> None:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stderr.startswith("bpcheck: ") and result.stderr.count("\n") == 1, result.stderr
-    for word in words:
-        assert word in result.stderr
+    assert_bad_input_line(result, "", words)
 
 
 def write(path: Path, text: str) -> Path:

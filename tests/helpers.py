@@ -1,0 +1,32 @@
+"""What several test files share: the tutorial's network as YAML, and the contract for bad input."""
+
+from __future__ import annotations
+
+# exercises/ex1.yaml's network, to add 'asked:', 'tolerance:', 'points:' ... to.
+EX1_YAML = """\
+title: the tutorial's network
+layers: [2, 2, 1]
+activation: sigmoid
+inputs: {x1: 0.35, x2: 0.9}
+weights: {W13: 0.1, W23: 0.8, W14: 0.4, W24: 0.6, W35: 0.3, W45: 0.9}
+targets: {t5: 0.5}
+learning_rate: 1
+"""
+
+
+def assert_bad_input_line(result, prefix: str, words) -> str:
+    """The CLI's contract for bad input: exit 2, nothing on stdout, one line on stderr starting
+    'bpcheck: ' + ``prefix`` (a location such as 'file:line:column: '), saying what is wrong and what
+    to do, holding each of ``words``. Returns the message without 'bpcheck: '."""
+    assert "Traceback" not in result.output
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert isinstance(result.exception, SystemExit)
+    assert result.stdout == ""
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(f"bpcheck: {prefix}"), f"expected {prefix!r} in {result.stderr!r}"
+    message = result.stderr[len("bpcheck: "):].rstrip("\n")
+    what, _, todo = message.partition("; ")
+    assert what and todo, f"the message must say what is wrong and what to do: {message!r}"
+    for word in words:
+        assert word in message, f"{word!r} not in {message!r}"
+    return message
