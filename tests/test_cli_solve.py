@@ -57,7 +57,7 @@ def reference_solution(data: dict) -> dict[str, float]:
         data.get("loss", "squared_error"), data.get("loss", "squared_error"))
     default = data.get("activation", "sigmoid")
     sizes, activations = [], []
-    for index, layer in enumerate(data["layers"]):
+    for layer in data["layers"]:
         if isinstance(layer, dict):
             sizes.append(layer["units"])
             activations.append(layer.get("activation", default))
