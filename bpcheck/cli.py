@@ -145,8 +145,9 @@ def show(exercise: str):
     exercise_, solution = _load(exercise)
     console = make_console()
     console.print(Text(f"{exercise_.title} ({exercise_.name})", style="bold underline"))
-    if exercise_.instructions:
-        console.print(Text(exercise_.instructions))
+    for paragraph in exercise_.instructions.split("\n\n") if exercise_.instructions else ():
+        # The YAML's own line breaks fall mid-sentence: let the terminal wrap each paragraph.
+        console.print(Text(" ".join(paragraph.split())))
     console.print()
     print_sections(console, exercise_sections(exercise_, solution))
 

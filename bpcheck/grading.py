@@ -23,7 +23,7 @@ from .solver import OUTPUT_RANGE
 
 CREDITED = ("correct", "carried_forward")
 _CORRECT = ("correct", None, "", ())
-COLLAPSED = 1e-3  # a slip that leaves under a thousandth of a value has made it trivially consistent
+TRIVIAL = 0.1  # a slip that leaves under a tenth of a value (or of a change) has trivialised it
 
 
 class Tolerance(NamedTuple):
@@ -119,7 +119,8 @@ class _Marker:
         self.tolerance = tolerance
         self.fmt = fmt
         self.marks: dict[str, tuple[str, str | None, str, tuple[str, ...]]] = {}
-        self.tainted: set[str] = set()
+        self.tainted: set[str] = set()  # off and impossible, or built on such a value
+        self.slipped: set[str] = set()  # wrong, or carried forward from a slip
         self.before = _before_names(solution.graph)
 
     def mark_all(self, student: dict[str, float]) -> None:
@@ -142,26 +143,30 @@ class _Marker:
                 self.tainted.add(name)
 
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
-        exact = self.exact[quantity.name]
+        name, exact = quantity.name, self.exact[quantity.name]
         accepts = self.tolerance.accepts
         if self._correct(quantity, given, exact):
-            return "correct", None, "", ()
+            return _CORRECT
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
         if carried is not None and accepts(given, carried):
-            if self._carry_forward_allowed(quantity, carried, exact, own, mixed):
+            slips = tuple(source for source in own if self._slip(source, mixed))
+            if self._carry_forward_allowed(quantity, carried, exact, slips, mixed):
+                if slips:
+                    self.slipped.add(name)  # what follows from a slip may not trivialise what follows it
                 follows = tuple(source for source in own if self.marks[source][0] != "correct") or own
                 yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in follows)
                 return ("carried_forward", None,
                         f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
+        self.slipped.add(name)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
         matches = []
         for values in (mixed, self.exact) if own else (self.exact,):  # their own numbers first
             matches = [candidate for candidate in candidates(quantity, self.network, values)
                        if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
-                       and self._not_collapsed(candidate.value)]
+                       and abs(candidate.value) > self.tolerance.atol]
             if matches:
                 break
         # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
@@ -173,54 +178,61 @@ class _Marker:
         return "wrong", None, _rounding_hint(given, exact) + expected, ()
 
     def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
-        return self.tolerance.accepts(value, exact) and not self._unchanged(quantity, value, exact)
+        """Within tolerance; and, for a value after the step (W13_new, y3_after), one that took the step.
 
-    def _unchanged(self, quantity: Quantity, given: float, exact: float) -> bool:
-        """A new weight or re-run value that is really the value before the step.
-
-        Within 1% of W13_new is often within 1% of W13 too; a value nearer the old one than the new
-        one has skipped the update, unless it is simply the new value rounded (the change may be
-        smaller than the digits written).
+        W13_new is often within 1% of W13 itself, so the change it implies, value - W13, must be
+        between half and one and a half times the real one, unless the value is the new one rounded
+        to 3 or more digits (a change smaller than the digits written cannot show).
         """
+        if not self.tolerance.accepts(value, exact):
+            return False
+        before_name = self.before.get(quantity.name)
+        if before_name is None:
+            return True
+        change = exact - self.exact[before_name]
+        if abs(change) <= self.tolerance.atol or is_rounding(value, exact, min_digits=3):
+            return True
+        return 0.5 <= (value - self.exact[before_name]) / change <= 1.5
+
+    def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float,
+                               slips: tuple[str, ...], mixed) -> bool:
+        """No credit for values made trivially consistent by nonsense upstream.
+
+        Nothing built on an output its activation cannot produce (a sigmoid output of 5) earns
+        credit, however far downstream. Nor does a value that a slip has trivialised: under a tenth
+        of the exact value (all-zero answers, or an output written equal to its target, make every
+        later delta and change 0), or a value after the step that has barely moved from the value
+        before it (dW13 written as 0, so W13_new = W13, and the first pass copied out again as the
+        second). Rounding alone may
+        trivialise a value honestly (y3 = 1.00 for a saturated tanh makes 1 - y3² = 0): values built
+        only on honest rounding are always followed.
+        """
+        if any(source in self.tainted for source in quantity.inputs if source in self.marks):
+            return False
+        if not slips or not self._trivial(quantity, carried, exact):
+            return True
+        # Trivial all the same with the slips put right? Then honest rounding did it, not the slips.
+        mended = _evaluate(quantity, {**mixed, **{source: self.exact[source] for source in slips}})
+        return mended is not None and self._trivial(quantity, mended, exact)
+
+    def _trivial(self, quantity: Quantity, value: float, exact: float) -> bool:
+        """Under a tenth of the exact value; or, for a value after the step, a change from the exact
+        value before it under a tenth of the real change (W13_new = W13, y3_after = y3)."""
+        if abs(value) <= TRIVIAL * abs(exact):
+            return True
         before_name = self.before.get(quantity.name)
         if before_name is None:
             return False
         before = self.exact[before_name]
-        if abs(exact - before) <= self.tolerance.atol or abs(given - before) > abs(given - exact):
-            return False
-        return not is_rounding(given, exact, min_digits=2)
-
-    def _not_collapsed(self, value: float, exact: float | None = None) -> bool:
-        """Not zero (within the absolute tolerance, or a thousandth of the exact value)."""
-        return abs(value) > max(self.tolerance.atol, COLLAPSED * abs(exact or 0.0))
-
-    def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float, own: tuple[str, ...],
-                               mixed) -> bool:
-        """No credit for values made trivially consistent by nonsense upstream.
-
-        Nothing built on an output its activation cannot produce (a sigmoid output of 5) earns
-        credit, however far downstream; nor does a value that a slip has collapsed to (nearly) zero:
-        all-zero answers, or an output written equal to its target, make every delta and change 0.
-        Rounding alone may collapse a value honestly (y3 = 1.00 for a saturated tanh makes
-        1 - y3² = 0), so values built only on honest rounding are always followed.
-        """
-        if any(source in self.tainted for source in own):
-            return False
-        if self._not_collapsed(carried, exact):
-            return True
-        slips = [source for source in own if self._slip(source, mixed)]
-        if not slips:
-            return True
-        # Collapsed all the same with the slips put right? Then honest rounding did it, not the slips.
-        mended = _evaluate(quantity, {**mixed, **{source: self.exact[source] for source in slips}})
-        return mended is not None and not self._not_collapsed(mended, exact)
+        return abs(value - before) <= TRIVIAL * abs(exact - before)
 
     def _slip(self, name: str, mixed) -> bool:
-        """Off by a mistake rather than by rounding: marked wrong, or within tolerance yet neither the
-        exact value rounded nor its own formula on the student's values rounded."""
+        """Off by a mistake rather than by rounding: marked wrong, carried forward from a slip, or within
+        tolerance yet neither the exact value rounded nor its own formula on the student's values
+        rounded (an output written equal to a nearby target)."""
         verdict, value = self.marks[name][0], mixed[name]
         if verdict != "correct":
-            return verdict == "wrong"
+            return name in self.slipped
         if is_rounding(value, self.exact[name]):
             return False
         own_value = _evaluate(self.solution.graph[name], mixed)

@@ -71,9 +71,11 @@ def log_sum_exp(logits) -> float:
 def cross_entropy(targets, outputs, logits) -> float:
     """-Σ t·ln y, from the outputs while they are representable, else from the logits (no log(0))."""
     if all(y > 1e-300 for t, y in zip(targets, outputs) if t):
-        return -math.fsum(t * math.log(y) for t, y in zip(targets, outputs) if t)
-    lse = log_sum_exp(logits)
-    return math.fsum(t * (lse - a) for t, a in zip(targets, logits) if t)
+        loss = -math.fsum(t * math.log(y) for t, y in zip(targets, outputs) if t)
+    else:
+        lse = log_sum_exp(logits)
+        loss = math.fsum(t * (lse - a) for t, a in zip(targets, logits) if t)
+    return loss + 0.0  # never -0.0: an output of exactly 1 has no loss
 
 
 # ---------------------------------------------------------------- rendering helpers

@@ -131,12 +131,12 @@ def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]
         return
     depth = 0
     for line_number, line in enumerate(text.splitlines(), 1):
-        for char in line:
+        for column, char in enumerate(line, 1):
             if char in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise error(f"nested more than {MAX_DEPTH} levels deep", file=display,
-                                line=line_number, hint="bpcheck files are flat mappings of names to numbers")
+                    raise error(f"nested more than {MAX_DEPTH} levels deep", file=display, line=line_number,
+                                column=column, hint="bpcheck files are flat mappings of names to numbers")
             elif char in "]}":
                 depth = max(0, depth - 1)
 

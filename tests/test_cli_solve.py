@@ -224,6 +224,7 @@ Step 5: forward pass with the new weights                                       
  E_after    ½(t5 - y5_after)²                     ½(0.5 - 0.6820)²                      0.01657 $
                                                                                                 $
 E went from 0.01810 to 0.01657 (-8.5%).$
+t5 - y5: -0.1903 before the step, -0.1820 after it.$
 Every value is computed at full double precision and shown to 4 significant digits. A hand $
 calculation that multiplies rounded numbers can differ in the last digit: the tutorial's δ3 ≈ $
 -0.00266 is -0.0026544890 exactly.$

@@ -175,8 +175,8 @@ BAD_EXERCISES = [
     ("not-utf8-later-line", replace_line(12, "targets: {t5: 0.5}  # \udcff"), 12, 23, ["byte 0xff", "not UTF-8"]),
     ("not-utf8-crlf", replace_line(12, "targets: {t5: 0.5}  # \udcff").replace("\n", "\r\n"), 12, 23, ["byte 0xff"]),
     ("huge", BASE + "#" + "x" * 1_100_000 + "\n", None, None, ["bytes", "at most 1,000,000"]),
-    ("deep-flow", "[" * 10000, 1, None, ["nested more than", "levels deep"]),
-    ("deep-flow-in-a-value", replace_line(12, "targets: " + "[" * 10000), 12, None, ["nested more than"]),
+    ("deep-flow", "[" * 10000, 1, 21, ["nested more than", "levels deep"]),  # at the 21st bracket
+    ("deep-flow-in-a-value", replace_line(12, "targets: " + "[" * 10000), 12, 30, ["nested more than"]),
     # The column depends on PyYAML: 6.0.4 stops at its own depth limit before bpcheck counts 20 levels.
     ("deep-block", "- " * 10000 + "1\n", 1, ANYWHERE, ["too large or too deeply nested"]),
     # rules of the loss and the layers

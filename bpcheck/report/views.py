@@ -57,6 +57,10 @@ def solution_sections(solution: Solution, precision: int) -> list[Section]:
     before, after = values["E"], values["E_after"]
     change = (after - before) / before * 100 if before else 0.0
     sections[-1].notes.append(f"E went from {fmt(before)} to {fmt(after)} ({change:+.1f}%).")
+    for unit in solution.exercise.network.output_units:  # the tutorial's "new error: 0.5 - 0.682 = -0.182"
+        target = values[f"t{unit}"]
+        sections[-1].notes.append(f"t{unit} - y{unit}: {fmt(target - values[f'y{unit}'])} before the step, "
+                                  f"{fmt(target - values[f'y{unit}_after'])} after it.")
     sections[-1].notes.append(precision_note(precision))
     return sections
 
