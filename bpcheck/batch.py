@@ -79,10 +79,10 @@ class GradingSession:
 def progress_bar(files: list[Path], grade_one) -> list[Outcome]:
     from rich.progress import Progress
 
-    from .report.text import make_console
+    from .report.text import progress_console
 
     outcomes = []
-    with Progress(console=make_console(stderr=True), transient=True) as progress:
+    with Progress(console=progress_console(), transient=True) as progress:
         task = progress.add_task("Grading", total=len(files))
         for path in files:
             outcomes.append(grade_one(path))

@@ -112,9 +112,9 @@ def solve(exercise: str, precision: int, output_format: str):
 
         click.echo(markdown_sections(sections, heading))
         return
-    from .report.text import make_console, print_sections
+    from .report.text import emit
 
-    print_sections(make_console(), sections, heading)
+    emit(sections, heading=heading)
 
 
 @main.command(name="list")
@@ -122,7 +122,7 @@ def solve(exercise: str, precision: int, output_format: str):
 def list_exercises():
     """List the built-in exercises with their titles."""
     from .loading import builtin_exercises, load_exercise
-    from .report.text import make_console, print_sections
+    from .report.text import emit
     from .report.views import Section
 
     rows = []
@@ -130,7 +130,7 @@ def list_exercises():
         exercise = load_exercise(name)
         sizes = "-".join(str(size) for size in exercise.network.layer_sizes)
         rows.append((name, exercise.title, sizes))
-    print_sections(make_console(), [Section("Built-in exercises", ("name", "title", "layers"), rows)])
+    emit([Section("Built-in exercises", ("name", "title", "layers"), rows)])
 
 
 @main.command()
@@ -138,18 +138,14 @@ def list_exercises():
 @reports_bad_input
 def show(exercise: str):
     """Show EXERCISE as a student reads it: the network, its numbers and what is asked."""
-    from .report.text import make_console, print_sections
+    from .report.text import emit
     from .report.views import exercise_sections
-    from rich.text import Text
 
     exercise_, solution = _load(exercise)
-    console = make_console()
-    console.print(Text(f"{exercise_.title} ({exercise_.name})", style="bold underline"))
-    for paragraph in exercise_.instructions.split("\n\n") if exercise_.instructions else ():
-        # The YAML's own line breaks fall mid-sentence: let the terminal wrap each paragraph.
-        console.print(Text(" ".join(paragraph.split())))
-    console.print()
-    print_sections(console, exercise_sections(exercise_, solution))
+    # The YAML's own line breaks fall mid-sentence: one line a paragraph, for the terminal to wrap.
+    paragraphs = [" ".join(p.split()) for p in exercise_.instructions.split("\n\n") if p.strip()]
+    emit([*paragraphs, "", *exercise_sections(exercise_, solution)],
+         heading=f"{exercise_.title} ({exercise_.name})")
 
 
 @main.command()
@@ -222,13 +218,15 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
             click.echo(json.dumps(batch.batch_json(outcomes, pass_mark), ensure_ascii=False))
     else:
-        from .report.text import make_console, print_report, print_summary
+        from .report.grades import grade_sections, score_line, summary_section
+        from .report.text import emit
 
-        console = make_console()
         if single:
-            print_report(console, outcomes[0], session.fmt)
+            grade_ = outcomes[0].grade
+            emit([*grade_sections(grade_, session.fmt), score_line(grade_)],
+                 heading=f"{outcomes[0].file}: {grade_.exercise}")
         else:
-            print_summary(console, outcomes, pass_mark)
+            emit([summary_section(outcomes, pass_mark)])
     if csv_path is not None:
         try:
             batch.write_csv(csv_path, outcomes)

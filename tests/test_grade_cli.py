@@ -259,7 +259,7 @@ def test_the_text_report_has_a_table_per_stage_then_the_score(tmp_path):
     assert "follows from your y3 = 0.7007" in table_row(out, "delta3")[4]
     assert table_row(out, "delta5")[:3] == ["delta5", "-0.04068", "· missing"]  # no "yours" cell
     # the stage tables sit between the heading and the score: the a3 row in step 1, delta3 in step 3
-    assert positions[0] < out.index(" a3 ") < positions[1] < positions[2] < out.index(" delta3 ") < positions[3]
+    assert positions[0] < out.index("\na3 ") < positions[1] < positions[2] < out.index("\ndelta3 ") < positions[3]
 
 
 def test_the_tolerance_is_shown_as_a_range(tmp_path):

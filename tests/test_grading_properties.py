@@ -59,6 +59,8 @@ def work_by_hand(solution, digits: int, slip: str | None = None, factor: float =
 
 def trivialised(solution, student: dict[str, float], name: str) -> bool:
     value, exact = student[name], solution.values[name]
+    if abs(value - exact) <= 1e-6 * abs(exact):  # not moved by the slip
+        return False
     if abs(value) <= 0.1 * abs(exact):
         return True
     if name.endswith(("_new", "_after")):  # after the step: its change too

@@ -56,7 +56,8 @@ def grade_json(grade: Grade, file: str | None = None, pass_mark: float | None = 
 
 
 def summary_section(outcomes, pass_mark: float | None) -> Section:
-    section = Section("Summary", ("file", "exercise", "score", "first wrong quantity"), [], numeric=(2,))
+    section = Section("Summary", ("file", "exercise", "score", "first wrong quantity"), [], numeric=(2,),
+                      hand_laid=True)
     for outcome in outcomes:
         if outcome.grade is None:
             section.rows.append((outcome.file, "", "bad file", str(outcome.error)))

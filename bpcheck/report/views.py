@@ -12,8 +12,9 @@ class Section:
     """A titled table: columns, rows of text, notes under it; ``numeric`` columns align right."""
 
     def __init__(self, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
-                 notes: list[str] | None = None, numeric: tuple[int, ...] = ()):
+                 notes: list[str] | None = None, numeric: tuple[int, ...] = (), hand_laid: bool = False):
         self.title = title
+        self.hand_laid = hand_laid  # laid out by bpcheck even on a terminal (a class of a thousand rows)
         self.columns = columns
         self.rows = rows
         self.notes = notes if notes is not None else []

@@ -1,0 +1,34 @@
+"""Plain-text rendering, for output that is not a terminal: one line per row, nothing wrapped, no Rich.
+
+Piped output goes to files, pagers and other programs, which want stable lines more than a layout that
+fits a window; and leaving Rich unimported is most of what keeps `bpcheck solve ex1 > file` quick.
+"""
+
+from __future__ import annotations
+
+from .views import Section
+
+Block = "str | Section"  # a heading or paragraph (str), or a table (Section)
+
+
+def table_lines(section: Section) -> list[str]:
+    """Header, rule and rows, each column as wide as its widest cell, numbers aligned right."""
+    widths = [max([len(section.columns[i])] + [len(row[i]) for row in section.rows])
+              for i in range(len(section.columns))]
+
+    def line(cells) -> str:
+        return "  ".join(cell.rjust(width) if i in section.numeric else cell.ljust(width)
+                         for i, (cell, width) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(section.columns), "  ".join("─" * width for width in widths)] + [line(r) for r in section.rows]
+
+
+def render(blocks) -> str:
+    """Headings and paragraphs as they are; each table with its title above and its notes below."""
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Section):
+            lines += [block.title, *table_lines(block), ""] + ([*block.notes, ""] if block.notes else [])
+        else:
+            lines.append(block)
+    return "\n".join(lines).rstrip("\n") + "\n"
