@@ -3,8 +3,8 @@
 For each quantity the student gave:
 1. ``correct`` when it is within tolerance of the exact value;
 2. else ``carried_forward`` when it is within tolerance of the same formula evaluated on the student's
-   own upstream values (exact values for those they did not give), at least one of which differs from
-   the exact value (see ``_carry_forward_allowed`` for what earns no such credit);
+   own answers to the asked upstream quantities (exact values for the rest), at least one of which
+   differs from the exact value (see ``_carry_forward_allowed`` for what earns no such credit);
 3. else ``wrong``, naming a known mistake when the value matches one (misconceptions.py).
 Asked quantities the student left out are ``missing``. Pure: no I/O, no printing.
 """
