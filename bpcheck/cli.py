@@ -192,10 +192,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     every file passes, 1 when any has a wrong or missing value, 2 when any
     file could not be read.
     """
-    from .batch import GradingSession, expand_paths
+    from . import batch
 
     try:
-        files = expand_paths(paths)
+        files = batch.expand_paths(paths)
     except BpcheckError as error:
         _bad_input(str(error))
     if csv_path is not None and any(csv_path.resolve() == f.resolve() for f in files):
@@ -203,13 +203,13 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     if csv_path is not None and not csv_path.resolve().parent.is_dir():
         _bad_input(f"{csv_path}: there is no folder {str(csv_path.parent)!r} to write the CSV in; "
                    "create it or name another path")
-    session = GradingSession(rtol=rtol, atol=atol, precision=precision)
+    session = batch.GradingSession(rtol=rtol, atol=atol, precision=precision)
     single = len(files) == 1 and len(paths) == 1 and not paths[0].is_dir()
-    outcomes = session.grade_files(files, progress=_progress_for(len(files)))
+    # A progress bar on a terminal, for long batches only.
+    progress = batch.progress_bar if len(files) >= 20 and sys.stderr.isatty() else None
+    outcomes = session.grade_files(files, progress=progress)
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
-    from . import batch
-
     if output_format == "json":
         import json
 
@@ -233,15 +233,6 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         except OSError as error:
             _bad_input(f"{csv_path}: cannot write the CSV ({error.strerror}); check the folder and its permissions")
     sys.exit(batch.exit_code(outcomes, pass_mark))
-
-
-def _progress_for(count: int):
-    """A progress bar on a terminal for long batches; nothing otherwise."""
-    if count < 20 or not sys.stderr.isatty():
-        return None
-    from .batch import progress_bar
-
-    return progress_bar
 
 
 if __name__ == "__main__":  # pragma: no cover
