@@ -40,8 +40,11 @@ def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]
     spec = data.get("exercise")
     if spec is None:
         fail((), "'exercise:' is missing", "add e.g. exercise: ex1 (a built-in name or a path to a .yaml file)")
-    if not isinstance(spec, (str, int)) or isinstance(spec, bool):
+    if not isinstance(spec, (str, int)) or isinstance(spec, bool) or not str(spec).strip():
         fail(("exercise",), "'exercise' must be a name such as ex1 or a path", "write e.g. exercise: ex1")
+    student = data.get("student")
+    if student is not None and (not isinstance(student, (str, int)) or isinstance(student, bool)):
+        fail(("student",), "'student' must be a name or a number", "write e.g. student: Ada Lovelace")
     return document, str(spec)
 
 

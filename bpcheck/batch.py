@@ -6,6 +6,7 @@ from typing import NamedTuple
 from pathlib import Path
 
 from .answers import locate_exercise, parse_answers, read_answers
+from .loading import natural_order
 from .errors import BpcheckError
 from .grading import Grade, grade
 from .report.views import number_formatter
@@ -26,7 +27,8 @@ def expand_paths(paths) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in ANSWER_SUFFIXES and p.is_file())
+            files += sorted((p for p in path.iterdir() if p.suffix in ANSWER_SUFFIXES and p.is_file()),
+                            key=natural_order)
         else:
             files.append(path)
     if not files:

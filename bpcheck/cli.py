@@ -166,7 +166,7 @@ def _pass_mark(ctx, param, value):
 
 
 def _tolerance(ctx, param, value):
-    if value is not None and not (0 <= value < 1 if param.name == "rtol" else value >= 0):
+    if value is not None and not (0 <= value < 1 if param.name == "rtol" else 0 <= value < float("inf")):
         raise click.BadParameter("rtol is a fraction from 0 to below 1 (0.01 is 1%); atol is 0 or more")
     return value
 

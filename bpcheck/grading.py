@@ -151,7 +151,7 @@ class _Marker:
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
-        if carried is not None and accepts(given, carried):
+        if carried is not None and self._matches(quantity, given, carried):
             slips = tuple(source for source in own if self._slip(source, mixed))
             if self._carry_forward_allowed(quantity, carried, exact, slips, mixed):
                 if slips:
@@ -178,21 +178,27 @@ class _Marker:
         return "wrong", None, _rounding_hint(given, exact) + expected, ()
 
     def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
-        """Within tolerance; and, for a value after the step (W13_new, y3_after), one that took the step.
+        return self._matches(quantity, value, exact)
+
+    def _matches(self, quantity: Quantity, value: float, target: float) -> bool:
+        """Within tolerance of ``target`` (the exact value, or the one carried forward); and, for a
+        value after the step (W13_new, y3_after), one that took the step towards it.
 
         W13_new is often within 1% of W13 itself, so the change it implies, value - W13, must be
-        between half and one and a half times the real one, unless the value is the new one rounded
-        to 3 or more digits (a change smaller than the digits written cannot show).
+        between half and one and a half times the change to ``target``; unless the value is the
+        target rounded to 3 or more digits, or that change is too small to show in 4 digits.
         """
-        if not self.tolerance.accepts(value, exact):
+        if not self.tolerance.accepts(value, target):
             return False
         before_name = self.before.get(quantity.name)
         if before_name is None:
             return True
-        change = exact - self.exact[before_name]
-        if abs(change) <= self.tolerance.atol or is_rounding(value, exact, min_digits=3):
+        before = self.exact[before_name]
+        change = target - before
+        if abs(change) <= max(self.tolerance.atol, _half_unit_of_4_digits(target)) or \
+                is_rounding(value, target, min_digits=3):
             return True
-        return 0.5 <= (value - self.exact[before_name]) / change <= 1.5
+        return 0.5 <= (value - before) / change <= 1.5
 
     def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float,
                                slips: tuple[str, ...], mixed) -> bool:
@@ -251,6 +257,11 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
 def _before_names(graph: Graph) -> dict[str, str]:
     """W13 for W13_new, y3 for y3_after: what each value after the step was before it."""
     return {q.name: q.name.rsplit("_", 1)[0] for q in graph if q.name.endswith(("_new", "_after"))}
+
+
+def _half_unit_of_4_digits(value: float) -> float:
+    """Half a unit in the 4th significant digit of ``value``: changes smaller than this cannot show."""
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 3) if value else 0.0
 
 
 def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:

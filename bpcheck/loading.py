@@ -42,9 +42,12 @@ def builtin_exercises() -> dict[str, Path]:
     folder = exercise_folder()
     if folder is None:
         return {}
-    files = sorted(folder.glob("*.yaml"), key=lambda p: [int(s) if s.isdigit() else s
-                                                        for s in re.split(r"(\d+)", p.stem)])
-    return {path.stem: path for path in files}
+    return {path.stem: path for path in sorted(folder.glob("*.yaml"), key=natural_order)}
+
+
+def natural_order(path: Path) -> list:
+    """A sort key that puts ex2 before ex10 and student9 before student10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
 
 
 def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, Path]:
@@ -213,7 +216,15 @@ class _ExerciseReader:
             self.fail(("loss",) if "loss" in self.data else ("layers", depth - 1),
                       "softmax outputs and cross_entropy loss go together",
                       "use loss: cross_entropy with a softmax output layer, or neither")
+        if loss == "cross_entropy" and self._output_size() < 2:
+            self.fail(("layers", depth - 1), "cross_entropy needs at least two output units "
+                      "(a softmax over one unit is always 1, and nothing is learned)",
+                      "give the output layer two or more units, or use loss: squared_error")
         return activations
+
+    def _output_size(self) -> int:
+        last = self.data["layers"][-1]
+        return last.get("units", 0) if isinstance(last, dict) else last
 
     def _last_layer(self) -> dict:
         last = self.data["layers"][-1]

@@ -80,3 +80,22 @@ def test_one_honest_slip_costs_one_mark():
     """y3 off by 3%, the rest worked from it: only y3 is wrong."""
     result = grade(SOLUTION, worked({"y3": SOLUTION.values["y3"] * 1.03}))
     assert [r.name for r in result.results if r.verdict == "wrong"] == ["y3"]
+
+
+@pytest.mark.parametrize("answers, name, misconception", [
+    ({"dW13": -0.0009291, "W13_new": 0.1}, "W13_new", "not-updated"),   # the old weight, beside a right dW
+    ({"W13_new": 0.09907, "W23_new": 0.7976, "a3_after": 0.755}, "a3_after", "not-updated"),  # first pass copied
+    ({"dW23": -0.002389, "W23_new": 0.8024}, "W23_new", "subtracted-update"),  # W - dW
+])
+def test_a_value_after_the_step_that_did_not_take_it_earns_nothing(answers, name, misconception):
+    result = {r.name: r for r in grade(SOLUTION, answers).results}[name]
+    assert (result.verdict, result.misconception) == ("wrong", misconception)
+
+
+@pytest.mark.parametrize("exercise, answers", [
+    ("ex7", {"W13_new": 0.1498, "W23_new": 0.1996, "y3_after": 0.5932}),  # y3 moves by 1.3e-5: under 4 digits
+    ("ex6", {"W12_new": 0.9000, "y2_after": 0.7109}),
+])
+def test_a_change_too_small_for_four_digits_is_not_asked_to_show(exercise, answers):
+    result = grade(solve(load_exercise(exercise)), answers)
+    assert {r.name: r.verdict for r in result.results if r.verdict != "missing"} == dict.fromkeys(answers, "correct")

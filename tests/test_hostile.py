@@ -130,3 +130,34 @@ def test_usage_errors_are_one_line():
 def test_plain_bpcheck_prints_the_help():
     result = run()
     assert "Usage: bpcheck" in result.stdout and "solve" in result.stdout
+
+
+@pytest.mark.parametrize("option", [["--atol", "inf"], ["--atol", "1e400"], ["--rtol", "nan"]])
+def test_tolerances_must_be_finite(tmp_path, option):
+    path = write(tmp_path / "a.yaml", "exercise: ex1\nanswers:\n  a3: 0.755\n")
+    assert_bad_input(run("grade", str(path), *option), "--")
+
+
+def test_a_softmax_over_one_unit_is_refused(tmp_path):
+    text = "layers: [2, 1]\nloss: cross_entropy\ninputs: {x1: 1, x2: 0}\nweights: {W13: 0.5, W23: 0.5}\n" \
+           "targets: {t3: 1}\nlearning_rate: 1\n"
+    assert_bad_input(run("solve", str(write(tmp_path / "e.yaml", text))), "two output units")
+
+
+def test_a_class_is_listed_in_natural_order_and_wide_names_stay_aligned(tmp_path):
+    for name in ("s10", "s9", "张伟"):
+        write(tmp_path / f"{name}.yaml", "exercise: ex1\nanswers:\n  a3: 0.755\n")
+    lines = run("grade", str(tmp_path)).stdout.splitlines()
+    rows = [line for line in lines if ".yaml" in line]
+    assert [row.split(".yaml")[0].rsplit("/", 1)[-1] for row in rows] == ["s9", "s10", "张伟"]
+    from bpcheck.report.plain import width
+
+    # The names take 2, 3 and 4 columns (张伟 is two wide characters); the next column lines up all the same.
+    assert len({width(row[: row.index(".yaml")]) for row in rows}) == 3
+    assert len({width(row[: row.index("ex1")]) for row in rows}) == 1
+
+
+def test_the_tutorial_note_stands_under_the_tutorial_network_only():
+    assert "δ3 ≈ -0.00266" in run("solve", "ex1").stdout
+    assert "δ3 ≈ -0.00266" not in run("solve", "ex2").stdout
+    assert "differ in the last digit." in run("solve", "ex2").stdout

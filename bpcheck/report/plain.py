@@ -6,6 +6,8 @@ fits a window; and leaving Rich unimported is most of what keeps `bpcheck solve 
 
 from __future__ import annotations
 
+import unicodedata
+
 from .views import Section
 
 Block = "str | Section"  # a heading or paragraph (str), or a table (Section)
@@ -13,14 +15,22 @@ Block = "str | Section"  # a heading or paragraph (str), or a table (Section)
 
 def table_lines(section: Section) -> list[str]:
     """Header, rule and rows, each column as wide as its widest cell, numbers aligned right."""
-    widths = [max([len(section.columns[i])] + [len(row[i]) for row in section.rows])
+    widths = [max([width(section.columns[i])] + [width(row[i]) for row in section.rows])
               for i in range(len(section.columns))]
 
+    def pad(cell: str, column: int) -> str:
+        space = " " * (widths[column] - width(cell))
+        return space + cell if column in section.numeric else cell + space
+
     def line(cells) -> str:
-        return "  ".join(cell.rjust(width) if i in section.numeric else cell.ljust(width)
-                         for i, (cell, width) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(pad(cell, column) for column, cell in enumerate(cells)).rstrip()
 
     return [line(section.columns), "  ".join("─" * width for width in widths)] + [line(r) for r in section.rows]
+
+
+def width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two (a student named 张伟)."""
+    return len(text) + sum(unicodedata.east_asian_width(char) in "WF" for char in text if ord(char) > 0x1000)
 
 
 def render(blocks) -> str:

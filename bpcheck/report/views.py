@@ -38,11 +38,17 @@ def number_formatter(precision: int):
     return fmt
 
 
-def precision_note(precision: int) -> str:
-    # The tutorial's own figure is the example every student of the course has met.
-    return (f"Every value is computed at full double precision and shown to {precision} significant "
-            "digits. A hand calculation that multiplies rounded numbers can differ in the last digit: "
-            "the tutorial's δ3 ≈ -0.00266 is -0.0026544890 exactly.")
+# The network of the tutorial's §13, whose printed figures a reader compares with ours.
+TUTORIAL_NETWORK = {"inputs": {1: 0.35, 2: 0.9}, "targets": {5: 0.5},
+                    "weights": {(1, 3): 0.1, (2, 3): 0.8, (1, 4): 0.4, (2, 4): 0.6, (3, 5): 0.3, (4, 5): 0.9}}
+
+
+def precision_note(precision: int, network) -> str:
+    note = (f"Every value is computed at full double precision and shown to {precision} significant "
+            "digits. A hand calculation that multiplies rounded numbers can differ in the last digit")
+    if all(getattr(network, key) == value for key, value in TUTORIAL_NETWORK.items()) and not network.biases:
+        return note + ": the tutorial's δ3 ≈ -0.00266 is -0.0026544890 exactly."
+    return note + "."
 
 
 def solution_sections(solution: Solution, precision: int) -> list[Section]:
@@ -62,8 +68,8 @@ def solution_sections(solution: Solution, precision: int) -> list[Section]:
         target = values[f"t{unit}"]
         sections[-1].notes.append(f"t{unit} - y{unit}: {fmt(target - values[f'y{unit}'])} before the step, "
                                   f"{fmt(target - values[f'y{unit}_after'])} after it.")
-    sections[-1].notes.append(precision_note(precision))
-    return sections
+    sections[-1].notes.append(precision_note(precision, solution.exercise.network))
+    return [section for section in sections if section.rows]  # every parameter frozen: no update table
 
 
 def update_section(solution: Solution, fmt) -> Section:
