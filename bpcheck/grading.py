@@ -195,10 +195,9 @@ class _Marker:
             return True
         before = self.exact[before_name]
         change = target - before
-        if abs(change) <= max(self.tolerance.atol, _half_unit_of_4_digits(target)) or \
-                is_rounding(value, target, min_digits=3):
+        if abs(change) <= max(self.tolerance.atol, _half_unit_of_4_digits(target)):
             return True
-        return 0.5 <= (value - before) / change <= 1.5
+        return 0.5 <= (value - before) / change <= 1.5 or is_rounding(value, target, min_digits=3)
 
     def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float,
                                slips: tuple[str, ...], mixed) -> bool:
@@ -274,11 +273,23 @@ def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
 
 
 def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: int = 17) -> bool:
-    """Is ``value`` the exact value rounded to some number of significant digits?"""
+    """Is ``value`` the exact value rounded to some number (in the range) of significant digits?
+
+    Only one rounding need be tried: the value's own digits (0.6620 is 0.662, 3 digits), or the
+    fewest allowed, when the value has fewer (0.9 is 0.900048 to 3 digits).
+    """
     if value == exact:
         return True
-    return value != 0 and any(value == float(f"{exact:.{digits}g}")
-                              for digits in range(min_digits, max_digits + 1))
+    if value == 0:
+        return False
+    digits = max(significant_digits(value), min_digits)
+    return digits <= max_digits and value == float(f"{exact:.{digits}g}")
+
+
+def significant_digits(value: float) -> int:
+    """3 for 0.0991, 1 for 0.9, 2 for 1200.0: the digits of the shortest text that reads back as value."""
+    mantissa = repr(abs(value)).lower().split("e")[0].replace(".", "").strip("0")
+    return max(len(mantissa), 1)
 
 
 def _rounding_hint(given: float, exact: float) -> str:
