@@ -208,9 +208,8 @@ class _Marker:
         of the exact value (all-zero answers, or an output written equal to its target, make every
         later delta and change 0), or a value after the step that has barely moved from the value
         before it (dW13 written as 0, so W13_new = W13, and the first pass copied out again as the
-        second). Rounding alone may
-        trivialise a value honestly (y3 = 1.00 for a saturated tanh makes 1 - y3² = 0): values built
-        only on honest rounding are always followed.
+        second). Rounding alone may trivialise a value honestly (y3 = 1.00 for a saturated tanh makes
+        1 - y3² = 0): values built only on honest rounding are always followed.
         """
         if any(source in self.tainted for source in quantity.inputs if source in self.marks):
             return False
