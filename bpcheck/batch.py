@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from .answers import locate_exercise, parse_answers, read_answers
-from .loading import natural_order
 from .errors import BpcheckError
 from .grading import Grade, grade
+from .loading import load_exercise, natural_order
 from .report.views import number_formatter
 from .solution import Solution, solve
 
@@ -47,8 +47,6 @@ class GradingSession:
         self._located: dict[tuple[str, Path], tuple[Path | None, str]] = {}
 
     def solution_for(self, document, spec: str, path: Path):
-        from .loading import load_exercise
-
         where = (spec, path.parent)
         if where not in self._located:  # a class's files name the same few exercises: look once
             folder, exercise_path = locate_exercise(document, spec, path)

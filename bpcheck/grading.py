@@ -17,7 +17,7 @@ from typing import Mapping, NamedTuple
 
 from .misconceptions import candidates
 from .network import Network
-from .quantities import Graph, Quantity
+from .quantities import Graph, Quantity, value_before_step
 from .solution import Solution
 from .solver import OUTPUT_RANGE
 
@@ -254,7 +254,7 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
 @functools.lru_cache(maxsize=16)  # one graph serves a whole class's files
 def _before_names(graph: Graph) -> dict[str, str]:
     """W13 for W13_new, y3 for y3_after: what each value after the step was before it."""
-    return {q.name: q.name.rsplit("_", 1)[0] for q in graph if q.name.endswith(("_new", "_after"))}
+    return {q.name: value_before_step(q.name) for q in graph if value_before_step(q.name)}
 
 
 def _half_unit_of_4_digits(value: float) -> float:

@@ -12,7 +12,7 @@ from typing import Callable, Iterator, Mapping, NamedTuple
 
 from .network import Network, weight_name
 from .solver import SLOPE_FROM_OUTPUT, output_name, slope
-from .quantities import Quantity
+from .quantities import Quantity, value_before_step
 
 MISCONCEPTIONS = {
     "sign-flip": "The sign is flipped",
@@ -68,13 +68,13 @@ def _written_slope(network: Network, unit: int, values: Values, *, of_preactivat
 
 
 def _not_updated(quantity: Quantity, values: Values) -> Iterator[Candidate]:
-    name = quantity.name
+    name, old = quantity.name, value_before_step(quantity.name)
+    if old is None:
+        return
     if name.endswith("_new"):
-        old = name[: -len("_new")]
         yield Candidate("not-updated", values[old],
                         f"This is {old} before the update: {name} = {old} + d{old}.")
-    elif name.endswith("_after"):
-        old = name[: -len("_after")]
+    else:
         yield Candidate("not-updated", values[old],
                         f"This is {old} from the first forward pass: {name} is computed again, "
                         "with the new weights.")
@@ -156,7 +156,7 @@ def _gradient_or_change(quantity: Quantity, network: Network, values: Values) ->
 
 
 def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
-    parameter = quantity.name[: -len("_new")]
+    parameter = value_before_step(quantity.name)
     old, change = values[parameter], values[f"d{parameter}"]
     yield Candidate("subtracted-update", old - change,
                     f"The change is added: {parameter}_new = {parameter} + d{parameter} "

@@ -59,6 +59,14 @@ class Quantity(NamedTuple):
         return self.show([values[name] for name in self.inputs], fmt)
 
 
+def value_before_step(name: str) -> str | None:
+    """W13 for W13_new, y3 for y3_after: what a value after the step was before it (None for others)."""
+    for suffix in ("_new", "_after"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
 class Graph:
     """The quantities of one step, in solving order (every input comes before its reader)."""
 
