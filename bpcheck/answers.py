@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import AnswersError, ExerciseError, did_you_mean
 from .names import canonical_name
-from .yamlfile import Document, as_number, read_document
+from .safetext import quoted, shown
+from .yamlfile import ANSWERS_LIMITS, Document, as_number, read_document
 
 TOP_LEVEL_KEYS = ("exercise", "answers", "student")
 
@@ -27,25 +28,25 @@ class Answers:
 
 def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]:
     """The parsed file and the exercise it names (checked for shape only)."""
-    document = read_document(path, AnswersError, display or str(path))
+    document = read_document(path, AnswersError, display or str(path), ANSWERS_LIMITS)
     data = document.data
     fail = _failer(document)
-    if not isinstance(data, dict):
-        fail((), "an answers file must be a YAML mapping with 'exercise:' and 'answers:'",
+    # Not an answers file at all: say so without quoting any of it.
+    if not isinstance(data, dict) or not any(key in TOP_LEVEL_KEYS for key in data):
+        fail((), "is not an answers file: an answers file must be a YAML mapping with 'exercise:' and 'answers:'",
              "run `bpcheck template EXERCISE` for one to fill in")
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            fail((key,), f"unknown key {key!r}",
+            fail((key,), f"unknown key {quoted(key)}",
                  did_you_mean(key, TOP_LEVEL_KEYS, "an answers file has 'exercise:' and 'answers:'"), key=True)
     spec = data.get("exercise")
     if spec is None:
         fail((), "'exercise:' is missing", "add e.g. exercise: ex1 (a built-in name or a path to a .yaml file)")
-    if not isinstance(spec, (str, int)) or isinstance(spec, bool) or not str(spec).strip():
+    if isinstance(spec, (dict, list)) or not document.text(("exercise",), spec).strip():
         fail(("exercise",), "'exercise' must be a name such as ex1 or a path", "write e.g. exercise: ex1")
-    student = data.get("student")
-    if student is not None and (not isinstance(student, (str, int)) or isinstance(student, bool)):
+    if isinstance(data.get("student"), (dict, list)):
         fail(("student",), "'student' must be a name or a number", "write e.g. student: Ada Lovelace")
-    return document, str(spec)
+    return document, document.text(("exercise",), spec)
 
 
 def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[Path | None, Path]:
@@ -80,17 +81,17 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
     elif not isinstance(given, dict):
         fail(("answers",), "'answers' must be a mapping of quantity names to numbers",
              "write one 'name: number' per line under answers:")
-    answers = Answers(document.file, student=str(data["student"]) if data.get("student") else None)
+    answers = Answers(document.file, student=student_name(document))
     spelled: dict[str, str] = {}
     known_set = set(known)
     for raw, value in given.items():
         path = ("answers", raw)
         name = canonical_name(raw, input_units)
         if name is None or name not in known_set:
-            fail(path, f"{raw!r} is not a quantity of this exercise", _suggest(raw, name, known), key=True)
+            fail(path, f"{quoted(raw)} is not a quantity of this exercise", _suggest(raw, name, known), key=True)
         if name in spelled:
             first = document.where(("answers", spelled[name]), key=True)[0]
-            fail(path, f"{name} is given twice (as {spelled[name]} on line {first} and as {raw})",
+            fail(path, f"{name} is given twice (as {shown(spelled[name])} on line {first} and as {shown(raw)})",
                  "keep one of them and delete the other", key=True)
         spelled[name] = raw
         answers.lines[name] = document.value_marks[path].line + 1
@@ -100,8 +101,17 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
         try:
             answers.values[name] = as_number(value)
         except ValueError as error:
-            fail(path, f"{raw}: {error}", "write a decimal number such as 0.25 or -1.5e-3")
+            fail(path, f"{shown(raw)}: {error}", "write a decimal number such as 0.25 or -1.5e-3")
     return answers
+
+
+def student_name(document: Document) -> str | None:
+    """The `student:` exactly as written (01234567 stays 01234567), safe to print; None when absent."""
+    value = document.data.get("student")
+    if value is None:
+        return None
+    text = document.text(("student",), value).strip()
+    return shown(text) if text else None
 
 
 def _suggest(raw: str, name: str | None, known: list[str]) -> str:

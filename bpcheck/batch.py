@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .answers import locate_exercise, parse_answers, read_answers
-from .errors import BpcheckError
+from .errors import AnswersError, BpcheckError
 from .grading import Grade, grade
 from .loading import load_exercise, natural_order
 from .report.views import number_formatter
@@ -53,11 +53,19 @@ class GradingSession:
             self._located[where] = folder, str(exercise_path.resolve())
         folder, key = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
         if key not in self._solutions:
-            solution = solve(load_exercise(spec, folder))
-            names = solution.graph.names()
-            inputs = frozenset(solution.exercise.network.layers[0])
-            self._solutions[key] = (solution, names, inputs)
-        return self._solutions[key]
+            try:
+                solution = solve(load_exercise(spec, folder))
+            except BpcheckError as error:  # a fault of the exercise: one line naming both files
+                self._solutions[key] = error
+            else:
+                self._solutions[key] = (solution, solution.graph.names(),
+                                        frozenset(solution.exercise.network.layers[0]))
+        found = self._solutions[key]
+        if isinstance(found, BpcheckError):
+            line, column = document.where(("exercise",))
+            raise AnswersError(f"the exercise it names cannot be used: {found}", file=document.file, line=line,
+                               column=column)
+        return found
 
     def grade_file(self, path: Path) -> Outcome:
         try:

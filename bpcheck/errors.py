@@ -33,5 +33,6 @@ def did_you_mean(word: str, choices, otherwise: str, cutoff: float = 0.6) -> str
     """A hint naming the closest choice ("did you mean sigmoid?"), else ``otherwise``."""
     import difflib  # only on the error path: start-up stays light
 
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
+    # Names are short: a long word matches none, and comparing it costs time quadratic in its length.
+    close = difflib.get_close_matches(str(word)[:60], list(choices), n=1, cutoff=cutoff)
     return f"did you mean {close[0]}?" if close else otherwise

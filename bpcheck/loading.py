@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExerciseError, did_you_mean
+from .safetext import escape_controls, quoted, shorten, shown
 from .quantities import STAGES
 from .names import canonical_name, unit_of, weight_units
 from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
@@ -26,6 +27,12 @@ LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "mse": "squared_error"
 CONVENTION_ALIASES = {"t-y": "target_minus_output", "y-t": "output_minus_target",
                       "plus": "target_minus_output", "minus": "output_minus_target"}
 STAGE_WORDS = tuple(stage for stage in STAGES if stage != "given")
+SINGULAR = {"inputs": "input", "biases": "bias", "targets": "target"}
+# Networks worked by hand are small; these bounds keep every path through bpcheck quick, and the
+# template of the largest exercise within what an answers file may hold (yamlfile.ANSWERS_LIMITS).
+MAX_UNITS_PER_LAYER = 50
+MAX_LAYERS = 100
+MAX_WEIGHTS = 10_000
 
 
 
@@ -61,7 +68,7 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
     if path.suffix in (".yaml", ".yml") or path.exists() or "/" in spec or "\\" in spec:
         return path.stem, path
     hint = did_you_mean(spec, builtins, "run `bpcheck list` to see them, or give a path to a .yaml file")
-    raise ExerciseError(f"{spec!r} is neither a built-in exercise nor a YAML file", hint=hint)
+    raise ExerciseError(f"{quoted(spec)} is neither a built-in exercise nor a YAML file", hint=hint)
 
 
 def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
@@ -107,13 +114,15 @@ class _ExerciseReader:
             self.fail((key,), f"'{key}' must be a mapping of names to numbers", f"write it as {key}: {{...}}")
         return value
 
-    def text(self, key: str, default: str) -> str:
+    def text(self, key: str, default: str, limit: int = 200) -> str:
+        """Text as written (`title: 1.10` stays 1.10), control characters escaped, cut to ``limit``."""
         value = self.data.get(key, default)
         if value is None:
             return default
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.fail((key,), f"'{key}' must be text", "write it as a quoted string")
-        return str(value)
+        lines = self.doc.text((key,), value).splitlines() or [""]
+        return shorten("\n".join(escape_controls(line) for line in lines), limit)
 
     def choice(self, key: str, choices: tuple[str, ...], aliases: dict[str, str], default: str,
                path: tuple | None = None, value: Any = None) -> str:
@@ -124,25 +133,27 @@ class _ExerciseReader:
         word = str(value).strip().lower()
         word = aliases.get(word, word)
         if word not in choices:
-            self.fail(path, f"unknown {key} {value!r}",
+            self.fail(path, f"unknown {key} {quoted(value)}",
                       did_you_mean(word, choices, f"use one of {', '.join(choices)}"))
         return word
 
     # -- the exercise
     def exercise(self, name: str) -> Exercise:
-        if not isinstance(self.data, dict):
-            self.fail((), "an exercise file must be a YAML mapping (title:, layers:, weights:, ...)",
-                      "see README, Writing an exercise, for a complete example")
+        # A file that is not an exercise at all (a .env, a key file, another program's YAML) is refused
+        # without quoting any of it: an answers file may name any readable file.
+        if not isinstance(self.data, dict) or not any(key in TOP_LEVEL_KEYS for key in self.data):
+            self.fail((), "is not an exercise file (an exercise is a YAML mapping with layers:, weights:, ...)",
+                      "name an exercise file; see README, Writing an exercise")
         for key in self.data:
             if key not in TOP_LEVEL_KEYS:
-                self.fail((key,), f"unknown key {key!r}",
+                self.fail((key,), f"unknown key {quoted(key)}",
                           did_you_mean(key, TOP_LEVEL_KEYS, f"the keys are {', '.join(TOP_LEVEL_KEYS)}"), key=True)
         network = self.network()
         from .solver import build_graph  # validates names asked and weighted against the real graph
         graph_names = build_graph(network).names(computed_only=True)  # givens are neither asked nor marked
         rtol, atol = self.tolerance()
         return Exercise(name=name, title=self.text("title", name), network=network,
-                        instructions=self.text("instructions", "").strip(),
+                        instructions=self.text("instructions", "", limit=5000).strip(),
                         asked=self.asked(graph_names), rtol=rtol, atol=atol,
                         points=self.points(graph_names))
 
@@ -182,7 +193,7 @@ class _ExerciseReader:
             if isinstance(layer, dict):
                 unknown = set(layer) - {"units", "activation"}
                 if unknown:
-                    self.fail(path + (sorted(unknown)[0],), f"unknown layer key {sorted(unknown)[0]!r}",
+                    self.fail(path + (sorted(unknown)[0],), f"unknown layer key {quoted(sorted(unknown)[0])}",
                               "a layer has 'units:' and, optionally, 'activation:'", key=True)
                 size = layer.get("units")
                 if "activation" in layer:
@@ -195,14 +206,24 @@ class _ExerciseReader:
                 self.fail(path, f"layer {index + 1}: the number of units must be a whole number",
                           "write e.g. {units: 2} or just 2")
             if size < 1:
-                self.fail(path, f"layer {index + 1} is empty", "every layer needs at least one unit")
-            if size > 50:
+                self.fail(path, f"layer {index + 1} has {size} units", "every layer needs at least one unit")
+            if size > MAX_UNITS_PER_LAYER:
                 self.fail(path, f"layer {index + 1} has {size} units; bpcheck is for networks worked by hand",
-                          "use at most 50 units a layer")
+                          f"use at most {MAX_UNITS_PER_LAYER} units a layer")
             sizes.append(size)
             if index:
                 activations.append(activation)
+        self.check_size(sizes)
         return sizes, activations
+
+    def check_size(self, sizes: list[int]) -> None:
+        if len(sizes) > MAX_LAYERS:
+            self.fail(("layers",), f"{len(sizes)} layers; bpcheck is for networks worked by hand",
+                      f"use at most {MAX_LAYERS} layers")
+        weights = sum(before * after for before, after in zip(sizes, sizes[1:]))
+        if weights > MAX_WEIGHTS:
+            self.fail(("layers",), f"these layers need {weights:,} weights; bpcheck is for networks worked by hand",
+                      f"use layers that need at most {MAX_WEIGHTS:,} weights")
 
     def check_softmax(self, activations: list[str], loss: str, depth: int) -> list[str]:
         if loss == "cross_entropy" and "activation" not in self._last_layer() and \
@@ -237,13 +258,13 @@ class _ExerciseReader:
         for name, value in given.items():
             unit = unit_of(canonical_name(name) or "", letter)
             if unit is None:
-                self.fail((key, name), f"{name!r} is not a {key[:-1]} name",
+                self.fail((key, name), f"{quoted(name)} is not {_a(SINGULAR[key])} name",
                           f"name them {letter}{units.start}, {letter}{units.start + 1}, ...", key=True)
             if unit in values:
-                self.fail((key, name), f"{name} names the same unit as another entry", "keep one of them",
+                self.fail((key, name), f"{shown(name)} names the same unit as another entry", "keep one of them",
                           key=True)
             if unit not in units:
-                self.fail((key, name), f"{name}: unit {unit} {_unit_role(unit, unit_count)}",
+                self.fail((key, name), f"{shown(name)}: unit {unit} {_unit_role(unit, unit_count)}",
                           f"{key} belong to units {_span(units)}", key=True)
             values[unit] = self.number((key, name), value)
         if required:
@@ -261,17 +282,17 @@ class _ExerciseReader:
             source, dest = self.weight_units(("weights", name), name)
             for unit in (source, dest):
                 if unit not in layer_of:
-                    self.fail(("weights", name), f"{name} leads to unit {unit}, which does not exist "
+                    self.fail(("weights", name), f"{shown(name)} leads to unit {unit}, which does not exist "
                               f"(this network has units 1-{unit_count})",
                               "check the unit numbers: W13 runs from unit 1 to unit 3", key=True)
             if layer_of[dest] != layer_of[source] + 1:
                 following = layer_of[source] + 1
                 feeds = (f"unit {source} feeds units {_span(layers[following])}" if following < len(layers)
                          else f"unit {source} is an output and feeds no unit")
-                self.fail(("weights", name), f"{name} does not join a unit to the next layer ({feeds})",
+                self.fail(("weights", name), f"{shown(name)} does not join a unit to the next layer ({feeds})",
                           "weights run from each layer to the next: W13 is from unit 1 to unit 3", key=True)
             if (source, dest) in weights:
-                self.fail(("weights", name), f"{name} names the same weight as another entry",
+                self.fail(("weights", name), f"{shown(name)} names the same weight as another entry",
                           "keep one of them", key=True)
             weights[(source, dest)] = self.number(("weights", name), value)
         missing = [weight_name(s, d) for depth in range(1, len(layers))
@@ -286,7 +307,7 @@ class _ExerciseReader:
     def weight_units(self, path: tuple, name: str) -> tuple[int, int]:
         units = weight_units(canonical_name(name) or "")
         if units is None:
-            self.fail(path, f"{name!r} is not a weight name",
+            self.fail(path, f"{quoted(name)} is not a weight name",
                       "name weights W<from><to>, e.g. W13, or W9_10 once a unit number reaches 10", key=True)
         return units
 
@@ -315,7 +336,7 @@ class _ExerciseReader:
         names = [canonical_name(name) for name in frozen]
         for index, name in enumerate(names):
             if name not in parameters:
-                self.fail(("frozen", index), f"frozen: {frozen[index]!r} is not a weight or bias of this exercise",
+                self.fail(("frozen", index), f"frozen: {quoted(frozen[index])} is not a weight or bias of this exercise",
                           "list names given under 'weights:' or 'biases:'")
         return frozenset(names)
 
@@ -340,7 +361,7 @@ class _ExerciseReader:
                       f"write e.g. asked: [forward, delta5, W13_new]; stages are {', '.join(STAGE_WORDS)}")
         for index, name in enumerate(asked):
             if name not in graph_names and name not in STAGE_WORDS:
-                self.fail(("asked", index), f"asked: {name!r} is not a quantity of this exercise",
+                self.fail(("asked", index), f"asked: {quoted(name)} is not a quantity of this exercise",
                           did_you_mean(name, graph_names + list(STAGE_WORDS),
                                        "run `bpcheck solve` on it to see the names"))
         return tuple(str(name) for name in asked)
@@ -352,7 +373,7 @@ class _ExerciseReader:
         result = {}
         for name, value in points.items():
             if name not in graph_names:
-                self.fail(("points", name), f"points: {name!r} is not a quantity of this exercise",
+                self.fail(("points", name), f"points: {quoted(name)} is not a quantity of this exercise",
                           did_you_mean(name, graph_names, "use the names `bpcheck solve` shows"), key=True)
             result[name] = self.number(("points", name), value)
             if not 0 <= result[name] <= 1e6:
@@ -362,7 +383,11 @@ class _ExerciseReader:
 
 
 def _label(path: tuple) -> str:
-    return next((str(part) for part in reversed(path) if not isinstance(part, int)), "value")
+    return shown(next((str(part) for part in reversed(path) if not isinstance(part, int)), "value"))
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
 def _span(units: range) -> str:

@@ -8,10 +8,12 @@ it ourselves.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,10 +23,23 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader
 
 from .errors import BpcheckError
+from .safetext import quoted
 
-MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
-MAX_NODES = 50_000
+MAX_ALIAS_REPEATS = 1_000
+
+
+class Limits(NamedTuple):
+    """How much of a file bpcheck reads: enough for the largest exercise the format allows, and for
+    its template filled in at full precision; never a whole disk."""
+
+    max_bytes: int
+    max_nodes: int
+
+
+EXERCISE_LIMITS = Limits(1_000_000, 50_000)
+ANSWERS_LIMITS = Limits(4_000_000, 150_000)
+MAX_BYTES, MAX_NODES = EXERCISE_LIMITS
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _FLOAT = _TAG + "float"
@@ -40,6 +55,11 @@ class Document:
         # PyYAML marks (0-based line and column), turned into 1-based numbers only when asked for.
         self.value_marks: dict[tuple, Any] = {}
         self.key_marks: dict[tuple, Any] = {}
+        self.texts: dict[tuple, str] = {}  # a scalar's text as written, where it was read as not text
+
+    def text(self, path: tuple, value: Any) -> str:
+        """A value read as text exactly as written: `student: 01234567` stays 01234567, 12:30 stays 12:30."""
+        return self.texts.get(path, value if isinstance(value, str) else str(value))
 
     def where(self, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
         """(line, column) of the value at ``path`` (or of its key), or of the nearest parent."""
@@ -50,7 +70,8 @@ class Document:
         return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)  # an empty file
 
 
-def read_document(path: Path, error: type[BpcheckError], display: str | None = None) -> Document:
+def read_document(path: Path, error: type[BpcheckError], display: str | None = None,
+                  limits: Limits = EXERCISE_LIMITS) -> Document:
     """Read and parse ``path``; every problem becomes ``error`` with file, line and column."""
     display = display or str(path)
     try:
@@ -59,19 +80,33 @@ def read_document(path: Path, error: type[BpcheckError], display: str | None = N
         with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise error("is not a regular file", file=display, hint="name a .yaml file")
-            raw = handle.read(MAX_BYTES + 1)
+            raw = handle.read(limits.max_bytes + 1)
     except FileNotFoundError:
         raise error("no such file", file=display, hint="check the path and its spelling") from None
     except IsADirectoryError:
         raise error("is a folder, not a YAML file", file=display, hint="name a .yaml file") from None
     except OSError as exc:
-        raise error(f"cannot be read ({exc.strerror})", file=display, hint="check its permissions") from None
-    return parse_document(raw, display, error)
+        raise error(*_unreadable(exc), file=display) from None
+    return parse_document(raw, display, error, limits)
 
 
-def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Document:
-    if len(raw) > MAX_BYTES:
-        raise error(f"is larger than bpcheck reads (at most {MAX_BYTES:,} bytes)", file=display,
+def _unreadable(exc: OSError) -> tuple[str, str]:
+    """What went wrong opening a file, and what to do about it."""
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link that leads round in a loop", "point the link at a real file, or name the file"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long for this system", "move the file to a shorter path"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read (permission denied)", "check its permissions"
+    return f"cannot be read ({exc.strerror})", "check that the file is there and readable"
+
+
+def parse_document(raw: bytes, display: str, error: type[BpcheckError],
+                   limits: Limits = EXERCISE_LIMITS) -> Document:
+    if len(raw) > limits.max_bytes:
+        raise error(f"is larger than bpcheck reads (at most {limits.max_bytes:,} bytes)", file=display,
                     hint="check that this is the right file")
     try:
         text = raw.decode("utf-8")
@@ -81,20 +116,21 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError]) -> Docum
         column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # in characters
         raise error(f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", file=display, line=line,
                     column=column, hint="save the file as UTF-8") from None
+    _refuse_control_characters(text, display, error)
     _refuse_deep_flow_nesting(text, display, error)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, display, error) from None
-    except yaml.YAMLError as exc:
-        raise error(f"not valid YAML: {exc}", file=display, hint="check the file's syntax") from None
+    except yaml.YAMLError:  # the reader's own errors, which _refuse_control_characters already caught
+        raise error("not valid YAML", file=display, hint="check the file's syntax") from None
     finally:
         loader.dispose()
     document = Document(display, None)
     if node is None:
         return document
-    builder = _Builder(document, error)
+    builder = _Builder(document, error, limits.max_nodes)
     document.data = builder.build(node, ())
     return document
 
@@ -103,6 +139,10 @@ def _syntax_error(exc, text: str, display: str, error: type[BpcheckError]) -> Bp
     """Point at the line a person must mend: where an unclosed bracket or quote opened, when the parser
     only noticed at the end of the file; otherwise where it stopped."""
     problem, mark, context = exc.problem or "malformed YAML", exc.problem_mark, exc.context_mark
+    if "single document" in (exc.context or "") + problem:  # a '---' (or '...' and more) after the first
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return error("a second YAML document starts here; a bpcheck file is one document", file=display,
+                     line=line, column=column, hint="delete this '---' line and anything after it that is not yours")
     if "nesting depth" in problem:  # PyYAML 6.0.4 and later stop at 1,000 levels, before we count 20
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         return error("too large or too deeply nested", file=display, line=line, column=column,
@@ -125,6 +165,22 @@ def _syntax_error(exc, text: str, display: str, error: type[BpcheckError]) -> Bp
     return error(message, file=display, line=line, column=column, hint=hint)
 
 
+# What YAML lets a file hold (YAML 1.1 §5.1, which PyYAML's reader enforces): tab, line breaks and
+# printable characters. Found here first, so that the message has a line and column and names the fix.
+_NOT_YAML_TEXT = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _refuse_control_characters(text: str, display: str, error: type[BpcheckError]) -> None:
+    found = _NOT_YAML_TEXT.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    code = ord(found.group())
+    raise error(f"control character U+{code:04X} is not allowed in a YAML file", file=display, line=line,
+                column=column, hint="delete it; the file may have been saved by a program that is not a text editor")
+
+
 def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]) -> None:
     # The parsers recurse once per nesting level; refuse [[[[...]]]] before it reaches them.
     if text.count("[") + text.count("{") <= MAX_DEPTH:
@@ -142,10 +198,13 @@ def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]
 
 
 class _Builder:
-    def __init__(self, document: Document, error: type[BpcheckError]):
+    def __init__(self, document: Document, error: type[BpcheckError], max_nodes: int = MAX_NODES):
         self.document = document
         self.error = error
+        self.max_nodes = max_nodes
         self.count = 0
+        self.built: set[int] = set()  # composite nodes built once; building one again expands an alias
+        self.repeats = 0
 
     def fail(self, node, message: str, hint: str) -> None:
         raise self.error(message, file=self.document.file, line=node.start_mark.line + 1,
@@ -153,7 +212,7 @@ class _Builder:
 
     def build(self, node, path: tuple) -> Any:
         self.count += 1
-        if self.count > MAX_NODES or len(path) > MAX_DEPTH:
+        if self.count > self.max_nodes or len(path) > MAX_DEPTH:
             self.fail(node, "too large or too deeply nested (are aliases expanding?)",
                       "bpcheck files are flat mappings of names to numbers")
         self.document.value_marks[path] = node.start_mark
@@ -162,14 +221,29 @@ class _Builder:
             self.fail(node, f"the YAML tag {tag} is not allowed",
                       "remove it: bpcheck reads plain numbers, text, lists and mappings only")
         kind = tag[len(_TAG):]
+        if not isinstance(node, yaml.ScalarNode):
+            self.count_alias_expansion(node)
         if kind == "map" and isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if kind == "seq" and isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, kind)
+            value = self.scalar(node, kind)
+            if kind != "str":
+                self.document.texts[path] = node.value
+            return value
         self.fail(node, f"the YAML tag !!{kind} is not allowed",
                   "remove it: bpcheck reads plain numbers, text, lists and mappings only")
+
+    def count_alias_expansion(self, node) -> None:
+        # A billion laughs: aliases of aliases multiply; files people write reuse a list or two at most.
+        if id(node) not in self.built:
+            self.built.add(id(node))
+            return
+        self.repeats += 1
+        if self.repeats > MAX_ALIAS_REPEATS:
+            self.fail(node, "too large or too deeply nested (are aliases expanding?)",
+                      "write the values out: bpcheck files are flat mappings of names to numbers")
 
     def mapping(self, node, path: tuple) -> dict:
         result: dict = {}
@@ -191,60 +265,88 @@ class _Builder:
             if value_node.tag == _FLOAT and type(value_node) is yaml.ScalarNode:  # an answer: the common case
                 self.count += 1
                 self.document.value_marks[path + (key,)] = value_node.start_mark
-                result[key] = self.scalar(value_node, "float")
+                result[key] = _number_or_text(value_node.value)
             else:
                 result[key] = self.build(value_node, path + (key,))
         return result
 
     def scalar(self, node, kind: str) -> Any:
+        """Plain Python values under YAML 1.2's core schema, which is what people mean: 0755 and
+        "0755" are both 755, yes and 12:30 are text, 1e-3 is a number. PyYAML resolves YAML 1.1."""
         if kind == "str":
             return node.value
-        if kind == "int":
-            text = node.value.lstrip("-+")
-            if len(text) > 400:  # past any float, and past Python's limit on converting long integers
-                self.fail(node, "a number with more than 400 digits", "write it with an exponent, e.g. 1.5e-3")
-            if text.isdigit() and (text[0] != "0" or text == "0"):  # plain decimal: the common case, fast
-                return int(node.value)
-            return _constructor.construct_yaml_int(node)  # 0x1F, 017 (octal in YAML 1.1), 1:30 ...
-        if kind == "float":
-            try:
-                return float(node.value)  # what the resolver tags float is a Python float but for .inf, 1:30
-            except ValueError:
-                return _constructor.construct_yaml_float(node)
-        if kind == "bool":
-            return _constructor.construct_yaml_bool(node)
         if kind == "null":
             return None
+        if kind == "bool":
+            return _CORE_BOOLEANS.get(node.value, node.value)  # yes, no, on, off: text in YAML 1.2
+        if kind in ("int", "float", "timestamp"):
+            return _number_or_text(node.value)  # 2024-01-01, 1:30, 1_000: text, refused where a number goes
         self.fail(node, f"the YAML tag !!{kind} is not allowed",
                   "remove it: bpcheck reads plain numbers, text, lists and mappings only")
 
 
+_CORE_BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# YAML 1.2 core schema numbers (https://yaml.org/spec/1.2.2/#1032-tag-resolution), ASCII digits only.
+_DECIMAL = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_OCTAL_OR_HEX = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
+MAX_DIGITS = 400  # past any float, and past Python's limit on converting long integers
+
+
+def _number_or_text(text: str) -> Any:
+    try:
+        return parse_number(text)
+    except ValueError:
+        return text
+
+
+def parse_number(text: str) -> int | float:
+    """A number written as YAML 1.2's core schema writes one, with a typographic minus allowed
+    (−0.0027); anything else raises ValueError saying what is wrong with it."""
+    written = text.strip().replace("\u2212", "-")
+    if _DECIMAL.fullmatch(written):
+        if len(written) > MAX_DIGITS:
+            raise ValueError(f"a number with more than {MAX_DIGITS} digits")
+        if _INTEGER.fullmatch(written):
+            return int(written)
+        number = float(written)
+        if number in (math.inf, -math.inf):
+            raise ValueError(f"{quoted(text, 24)} is too large for double precision")
+        if number == 0.0 and written.lstrip("+-.").replace(".", "").split("e")[0].split("E")[0].strip("0"):
+            raise ValueError(f"{quoted(text, 24)} is too small for double precision (it would read as 0)")
+        return number
+    if _OCTAL_OR_HEX.fullmatch(written):
+        return int(written, 0)
+    raise ValueError(_not_a_number(text, written))
+
+
+def _not_a_number(text: str, written: str) -> str:
+    lower = written.lower().lstrip("+-")
+    if lower in (".nan", "nan"):
+        return "NaN is not a number bpcheck can check"
+    if lower in (".inf", "inf", "infinity"):
+        return "infinity is not a number bpcheck can check"
+    if "," in written and "." not in written and _DECIMAL.fullmatch(written.replace(",", ".")):
+        return f"{quoted(text)} is not a number (a decimal comma?)"
+    if any(not char.isascii() and (char.isdigit() or char in "－＋．") for char in written):
+        return f"{quoted(text)} is not a number (write it with ASCII digits 0-9)"
+    if "_" in written or ":" in written:
+        return f"{quoted(text)} is not a number (YAML 1.2 has no '_' or ':' in numbers)"
+    return f"{quoted(text)} is not a number"
+
+
 def as_number(value: Any) -> float:
-    """A finite float from a YAML value. Quoted numbers, 1e-3 (which YAML 1.1 reads as text) and the
-    typographic minus sign are accepted; anything else raises ValueError saying what it is."""
+    """A finite float from a YAML value, by one rule for plain and quoted values alike (``parse_number``);
+    anything else raises ValueError saying what it is."""
     if type(value) is float and value - value == 0.0:  # finite float: the common case, fast
         return value
     if isinstance(value, bool) or value is None:
         raise ValueError(f"{'empty' if value is None else str(value).lower()} is not a number")
-    if isinstance(value, (int, float)):
-        try:
-            number = float(value)
-        except OverflowError:
-            raise ValueError(f"{value} is too large") from None
-    elif isinstance(value, str):
-        text = value.strip().replace("\u2212", "-").replace("_", "")
-        if "," in text and "." not in text:
-            raise ValueError(f"{value!r} is not a number (a decimal comma?)")
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
-    else:
+    if isinstance(value, str):
+        value = parse_number(value)
+    elif not isinstance(value, (int, float)):
         raise ValueError(f"a {'list' if isinstance(value, list) else 'mapping'} is not a number")
-    if number != number:
-        raise ValueError("NaN is not a number bpcheck can check")
-    if number in (float("inf"), float("-inf")):
-        if "inf" in str(value).lower():
-            raise ValueError("infinity is not a number bpcheck can check")
-        raise ValueError(f"{str(value)[:20]}... is too large for double precision")
-    return number
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{str(value)[:20]}… is too large for double precision") from None

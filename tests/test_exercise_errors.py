@@ -105,7 +105,7 @@ BAD_EXERCISES = [
     ("indented-key", replace_line(3, "  activation: sigmoid"), 3, 3, ["not valid YAML", "indentation"]),
     ("over-indented-weight", replace_line(8, "   W14: 0.4"), 8, 4, ["not valid YAML"]),
     ("tab-indent", replace_line(8, "\tW14: 0.4"), 8, 1, ["not valid YAML"]),
-    ("top-level-list", "- 1\n- 2\n", 1, 1, ["must be a YAML mapping"]),
+    ("top-level-list", "- 1\n- 2\n", 1, 1, ["is not an exercise file"]),
     # wrong types
     ("layers-as-text", replace_line(2, 'layers: "two"'), 2, 9, ["'layers:'", "two layers", "layers: [2, 2, 1]"]),
     ("weight-as-text", replace_line(9, '  W24: "abc"'), 9, 8, ["W24", "'abc' is not a number", "decimal number"]),
@@ -128,7 +128,7 @@ BAD_EXERCISES = [
     ("weight-backwards", insert_after(11, "  W31: 0.2"), 12, 3, ["W31", "next layer"]),
     ("weight-bad-name", insert_after(11, "  V13: 0.2"), 12, 3, ["'V13' is not a weight name", "W13"]),
     ("same-weight-twice", insert_after(11, "  W1_3: 0.2"), 12, 3, ["W1_3", "same weight"]),
-    ("empty-layer", replace_line(2, "layers: [2, 0, 1]"), 2, 13, ["layer 2 is empty", "at least one unit"]),
+    ("empty-layer", replace_line(2, "layers: [2, 0, 1]"), 2, 13, ["layer 2 has 0 units", "at least one unit"]),
     ("one-layer", replace_line(2, "layers: [2]"), 2, 9, ["at least two layers"]),
     ("target-missing", replace_line(12, "targets: {}"), 12, 1, ["t5 is missing", "targets:"]),
     ("target-of-hidden-unit", replace_line(12, "targets: {t4: 0.5}"), 12, 11, ["t4", "unit 4", "units 5"]),

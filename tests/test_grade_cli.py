@@ -449,7 +449,7 @@ BAD_ANSWERS = [
     # not text, too big, too deep
     ("not-utf8", answers("  a3: 0.755  # caf\udce9"), 3, 19, ["byte 0xe9", "not UTF-8"]),
     ("not-utf8-in-a-name", answers("  a\udcff3: 0.755"), 3, 4, ["byte 0xff", "not UTF-8"]),
-    ("huge", answers("  a3: 0.755") + "#" + "x" * 1_100_000 + "\n", None, None, ["bytes", "at most 1,000,000"]),
+    ("huge", answers("  a3: 0.755") + "#" + "x" * 4_100_000 + "\n", None, None, ["bytes", "at most 4,000,000"]),
     ("deep-flow", answers("  a3: " + "[" * 10000), 3, 27, ["nested more than"]),  # at the 21st bracket
     ("deep-block", answers("  a3:", "    " + "- " * 100 + "1"), 4, 43, ["too large or too deeply nested"]),
 ]
