@@ -61,7 +61,7 @@ class Result(NamedTuple):
 class Grade(NamedTuple):
     exercise: str
     results: tuple[Result, ...]
-    tolerance: Tolerance = Tolerance(0.01, 1e-8)
+    tolerance: Tolerance = Tolerance(0.01, 0.0)
 
     @property
     def score(self) -> float:
@@ -75,11 +75,17 @@ class Grade(NamedTuple):
     def first_wrong(self) -> Result | None:
         return next((r for r in self.results if r.verdict not in CREDITED), None)
 
+    @property
+    def percent(self) -> float | None:
+        """The score in percent; None when no points are at stake (0 / 0 is no percentage)."""
+        return self.score / self.max_score * 100 if self.max_score else None
+
     def passed(self, pass_mark: float | None = None) -> bool:
-        """Every asked quantity credited; or, with a pass mark in percent, a score at least that high."""
-        if pass_mark is None:
+        """Every asked quantity credited; or, with a pass mark in percent, a score at least that high.
+        With no points at stake a pass mark cannot be reached: every value must be credited."""
+        if pass_mark is None or self.percent is None:
             return self.first_wrong is None
-        return self.max_score == 0 or self.score / self.max_score * 100 >= pass_mark - 1e-9
+        return self.percent >= pass_mark - 1e-9
 
 
 def default_formatter(value: float) -> str:
@@ -162,6 +168,8 @@ class _Marker:
                         f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
         self.slipped.add(name)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
+        if accepts(given, exact):  # in the range printed, so rejected only for not taking the step
+            expected += self._no_step(quantity, given, exact)
         matches = []
         for values in (mixed, self.exact) if own else (self.exact,):  # their own numbers first
             matches = [candidate for candidate in candidates(quantity, self.network, values)
@@ -170,12 +178,20 @@ class _Marker:
             if matches:
                 break
         # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
-        # one rounded too early names no mistake, unless it is a mistaken value to the letter (0.1 is
-        # W13_new = 0.0991 rounded, and also W13 itself).
+        # one rounded too early names no mistake, even when it is also a mistaken value to the letter
+        # (W23_new = 0.7976 rounded to 0.8 is also W23): a class's mistake counts must not count rounding.
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
-        if best is not None and (given == best.value or not is_rounding(given, exact, max_digits=3)):
+        rounded = is_rounding(given, exact, max_digits=3)
+        if best is not None and not rounded:
             return "wrong", best.misconception, f"{best.message} {expected}", ()
-        return "wrong", None, _rounding_hint(given, exact) + expected, ()
+        return "wrong", None, (_rounding_hint(given, exact, accepts(given, exact)) if rounded else "") + expected, ()
+
+    def _no_step(self, quantity: Quantity, given: float, exact: float) -> str:
+        """Why a value within the range is not credited: after the step, it has not taken the step."""
+        before_name = self.before[quantity.name]
+        before = self.exact[before_name]
+        return (f"; yours is in that range but has not taken the step from {before_name} = {self.fmt(before)}: "
+                f"it changes it by {self.fmt(given - before)}, the step is {self.fmt(exact - before)}")
 
     def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
         return self._matches(quantity, value, exact)
@@ -291,10 +307,11 @@ def significant_digits(value: float) -> int:
     return max(len(mantissa), 1)
 
 
-def _rounding_hint(given: float, exact: float) -> str:
+def _rounding_hint(given: float, exact: float, in_range: bool) -> str:
     """A kind word when the value is the right one rounded too early."""
+    too_coarse = "too coarse to show the step" if in_range else "too coarse for the tolerance"
     for digits in (1, 2, 3):
         if is_rounding(given, exact, min_digits=digits, max_digits=digits):
             return (f"This is the exact value rounded to {digits} significant digit{'s' if digits > 1 else ''}, "
-                    "too coarse for the tolerance: keep at least 4. ")
+                    f"{too_coarse}: keep at least 4. ")
     return ""

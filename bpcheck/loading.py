@@ -346,7 +346,7 @@ class _ExerciseReader:
             self.fail(("tolerance",), "'tolerance' takes rtol and atol",
                       "write e.g. tolerance: {rtol: 0.01, atol: 0}")
         rtol = self.number(("tolerance", "rtol"), tolerance.get("rtol", 0.01))
-        atol = self.number(("tolerance", "atol"), tolerance.get("atol", 1e-8))
+        atol = self.number(("tolerance", "atol"), tolerance.get("atol", 0.0))
         if rtol < 0 or atol < 0 or rtol >= 1:
             self.fail(("tolerance",), "tolerances must be at least 0 (and rtol below 1)",
                       "write e.g. tolerance: {rtol: 0.01}")

@@ -23,6 +23,20 @@ def sigmoid(a: float) -> float:
     return e / (1.0 + e)
 
 
+def exact_sum(terms) -> float:
+    """Σ terms, read as a person computing in decimals would: a sum that cancels to within a few ulps of
+    its terms' size is exactly 0. 0.1·0.2 + 1·(-0.02) is 3.5e-18 in binary floating point, yet 0 on paper,
+    where a ReLU's slope is 0 and a value is graded against 0, not against rounding noise."""
+    terms = list(terms)
+    total = math.fsum(terms)
+    if total and abs(total) <= _CANCELLED * len(terms) * max(abs(term) for term in terms):
+        return 0.0
+    return total
+
+
+_CANCELLED = 4 * 2.0 ** -52  # a few ulps per term: each product and conversion rounds once or twice
+
+
 def relu(a: float) -> float:
     return a if a > 0 else 0.0
 
@@ -97,7 +111,7 @@ def _sum_of_products(pairs: list[tuple[str, str]], bias: str | None):
         terms = [v[2 * k] * v[2 * k + 1] for k in range(count)]
         if bias:
             terms.append(v[-1])
-        return math.fsum(terms)
+        return exact_sum(terms)
 
     def show(v, fmt):
         text = " + ".join(_p(fmt, v[2 * k]) + _p(fmt, v[2 * k + 1]) for k in range(count))
@@ -255,7 +269,7 @@ class _Builder:
             symbolic = slope_sym + (f"·{total_sym}" if count == 1 else f"·({total_sym})")
 
         def compute(*v):
-            total = math.fsum(v[n + 2 * k] * v[n + 2 * k + 1] for k in range(count))
+            total = exact_sum(v[n + 2 * k] * v[n + 2 * k + 1] for k in range(count))
             return slope_fn(*v[:n]) * total if slope_fn else total
 
         def show(v, fmt):
@@ -301,7 +315,7 @@ class _Builder:
                  show=lambda v, fmt: ("" if self.plus else "-") + "".join(_p(fmt, x) for x in v),
                  unit=unit, source=source)
         self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
-                 compute=lambda w, dw: w + dw, symbolic=f"{name} + d{name}",
+                 compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}",
                  show=lambda v, fmt: f"{fmt(v[0])} + {_p(fmt, v[1])}", unit=unit, source=source)
 
     def updates(self) -> None:

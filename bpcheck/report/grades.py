@@ -34,10 +34,10 @@ def grade_sections(grade: Grade, fmt) -> list[Section]:
 
 def score_line(grade: Grade) -> str:
     counts = {verdict: sum(r.verdict == verdict for r in grade.results) for verdict in VERDICT_LABELS}
-    percent = grade.score / grade.max_score * 100 if grade.max_score else 100.0
+    percent = "no points at stake" if grade.percent is None else f"{grade.percent:.1f}%"
     parts = [f"{counts['correct']} correct", f"{counts['carried_forward']} carried forward",
              f"{counts['wrong']} wrong", f"{counts['missing']} missing"]
-    return f"Score: {grade.score:g} / {grade.max_score:g} ({percent:.1f}%): " + ", ".join(parts) + "."
+    return f"Score: {grade.score:g} / {grade.max_score:g} ({percent}): " + ", ".join(parts) + "."
 
 
 def grade_json(grade: Grade, file: str | None = None, pass_mark: float | None = None) -> dict:
