@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import AnswersError, ExerciseError, did_you_mean
+from .files import is_file
 from .names import canonical_name
-from .safetext import quoted, shown
+from .safetext import path_shown, quoted, shown
 from .yamlfile import ANSWERS_LIMITS, Document, as_number, read_document
 
 TOP_LEVEL_KEYS = ("exercise", "answers", "student")
@@ -31,6 +32,9 @@ def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]
     document = read_document(path, AnswersError, display or str(path), ANSWERS_LIMITS)
     data = document.data
     fail = _failer(document)
+    if isinstance(data, dict) and "layers" in data and "answers" not in data:
+        fail((), "is an exercise file, not an answers file",
+             f"make an answers file for it with `bpcheck template {document.file} > answers.yaml`")
     # Not an answers file at all: say so without quoting any of it.
     if not isinstance(data, dict) or not any(key in TOP_LEVEL_KEYS for key in data):
         fail((), "is not an answers file: an answers file must be a YAML mapping with 'exercise:' and 'answers:'",
@@ -61,12 +65,12 @@ def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[
     fail = _failer(document)
     try:
         folder, path = answers_path.parent, resolve_exercise(spec, answers_path.parent)[1]
-        if not path.is_file() and resolve_exercise(spec)[1].is_file():
+        if not is_file(path) and is_file(resolve_exercise(spec)[1]):
             folder, path = None, resolve_exercise(spec)[1]
     except ExerciseError as error:
         fail(("exercise",), f"exercise: {error.message}", error.hint or "")
-    if not path.is_file():
-        fail(("exercise",), f"exercise: there is no file {path}",
+    if not is_file(path):
+        fail(("exercise",), f"exercise: there is no file {path_shown(path)}",
              "give a built-in name such as ex1, or a path relative to the answers file")
     return folder, path
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from .answers import locate_exercise, parse_answers, read_answers
 from .errors import AnswersError, BpcheckError
 from .grading import Grade, grade
 from .loading import load_exercise, natural_order
+from .files import identities, identity, is_dir
 from .report.views import number_formatter
+from .safetext import path_shown
 from .solution import Solution, solve
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
@@ -23,18 +26,32 @@ class Outcome(NamedTuple):
 
 
 def expand_paths(paths) -> list[Path]:
-    """Files as given, and the .yaml/.yml files of any folder (sorted); a path that is neither is an error."""
+    """Files as given, and every .yaml/.yml file (any case) in a folder and its subfolders, in natural
+    order. Hidden files and folders (.git, .github) are not searched. Whatever is not a folder gets a
+    row: a broken link or an unreadable file is reported there, never skipped without a word."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files += sorted((p for p in path.iterdir() if p.suffix in ANSWER_SUFFIXES and p.is_file()),
-                            key=natural_order)
+        if is_dir(path):
+            files += sorted(_answers_files_under(path), key=natural_order)
         else:
             files.append(path)
     if not files:
-        raise BpcheckError("no answers files (.yaml or .yml) there", file=str(paths[0]),
+        raise BpcheckError("no answers files (.yaml or .yml) there", file=path_shown(paths[0]),
                            hint="give answers files or a folder that holds them")
     return files
+
+
+def _answers_files_under(folder: Path):
+    for root, folders, names in os.walk(folder, onerror=_raise):  # symlinked folders are not followed
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in ANSWER_SUFFIXES:
+                yield Path(root, name)
+
+
+def _raise(error: OSError) -> None:
+    raise BpcheckError(f"cannot list the folder ({error.strerror})", file=path_shown(error.filename or ""),
+                       hint="check its permissions")
 
 
 class GradingSession:
@@ -43,14 +60,17 @@ class GradingSession:
     def __init__(self, rtol: float | None = None, atol: float | None = None, precision: int = 4):
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
-        self._solutions: dict[str, tuple[Solution, list[str], frozenset[int]]] = {}
+        self._solutions: dict[str, tuple[Solution, list[str], frozenset[int]] | BpcheckError] = {}
         self._located: dict[tuple[str, Path], tuple[Path | None, str]] = {}
+        self.exercise_files: set[Path] = set()  # every exercise read: inputs no output may overwrite
+        self.skipped: list[str] = []  # exercise files met among the answers files
 
     def solution_for(self, document, spec: str, path: Path):
         where = (spec, path.parent)
         if where not in self._located:  # a class's files name the same few exercises: look once
             folder, exercise_path = locate_exercise(document, spec, path)
-            self._located[where] = folder, str(exercise_path.resolve())
+            self.exercise_files.add(exercise_path)
+            self._located[where] = folder, os.path.realpath(exercise_path)
         folder, key = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
         if key not in self._solutions:
             try:
@@ -68,20 +88,25 @@ class GradingSession:
         return found
 
     def grade_file(self, path: Path) -> Outcome:
+        shown = path_shown(path)  # a name that is not UTF-8, or holds an escape sequence, printed safely
         try:
-            document, spec = read_answers(path)
+            document, spec = read_answers(path, shown)
             solution, names, inputs = self.solution_for(document, spec, path)
             answers = parse_answers(document, names, inputs)
         except BpcheckError as error:
-            return Outcome(str(path), error=error)
+            return Outcome(shown, error=error)
         result = grade(solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
                        fmt=self.fmt)
-        return Outcome(str(path), grade=result, student=answers.student)
+        return Outcome(shown, grade=result, student=answers.student)
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
-        if progress is None:
-            return [self.grade_file(path) for path in files]
-        return progress(files, self.grade_file)
+        """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
+        folder) is an input, not an answers file, and gets no row (see ``skipped``)."""
+        outcomes = [self.grade_file(path) for path in files] if progress is None else progress(files, self.grade_file)
+        exercises = identities(self.exercise_files)
+        is_exercise = [identity(path) in exercises for path in files]
+        self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
+        return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
 
 
 def progress_bar(files: list[Path], grade_one) -> list[Outcome]:
@@ -116,12 +141,12 @@ def outcome_json(outcome: Outcome, pass_mark: float | None) -> dict:
     return record
 
 
-def batch_json(outcomes: list[Outcome], pass_mark: float | None) -> dict:
+def batch_json(outcomes: list[Outcome], pass_mark: float | None, skipped: list[str] = ()) -> dict:
     return {"files": [outcome_json(outcome, pass_mark) for outcome in outcomes],
-            "passed": exit_code(outcomes, pass_mark) == 0}
+            "passed": exit_code(outcomes, pass_mark) == 0, "exercises_skipped": list(skipped)}
 
 
-def write_csv(path: Path, outcomes: list[Outcome]) -> None:
+def write_csv(handle: TextIO, outcomes: list[Outcome]) -> None:
     """A row per file, a column per quantity (its verdict), in solving order across exercises."""
     import csv
 
@@ -129,16 +154,15 @@ def write_csv(path: Path, outcomes: list[Outcome]) -> None:
     for outcome in outcomes:
         for result in outcome.grade.results if outcome.grade else ():
             columns.setdefault(result.name)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "student", "exercise", "score", "max_score", "error", *columns])
-        for outcome in outcomes:
-            if outcome.grade is None:
-                writer.writerow([outcome.file, outcome.student or "", "", "", "", str(outcome.error)]
-                                + [""] * len(columns))
-                continue
-            verdicts = {r.name: r.verdict + (f":{r.misconception}" if r.misconception else "")
-                        for r in outcome.grade.results}
-            writer.writerow([outcome.file, outcome.student or "", outcome.grade.exercise,
-                             f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
-                             *(verdicts.get(name, "") for name in columns)])
+    writer = csv.writer(handle)
+    writer.writerow(["file", "student", "exercise", "score", "max_score", "error", *columns])
+    for outcome in outcomes:
+        if outcome.grade is None:
+            writer.writerow([outcome.file, outcome.student or "", "", "", "", str(outcome.error)]
+                            + [""] * len(columns))
+            continue
+        verdicts = {r.name: r.verdict + (f":{r.misconception}" if r.misconception else "")
+                    for r in outcome.grade.results}
+        writer.writerow([outcome.file, outcome.student or "", outcome.grade.exercise,
+                         f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
+                         *(verdicts.get(name, "") for name in columns)])

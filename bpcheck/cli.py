@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from pathlib import Path
 
@@ -13,13 +14,28 @@ from .errors import BpcheckError
 
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
 
 
 def _bad_input(message: str):
     """One line on stderr and exit code 2, never a traceback."""
-    click.echo(f"bpcheck: {message}", err=True)
+    from .safetext import escape_controls
+
+    click.echo(f"bpcheck: {escape_controls(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM, carried past click (which would turn it into "Aborted!" and exit code 1)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Interrupted(signum)
 
 
 def reports_bad_input(command):
@@ -36,11 +52,23 @@ def reports_bad_input(command):
 
 
 class OneLineErrors(click.Group):
-    """Usage errors as one line too (click prints three), and a closed pipe ends quietly."""
+    """Usage errors as one line too (click prints three), a closed pipe ends quietly, and an interrupted
+    run says so and exits 130 (Ctrl-C) or 143 (SIGTERM), never 1: any file it was writing is untouched."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(signal.SIGINT) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        previous = signal.signal(signal.SIGTERM, _terminate)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Interrupted as interruption:
+            click.echo(f"bpcheck: interrupted ({signal.Signals(interruption.signum).name}); "
+                       "no file was changed", err=True)
+            sys.exit(EXIT_INTERRUPTED + interruption.signum)
         except _NO_ARGS_IS_HELP as error:  # plain `bpcheck`: the help, as asked
             click.echo(error.ctx.get_help())
             sys.exit(0)
@@ -53,6 +81,8 @@ class OneLineErrors(click.Group):
         except BrokenPipeError:  # `bpcheck solve ex1 | head`: the reader has all it wants
             sys.stderr.close()
             sys.exit(0)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
@@ -156,6 +186,13 @@ def template(exercise: str):
     from .report.template import answers_template
 
     _, solution = _load(exercise)
+    try:
+        exercise.encode("utf-8")
+    except UnicodeEncodeError:  # a file name from a zip made on Windows: YAML text cannot hold it
+        from .safetext import path_shown
+
+        _bad_input(f"{path_shown(exercise)}: its name has bytes that are not UTF-8, which an answers file "
+                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
     click.echo(answers_template(solution, exercise), nl=False)
 
 
@@ -172,7 +209,7 @@ def _tolerance(ctx, param, value):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--rtol", type=float, callback=_tolerance,
               help="Relative tolerance, a fraction (default: the exercise's, else 0.01 = 1%).")
 @click.option("--atol", type=float, callback=_tolerance, help="Absolute tolerance, added to the relative one for every value (default 0).")
@@ -192,31 +229,33 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     every file passes, 1 when any has a wrong or missing value, 2 when any
     file could not be read.
     """
-    from . import batch
+    from . import batch, files
 
     try:
-        files = batch.expand_paths(paths)
+        answers_files = batch.expand_paths(paths)
+        if csv_path is not None:  # refused before any grading: an answers file is an input
+            files.check_output_path(csv_path, files.identities(answers_files), "csv")
     except BpcheckError as error:
         _bad_input(str(error))
-    if csv_path is not None and any(csv_path.resolve() == f.resolve() for f in files):
-        _bad_input(f"{csv_path}: --csv would overwrite an answers file; name another file for the CSV")
-    if csv_path is not None and not csv_path.resolve().parent.is_dir():
-        _bad_input(f"{csv_path}: there is no folder {str(csv_path.parent)!r} to write the CSV in; "
-                   "create it or name another path")
     session = batch.GradingSession(rtol=rtol, atol=atol, precision=precision)
-    single = len(files) == 1 and len(paths) == 1 and not paths[0].is_dir()
+    single = len(answers_files) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
     # A progress bar on a terminal, for long batches only.
-    progress = batch.progress_bar if len(files) >= 20 and sys.stderr.isatty() else None
-    outcomes = session.grade_files(files, progress=progress)
+    progress = batch.progress_bar if len(answers_files) >= 20 and sys.stderr.isatty() else None
+    outcomes = session.grade_files(answers_files, progress=progress)
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
+    if csv_path is not None:  # and so is every exercise the answers files named
+        try:
+            files.check_output_path(csv_path, files.identities([*answers_files, *session.exercise_files]), "csv")
+        except BpcheckError as error:
+            _bad_input(str(error))
     if output_format == "json":
         import json
 
         if single:
             click.echo(json.dumps(batch.outcome_json(outcomes[0], pass_mark), indent=2, ensure_ascii=False))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
-            click.echo(json.dumps(batch.batch_json(outcomes, pass_mark), ensure_ascii=False))
+            click.echo(json.dumps(batch.batch_json(outcomes, pass_mark, session.skipped), ensure_ascii=False))
     else:
         from .report.grades import grade_sections, score_line, summary_section
         from .report.text import emit
@@ -226,12 +265,12 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
             emit([*grade_sections(grade_, session.fmt), score_line(grade_)],
                  heading=f"{outcomes[0].file}: {grade_.exercise}")
         else:
-            emit([summary_section(outcomes, pass_mark)])
+            emit([summary_section(outcomes, pass_mark, session.skipped)])
     if csv_path is not None:
         try:
-            batch.write_csv(csv_path, outcomes)
-        except OSError as error:
-            _bad_input(f"{csv_path}: cannot write the CSV ({error.strerror}); check the folder and its permissions")
+            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, outcomes), "csv")
+        except BpcheckError as error:
+            _bad_input(str(error))
     sys.exit(batch.exit_code(outcomes, pass_mark))
 
 

@@ -16,9 +16,12 @@ class BpcheckError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
+        from .safetext import escape_controls
+
         where = ":".join(str(part) for part in (self.file, self.line, self.column) if part is not None)
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text}; {self.hint}" if self.hint else text
+        # Printed on a terminal, and written into CSV and JSON: one line, never an escape sequence.
+        return escape_controls(f"{text}; {self.hint}" if self.hint else text)
 
 
 class ExerciseError(BpcheckError):

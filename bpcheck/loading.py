@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExerciseError, did_you_mean
-from .safetext import escape_controls, quoted, shorten, shown
+from .files import identity
+from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .quantities import STAGES
 from .names import canonical_name, unit_of, weight_units
 from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
@@ -52,9 +53,15 @@ def builtin_exercises() -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder.glob("*.yaml"), key=natural_order)}
 
 
-def natural_order(path: Path) -> list:
-    """A sort key that puts ex2 before ex10 and student9 before student10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
+def natural_order(path: Path) -> tuple:
+    """A sort key that puts ex2 before ex10 and student9 before student10: total and stable for any name
+    (text and ASCII numbers alternate, so like meets like; the whole name breaks ties such as 01 and 1)."""
+    text = str(path)
+    parts = _ASCII_NUMBERS.split(text)
+    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts)), text
+
+
+_ASCII_NUMBERS = re.compile(r"([0-9]+)")
 
 
 def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, Path]:
@@ -65,7 +72,7 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
     path = Path(spec)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.suffix in (".yaml", ".yml") or path.exists() or "/" in spec or "\\" in spec:
+    if path.suffix.lower() in (".yaml", ".yml") or identity(path) is not None or "/" in spec or "\\" in spec:
         return path.stem, path
     hint = did_you_mean(spec, builtins, "run `bpcheck list` to see them, or give a path to a .yaml file")
     raise ExerciseError(f"{quoted(spec)} is neither a built-in exercise nor a YAML file", hint=hint)
@@ -73,9 +80,9 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
 
 def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
     name, path = resolve_exercise(spec, relative_to)
-    display = str(path) if path.parent not in EXERCISE_DIRS else f"{name}.yaml"
+    display = path_shown(path) if path.parent not in EXERCISE_DIRS else f"{name}.yaml"
     document = read_document(path, ExerciseError, display)
-    exercise = _ExerciseReader(document).exercise(name)
+    exercise = _ExerciseReader(document).exercise(shown(name))
     return exercise._replace(path=str(path))
 
 
@@ -114,15 +121,16 @@ class _ExerciseReader:
             self.fail((key,), f"'{key}' must be a mapping of names to numbers", f"write it as {key}: {{...}}")
         return value
 
-    def text(self, key: str, default: str, limit: int = 200) -> str:
-        """Text as written (`title: 1.10` stays 1.10), control characters escaped, cut to ``limit``."""
+    def text(self, key: str, default: str, limit: int = 200, *, lines: bool = False) -> str:
+        """Text as written (`title: 1.10` stays 1.10), control characters escaped, cut to ``limit``;
+        on one line unless ``lines``."""
         value = self.data.get(key, default)
         if value is None:
             return default
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.fail((key,), f"'{key}' must be text", "write it as a quoted string")
-        lines = self.doc.text((key,), value).splitlines() or [""]
-        return shorten("\n".join(escape_controls(line) for line in lines), limit)
+        parts = [escape_controls(line) for line in self.doc.text((key,), value).splitlines()]
+        return shorten(("\n" if lines else " ").join(parts), limit)
 
     def choice(self, key: str, choices: tuple[str, ...], aliases: dict[str, str], default: str,
                path: tuple | None = None, value: Any = None) -> str:
@@ -153,7 +161,7 @@ class _ExerciseReader:
         graph_names = build_graph(network).names(computed_only=True)  # givens are neither asked nor marked
         rtol, atol = self.tolerance()
         return Exercise(name=name, title=self.text("title", name), network=network,
-                        instructions=self.text("instructions", "", limit=5000).strip(),
+                        instructions=self.text("instructions", "", limit=5000, lines=True).strip(),
                         asked=self.asked(graph_names), rtol=rtol, atol=atol,
                         points=self.points(graph_names))
 

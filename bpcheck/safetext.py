@@ -49,6 +49,20 @@ def quoted(text: object, limit: int = VALUE_LIMIT) -> str:
 
 
 def path_shown(path: object) -> str:
-    """A path as it may be printed: bytes that were not UTF-8 become ``\\xNN``, controls are escaped.
-    Paths are not cut: two students' long file names must stay told apart."""
-    return escape_controls(os.fspath(path) if not isinstance(path, str) else path)
+    """A path as it may be printed: bytes that were not UTF-8 become ``\\xNN``, controls are escaped,
+    and each overlong folder or file name keeps its start and end (where students' names and the
+    suffix are) around an ellipsis."""
+    text = escape_controls(os.fspath(path) if not isinstance(path, str) else path)
+    if len(text) <= PART_LIMIT:
+        return text
+    return "/".join(_middle_cut(part, PART_LIMIT) for part in text.split("/"))
+
+
+PART_LIMIT = 64
+
+
+def _middle_cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    keep = (limit - 1) // 2
+    return text[:keep] + ELLIPSIS + text[len(text) - (limit - 1 - keep):]

@@ -86,7 +86,8 @@ def read_document(path: Path, error: type[BpcheckError], display: str | None = N
     except IsADirectoryError:
         raise error("is a folder, not a YAML file", file=display, hint="name a .yaml file") from None
     except OSError as exc:
-        raise error(*_unreadable(exc), file=display) from None
+        message, hint = _unreadable(exc)
+        raise error(message, file=display, hint=hint) from None
     return parse_document(raw, display, error, limits)
 
 
@@ -118,6 +119,7 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError],
                     column=column, hint="save the file as UTF-8") from None
     _refuse_control_characters(text, display, error)
     _refuse_deep_flow_nesting(text, display, error)
+    _refuse_deep_block_nesting(text, display, error)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -179,6 +181,21 @@ def _refuse_control_characters(text: str, display: str, error: type[BpcheckError
     code = ord(found.group())
     raise error(f"control character U+{code:04X} is not allowed in a YAML file", file=display, line=line,
                 column=column, hint="delete it; the file may have been saved by a program that is not a text editor")
+
+
+def _refuse_deep_block_nesting(text: str, display: str, error: type[BpcheckError]) -> None:
+    # libyaml's composer recurses once per level and overflows the C stack (a segmentation fault, past
+    # every Python guard) somewhere beyond 10,000 levels. Within the size limit, only compact block
+    # indicators ("- - - - 1", "? ? ? a") reach such depths; indentation alone stays under 1,500.
+    if text.count("- ") + text.count("? ") <= _MAX_BLOCK_INDICATORS:
+        return
+    for line_number, line in enumerate(text.splitlines(), 1):
+        if line.count("- ") + line.count("? ") > _MAX_BLOCK_INDICATORS:
+            raise error("too large or too deeply nested", file=display, line=line_number, column=1,
+                        hint="bpcheck files are flat mappings of names to numbers")
+
+
+_MAX_BLOCK_INDICATORS = 1_000
 
 
 def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]) -> None:

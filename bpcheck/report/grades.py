@@ -55,7 +55,7 @@ def grade_json(grade: Grade, file: str | None = None, pass_mark: float | None = 
     return {"file": file, **record} if file is not None else record
 
 
-def summary_section(outcomes, pass_mark: float | None) -> Section:
+def summary_section(outcomes, pass_mark: float | None, skipped: list[str] = ()) -> Section:
     section = Section("Summary", ("file", "exercise", "score", "first wrong quantity"), [], numeric=(2,),
                       hand_laid=True)
     for outcome in outcomes:
@@ -72,4 +72,6 @@ def summary_section(outcomes, pass_mark: float | None) -> Section:
     passed = sum(o.grade is not None and o.grade.passed(pass_mark) for o in outcomes)
     section.notes.append(f"{len(outcomes)} files: {passed} passed, {len(outcomes) - passed - bad} did not, "
                          f"{bad} could not be read.")
+    if skipped:
+        section.notes.append(f"Not graded, being the exercise the answers files name: {', '.join(skipped)}.")
     return section

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..safetext import escape_controls
 from .views import Section
 
 Block = "str | Section"  # a heading or paragraph (str), or a table (Section)
 
 
 def table_lines(section: Section) -> list[str]:
-    """Header, rule and rows, each column as wide as its widest cell, numbers aligned right."""
-    widths = [max([width(section.columns[i])] + [width(row[i]) for row in section.rows])
-              for i in range(len(section.columns))]
+    """Header, rule and rows, each column as wide as its widest cell, numbers aligned right; every cell
+    with its control characters escaped (a student's name must not retitle or clear the terminal)."""
+    columns = [escape_controls(column) for column in section.columns]
+    rows = [[escape_controls(cell) for cell in row] for row in section.rows]
+    widths = [max([width(columns[i])] + [width(row[i]) for row in rows]) for i in range(len(columns))]
 
     def pad(cell: str, column: int) -> str:
         space = " " * (widths[column] - width(cell))
@@ -25,7 +28,7 @@ def table_lines(section: Section) -> list[str]:
     def line(cells) -> str:
         return "  ".join(pad(cell, column) for column, cell in enumerate(cells)).rstrip()
 
-    return [line(section.columns), "  ".join("─" * width for width in widths)] + [line(r) for r in section.rows]
+    return [line(columns), "  ".join("─" * width for width in widths)] + [line(row) for row in rows]
 
 
 def width(text: str) -> int:
@@ -34,11 +37,13 @@ def width(text: str) -> int:
 
 
 def render(blocks) -> str:
-    """Headings and paragraphs as they are; each table with its title above and its notes below."""
+    """Headings and paragraphs as they are; each table with its title above and its notes below; every
+    string with its control characters escaped."""
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Section):
-            lines += [block.title, *table_lines(block), ""] + ([*block.notes, ""] if block.notes else [])
+            notes = [escape_controls(note) for note in block.notes]
+            lines += [escape_controls(block.title), *table_lines(block), ""] + ([*notes, ""] if notes else [])
         else:
-            lines.append(block)
+            lines.append(escape_controls(block))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -21,7 +21,13 @@ def _yaml_scalar(text: str) -> str:
     """A plain name stays plain; a path with spaces, '#' or other YAML punctuation is quoted."""
     if re.fullmatch(r"[A-Za-z0-9_./-]+", text) and not text.startswith(("-", ".-")):
         return text
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    # A JSON string is a valid YAML double-quoted scalar; what a terminal would act on stays escaped.
+    return "".join(char if char.isprintable() else _escape(char) for char in json.dumps(text, ensure_ascii=False))
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def answers_template(solution: Solution, spec: str) -> str:

@@ -1,0 +1,112 @@
+"""Files: what a path leads to, asked without raising; and files bpcheck writes, never one of its
+inputs, and whole or not at all.
+
+An output path is compared with every input of the run (answers files, and the exercises they name) by
+device and inode, so neither a hard link, a symlink nor a second spelling of a path can turn `--csv` onto
+a course's exercise or a student's answers. The file is written to a temporary file in the same folder and
+renamed into place only when complete: Ctrl-C, SIGTERM or a full disk leave the previous file as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from .errors import BpcheckError
+from .safetext import path_shown
+
+
+def _stat(path: Path):
+    """os.stat, or None for any path that leads nowhere (missing, a loop, too long, a NUL byte)."""
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def is_file(path: Path) -> bool:
+    found = _stat(path)
+    return found is not None and stat.S_ISREG(found.st_mode)
+
+
+def is_dir(path: Path) -> bool:
+    found = _stat(path)
+    return found is not None and stat.S_ISDIR(found.st_mode)
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file ``path`` leads to; None when it leads to no file."""
+    found = _stat(path)
+    return None if found is None else (found.st_dev, found.st_ino)
+
+
+def identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
+    return {found for found in map(identity, paths) if found is not None}
+
+
+def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str) -> None:
+    """Refuse, before anything is written, an output that is an input or cannot be written there."""
+    shown = path_shown(path)
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise BpcheckError(f"--{what} leads round a loop of symbolic links", file=shown,
+                               hint="name a plain file to write") from None
+    if identity(path) in inputs:
+        raise BpcheckError(f"--{what} would overwrite an input of this run (an answers file or an exercise)",
+                           file=shown, hint=f"name another file for the {what.upper()}")
+    folder = Path(os.path.realpath(path)).parent
+    if not is_dir(folder):
+        raise BpcheckError(f"there is no folder {path_shown(path.parent)!r} to write the {what.upper()} in",
+                           file=shown, hint="create it or name another path")
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], None], what: str) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then rename it into place; on any failure or
+    interruption the temporary file is removed and ``path`` is left as it was."""
+    target = Path(os.path.realpath(path))  # a symlinked output updates what it points at
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as error:
+        raise _cannot_write(path, what, error) from None
+    try:
+        os.chmod(temporary, _mode_for(target))
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException as error:  # Ctrl-C and SIGTERM too: never leave a half file behind
+        _remove(temporary)
+        if isinstance(error, OSError):
+            raise _cannot_write(path, what, error) from None
+        raise
+
+
+def _mode_for(target: Path) -> int:
+    """The existing file's permissions, else what a new file gets under the umask."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _cannot_write(path: Path, what: str, error: OSError) -> BpcheckError:
+    return BpcheckError(f"cannot write the {what.upper()} ({error.strerror or error}); any previous file is unchanged",
+                        file=path_shown(path), hint="check the folder, its permissions and the free space")
