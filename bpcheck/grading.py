@@ -236,14 +236,17 @@ class _Marker:
         return mended is not None and self._trivial(quantity, mended, exact)
 
     def _trivial(self, quantity: Quantity, value: float, exact: float) -> bool:
-        """Under a tenth of the exact value; or, for a value after the step, a change from the exact
-        value before it under a tenth of the real change (W13_new = W13, y3_after = y3)."""
+        """Under a tenth of the exact value; or, for a value after a step that shows in 4 digits, a
+        change from the exact value before it under a tenth of the real change (W13_new = W13,
+        y3_after = y3). A step too small to show (early layers of a deep chain) makes nothing trivial."""
         if abs(value) <= TRIVIAL * abs(exact):
             return True
         before_name = self.before.get(quantity.name)
         if before_name is None:
             return False
         before = self.exact[before_name]
+        if abs(exact - before) <= max(self.tolerance.atol, _half_unit_of_4_digits(exact)):
+            return False
         return abs(value - before) <= TRIVIAL * abs(exact - before)
 
     def _slip(self, name: str, mixed) -> bool:

@@ -199,19 +199,29 @@ _MAX_BLOCK_INDICATORS = 1_000
 
 
 def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]) -> None:
-    # The parsers recurse once per nesting level; refuse [[[[...]]]] before it reaches them.
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
+    # The composer recurses once per level; refuse [[[[...]]]] before it meets them. Brackets are
+    # counted as they stand, in quotes and comments too, so only a depth no file means (past
+    # _MAX_FLOW_BRACKETS) is refused here, at the bracket that went past MAX_DEPTH; the builder finds
+    # real nesting past MAX_DEPTH exactly.
+    if text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS:
         return
-    depth = 0
+    depth, first_too_deep = 0, None
     for line_number, line in enumerate(text.splitlines(), 1):
         for column, char in enumerate(line, 1):
             if char in "[{":
                 depth += 1
-                if depth > MAX_DEPTH:
-                    raise error(f"nested more than {MAX_DEPTH} levels deep", file=display, line=line_number,
-                                column=column, hint="bpcheck files are flat mappings of names to numbers")
+                if depth > MAX_DEPTH and first_too_deep is None:
+                    first_too_deep = line_number, column
+                if depth > _MAX_FLOW_BRACKETS:
+                    raise error(f"nested more than {MAX_DEPTH} levels deep", file=display, line=first_too_deep[0],
+                                column=first_too_deep[1], hint="bpcheck files are flat mappings of names to numbers")
             elif char in "]}":
                 depth = max(0, depth - 1)
+                if depth <= MAX_DEPTH:
+                    first_too_deep = None
+
+
+_MAX_FLOW_BRACKETS = 1_000
 
 
 class _Builder:
@@ -229,7 +239,10 @@ class _Builder:
 
     def build(self, node, path: tuple) -> Any:
         self.count += 1
-        if self.count > self.max_nodes or len(path) > MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
+            self.fail(node, f"too large or too deeply nested (more than {MAX_DEPTH} levels)",
+                      "bpcheck files are flat mappings of names to numbers")
+        if self.count > self.max_nodes:
             self.fail(node, "too large or too deeply nested (are aliases expanding?)",
                       "bpcheck files are flat mappings of names to numbers")
         self.document.value_marks[path] = node.start_mark
