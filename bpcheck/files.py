@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -71,6 +70,8 @@ def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str) -> No
 def write_atomically(path: Path, write: Callable[[TextIO], None], what: str) -> None:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place; on any failure or
     interruption the temporary file is removed and ``path`` is left as it was."""
+    import tempfile  # only when a file is written: start-up stays light
+
     target = Path(os.path.realpath(path))  # a symlinked output updates what it points at
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
