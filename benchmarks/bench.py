@@ -120,7 +120,8 @@ def batch(count: int = 1000, runs: int = 5) -> None:
     print(f"bpcheck grade ONE_FILE (start-up):  {start_up * 1000:7.1f} ms")
     print(f"bpcheck grade FOLDER --csv:         {grade * 1000:7.1f} ms  ({grade_work * 1000:.1f} ms past start-up)")
     print(f"bpcheck grade FOLDER (json):        {json_grade * 1000:7.1f} ms")
-    print(f"grading work / parsing work:        {grade_work / parse_work:.2f}  {verdict(grade_work / parse_work, BATCH_BUDGET)}")
+    ratio = grade_work / parse_work
+    print(f"grading work / parsing work:        {ratio:.2f}  {verdict(ratio, BATCH_BUDGET)}")
     print(f"grade / (2 x parsing + start-up):   {grade / (2 * parse_work + start_up):.2f}  (at most 1 is the goal)")
 
 

@@ -8,9 +8,9 @@ from typing import NamedTuple, TextIO
 
 from .answers import locate_exercise, parse_answers, read_answers
 from .errors import AnswersError, BpcheckError
+from .files import identities, identity, is_dir
 from .grading import Grade, grade
 from .loading import load_exercise, natural_order
-from .files import identities, identity, is_dir
 from .report.views import number_formatter
 from .safetext import path_shown
 from .solution import Solution, solve

@@ -212,7 +212,8 @@ def _tolerance(ctx, param, value):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("--rtol", type=float, callback=_tolerance,
               help="Relative tolerance, a fraction (default: the exercise's, else 0.01 = 1%).")
-@click.option("--atol", type=float, callback=_tolerance, help="Absolute tolerance, added to the relative one for every value (default 0).")
+@click.option("--atol", type=float, callback=_tolerance,
+              help="Absolute tolerance, added to the relative one for every value (default 0).")
 @click.option("--pass-mark", type=float, callback=_pass_mark,
               help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),

@@ -12,8 +12,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import Callable, TextIO
 
 from .errors import BpcheckError
 from .safetext import path_shown

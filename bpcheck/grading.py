@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Mapping, NamedTuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from .misconceptions import candidates
 from .network import Network

@@ -13,10 +13,10 @@ from typing import Any
 
 from .errors import ExerciseError, did_you_mean
 from .files import identity
-from .safetext import escape_controls, path_shown, quoted, shorten, shown
-from .quantities import STAGES
 from .names import canonical_name, unit_of, weight_units
 from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
+from .quantities import STAGES
+from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .yamlfile import Document, as_number, read_document
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -344,7 +344,8 @@ class _ExerciseReader:
         names = [canonical_name(name) for name in frozen]
         for index, name in enumerate(names):
             if name not in parameters:
-                self.fail(("frozen", index), f"frozen: {quoted(frozen[index])} is not a weight or bias of this exercise",
+                self.fail(("frozen", index),
+                          f"frozen: {quoted(frozen[index])} is not a weight or bias of this exercise",
                           "list names given under 'weights:' or 'biases:'")
         return frozenset(names)
 

@@ -7,11 +7,12 @@ mistake is recognised even after an earlier slip. Pure: no I/O.
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterator, Mapping, NamedTuple
+from collections.abc import Iterator, Mapping
+from typing import Callable, NamedTuple
 
 from .network import Network, weight_name
-from .solver import SLOPE_FROM_OUTPUT, output_name, slope
 from .quantities import Quantity, value_before_step
+from .solver import SLOPE_FROM_OUTPUT, output_name, slope
 
 MISCONCEPTIONS = {
     "sign-flip": "The sign is flipped",

@@ -9,7 +9,8 @@ upstream values. Nothing here knows whether it is solving or grading.
 from __future__ import annotations
 
 import math
-from typing import Callable, Iterable, Mapping, NamedTuple, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Callable, NamedTuple
 
 from .errors import ExerciseError
 

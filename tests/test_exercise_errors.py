@@ -17,12 +17,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from helpers import assert_bad_input_line
 
 from bpcheck.cli import main
 from bpcheck.errors import BpcheckError, ExerciseError
 from bpcheck.loading import load_exercise
 from bpcheck.solution import solve
-from helpers import assert_bad_input_line
 
 # click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
 CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
@@ -204,7 +204,7 @@ def location(path: Path, line: int | None, column: int | None) -> str:
     return ":".join(str(part) for part in (path, line, column) if part is not None)
 
 
-def run_solve(path) -> "click.testing.Result":
+def run_solve(path) -> click.testing.Result:
     return CliRunner().invoke(main, ["solve", str(path)], env=ENV)
 
 

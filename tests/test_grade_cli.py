@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import EX1_YAML, assert_bad_input_line
 
 from bpcheck.cli import main
-from helpers import EX1_YAML, assert_bad_input_line
 
 # click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
 CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])

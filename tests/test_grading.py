@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import EX1_YAML
 
 from bpcheck import load_exercise, solve
 from bpcheck.batch import GradingSession
@@ -21,7 +22,6 @@ from bpcheck.grading import Grade, Tolerance, grade
 from bpcheck.misconceptions import MISCONCEPTIONS
 from bpcheck.names import canonical_name
 from bpcheck.report.views import number_formatter
-from helpers import EX1_YAML
 
 # ---------------------------------------------------------------- the networks, by hand
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import EX1_YAML, assert_bad_input_line
 
 from bpcheck import batch
 from bpcheck.cli import main
@@ -25,7 +26,6 @@ from bpcheck.network import weight_name
 from bpcheck.safetext import escape_controls, path_shown, shown
 from bpcheck.solution import solve
 from bpcheck.yamlfile import parse_number
-from helpers import EX1_YAML, assert_bad_input_line
 
 EX1 = solve(load_exercise("ex1"))
 

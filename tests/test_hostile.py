@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import assert_bad_input_line
 
 from bpcheck.cli import main
-from helpers import assert_bad_input_line
 
 EX1 = (Path(__file__).resolve().parent.parent / "exercises" / "ex1.yaml").read_text(encoding="utf-8")
 

@@ -68,7 +68,7 @@ class Case:
         params.update({bname(u): b for u, b in self.biases.items()})
         return params
 
-    def with_parameters(self, params: dict[str, float]) -> "Case":
+    def with_parameters(self, params: dict[str, float]) -> Case:
         weights = {(s, d): params[wname(s, d)] for (s, d) in self.weights}
         biases = {u: params[bname(u)] for u in self.biases}
         return replace(self, weights=weights, biases=biases)

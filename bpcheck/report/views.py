@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from ..network import Exercise
 from ..quantities import STAGES
 from ..solution import Solution
