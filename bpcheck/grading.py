@@ -16,11 +16,11 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from .activations import ACTIVATIONS
 from .misconceptions import candidates
 from .network import Network
 from .quantities import Graph, Quantity, value_before_step
 from .solution import Solution
-from .solver import OUTPUT_RANGE
 
 CREDITED = ("correct", "carried_forward")
 _CORRECT = ("correct", None, "", ())
@@ -267,7 +267,7 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
     """Could this unit's activation produce ``value``? (Anything goes for other kinds of quantity.)"""
     if quantity.kind != "y":
         return True
-    low, high = OUTPUT_RANGE[network.activation_of(quantity.unit)]
+    low, high = ACTIVATIONS[network.activation_of(quantity.unit)].output_range
     return low <= value <= high
 
 

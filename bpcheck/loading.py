@@ -11,10 +11,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .activations import ACTIVATIONS
 from .errors import ExerciseError, did_you_mean
 from .files import identity
 from .names import canonical_name, unit_of, weight_units
-from .network import ACTIVATIONS, CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
+from .network import CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
 from .quantities import STAGES
 from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .yamlfile import Document, as_number, read_document
@@ -193,7 +194,7 @@ class _ExerciseReader:
             self.fail(("layers",) if "layers" in self.data else (),
                       "'layers:' must list at least two layers (inputs first, outputs last)",
                       "write e.g. layers: [2, 2, 1]")
-        default = self.choice("activation", ACTIVATIONS, {}, "sigmoid")
+        default = self.choice("activation", tuple(ACTIVATIONS), {}, "sigmoid")
         sizes, activations = [], []
         for index, layer in enumerate(layers):
             path = ("layers", index)
@@ -208,7 +209,7 @@ class _ExerciseReader:
                     if index == 0:
                         self.fail(path + ("activation",), "the input layer has no activation",
                                   "remove 'activation:' from the first layer")
-                    activation = self.choice("activation", ACTIVATIONS, {}, default,
+                    activation = self.choice("activation", tuple(ACTIVATIONS), {}, default,
                                              path + ("activation",), layer["activation"])
             if isinstance(size, bool) or not isinstance(size, int):
                 self.fail(path, f"layer {index + 1}: the number of units must be a whole number",
@@ -238,9 +239,10 @@ class _ExerciseReader:
                 "activation" not in self.data:
             activations[-1] = "softmax"  # softmax is implied by cross-entropy (§19)
         for index, activation in enumerate(activations[:-1]):
-            if activation == "softmax":
-                self.fail(("layers", index + 1), "softmax can only be the output layer's activation",
-                          "use sigmoid, tanh, relu or linear for hidden layers")
+            if not ACTIVATIONS[activation].hidden:
+                hidden = ", ".join(name for name, entry in ACTIVATIONS.items() if entry.hidden)
+                self.fail(("layers", index + 1), f"{activation} can only be the output layer's activation",
+                          f"use one of {hidden} for hidden layers")
         if (activations[-1] == "softmax") != (loss == "cross_entropy"):
             self.fail(("loss",) if "loss" in self.data else ("layers", depth - 1),
                       "softmax outputs and cross_entropy loss go together",

@@ -10,9 +10,10 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Callable, NamedTuple
 
+from .activations import ACTIVATIONS
 from .network import Network, weight_name
 from .quantities import Quantity, value_before_step
-from .solver import SLOPE_FROM_OUTPUT, output_name, slope
+from .solver import output_name, slope
 
 MISCONCEPTIONS = {
     "sign-flip": "The sign is flipped",
@@ -57,11 +58,12 @@ def _plus(network: Network) -> bool:
 
 
 def _written_slope(network: Network, unit: int, values: Values, *, of_preactivation: bool = False):
-    """The slope y(1 - y) or 1 - y² (or, mistaken, a(1 - a)); None where there is none to forget."""
-    formula = SLOPE_FROM_OUTPUT.get(network.activation_of(unit))
-    if formula is None:
+    """The slope written from the output, y(1 - y) or 1 - y² (or, mistaken, a(1 - a)); None where
+    there is none to forget."""
+    activation = ACTIVATIONS[network.activation_of(unit)]
+    if not activation.slope_from_output:
         return None
-    return formula(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
+    return activation.slope(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
 
 
 # ---------------------------------------------------------------- per kind
@@ -110,12 +112,12 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
     written = _written_slope(network, unit, values)
     if written is None:
         return
-    derivative = "y(1 - y)" if network.activation_of(unit) == "sigmoid" else "1 - y²"
+    activation = ACTIVATIONS[network.activation_of(unit)]
     yield Candidate("missing-activation-derivative", error,
-                    f"The activation's derivative {derivative} is missing: delta{unit} = "
-                    f"{derivative.replace('y', f'y{unit}')}·{sum_text}.")
+                    f"The activation's derivative {activation.written_slope('y')} is missing: delta{unit} = "
+                    f"{activation.written_slope(f'y{unit}')}·{sum_text}.")
     yield Candidate("preactivation-derivative", _written_slope(network, unit, values, of_preactivation=True) * error,
-                    f"The derivative uses the output: {derivative.replace('y', f'y{unit}')}, "
+                    f"The derivative uses the output: {activation.written_slope(f'y{unit}')}, "
                     f"not the pre-activation a{unit}.")
 
 

@@ -9,18 +9,11 @@ from __future__ import annotations
 
 import math
 
+from .activations import ACTIVATIONS
 from .network import Network, bias_name, weight_name
 from .quantities import Graph, Quantity
 
 # ---------------------------------------------------------------- activations, numerically stable
-
-
-def sigmoid(a: float) -> float:
-    # Two branches so that exp never overflows (a = -1000 would overflow exp(-a)).
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
 
 
 def exact_sum(terms) -> float:
@@ -37,32 +30,12 @@ def exact_sum(terms) -> float:
 _CANCELLED = 4 * 2.0 ** -52  # a few ulps per term: each product and conversion rounds once or twice
 
 
-def relu(a: float) -> float:
-    return a if a > 0 else 0.0
-
-
-def relu_slope(a: float) -> float:
-    # The derivative at exactly 0 is taken as 0, as PyTorch and most courses do.
-    return 1.0 if a > 0 else 0.0
-
-
-ACTIVATE = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "linear": lambda a: a}
-ACTIVATION_SYMBOL = {"sigmoid": "σ", "tanh": "tanh", "relu": "relu", "linear": ""}
-# The slope written from the output, as the tutorial does (§3): y(1 - y), 1 - y².
-SLOPE_FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
-# What each activation can output; the ends are included, since a saturated output rounds to them.
-OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
-                "relu": (0.0, math.inf), "linear": (-math.inf, math.inf)}
-
-
 def slope(network: Network, unit: int, values) -> float:
     """f'(a) of a unit from ``values`` (its y, or its a for relu); 1 for a linear unit."""
-    activation = network.activation_of(unit)
-    if activation in SLOPE_FROM_OUTPUT:
-        return SLOPE_FROM_OUTPUT[activation](values[f"y{unit}"])
-    if activation == "relu":
-        return relu_slope(values[f"a{unit}"])
-    return 1.0
+    activation = ACTIVATIONS[network.activation_of(unit)]
+    if activation.slope is None:
+        return 1.0
+    return activation.slope(values[f"{activation.slope_of}{unit}"])
 
 
 def output_name(network: Network, unit: int, suffix: str = "") -> str:
@@ -181,7 +154,8 @@ class _Builder:
         return f"{name}_new" if suffix and self.trainable(name) else name
 
     def activation(self, unit: int, activation: str, suffix: str, stage: str) -> None:
-        fn, symbol, a = ACTIVATE[activation], ACTIVATION_SYMBOL[activation], f"a{unit}{suffix}"
+        entry, a = ACTIVATIONS[activation], f"a{unit}{suffix}"
+        fn, symbol = entry.function, entry.symbol
         self.add(name=f"y{unit}{suffix}", stage=stage, kind="y", inputs=(a,), compute=fn,
                  symbolic=f"{symbol}({a})" if symbol else a,
                  show=lambda v, fmt: f"{symbol}({fmt(v[0])})" if symbol else fmt(v[0]), unit=unit)
@@ -226,15 +200,11 @@ class _Builder:
     # -- deltas
     def slope(self, unit: int):
         """f'(a) of a unit as (inputs, compute, symbolic, show); linear units have none."""
-        activation, y, a = self.net.activation_of(unit), f"y{unit}", f"a{unit}"
-        if activation == "sigmoid":
-            return ((y,), SLOPE_FROM_OUTPUT[activation], f"{y}(1 - {y})",
-                    lambda v, fmt: _p(fmt, v) + _p(fmt, 1.0 - v))
-        if activation == "tanh":
-            return ((y,), SLOPE_FROM_OUTPUT[activation], f"(1 - {y}²)", lambda v, fmt: f"(1 - {_p(fmt, v)}²)")
-        if activation == "relu":
-            return ((a,), relu_slope, f"relu'({a})", lambda v, fmt: _p(fmt, relu_slope(v)))
-        return ((), None, "", None)
+        activation = ACTIVATIONS[self.net.activation_of(unit)]
+        if activation.slope is None:
+            return ((), None, "", None)
+        value = f"{activation.slope_of}{unit}"
+        return ((value,), activation.slope, activation.written_slope(value), activation.slope_shown)
 
     def output_delta(self, unit: int) -> None:
         t, y = f"t{unit}", f"y{unit}"

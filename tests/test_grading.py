@@ -19,6 +19,7 @@ from bpcheck import load_exercise, solve
 from bpcheck.batch import GradingSession
 from bpcheck.errors import AnswersError
 from bpcheck.grading import Grade, Tolerance, grade
+from bpcheck.loading import load_exercise_text
 from bpcheck.misconceptions import MISCONCEPTIONS
 from bpcheck.names import canonical_name
 from bpcheck.report.views import number_formatter
@@ -548,3 +549,33 @@ def test_an_answers_file_with_an_unknown_name_suggests_one(tmp_path):
     assert (error.line, error.column) == (4, 3)
     assert "'detla3' is not a quantity of this exercise" in error.message
     assert error.hint == "did you mean delta3?"
+
+
+SOFTSIGN = """
+layers: [2, {units: 1, activation: softsign}, 1]
+inputs: {x1: 0.5, x2: -1.0}
+weights: {W13: 0.4, W23: -0.6, W34: 0.8}
+targets: {t4: 0.9}
+learning_rate: 0.5
+"""
+
+
+def test_softsign_is_one_entry_solved_by_hand_with_its_mistakes_named():
+    solution = solve(load_exercise_text(SOFTSIGN))
+    values = solution.values
+    # By hand: a3 = 0.2 + 0.6 = 0.8; y3 = 0.8/1.8 = 4/9; f'(a3) = (1 - 4/9)² = 25/81.
+    assert values["a3"] == pytest.approx(0.8) and values["y3"] == pytest.approx(4 / 9)
+    y4 = 1 / (1 + math.exp(-0.8 * 4 / 9))
+    delta4 = y4 * (1 - y4) * (0.9 - y4)
+    assert values["delta4"] == pytest.approx(delta4)
+    assert values["delta3"] == pytest.approx(25 / 81 * 0.8 * delta4)
+    graph = solution.graph
+    assert graph["y3"].symbolic == "softsign(a3)" and graph["delta3"].symbolic == "(1 - |y3|)²·W34·delta4"
+    error = 0.8 * delta4
+    named = grade(solution, {"delta3": error, "y3": -4 / 9}).results
+    assert {r.name: r.misconception for r in named}["delta3"] == "missing-activation-derivative"
+    assert "(1 - |y3|)²" in {r.name: r.message for r in named}["delta3"]
+    preactivation = grade(solution, {"delta3": (1 - 0.8) ** 2 * error}).results
+    assert {r.name: r.misconception for r in preactivation}["delta3"] == "preactivation-derivative"
+    impossible = grade(solution, {"y3": 1.5, "a3": 0.8}).results  # softsign outputs lie in (-1, 1)
+    assert {r.name: r.verdict for r in impossible}["y3"] == "wrong"

@@ -26,7 +26,7 @@ RELU_MARGIN = 1e-4  # relu pre-activations closer to 0 than this are avoided: re
 # random gradients the finite differences' actual error reached about 1 such unit: 10 leaves room.
 NOISE_ULPS = 10
 
-ELEMENTWISE = ("sigmoid", "tanh", "relu", "linear")
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "linear", "softsign")
 CONVENTIONS = ("target_minus_output", "output_minus_target")
 
 
@@ -96,11 +96,12 @@ def sigmoid(a: float) -> float:
 
 def activate(name: str, a: float) -> float:
     return {"sigmoid": sigmoid, "tanh": math.tanh, "relu": lambda v: max(v, 0.0),
-            "linear": lambda v: v}[name](a)
+            "linear": lambda v: v, "softsign": lambda v: v / (1 + abs(v))}[name](a)
 
 
 def slope(name: str, a: float, y: float) -> float:
-    return {"sigmoid": y * (1 - y), "tanh": 1 - y * y, "relu": float(a > 0), "linear": 1.0}[name]
+    return {"sigmoid": y * (1 - y), "tanh": 1 - y * y, "relu": float(a > 0), "linear": 1.0,
+            "softsign": 1 / (1 + abs(a)) ** 2}[name]  # softsign's from a: bpcheck writes it from y
 
 
 @dataclass
@@ -210,8 +211,10 @@ def cases(draw) -> Case:
 
 
 def assume_no_relu_kink(case: Case, run: Pass) -> None:
+    # relu's slope jumps at 0, and softsign's curvature does (|a|): a central difference there is off
+    # by the step itself.
     for depth, layer in enumerate(case.layers[1:]):
-        if case.activations[depth] == "relu":
+        if case.activations[depth] in ("relu", "softsign"):
             for unit in layer:
                 assume(abs(run.a[unit]) > RELU_MARGIN)
 

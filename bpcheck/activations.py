@@ -1,0 +1,82 @@
+"""Activation functions: one entry each, holding everything bpcheck knows of it.
+
+The solver reads the function and its slope, the renderers its symbol and how the slope is written, the
+grader the outputs it can produce, and the named mistakes whether its slope can be forgotten or taken at
+the pre-activation. Adding an activation is adding an entry here (see CONTRIBUTING.md). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple
+
+Formatter = Callable[[float], str]
+
+
+def _p(fmt: Formatter, value: float) -> str:
+    """A number in parentheses, the way the tutorial substitutes: (0.35)."""
+    return f"({fmt(value)})"
+
+
+class Activation(NamedTuple):
+    """One activation function.
+
+    The slope f'(a) is computed from one value of the unit: its output ``y`` (as the tutorial writes
+    it, §3: y(1 - y) for sigmoid) or its pre-activation ``a`` (relu). ``slope_text`` writes it with the
+    name of that value for ``{v}``; ``slope_shown`` writes it with the number substituted.
+    """
+
+    name: str
+    function: Callable[[float], float] | None  # None for softmax, which needs the whole layer
+    symbol: str  # y3 = σ(a3); "" for linear, whose output is its pre-activation
+    output_range: tuple[float, float]  # ends included: a saturated output rounds to them
+    slope: Callable[[float], float] | None = None  # None: a slope of 1 (linear), or none to write (softmax)
+    slope_of: str = "y"  # the value the slope is computed from: "y" or "a"
+    slope_text: str = ""  # "{v}(1 - {v})"
+    slope_shown: Callable[[float, Formatter], str] | None = None
+    hidden: bool = True  # may a hidden layer use it?
+
+    def written_slope(self, value_name: str) -> str:
+        """The slope written with a name: y3(1 - y3)."""
+        return self.slope_text.format(v=value_name)
+
+    @property
+    def slope_from_output(self) -> bool:
+        """Written from the output, so that it can be forgotten or taken at a instead (named mistakes)."""
+        return self.slope is not None and self.slope_of == "y"
+
+
+def sigmoid(a: float) -> float:
+    # Two branches so that exp never overflows (a = -1000 would overflow exp(-a)).
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def relu(a: float) -> float:
+    return a if a > 0 else 0.0
+
+
+def relu_slope(a: float) -> float:
+    # The derivative at exactly 0 is taken as 0, as PyTorch and most courses do.
+    return 1.0 if a > 0 else 0.0
+
+
+def softsign(a: float) -> float:
+    return a / (1.0 + abs(a))
+
+
+ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in (
+    Activation("sigmoid", sigmoid, "σ", (0.0, 1.0), slope=lambda y: y * (1.0 - y), slope_text="{v}(1 - {v})",
+               slope_shown=lambda y, fmt: _p(fmt, y) + _p(fmt, 1.0 - y)),
+    Activation("tanh", math.tanh, "tanh", (-1.0, 1.0), slope=lambda y: 1.0 - y * y, slope_text="(1 - {v}²)",
+               slope_shown=lambda y, fmt: f"(1 - {_p(fmt, y)}²)"),
+    Activation("relu", relu, "relu", (0.0, math.inf), slope=relu_slope, slope_of="a", slope_text="relu'({v})",
+               slope_shown=lambda a, fmt: _p(fmt, relu_slope(a))),
+    Activation("linear", lambda a: a, "", (-math.inf, math.inf)),
+    # f'(a) = 1/(1 + |a|)², which from the output y = a/(1 + |a|) is (1 - |y|)².
+    Activation("softsign", softsign, "softsign", (-1.0, 1.0), slope=lambda y: (1.0 - abs(y)) ** 2,
+               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²"),
+    Activation("softmax", None, "softmax", (0.0, 1.0), hidden=False),
+)}
