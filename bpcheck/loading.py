@@ -14,8 +14,9 @@ from typing import Any
 from .activations import ACTIVATIONS
 from .errors import ExerciseError, did_you_mean
 from .files import identity
+from .losses import LOSSES
 from .names import canonical_name, unit_of, weight_units
-from .network import CONVENTIONS, LOSSES, Exercise, Network, bias_name, weight_name
+from .network import CONVENTIONS, Exercise, Network, bias_name, weight_name
 from .quantities import STAGES
 from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .yamlfile import Document, as_number, read_document
@@ -173,7 +174,7 @@ class _ExerciseReader:
             layers.append(range(first, first + size))
             first += size
         units = first - 1
-        loss = self.choice("loss", LOSSES, LOSS_ALIASES, "squared_error")
+        loss = self.choice("loss", tuple(LOSSES), LOSS_ALIASES, "squared_error")
         activations = self.check_softmax(activations, loss, len(sizes))
         inputs = self.unit_values("inputs", "x", layers[0], units)
         weights = self.weights(layers, units)
@@ -235,9 +236,9 @@ class _ExerciseReader:
                       f"use layers that need at most {MAX_WEIGHTS:,} weights")
 
     def check_softmax(self, activations: list[str], loss: str, depth: int) -> list[str]:
-        if loss == "cross_entropy" and "activation" not in self._last_layer() and \
-                "activation" not in self.data:
-            activations[-1] = "softmax"  # softmax is implied by cross-entropy (§19)
+        needed = LOSSES[loss].output_activation
+        if needed and "activation" not in self._last_layer() and "activation" not in self.data:
+            activations[-1] = needed  # softmax is implied by cross-entropy (§19)
         for index, activation in enumerate(activations[:-1]):
             if not ACTIVATIONS[activation].hidden:
                 hidden = ", ".join(name for name, entry in ACTIVATIONS.items() if entry.hidden)
@@ -323,11 +324,9 @@ class _ExerciseReader:
 
     def targets(self, outputs: range, unit_count: int, loss: str) -> dict[int, float]:
         targets = self.unit_values("targets", "t", outputs, unit_count)
-        if loss == "cross_entropy":
-            total = sum(targets.values())
-            if abs(total - 1.0) > 1e-9 or min(targets.values()) < 0:
-                self.fail(("targets",), f"cross_entropy targets must be probabilities summing to 1 "
-                          f"(these sum to {total:g})", "use a one-hot target such as t5: 1, t6: 0", key=True)
+        problem = LOSSES[loss].check_targets(list(targets.values()))
+        if problem:
+            self.fail(("targets",), problem, "use a one-hot target such as t5: 1, t6: 0", key=True)
         return targets
 
     def learning_rate(self) -> float:

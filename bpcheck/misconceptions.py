@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Callable, NamedTuple
 
 from .activations import ACTIVATIONS
+from .losses import LOSSES
 from .network import Network, weight_name
 from .quantities import Quantity, value_before_step
 from .solver import output_name, slope
@@ -94,7 +95,7 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
         t, y = values[f"t{unit}"], values[f"y{unit}"]
         error = (t - y) if _plus(network) else (y - t)
         sum_text = "(t - y)" if _plus(network) else "(y - t)"
-        if network.loss == "cross_entropy":
+        if LOSSES[network.loss].slope_cancels:  # t - y is the whole delta: no slope to forget
             return
     else:
         downstream = network.outgoing(unit)
@@ -186,7 +187,7 @@ def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iter
 
 
 def _loss(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
-    if network.loss == "squared_error":
+    if LOSSES[network.loss].halved:
         yield Candidate("missing-half", 2.0 * quantity.evaluate(values), "E = ½Σ(t - y)²: this is twice that, "
                         "without the ½.")
 

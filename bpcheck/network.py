@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from typing import NamedTuple
 
-LOSSES = ("squared_error", "cross_entropy")
 # target_minus_output: delta = -dE/da, dW = +eta*delta*o (tutorial §9, the default).
 # output_minus_target: delta = +dE/da, dW = -eta*delta*o (tutorial §18, convention 2).
 CONVENTIONS = ("target_minus_output", "output_minus_target")

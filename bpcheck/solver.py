@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .activations import ACTIVATIONS
+from .losses import LOSSES
 from .network import Network, bias_name, weight_name
 from .quantities import Graph, Quantity
 
@@ -48,21 +49,6 @@ def softmax(*logits: float) -> list[float]:
     exps = [math.exp(a - top) for a in logits]
     total = math.fsum(exps)
     return [e / total for e in exps]
-
-
-def log_sum_exp(logits) -> float:
-    top = max(logits)
-    return top + math.log(math.fsum(math.exp(a - top) for a in logits))
-
-
-def cross_entropy(targets, outputs, logits) -> float:
-    """-Σ t·ln y, from the outputs while they are representable, else from the logits (no log(0))."""
-    if all(y > 1e-300 for t, y in zip(targets, outputs) if t):
-        loss = -math.fsum(t * math.log(y) for t, y in zip(targets, outputs) if t)
-    else:
-        lse = log_sum_exp(logits)
-        loss = math.fsum(t * (lse - a) for t, a in zip(targets, logits) if t)
-    return loss + 0.0  # never -0.0: an output of exactly 1 has no loss
 
 
 # ---------------------------------------------------------------- rendering helpers
@@ -174,28 +160,10 @@ class _Builder:
     # -- error
     def loss(self, suffix: str = "", stage: str = "loss") -> None:
         outputs = self.net.output_units
-        targets = tuple(f"t{k}" for k in outputs)
-        ys = tuple(f"y{k}{suffix}" for k in outputs)
-        count = len(outputs)
-        if self.net.loss == "cross_entropy":
-            logits = tuple(f"a{k}{suffix}" for k in outputs)
-            inputs = targets + ys + logits
-            compute = lambda *v: cross_entropy(v[:count], v[count:2 * count], v[2 * count:])  # noqa: E731
-            symbolic = "-(" + " + ".join(f"{t}·ln {y}" for t, y in zip(targets, ys)) + ")"
-            show = lambda v, fmt: "-(" + " + ".join(  # noqa: E731
-                f"{_p(fmt, v[k])}·ln {_p(fmt, v[count + k])}" for k in range(count)) + ")"
-        else:
-            inputs = targets + ys
-            compute = lambda *v: 0.5 * math.fsum((v[k] - v[count + k]) * (v[k] - v[count + k])  # noqa: E731
-                                                 for k in range(count))
-            terms = [f"({t} - {y})²" for t, y in zip(targets, ys)]
-            symbolic = "½" + (terms[0] if count == 1 else "[" + " + ".join(terms) + "]")
-
-            def show(v, fmt):
-                parts = [f"({fmt(v[k])} - {fmt(v[count + k])})²" for k in range(count)]
-                return "½" + (parts[0] if count == 1 else "[" + " + ".join(parts) + "]")
-        self.add(name=f"E{suffix}", stage=stage, kind="E", inputs=inputs, compute=compute,
-                 symbolic=symbolic, show=show)
+        terms = LOSSES[self.net.loss].terms(tuple(f"t{k}" for k in outputs), tuple(f"y{k}{suffix}" for k in outputs),
+                                            tuple(f"a{k}{suffix}" for k in outputs))
+        self.add(name=f"E{suffix}", stage=stage, kind="E", inputs=terms.inputs, compute=terms.compute,
+                 symbolic=terms.symbolic, show=terms.show)
 
     # -- deltas
     def slope(self, unit: int):
@@ -212,7 +180,7 @@ class _Builder:
         error_sym = f"({t} - {y})" if self.plus else f"({y} - {t})"
         sign = 1.0 if self.plus else -1.0
         slope_inputs, slope_fn, slope_sym, slope_show = self.slope(unit)
-        if self.net.loss == "cross_entropy":  # softmax with cross-entropy: the slope cancels (§19)
+        if LOSSES[self.net.loss].slope_cancels:  # softmax with cross-entropy: the slope cancels (§19)
             slope_inputs, slope_fn, slope_sym, slope_show = (), None, "", None
         n = len(slope_inputs)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..losses import LOSSES
 from ..network import Exercise
 from ..quantities import STAGES
 from ..solution import Solution
@@ -103,8 +104,7 @@ def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6
         activation = "" if depth == 0 else f", {net.activations[depth - 1]}"
         shape.append((f"layer {depth + 1}", f"{role}{activation}", ", ".join(str(u) for u in layer)))
     network = Section("The network", ("layer", "role", "units"), shape)
-    loss = "½Σ(t - y)²" if net.loss == "squared_error" else "cross-entropy -Σ t·ln y"
-    network.notes.append(f"Loss: {loss}.  Learning rate η = {fmt(net.learning_rate)}.  "
+    network.notes.append(f"Loss: {LOSSES[net.loss].description}.  Learning rate η = {fmt(net.learning_rate)}.  "
                          f"Sign convention: {net.convention.replace('_', ' ')}.")
     if net.frozen:
         network.notes.append(f"Held fixed (not updated): {', '.join(sorted(net.frozen))}.")

@@ -1,0 +1,90 @@
+"""Loss functions: one entry each, holding everything bpcheck knows of it.
+
+The solver reads how E is computed and written, and whether the output slope cancels from the output
+delta; exercise validation reads which output activation it needs and what targets it takes; the
+named mistakes read whether it has a ½ to forget; the exercise view reads its description. Adding a
+loss is adding an entry here. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Callable, NamedTuple
+
+Formatter = Callable[[float], str]
+
+
+def _p(fmt: Formatter, value: float) -> str:
+    return f"({fmt(value)})"
+
+
+class LossTerms(NamedTuple):
+    """E of one network as a quantity: what it reads, how it is computed and how it is written."""
+
+    inputs: tuple[str, ...]
+    compute: Callable[..., float]
+    symbolic: str
+    show: Callable[[Sequence[float], Formatter], str]
+
+
+class Loss(NamedTuple):
+    name: str
+    description: str  # for the exercise as a student reads it
+    terms: Callable[[tuple[str, ...], tuple[str, ...], tuple[str, ...]], LossTerms]  # (targets, outputs, logits)
+    output_activation: str | None = None  # the output layer it needs (and implies), if any
+    slope_cancels: bool = False  # the output delta is just t - y (§19)
+    halved: bool = False  # E = ½Σ...: a ½ a student can forget (the missing-half mistake)
+    probability_targets: bool = False  # targets are probabilities summing to 1
+
+    def check_targets(self, targets: Sequence[float]) -> str | None:
+        """What is wrong with these targets for this loss, or None."""
+        if self.probability_targets:
+            total = math.fsum(targets)
+            if abs(total - 1.0) > 1e-9 or min(targets) < 0:
+                return f"{self.name} targets must be probabilities summing to 1 (these sum to {total:g})"
+        return None
+
+
+def _squared_error(targets, ys, logits) -> LossTerms:
+    count = len(targets)
+
+    def compute(*v):
+        return 0.5 * math.fsum((v[k] - v[count + k]) * (v[k] - v[count + k]) for k in range(count))
+
+    def written(parts: list[str]) -> str:
+        return "½" + (parts[0] if count == 1 else "[" + " + ".join(parts) + "]")
+
+    return LossTerms(targets + ys, compute, written([f"({t} - {y})²" for t, y in zip(targets, ys)]),
+                     lambda v, fmt: written([f"({fmt(v[k])} - {fmt(v[count + k])})²" for k in range(count)]))
+
+
+def _cross_entropy(targets, ys, logits) -> LossTerms:
+    count = len(targets)
+    return LossTerms(
+        targets + ys + logits,
+        lambda *v: cross_entropy(v[:count], v[count:2 * count], v[2 * count:]),
+        "-(" + " + ".join(f"{t}·ln {y}" for t, y in zip(targets, ys)) + ")",
+        lambda v, fmt: "-(" + " + ".join(f"{_p(fmt, v[k])}·ln {_p(fmt, v[count + k])}" for k in range(count)) + ")")
+
+
+def log_sum_exp(logits) -> float:
+    top = max(logits)
+    return top + math.log(math.fsum(math.exp(a - top) for a in logits))
+
+
+def cross_entropy(targets, outputs, logits) -> float:
+    """-Σ t·ln y, from the outputs while they are representable, else from the logits (no log(0))."""
+    if all(y > 1e-300 for t, y in zip(targets, outputs) if t):
+        loss = -math.fsum(t * math.log(y) for t, y in zip(targets, outputs) if t)
+    else:
+        lse = log_sum_exp(logits)
+        loss = math.fsum(t * (lse - a) for t, a in zip(targets, logits) if t)
+    return loss + 0.0  # never -0.0: an output of exactly 1 has no loss
+
+
+LOSSES: dict[str, Loss] = {entry.name: entry for entry in (
+    Loss("squared_error", "½Σ(t - y)²", _squared_error, halved=True),
+    Loss("cross_entropy", "cross-entropy -Σ t·ln y", _cross_entropy, output_activation="softmax",
+         slope_cancels=True, probability_targets=True),
+)}
