@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from .errors import AnswersError, ExerciseError, did_you_mean
 from .files import is_file
@@ -78,35 +80,56 @@ def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[
 def parse_answers(document: Document, known: list[str], input_units: frozenset[int]) -> Answers:
     """Canonical names and numbers; unknown names, duplicates and non-numbers are errors."""
     fail = _failer(document)
-    data = document.data
-    given = data.get("answers")
+    given = document.data.get("answers")
     if given is None:
         given = {}
     elif not isinstance(given, dict):
         fail(("answers",), "'answers' must be a mapping of quantity names to numbers",
              "write one 'name: number' per line under answers:")
     answers = Answers(document.file, student=student_name(document))
-    spelled: dict[str, str] = {}
+
+    def fail_at(raw: str, message: str, hint: str, key: bool) -> NoReturn:
+        fail(("answers", raw), message, hint, key=key)
+
+    def first_line(raw: str) -> str:
+        return f" on line {document.where(('answers', raw), key=True)[0]}"
+
+    answers.values = canonical_answers(given, known, input_units, fail_at, first_line)
+    answers.lines = {name: document.value_marks[("answers", raw)].line + 1
+                     for name, raw in zip(answers.values, given)}
+    return answers
+
+
+def canonical_answers(given: Mapping, known: Iterable[str], input_units: frozenset[int], fail=None,
+                      where=lambda raw: "") -> dict[str, float | None]:
+    """{canonical name: number, or None for a blank} from answers in any accepted spelling, in order.
+
+    An unknown name, a quantity given twice (also as two spellings) and a value that is not a number
+    are errors: ``fail(raw_name, message, hint, key)`` must raise; by default an AnswersError.
+    """
+    fail = fail or _fail_without_place
+    known = list(known)
     known_set = set(known)
+    values: dict[str, float | None] = {}
+    spelled: dict[str, str] = {}
     for raw, value in given.items():
-        path = ("answers", raw)
+        raw = str(raw)
         name = canonical_name(raw, input_units)
         if name is None or name not in known_set:
-            fail(path, f"{quoted(raw)} is not a quantity of this exercise", _suggest(raw, name, known), key=True)
+            fail(raw, f"{quoted(raw)} is not a quantity of this exercise", _suggest(raw, name, known), True)
         if name in spelled:
-            first = document.where(("answers", spelled[name]), key=True)[0]
-            fail(path, f"{name} is given twice (as {shown(spelled[name])} on line {first} and as {shown(raw)})",
-                 "keep one of them and delete the other", key=True)
+            fail(raw, f"{name} is given twice (as {shown(spelled[name])}{where(spelled[name])} and as {shown(raw)})",
+                 "keep one of them and delete the other", True)
         spelled[name] = raw
-        answers.lines[name] = document.value_marks[path].line + 1
-        if value is None:
-            answers.values[name] = None
-            continue
         try:
-            answers.values[name] = as_number(value)
+            values[name] = None if value is None else as_number(value)
         except ValueError as error:
-            fail(path, f"{shown(raw)}: {error}", "write a decimal number such as 0.25 or -1.5e-3")
-    return answers
+            fail(raw, f"{shown(raw)}: {error}", "write a decimal number such as 0.25 or -1.5e-3", False)
+    return values
+
+
+def _fail_without_place(raw: str, message: str, hint: str, key: bool) -> NoReturn:
+    raise AnswersError(message, hint=hint)
 
 
 def student_name(document: Document) -> str | None:
@@ -123,7 +146,7 @@ def _suggest(raw: str, name: str | None, known: list[str]) -> str:
 
 
 def _failer(document: Document):
-    def fail(path: tuple, message: str, hint: str, *, key: bool = False):
+    def fail(path: tuple, message: str, hint: str, *, key: bool = False) -> NoReturn:
         line, column = document.where(path, key=key)
         raise AnswersError(message, file=document.file, line=line, column=column, hint=hint or None)
 

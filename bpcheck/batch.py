@@ -1,4 +1,5 @@
-"""Grading many answers files in one call: each exercise solved once, a bad file reported in its own row."""
+"""Grading answers files: one, or a whole class in one call, each exercise solved once, a bad file
+reported in its own row. Returns records (``Outcome``, ``ClassGrade``); rendering is the report's job."""
 
 from __future__ import annotations
 
@@ -11,18 +12,61 @@ from .errors import AnswersError, BpcheckError
 from .files import identities, identity, is_dir
 from .grading import Grade, grade
 from .loading import load_exercise, natural_order
-from .report.views import number_formatter
+from .numbers import number_formatter
 from .safetext import path_shown
 from .solution import Solution, solve
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
+PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
 
 
 class Outcome(NamedTuple):
-    file: str
+    """One answers file: its grade, or the error that kept it from being graded."""
+
+    file: str  # as it may be printed (see safetext.path_shown)
     grade: Grade | None = None
     error: BpcheckError | None = None
     student: str | None = None
+
+    def passed(self, pass_mark: float | None = None) -> bool:
+        return self.grade is not None and self.grade.passed(pass_mark)
+
+    def to_dict(self, pass_mark: float | None = None) -> dict:
+        """The record `bpcheck grade FILE --format json` prints; {"file", "error"} for a bad file."""
+        if self.grade is None:
+            return {"file": self.file, "error": str(self.error)}
+        record = self.grade.to_dict(self.file, pass_mark)
+        if self.student:
+            record["student"] = self.student
+        return record
+
+
+class ClassGrade(NamedTuple):
+    """Many answers files: an outcome each, and the exercises found among them (inputs, not graded)."""
+
+    outcomes: tuple[Outcome, ...]
+    exercises_skipped: tuple[str, ...] = ()
+    answers_files: tuple[Path, ...] = ()  # every input of the run: no output may overwrite one
+    exercise_files: tuple[Path, ...] = ()
+
+    def exit_code(self, pass_mark: float | None = None) -> int:
+        """2 when any file could not be read, else 1 when any did not pass, else 0."""
+        return exit_code(self.outcomes, pass_mark)
+
+    def to_dict(self, pass_mark: float | None = None) -> dict:
+        """The record `bpcheck grade FOLDER --format json` prints."""
+        return {"files": [outcome.to_dict(pass_mark) for outcome in self.outcomes],
+                "passed": self.exit_code(pass_mark) == 0, "exercises_skipped": list(self.exercises_skipped)}
+
+
+def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, precision: int = 4,
+                progress=None) -> ClassGrade:
+    """Grade answers files and folders of them (see ``expand_paths``). ``progress(files, grade_one)``,
+    when given, runs the grading of a long batch (a progress bar) and returns the outcomes in order."""
+    files = expand_paths([Path(path) for path in paths])
+    session = GradingSession(rtol=rtol, atol=atol, precision=precision)
+    outcomes = session.grade_files(files, progress=progress)
+    return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files))
 
 
 def expand_paths(paths) -> list[Path]:
@@ -102,48 +146,21 @@ class GradingSession:
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
         folder) is an input, not an answers file, and gets no row (see ``skipped``)."""
-        outcomes = [self.grade_file(path) for path in files] if progress is None else progress(files, self.grade_file)
+        if progress is None or len(files) < PROGRESS_FROM:
+            outcomes = [self.grade_file(path) for path in files]
+        else:
+            outcomes = progress(files, self.grade_file)
         exercises = identities(self.exercise_files)
         is_exercise = [identity(path) in exercises for path in files]
         self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
 
 
-def progress_bar(files: list[Path], grade_one) -> list[Outcome]:
-    from rich.progress import Progress
-
-    from .report.text import progress_console
-
-    outcomes = []
-    with Progress(console=progress_console(), transient=True) as progress:
-        task = progress.add_task("Grading", total=len(files))
-        for path in files:
-            outcomes.append(grade_one(path))
-            progress.advance(task)
-    return outcomes
-
-
-def exit_code(outcomes: list[Outcome], pass_mark: float | None) -> int:
+def exit_code(outcomes, pass_mark: float | None) -> int:
     """2 when any file could not be read, else 1 when any did not pass, else 0."""
     if any(outcome.error for outcome in outcomes):
         return 2
-    return 0 if all(outcome.grade.passed(pass_mark) for outcome in outcomes) else 1
-
-
-def outcome_json(outcome: Outcome, pass_mark: float | None) -> dict:
-    from .report.grades import grade_json
-
-    if outcome.error is not None:
-        return {"file": outcome.file, "error": str(outcome.error)}
-    record = grade_json(outcome.grade, outcome.file, pass_mark)
-    if outcome.student:
-        record["student"] = outcome.student
-    return record
-
-
-def batch_json(outcomes: list[Outcome], pass_mark: float | None, skipped: list[str] = ()) -> dict:
-    return {"files": [outcome_json(outcome, pass_mark) for outcome in outcomes],
-            "passed": exit_code(outcomes, pass_mark) == 0, "exercises_skipped": list(skipped)}
+    return 0 if all(outcome.passed(pass_mark) for outcome in outcomes) else 1
 
 
 def write_csv(handle: TextIO, outcomes: list[Outcome]) -> None:

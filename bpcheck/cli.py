@@ -232,48 +232,42 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     """
     from . import batch, files
 
+    progress = None
+    if sys.stderr.isatty():  # a progress bar on a terminal, for long batches (batch.PROGRESS_FROM files)
+        from .report.text import progress_bar as progress
     try:
-        answers_files = batch.expand_paths(paths)
-        if csv_path is not None:  # refused before any grading: an answers file is an input
-            files.check_output_path(csv_path, files.identities(answers_files), "csv")
+        graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress)
+        if csv_path is not None:  # nothing has been written yet: an input may not be the output
+            files.check_output_path(csv_path, files.identities(graded.answers_files + graded.exercise_files), "csv")
     except BpcheckError as error:
         _bad_input(str(error))
-    session = batch.GradingSession(rtol=rtol, atol=atol, precision=precision)
-    single = len(answers_files) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
-    # A progress bar on a terminal, for long batches only.
-    progress = batch.progress_bar if len(answers_files) >= 20 and sys.stderr.isatty() else None
-    outcomes = session.grade_files(answers_files, progress=progress)
+    outcomes = graded.outcomes
+    single = len(outcomes) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
-    if csv_path is not None:  # and so is every exercise the answers files named
-        try:
-            files.check_output_path(csv_path, files.identities([*answers_files, *session.exercise_files]), "csv")
-        except BpcheckError as error:
-            _bad_input(str(error))
     if output_format == "json":
         import json
 
         if single:
-            click.echo(json.dumps(batch.outcome_json(outcomes[0], pass_mark), indent=2, ensure_ascii=False))
+            click.echo(json.dumps(outcomes[0].to_dict(pass_mark), indent=2, ensure_ascii=False))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
-            click.echo(json.dumps(batch.batch_json(outcomes, pass_mark, session.skipped), ensure_ascii=False))
+            click.echo(json.dumps(graded.to_dict(pass_mark), ensure_ascii=False))
     else:
-        from .report.grades import grade_sections, score_line, summary_section
+        from .numbers import number_formatter
+        from .report.grades import file_report, summary_section
         from .report.text import emit
 
         if single:
-            grade_ = outcomes[0].grade
-            emit([*grade_sections(grade_, session.fmt), score_line(grade_)],
-                 heading=f"{outcomes[0].file}: {grade_.exercise}")
+            blocks, heading = file_report(outcomes[0].file, outcomes[0].grade, number_formatter(precision))
+            emit(blocks, heading=heading)
         else:
-            emit([summary_section(outcomes, pass_mark, session.skipped)])
+            emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped))])
     if csv_path is not None:
         try:
-            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, outcomes), "csv")
+            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, list(outcomes)), "csv")
         except BpcheckError as error:
             _bad_input(str(error))
-    sys.exit(batch.exit_code(outcomes, pass_mark))
-
+    sys.exit(graded.exit_code(pass_mark))
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -81,6 +81,20 @@ class Grade(NamedTuple):
         """The score in percent; None when no points are at stake (0 / 0 is no percentage)."""
         return self.score / self.max_score * 100 if self.max_score else None
 
+    def to_dict(self, file: str | None = None, pass_mark: float | None = None) -> dict:
+        """The record `bpcheck grade --format json` prints (README, "Reports and exit codes")."""
+        record = {
+            "exercise": self.exercise,
+            "score": self.score,
+            "max_score": self.max_score,
+            "passed": self.passed(pass_mark),
+            "tolerance": {"rtol": self.tolerance.rtol, "atol": self.tolerance.atol},
+            "results": [{"name": r.name, "verdict": r.verdict, "given": r.given, "expected": r.expected,
+                         "misconception": r.misconception, "message": r.message, "line": r.line,
+                         "points": r.points, "follows_from": list(r.follows_from)} for r in self.results],
+        }
+        return {"file": file, **record} if file is not None else record
+
     def passed(self, pass_mark: float | None = None) -> bool:
         """Every asked quantity credited; or, with a pass mark in percent, a score at least that high.
         With no points at stake a pass mark cannot be reached: every value must be credited."""

@@ -40,19 +40,9 @@ def score_line(grade: Grade) -> str:
     return f"Score: {grade.score:g} / {grade.max_score:g} ({percent}): " + ", ".join(parts) + "."
 
 
-def grade_json(grade: Grade, file: str | None = None, pass_mark: float | None = None) -> dict:
-    """The documented JSON shape (README, "Grading reports")."""
-    record = {
-        "exercise": grade.exercise,
-        "score": grade.score,
-        "max_score": grade.max_score,
-        "passed": grade.passed(pass_mark),
-        "tolerance": {"rtol": grade.tolerance.rtol, "atol": grade.tolerance.atol},
-        "results": [{"name": r.name, "verdict": r.verdict, "given": r.given, "expected": r.expected,
-                     "misconception": r.misconception, "message": r.message, "line": r.line,
-                     "points": r.points, "follows_from": list(r.follows_from)} for r in grade.results],
-    }
-    return {"file": file, **record} if file is not None else record
+def file_report(file: str, grade: Grade, fmt) -> tuple[list, str]:
+    """One answers file's report: a table per stage and the score line, and its heading."""
+    return [*grade_sections(grade, fmt), score_line(grade)], f"{file}: {grade.exercise}"
 
 
 def summary_section(outcomes, pass_mark: float | None, skipped: list[str] = ()) -> Section:

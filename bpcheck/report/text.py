@@ -240,6 +240,19 @@ def _wrap_words(text: str, room: int) -> list[str]:
     return lines or [""]
 
 
+def progress_bar(files, grade_one) -> list:
+    """Call ``grade_one`` on each file under a progress bar on stderr; the outcomes, in order."""
+    from rich.progress import Progress
+
+    outcomes = []
+    with Progress(console=progress_console(), transient=True) as progress:
+        task = progress.add_task("Grading", total=len(files))
+        for path in files:
+            outcomes.append(grade_one(path))
+            progress.advance(task)
+    return outcomes
+
+
 def progress_console():
     """Where a progress bar goes: stderr, leaving stdout to the report."""
     from rich.console import Console

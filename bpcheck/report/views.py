@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..losses import LOSSES
 from ..network import Exercise
+from ..numbers import number_formatter
 from ..quantities import STAGES
 from ..solution import Solution
 
@@ -20,22 +21,6 @@ class Section:
         self.notes = notes if notes is not None else []
         self.numeric = numeric
         self.row_styles: list[str] = []  # colour per row on a terminal (optional)
-
-
-def number_formatter(precision: int):
-    """``precision`` significant digits with trailing zeros kept (0.6620, as the tutorial writes it);
-    a value that is a short decimal, but for floating-point noise, is written short (0.755, 0.35)."""
-    short, rounded = f".{precision}g", f"#.{precision}g"
-
-    def fmt(value: float) -> str:
-        if value == 0:
-            return "0"
-        text = format(value, short)
-        if abs(float(text) - value) <= 1e-12 * abs(value):
-            return text
-        return format(value, rounded)
-
-    return fmt
 
 
 # The network of the tutorial's §13, whose printed figures a reader compares with ours.
