@@ -34,7 +34,11 @@ MISCONCEPTIONS = {
 class Candidate(NamedTuple):
     misconception: str
     value: float
-    message: str
+    explain: Callable[[], str]  # the sentence, written only for the candidate a value matches
+
+    @property
+    def message(self) -> str:
+        return self.explain()
 
 
 Values = Mapping[str, float]
@@ -76,11 +80,11 @@ def _not_updated(quantity: Quantity, values: Values) -> Iterator[Candidate]:
         return
     if name.endswith("_new"):
         yield Candidate("not-updated", values[old],
-                        f"This is {old} before the update: {name} = {old} + d{old}.")
+                        lambda: f"This is {old} before the update: {name} = {old} + d{old}.")
     else:
         yield Candidate("not-updated", values[old],
-                        f"This is {old} from the first forward pass: {name} is computed again, "
-                        "with the new weights.")
+                        lambda: (f"This is {old} from the first forward pass: {name} is computed again, "
+                                 "with the new weights."))
 
 
 
@@ -88,8 +92,9 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
     unit = quantity.unit
     right = quantity.evaluate(values)
     yield Candidate("sign-flip", -right,
-                    f"The sign is flipped: under this exercise's convention delta{unit} uses "
-                    + ("(t - y), target minus output." if _plus(network) else "(y - t), output minus target."))
+                    lambda: (f"The sign is flipped: under this exercise's convention delta{unit} uses "
+                             + ("(t - y), target minus output." if _plus(network)
+                                else "(y - t), output minus target.")))
     is_output = unit in network.output_units
     if is_output:
         t, y = values[f"t{unit}"], values[f"y{unit}"]
@@ -108,18 +113,18 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
         for subset in _partial_sums(downstream):
             partial = unit_slope * math.fsum(terms[k] for k in subset)
             yield Candidate("missing-downstream-term", partial,
-                            f"Unit {unit} feeds units {', '.join(map(str, downstream))}, so its delta sums "
-                            f"over all of them: " + " + ".join(names[k] for k in downstream) + ".")
+                            lambda: (f"Unit {unit} feeds units {', '.join(map(str, downstream))}, so its delta sums "
+                                     f"over all of them: " + " + ".join(names[k] for k in downstream) + "."))
     written = _written_slope(network, unit, values)
     if written is None:
         return
     activation = ACTIVATIONS[network.activation_of(unit)]
     yield Candidate("missing-activation-derivative", error,
-                    f"The activation's derivative {activation.written_slope('y')} is missing: delta{unit} = "
-                    f"{activation.written_slope(f'y{unit}')}·{sum_text}.")
+                    lambda: (f"The activation's derivative {activation.written_slope('y')} is missing: delta{unit} = "
+                             f"{activation.written_slope(f'y{unit}')}·{sum_text}."))
     yield Candidate("preactivation-derivative", _written_slope(network, unit, values, of_preactivation=True) * error,
-                    f"The derivative uses the output: {activation.written_slope(f'y{unit}')}, "
-                    f"not the pre-activation a{unit}.")
+                    lambda: (f"The derivative uses the output: {activation.written_slope(f'y{unit}')}, "
+                             f"not the pre-activation a{unit}."))
 
 
 def _partial_sums(downstream: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
@@ -145,8 +150,8 @@ def _updated_weight(unit: int, downstream, values: Values, slope: float) -> Iter
     total = math.fsum(values[f"{weight_name(unit, k)}_new"] * values[f"delta{k}"] for k in downstream)
     names = ", ".join(weight_name(unit, k) for k in downstream)
     yield Candidate("updated-weight-used", slope * total,
-                    f"This used the already-updated weight ({names} after the update); the hidden deltas "
-                    f"use the weights as they were during the forward pass.")
+                    lambda: (f"This used the already-updated weight ({names} after the update); the hidden deltas "
+                             f"use the weights as they were during the forward pass."))
 
 
 def _gradient_or_change(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
@@ -157,7 +162,7 @@ def _gradient_or_change(quantity: Quantity, network: Network, values: Values) ->
         rule = f"d{parameter} = {'' if _plus(network) else '-'}η·delta·{'o' if quantity.source else '1'}"
     else:
         rule = f"dE_d{parameter} = {'-' if _plus(network) else ''}delta·{'o' if quantity.source else '1'}"
-    yield Candidate("sign-flip", -right, f"The sign is flipped: {rule} under this exercise's convention.")
+    yield Candidate("sign-flip", -right, lambda: f"The sign is flipped: {rule} under this exercise's convention.")
     if quantity.source is None:
         return
     unit, source = quantity.unit, quantity.source
@@ -166,30 +171,30 @@ def _gradient_or_change(quantity: Quantity, network: Network, values: Values) ->
     delta = values[f"delta{unit}"]
     what = "The change" if is_change else "The gradient"
     yield Candidate("wrong-source-output", sign * eta * delta * values[f"y{unit}"],
-                    f"{what} multiplies by the output of the weight's source, {output_name(network, source)}, "
-                    f"not of its destination y{unit}.")
+                    lambda: (f"{what} multiplies by the output of the weight's source, {output_name(network, source)}, "
+                             f"not of its destination y{unit}."))
     if is_change and values["eta"] != 1.0:
         yield Candidate("missing-learning-rate", sign * delta * values[output_name(network, source)],
-                        f"The learning rate η = {values['eta']:g} is missing: d{parameter} = η·delta{unit}·"
-                        f"{output_name(network, source)}.")
+                        lambda: (f"The learning rate η = {values['eta']:g} is missing: d{parameter} = η·delta{unit}·"
+                                 f"{output_name(network, source)}."))
 
 
 def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
     parameter = value_before_step(quantity.name)
     old, change = values[parameter], values[f"d{parameter}"]
     yield Candidate("subtracted-update", old - change,
-                    f"The change is added: {parameter}_new = {parameter} + d{parameter} "
-                    "(d" + parameter + " already carries the sign).")
+                    lambda: (f"The change is added: {parameter}_new = {parameter} + d{parameter} "
+                             "(d" + parameter + " already carries the sign)."))
     if values["eta"] != 1.0 and quantity.source is not None:
         unshrunk = change / values["eta"]
         yield Candidate("missing-learning-rate", old + unshrunk,
-                        f"The learning rate η = {values['eta']:g} is missing from the update of {parameter}.")
+                        lambda: f"The learning rate η = {values['eta']:g} is missing from the update of {parameter}.")
 
 
 def _loss(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
     if LOSSES[network.loss].halved:
-        yield Candidate("missing-half", 2.0 * quantity.evaluate(values), "E = ½Σ(t - y)²: this is twice that, "
-                        "without the ½.")
+        yield Candidate("missing-half", 2.0 * quantity.evaluate(values),
+                        lambda: "E = ½Σ(t - y)²: this is twice that, without the ½.")
 
 
 def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
@@ -213,7 +218,8 @@ def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iter
         terms.append(values[bias])
     example = " + ".join(f"{weight_name(s, unit)}·{output_name(network, s)}" for s in sources)
     yield Candidate("swapped-weight-indices", math.fsum(terms),
-                    f"The weight indices are swapped: W13 runs from unit 1 to unit 3, so a{unit} = {example}.")
+                    lambda: ("The weight indices are swapped: W13 runs from unit 1 to unit 3, "
+                             f"so a{unit} = {example}."))
 
 
 _FINDERS: dict[str, Callable] = {

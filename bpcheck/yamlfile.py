@@ -17,13 +17,23 @@ from typing import Any, NamedTuple
 
 import yaml
 
-try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
-
 from .errors import BpcheckError
 from .safetext import quoted
+
+# The base loader resolves no plain scalar (every one is text): bpcheck reads them itself by YAML 1.2's
+# core schema (``_plain``), one rule where PyYAML would apply YAML 1.1's, and faster for skipping it.
+try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
+    from yaml import CBaseLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import BaseLoader as _BaseLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    def resolve(self, kind, value, implicit):
+        # Every node gets its kind's plain tag (explicit tags are kept by the composer): what the base
+        # resolver does too, minus its checks for resolvers that it does not have, for every scalar.
+        return _DEFAULT_TAGS[kind]
+
 
 MAX_DEPTH = 20
 MAX_ALIAS_REPEATS = 1_000
@@ -42,7 +52,7 @@ ANSWERS_LIMITS = Limits(4_000_000, 150_000)
 MAX_BYTES, MAX_NODES = EXERCISE_LIMITS
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
-_FLOAT = _TAG + "float"
+_DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -259,7 +269,7 @@ class _Builder:
             return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode):
             value = self.scalar(node, kind)
-            if kind != "str":
+            if not isinstance(value, str):
                 self.document.texts[path] = node.value
             return value
         self.fail(node, f"the YAML tag !!{kind} is not allowed",
@@ -278,10 +288,10 @@ class _Builder:
     def mapping(self, node, path: tuple) -> dict:
         result: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                self.fail(key_node, "YAML merge keys (<<) are not allowed", "write each entry out")
             if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:
                 key = key_node.value  # the usual plain name: no need for the general builder
+                if key == "<<" and not key_node.style:
+                    self.fail(key_node, "YAML merge keys (<<) are not allowed", "write each entry out")
             else:
                 key = self.build(key_node, path + ("<key>",))
             if not isinstance(key, (str, int, float)) or isinstance(key, bool):
@@ -292,10 +302,13 @@ class _Builder:
                 self.fail(key_node, f"{key} is given twice (first on line {first})",
                           "keep one of them and delete the other")
             self.document.key_marks[path + (key,)] = key_node.start_mark
-            if value_node.tag == _FLOAT and type(value_node) is yaml.ScalarNode:  # an answer: the common case
-                self.count += 1
-                self.document.value_marks[path + (key,)] = value_node.start_mark
-                result[key] = _number_or_text(value_node.value)
+            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and not value_node.style:
+                self.count += 1  # a plain value (an answer): the common case, built the short way
+                where = path + (key,)
+                self.document.value_marks[where] = value_node.start_mark
+                value = result[key] = _plain(value_node.value)
+                if not path and not isinstance(value, str):  # top-level text fields are read as written
+                    self.document.texts[where] = value_node.value
             else:
                 result[key] = self.build(value_node, path + (key,))
         return result
@@ -304,7 +317,7 @@ class _Builder:
         """Plain Python values under YAML 1.2's core schema, which is what people mean: 0755 and
         "0755" are both 755, yes and 12:30 are text, 1e-3 is a number. PyYAML resolves YAML 1.1."""
         if kind == "str":
-            return node.value
+            return node.value if node.style else _plain(node.value)  # plain: "" (libyaml) or None
         if kind == "null":
             return None
         if kind == "bool":
@@ -323,6 +336,20 @@ _OCTAL_OR_HEX = re.compile(r"0o[0-7]+|0x[0-9a-fA-F]+")
 MAX_DIGITS = 400  # past any float, and past Python's limit on converting long integers
 
 
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_NUMBER_START = frozenset("0123456789+-.\u2212")
+_NUMBER_CHARACTERS = "0123456789.eE+-"
+
+
+def _plain(text: str) -> Any:
+    """A plain scalar by YAML 1.2's core schema: null, true/false, a number, or else text."""
+    if text in _NULLS:
+        return None
+    if text in _CORE_BOOLEANS:
+        return _CORE_BOOLEANS[text]
+    return _number_or_text(text) if text[0] in _NUMBER_START else text
+
+
 def _number_or_text(text: str) -> Any:
     try:
         return parse_number(text)
@@ -333,6 +360,16 @@ def _number_or_text(text: str) -> Any:
 def parse_number(text: str) -> int | float:
     """A number written as YAML 1.2's core schema writes one, with a typographic minus allowed
     (−0.0027); anything else raises ValueError saying what is wrong with it."""
+    if not text.strip(_NUMBER_CHARACTERS) and len(text) <= MAX_DIGITS:
+        # The common case, the short way: for text of these characters, float() accepts just what
+        # the core schema's pattern does.
+        try:
+            number = float(text)
+        except ValueError:
+            pass
+        else:
+            if number - number == 0.0 and (number or not _nonzero_mantissa(text)):
+                return number if ("." in text or "e" in text or "E" in text) else int(text)
     written = text.strip().replace("\u2212", "-")
     if _DECIMAL.fullmatch(written):
         if len(written) > MAX_DIGITS:
@@ -342,12 +379,17 @@ def parse_number(text: str) -> int | float:
         number = float(written)
         if number in (math.inf, -math.inf):
             raise ValueError(f"{quoted(text, 24)} is too large for double precision")
-        if number == 0.0 and written.lstrip("+-.").replace(".", "").split("e")[0].split("E")[0].strip("0"):
+        if number == 0.0 and _nonzero_mantissa(written):
             raise ValueError(f"{quoted(text, 24)} is too small for double precision (it would read as 0)")
         return number
     if _OCTAL_OR_HEX.fullmatch(written):
         return int(written, 0)
     raise ValueError(_not_a_number(text, written))
+
+
+def _nonzero_mantissa(written: str) -> bool:
+    """Does the number have a digit other than 0 before its exponent? (1e-400 does, and reads as 0.)"""
+    return any(char in "123456789" for char in written.lower().split("e")[0])
 
 
 def _not_a_number(text: str, written: str) -> str:
