@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from .errors import BpcheckError
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
+SIGINT, SIGTERM = 2, 15  # the same on every POSIX system and on Windows; `signal` is imported only when needed
+SIGNAL_NAMES = {SIGINT: "SIGINT", SIGTERM: "SIGTERM"}
 _NO_ARGS_IS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
 
 
@@ -38,6 +39,14 @@ def _terminate(signum, frame):
     raise Interrupted(signum)
 
 
+def _sigterm_interrupts(ctx: click.Context) -> None:
+    """While a file is being written, SIGTERM interrupts as Ctrl-C does: the file is left whole."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    ctx.call_on_close(lambda: signal.signal(signal.SIGTERM, previous))
+
+
 def reports_bad_input(command):
     """Bad input raised by the core becomes one line on stderr and exit code 2."""
 
@@ -59,14 +68,13 @@ class OneLineErrors(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise Interrupted(signal.SIGINT) from None
+            raise Interrupted(SIGINT) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        previous = signal.signal(signal.SIGTERM, _terminate)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except Interrupted as interruption:
-            click.echo(f"bpcheck: interrupted ({signal.Signals(interruption.signum).name}); "
+            click.echo(f"bpcheck: interrupted ({SIGNAL_NAMES.get(interruption.signum, interruption.signum)}); "
                        "no file was changed", err=True)
             sys.exit(EXIT_INTERRUPTED + interruption.signum)
         except _NO_ARGS_IS_HELP as error:  # plain `bpcheck`: the help, as asked
@@ -81,8 +89,6 @@ class OneLineErrors(click.Group):
         except BrokenPipeError:  # `bpcheck solve ex1 | head`: the reader has all it wants
             sys.stderr.close()
             sys.exit(0)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code
@@ -232,6 +238,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     """
     from . import batch, files
 
+    if csv_path is not None:
+        _sigterm_interrupts(click.get_current_context())
     progress = None
     if sys.stderr.isatty():  # a progress bar on a terminal, for long batches (batch.PROGRESS_FROM files)
         from .report.text import progress_bar as progress
