@@ -1,23 +1,84 @@
 """bpcheck: check a backpropagation step worked by hand, value by value.
 
-The small public API::
+The library the command line is built on (README, "Python API")::
 
-    from bpcheck import load_exercise, solve
+    from bpcheck import grade, load_exercise, solve
+
     solution = solve(load_exercise("ex1"))
-    solution.values["delta3"]   # -0.0026544885...
+    solution.values["delta3"]                    # -0.002654489030884...
+    result = grade(solution, {"δ3": -0.00266, "y3": 0.6803})
+    result.score, result.max_score               # 2.0, 35.0
+    result.to_dict()                             # what `bpcheck grade --format json` prints
+
+Bad input raises ``BpcheckError`` (``ExerciseError``, ``AnswersError``) saying where, what is wrong and
+what to do; a wrong answer is a result, never an exception.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-__all__ = ["__version__", "load_exercise", "solve", "Solution", "BpcheckError"]
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import BpcheckError
+__version__ = "0.1.0"
+__all__ = ["__version__", "builtin_exercises", "load_exercise", "solve", "grade", "grade_file", "grade_files",
+           "Solution", "BpcheckError", "ExerciseError", "AnswersError"]
+
+from .errors import AnswersError, BpcheckError, ExerciseError
 from .solution import Solution, solve
 
+if TYPE_CHECKING:  # the records these functions return; imported when called, to keep start-up light
+    from .batch import ClassGrade, Outcome
+    from .grading import Grade
+    from .network import Exercise
 
-def load_exercise(spec: str):
-    """An Exercise from a built-in name (``ex1``) or a path to a YAML file."""
+
+def builtin_exercises() -> list[str]:
+    """The names of the built-in exercises, in natural order (ex2 before ex10)."""
+    from .loading import builtin_exercises as found
+
+    return list(found())
+
+
+def load_exercise(spec: str, relative_to: str | Path | None = None) -> Exercise:
+    """An Exercise from a built-in name (``ex1``) or a path to a YAML file (relative to ``relative_to``,
+    else to the current folder). Raises ExerciseError for a file that cannot be solved as written."""
     from .loading import load_exercise as load  # keeps PyYAML off the import path of the core
 
-    return load(spec)
+    return load(spec, Path(relative_to) if relative_to is not None else None)
+
+
+def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, object], *,
+          rtol: float | None = None, atol: float | None = None) -> Grade:
+    """Verdicts for every asked quantity, as `bpcheck grade` gives them.
+
+    ``answers`` maps names in any spelling an answers file accepts (``δ3``, ``W13'``, ``dE/dW13``) to
+    numbers (or numeric text, read by the same rule; None for a blank). An unknown name, a quantity
+    given twice or a value that is not a number raises AnswersError. ``rtol``/``atol`` override the
+    exercise's tolerance.
+    """
+    from .answers import canonical_answers
+    from .grading import grade as mark
+
+    solution = solution_or_exercise if isinstance(solution_or_exercise, Solution) else solve(solution_or_exercise)
+    known = solution.graph.names()
+    values = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
+    return mark(solution, values, rtol=rtol, atol=atol)
+
+
+def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | None = None,
+               precision: int = 4) -> Outcome:
+    """One answers file: an Outcome holding its Grade, or the error that kept it from being graded
+    (never raised: a batch goes on). ``precision``: the significant digits of numbers in messages."""
+    from .batch import GradingSession
+
+    return GradingSession(rtol=rtol, atol=atol, precision=precision).grade_file(Path(path))
+
+
+def grade_files(paths: Iterable[str | Path], *, rtol: float | None = None, atol: float | None = None,
+                precision: int = 4) -> ClassGrade:
+    """Answers files and folders of them (searched with their subfolders), each exercise solved once:
+    a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all."""
+    from .batch import grade_files as grade_all
+
+    return grade_all(list(paths), rtol=rtol, atol=atol, precision=precision)

@@ -109,8 +109,7 @@ def main():
 
 
 def _load(spec: str):
-    from .loading import load_exercise
-    from .solution import solve
+    from . import load_exercise, solve
 
     exercise = load_exercise(spec)
     return exercise, solve(exercise)
@@ -157,7 +156,7 @@ def solve(exercise: str, precision: int, output_format: str):
 @reports_bad_input
 def list_exercises():
     """List the built-in exercises with their titles."""
-    from .loading import builtin_exercises, load_exercise
+    from . import builtin_exercises, load_exercise
     from .report.text import emit
     from .report.views import Section
 

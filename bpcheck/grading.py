@@ -17,9 +17,11 @@ from collections.abc import Mapping
 from typing import NamedTuple
 
 from .activations import ACTIVATIONS
+from .errors import AnswersError
 from .misconceptions import candidates
 from .network import Network
-from .quantities import Graph, Quantity, value_before_step
+from .numbers import Formatter, number_formatter
+from .quantities import Graph, Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
@@ -103,14 +105,15 @@ class Grade(NamedTuple):
         return self.percent >= pass_mark - 1e-9
 
 
-def default_formatter(value: float) -> str:
-    return "0" if value == 0 else format(value, ".4g")
-
-
 def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Mapping[str, int] | None = None,
-          rtol: float | None = None, atol: float | None = None, fmt=default_formatter) -> Grade:
+          rtol: float | None = None, atol: float | None = None, fmt: Formatter | None = None) -> Grade:
     """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number)."""
+    fmt = fmt or number_formatter(4)
     exercise = solution.exercise
+    unknown = [name for name in answers if name not in solution.graph.by_name]
+    if unknown:  # canonical names only here: bpcheck.grade reads every spelling
+        raise AnswersError(f"{unknown[0]!r} is not a quantity of this exercise",
+                           hint="give canonical names (delta3, W13_new), or call bpcheck.grade")
     tolerance = Tolerance(exercise.rtol if rtol is None else rtol, exercise.atol if atol is None else atol)
     marker = _Marker(solution, tolerance, fmt)
     asked = set(solution.asked)
@@ -288,7 +291,7 @@ def _possible_output(network: Network, quantity: Quantity, value: float) -> bool
 @functools.lru_cache(maxsize=16)  # one graph serves a whole class's files
 def _before_names(graph: Graph) -> dict[str, str]:
     """W13 for W13_new, y3 for y3_after: what each value after the step was before it."""
-    return {q.name: value_before_step(q.name) for q in graph if value_before_step(q.name)}
+    return {q.name: q.before for q in graph if q.before}
 
 
 def _half_unit_of_4_digits(value: float) -> float:

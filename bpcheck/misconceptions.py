@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network, weight_name
-from .quantities import Quantity, value_before_step
+from .quantities import Quantity
 from .solver import output_name, slope
 
 MISCONCEPTIONS = {
@@ -75,10 +75,10 @@ def _written_slope(network: Network, unit: int, values: Values, *, of_preactivat
 
 
 def _not_updated(quantity: Quantity, values: Values) -> Iterator[Candidate]:
-    name, old = quantity.name, value_before_step(quantity.name)
-    if old is None:
+    name, old = quantity.name, quantity.before
+    if not old:
         return
-    if name.endswith("_new"):
+    if quantity.parameter:  # W13_new: a new weight or bias
         yield Candidate("not-updated", values[old],
                         lambda: f"This is {old} before the update: {name} = {old} + d{old}.")
     else:
@@ -157,7 +157,7 @@ def _updated_weight(unit: int, downstream, values: Values, slope: float) -> Iter
 def _gradient_or_change(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
     right = quantity.evaluate(values)
     is_change = quantity.kind in ("dW", "db")
-    parameter = quantity.name[1:] if is_change else quantity.name[4:]
+    parameter = quantity.parameter
     if is_change:
         rule = f"d{parameter} = {'' if _plus(network) else '-'}η·delta·{'o' if quantity.source else '1'}"
     else:
@@ -180,7 +180,7 @@ def _gradient_or_change(quantity: Quantity, network: Network, values: Values) ->
 
 
 def _new_parameter(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
-    parameter = value_before_step(quantity.name)
+    parameter = quantity.parameter
     old, change = values[parameter], values[f"d{parameter}"]
     yield Candidate("subtracted-update", old - change,
                     lambda: (f"The change is added: {parameter}_new = {parameter} + d{parameter} "
@@ -199,11 +199,8 @@ def _loss(quantity: Quantity, network: Network, values: Values) -> Iterator[Cand
 
 def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
     """a_j computed with the layer's weight matrix transposed (W14 used for W23 and so on)."""
-    unit, suffix = quantity.unit, quantity.name[len(f"a{quantity.unit}"):]
-    sources, dests = network.incoming(unit), None
-    for layer in network.layers:
-        if unit in layer:
-            dests = layer
+    unit, suffix = quantity.unit, "_after" if quantity.before else ""
+    sources, dests = network.incoming(unit), network.layer_of(unit)
     if len(sources) != len(dests) or len(sources) < 2:
         return
     k = dests.index(unit)

@@ -64,6 +64,10 @@ class Network(NamedTuple):
                 return "input" if depth == 0 else self.activations[depth - 1]
         raise KeyError(unit)
 
+    def layer_of(self, unit: int) -> tuple[int, ...]:
+        """The units of the layer ``unit`` is in."""
+        return next(layer for layer in self.layers if unit in layer)
+
     def incoming(self, unit: int) -> tuple[int, ...]:
         """Units that feed this one (the previous layer)."""
         layers = self.layers

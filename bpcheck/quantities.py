@@ -32,8 +32,11 @@ class Quantity(NamedTuple):
     """One named value of a training step.
 
     ``kind`` says what sort of value it is (``a``, ``y``, ``E``, ``delta``, ``dE_dW``, ``dW``,
-    ``W_new`` ...); ``unit`` is the unit it belongs to (the destination, for a weight) and ``source``
-    the source unit of a weight. Givens have a ``given`` value and no ``compute``.
+    ``W_new`` ...); ``unit`` is the unit it belongs to (the destination, for a weight; 0 for E and η)
+    and ``source`` the source unit of a weight (None for a bias). ``parameter`` names the weight or bias
+    a gradient, change or new value is of (W13 for dW13); ``before`` the value a value after the step
+    was before it (W13 for W13_new, y3 for y3_after). Givens have a ``given`` value and no ``compute``.
+    Code reads these fields, never the name's letters.
     """
 
     name: str
@@ -44,8 +47,10 @@ class Quantity(NamedTuple):
     symbolic: str = ""
     show: Shower | None = None
     given: float | None = None
-    unit: int | None = None
+    unit: int = 0
     source: int | None = None
+    parameter: str = ""
+    before: str = ""
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""
@@ -60,26 +65,21 @@ class Quantity(NamedTuple):
         return self.show([values[name] for name in self.inputs], fmt)
 
 
-def value_before_step(name: str) -> str | None:
-    """W13 for W13_new, y3 for y3_after: what a value after the step was before it (None for others)."""
-    for suffix in ("_new", "_after"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return None
-
-
 class Graph:
     """The quantities of one step, in solving order (every input comes before its reader)."""
 
     def __init__(self, quantities: Iterable[Quantity]):
         self.quantities: tuple[Quantity, ...] = tuple(quantities)
-        self.by_name: dict[str, Quantity] = {q.name: q for q in self.quantities}
+        self.by_name: dict[str, Quantity] = {}
+        for quantity in self.quantities:  # solving order: every input is defined before it is read
+            unread = next((name for name in quantity.inputs if name not in self.by_name), None)
+            if unread is not None or quantity.name in self.by_name:
+                raise ValueError(f"{quantity.name} reads {unread}, not yet defined" if unread
+                                 else f"{quantity.name} is defined twice")
+            self.by_name[quantity.name] = quantity
 
     def __iter__(self):
         return iter(self.quantities)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.by_name
 
     def __getitem__(self, name: str) -> Quantity:
         return self.by_name[name]

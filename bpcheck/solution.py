@@ -27,6 +27,10 @@ def asked_names(exercise: Exercise, graph: Graph) -> tuple[str, ...]:
 
 
 def solve(exercise: Exercise) -> Solution:
+    """Every value of one gradient-descent step on the exercise's network, at full double precision:
+    ``values`` maps each name (givens too) to its value, ``graph`` holds each quantity's formula, and
+    ``asked`` the names the student computes, in solving order. Raises ExerciseError when the numbers
+    overflow double precision."""
     graph = build_graph(exercise.network)
     try:
         values = graph.evaluate()

@@ -128,7 +128,7 @@ class _Builder:
                 bias = self.parameter(bias_name(unit), suffix) if unit in net.biases else None
                 inputs, compute, symbolic, show = _sum_of_products(pairs, bias)
                 self.add(name=f"a{unit}{suffix}", stage=stage, kind="a", inputs=inputs, compute=compute,
-                         symbolic=symbolic, show=show, unit=unit)
+                         symbolic=symbolic, show=show, unit=unit, before=f"a{unit}" if suffix else "")
                 if activation != "softmax":
                     self.activation(unit, activation, suffix, stage)
             if activation == "softmax":
@@ -144,7 +144,8 @@ class _Builder:
         fn, symbol = entry.function, entry.symbol
         self.add(name=f"y{unit}{suffix}", stage=stage, kind="y", inputs=(a,), compute=fn,
                  symbolic=f"{symbol}({a})" if symbol else a,
-                 show=lambda v, fmt: f"{symbol}({fmt(v[0])})" if symbol else fmt(v[0]), unit=unit)
+                 show=lambda v, fmt: f"{symbol}({fmt(v[0])})" if symbol else fmt(v[0]), unit=unit,
+                 before=f"y{unit}" if suffix else "")
 
     def softmax_output(self, unit: int, layer: tuple[int, ...], suffix: str, stage: str) -> None:
         logits = tuple(f"a{k}{suffix}" for k in layer)
@@ -155,7 +156,7 @@ class _Builder:
                  symbolic=f"exp(a{unit}{suffix}) / ({denominator})",
                  show=lambda v, fmt: f"exp({fmt(v[index])}) / ("
                                      + " + ".join(f"exp({fmt(x)})" for x in v) + ")",
-                 unit=unit)
+                 unit=unit, before=f"y{unit}" if suffix else "")
 
     # -- error
     def loss(self, suffix: str = "", stage: str = "loss") -> None:
@@ -163,7 +164,7 @@ class _Builder:
         terms = LOSSES[self.net.loss].terms(tuple(f"t{k}" for k in outputs), tuple(f"y{k}{suffix}" for k in outputs),
                                             tuple(f"a{k}{suffix}" for k in outputs))
         self.add(name=f"E{suffix}", stage=stage, kind="E", inputs=terms.inputs, compute=terms.compute,
-                 symbolic=terms.symbolic, show=terms.show)
+                 symbolic=terms.symbolic, show=terms.show, before="E" if suffix else "")
 
     # -- deltas
     def slope(self, unit: int):
@@ -245,16 +246,17 @@ class _Builder:
             return lead + "".join(_p(fmt, x) for x in v)
 
         self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{kind}", inputs=reads, compute=gradient,
-                 symbolic=lead + product, show=gradient_show, unit=unit, source=source)
+                 symbolic=lead + product, show=gradient_show, unit=unit, source=source, parameter=name)
         # The change: +eta·delta·o under the default convention, -eta·delta·o under the other.
         self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta",) + reads,
                  compute=lambda *v: -sign * math.prod(v),
                  symbolic=f"{'' if self.plus else '-'}η·{product}",
                  show=lambda v, fmt: ("" if self.plus else "-") + "".join(_p(fmt, x) for x in v),
-                 unit=unit, source=source)
+                 unit=unit, source=source, parameter=name)
         self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
                  compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}",
-                 show=lambda v, fmt: f"{fmt(v[0])} + {_p(fmt, v[1])}", unit=unit, source=source)
+                 show=lambda v, fmt: f"{fmt(v[0])} + {_p(fmt, v[1])}", unit=unit, source=source,
+                 parameter=name, before=name)
 
     def updates(self) -> None:
         by_unit: dict[int, list] = {}

@@ -67,3 +67,24 @@ def test_version_is_one_string():
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert 'path = "bpcheck/__init__.py"' in pyproject  # hatch reads the version from the package
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+
+
+def test_the_python_api_examples_in_the_readme_run():
+    import doctest
+
+    section = README.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    examples = section.split("```pycon\n", 1)[1].split("```", 1)[0]
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(examples, {}, "README Python API", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries >= 8
+
+
+def test_the_library_is_typed_and_exports_its_api():
+    import bpcheck
+
+    assert (ROOT / "bpcheck" / "py.typed").exists()
+    for name in ("load_exercise", "solve", "grade", "grade_file", "grade_files"):
+        assert name in bpcheck.__all__ and callable(getattr(bpcheck, name))
+        assert getattr(bpcheck, name).__doc__

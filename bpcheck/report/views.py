@@ -64,7 +64,7 @@ def update_section(solution: Solution, fmt) -> Section:
     for quantity in graph:
         if quantity.kind not in ("dW", "db"):
             continue
-        parameter = quantity.name[1:]
+        parameter = quantity.parameter
         source = quantity.source
         output = "1" if source is None else fmt(values[quantity.inputs[2]])
         rows.append((parameter, fmt(values[parameter]), fmt(values[f"delta{quantity.unit}"]), output,
