@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NoReturn
 
@@ -65,6 +65,7 @@ def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[
     from .loading import resolve_exercise
 
     fail = _failer(document)
+    folder: Path | None
     try:
         folder, path = answers_path.parent, resolve_exercise(spec, answers_path.parent)[1]
         if not is_file(path) and is_file(resolve_exercise(spec)[1]):
@@ -100,8 +101,9 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
     return answers
 
 
-def canonical_answers(given: Mapping, known: Iterable[str], input_units: frozenset[int], fail=None,
-                      where=lambda raw: "") -> dict[str, float | None]:
+def canonical_answers(given: Mapping, known: Iterable[str], input_units: frozenset[int],
+                      fail: Callable[[str, str, str, bool], NoReturn] | None = None,
+                      where: Callable[[str], str] = lambda raw: "") -> dict[str, float | None]:
     """{canonical name: number, or None for a blank} from answers in any accepted spelling, in order.
 
     An unknown name, a quantity given twice (also as two spellings) and a value that is not a number
@@ -145,7 +147,7 @@ def _suggest(raw: str, name: str | None, known: list[str]) -> str:
     return did_you_mean(name or raw, known, "run `bpcheck template EXERCISE` to see the names", cutoff=0.5)
 
 
-def _failer(document: Document):
+def _failer(document: Document) -> Callable[..., NoReturn]:
     def fail(path: tuple, message: str, hint: str, *, key: bool = False) -> NoReturn:
         line, column = document.where(path, key=key)
         raise AnswersError(message, file=document.file, line=line, column=column, hint=hint or None)

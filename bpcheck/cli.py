@@ -39,6 +39,12 @@ def _terminate(signum, frame):
     raise Interrupted(signum)
 
 
+def _progress_bar():
+    from .report.text import progress_bar
+
+    return progress_bar
+
+
 def _sigterm_interrupts(ctx: click.Context) -> None:
     """While a file is being written, SIGTERM interrupts as Ctrl-C does: the file is left whole."""
     import signal
@@ -239,9 +245,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
 
     if csv_path is not None:
         _sigterm_interrupts(click.get_current_context())
-    progress = None
-    if sys.stderr.isatty():  # a progress bar on a terminal, for long batches (batch.PROGRESS_FROM files)
-        from .report.text import progress_bar as progress
+    progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     try:
         graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress)
         if csv_path is not None:  # nothing has been written yet: an input may not be the output
@@ -264,8 +268,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         from .report.grades import file_report, summary_section
         from .report.text import emit
 
-        if single:
-            blocks, heading = file_report(outcomes[0].file, outcomes[0].grade, number_formatter(precision))
+        graded_file = outcomes[0].grade
+        if single and graded_file is not None:
+            blocks, heading = file_report(outcomes[0].file, graded_file, number_formatter(precision))
             emit(blocks, heading=heading)
         else:
             emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped))])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from .activations import ACTIVATIONS
 from .errors import ExerciseError, did_you_mean
@@ -102,7 +102,7 @@ class _ExerciseReader:
         self.doc = document
         self.data = document.data
 
-    def fail(self, path: tuple, message: str, hint: str, *, key: bool = False):
+    def fail(self, path: tuple, message: str, hint: str, *, key: bool = False) -> NoReturn:
         line, column = self.doc.where(path, key=key)
         raise ExerciseError(message, file=self.doc.file, line=line, column=column, hint=hint)
 
@@ -342,12 +342,13 @@ class _ExerciseReader:
         frozen = self.data.get("frozen") or []
         if not isinstance(frozen, list) or not all(isinstance(n, str) for n in frozen):
             self.fail(("frozen",), "'frozen' must list parameter names", "write e.g. frozen: [b3, b4]")
-        names = [canonical_name(name) for name in frozen]
-        for index, name in enumerate(names):
-            if name not in parameters:
-                self.fail(("frozen", index),
-                          f"frozen: {quoted(frozen[index])} is not a weight or bias of this exercise",
+        names = []
+        for index, written in enumerate(frozen):
+            name = canonical_name(written)
+            if name is None or name not in parameters:
+                self.fail(("frozen", index), f"frozen: {quoted(written)} is not a weight or bias of this exercise",
                           "list names given under 'weights:' or 'biases:'")
+            names.append(name)
         return frozenset(names)
 
     def tolerance(self) -> tuple[float, float]:

@@ -66,7 +66,7 @@ def _written_slope(network: Network, unit: int, values: Values, *, of_preactivat
     """The slope written from the output, y(1 - y) or 1 - y² (or, mistaken, a(1 - a)); None where
     there is none to forget."""
     activation = ACTIVATIONS[network.activation_of(unit)]
-    if not activation.slope_from_output:
+    if activation.slope is None or not activation.slope_from_output:
         return None
     return activation.slope(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
 

@@ -31,6 +31,7 @@ def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str |
     after, text = _strip_after_marker(text)
     # Δ marks a change (ΔW13), never a delta: it survives lower() as Δ's own lower case, δ.
     lower = re.sub(r"(?<=\d)_(?=\d)", "|", text.replace("Δ", "\0").lower()).replace("_", "").replace("\0", "Δ")
+    base: str | None
     if lower in ("e", "loss", "error"):
         base = "E"
     elif lower in ("eta", "learningrate", "lr"):

@@ -55,7 +55,7 @@ class Quantity(NamedTuple):
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""
         if self.compute is None:
-            return values[self.name] if self.name in values else self.given
+            return values[self.name] if self.name in values else float(self.given or 0.0)
         return self.compute(*(values[name] for name in self.inputs))
 
     def substituted(self, values: Mapping[str, float], fmt: Formatter) -> str:

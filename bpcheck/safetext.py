@@ -48,7 +48,7 @@ def quoted(text: object, limit: int = VALUE_LIMIT) -> str:
     return "'" + shown(text, limit).replace("'", "\\'") + "'"
 
 
-def path_shown(path: object) -> str:
+def path_shown(path: str | os.PathLike[str]) -> str:
     """A path as it may be printed: bytes that were not UTF-8 become ``\\xNN``, controls are escaped,
     and each overlong folder or file name keeps its start and end (where students' names and the
     suffix are) around an ellipsis."""

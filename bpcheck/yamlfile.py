@@ -13,7 +13,7 @@ import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 
@@ -25,10 +25,10 @@ from .safetext import quoted
 try:  # libyaml's parser is several times faster; the pure-Python one gives the same nodes.
     from yaml import CBaseLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import BaseLoader as _BaseLoader
+    from yaml import BaseLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     def resolve(self, kind, value, implicit):
         # Every node gets its kind's plain tag (explicit tags are kept by the composer): what the base
         # resolver does too, minus its checks for resolvers that it does not have, for every scalar.
@@ -215,20 +215,18 @@ def _refuse_deep_flow_nesting(text: str, display: str, error: type[BpcheckError]
     # real nesting past MAX_DEPTH exactly.
     if text.count("[") + text.count("{") <= _MAX_FLOW_BRACKETS:
         return
-    depth, first_too_deep = 0, None
+    depth, first_too_deep = 0, (0, 0)
     for line_number, line in enumerate(text.splitlines(), 1):
         for column, char in enumerate(line, 1):
             if char in "[{":
                 depth += 1
-                if depth > MAX_DEPTH and first_too_deep is None:
+                if depth == MAX_DEPTH + 1:
                     first_too_deep = line_number, column
                 if depth > _MAX_FLOW_BRACKETS:
                     raise error(f"nested more than {MAX_DEPTH} levels deep", file=display, line=first_too_deep[0],
                                 column=first_too_deep[1], hint="bpcheck files are flat mappings of names to numbers")
             elif char in "]}":
                 depth = max(0, depth - 1)
-                if depth <= MAX_DEPTH:
-                    first_too_deep = None
 
 
 _MAX_FLOW_BRACKETS = 1_000
@@ -243,7 +241,7 @@ class _Builder:
         self.built: set[int] = set()  # composite nodes built once; building one again expands an alias
         self.repeats = 0
 
-    def fail(self, node, message: str, hint: str) -> None:
+    def fail(self, node, message: str, hint: str) -> NoReturn:
         raise self.error(message, file=self.document.file, line=node.start_mark.line + 1,
                          column=node.start_mark.column + 1, hint=hint)
 

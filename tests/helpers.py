@@ -1,6 +1,10 @@
-"""What several test files share: the tutorial's network as YAML, and the contract for bad input."""
+"""What several test files share: the tutorial's network as YAML, the reference sigmoid, and the
+contract for bad input. (tests/conftest.py holds the Hypothesis profiles; this module is imported by
+name, as pytest puts the tests folder on the path.)"""
 
 from __future__ import annotations
+
+import math
 
 # exercises/ex1.yaml's network, to add 'asked:', 'tolerance:', 'points:' ... to.
 EX1_YAML = """\
@@ -30,3 +34,11 @@ def assert_bad_input_line(result, prefix: str, words) -> str:
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
     return message
+
+
+def sigmoid(a: float) -> float:
+    """The reference logistic function the tests compute by hand with, written apart from bpcheck's:
+    1/(1 + e^-a), or e^a/(1 + e^a) for negative a, so that e^-a cannot overflow."""
+    if a >= 0:
+        return 1.0 / (1.0 + math.exp(-a))
+    return math.exp(a) / (1.0 + math.exp(a))

@@ -8,7 +8,6 @@ the message must contain. Each case runs through the CLI (``bpcheck solve PATH``
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import subprocess
 import sys
@@ -23,10 +22,6 @@ from bpcheck.cli import main
 from bpcheck.errors import BpcheckError, ExerciseError
 from bpcheck.loading import load_exercise
 from bpcheck.solution import solve
-
-# click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
-CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
-assert CLICK_VERSION >= (8, 2), "these tests read result.stderr separately (click 8.2+)"
 
 # A fixed width and no colour; variables that would force a terminal on rich are unset (None).
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}

@@ -6,16 +6,13 @@ from __future__ import annotations
 import math
 
 import pytest
+from helpers import sigmoid
 
 from bpcheck import load_exercise, solve
 from bpcheck.grading import grade
 
 SOLUTION = solve(load_exercise("ex1"))
 WEIGHTS = {"13": 0.1, "23": 0.8, "14": 0.4, "24": 0.6, "35": 0.3, "45": 0.9}
-
-
-def sigmoid(a: float) -> float:
-    return 1 / (1 + math.exp(-a))
 
 
 def worked(overrides: dict[str, float]) -> dict[str, float]:

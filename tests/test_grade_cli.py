@@ -9,9 +9,7 @@ Expected numbers are the tutorial's own (§13) or worked here with plain ``math`
 from __future__ import annotations
 
 import csv
-import importlib.metadata
 import json
-import math
 import os
 import re
 import subprocess
@@ -21,13 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, sigmoid
 
 from bpcheck.cli import main
-
-# click 8.2 dropped mix_stderr: result.stdout and result.stderr are separate, result.output is both.
-CLICK_VERSION = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
-assert CLICK_VERSION >= (8, 2), "these tests read result.stderr separately (click 8.2+)"
 
 # Wide enough that no table row wraps; no colour; nothing that would make rich think it is on a terminal.
 ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
@@ -88,10 +82,6 @@ def section_13_exercise(folder: Path) -> Path:
 
 def by_name(payload: dict) -> dict[str, dict]:
     return {record["name"]: record for record in payload["results"]}
-
-
-def sigmoid(a: float) -> float:
-    return 1.0 / (1.0 + math.exp(-a))
 
 
 def ex1_forward() -> dict[str, float]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers import EX1_YAML
+from helpers import EX1_YAML, sigmoid
 
 from bpcheck import load_exercise, solve
 from bpcheck.batch import GradingSession
@@ -46,10 +46,6 @@ EX3 = Net(x={1: 0.35, 2: 0.9}, w={(1, 3): 0.1, (2, 3): 0.8, (1, 4): 0.4, (2, 4):
           t={5: 0.5, 6: 0.9}, eta=1.0)
 NETS = {"ex1": EX1, "ex2": EX2, "ex3": EX3}
 
-
-
-def sigmoid(a: float) -> float:
-    return 1.0 / (1.0 + math.exp(-a))
 
 
 def by_hand(net: Net, slips: dict[str, float] | None = None) -> dict[str, float]:

@@ -77,7 +77,7 @@ def output_is_possible(network: Network, name: str, value: float) -> bool:
             "relu": value >= 0}.get(activation, True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(networks(), st.sampled_from([3, 4, 6]))
 def test_a_student_who_rounds_every_step_is_never_marked_wrong(network, digits):
     solution = solve(Exercise("random", "random", network))
@@ -86,7 +86,7 @@ def test_a_student_who_rounds_every_step_is_never_marked_wrong(network, digits):
     assert graded.score == graded.max_score
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(networks(), st.data())
 def test_one_slip_costs_at_most_that_one_mark(network, data):
     solution = solve(Exercise("random", "random", network))

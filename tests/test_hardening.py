@@ -242,10 +242,10 @@ def _grading_over_solving(text: str) -> float:
 
 @pytest.mark.parametrize("sizes", [
     (1, 1, 22),                  # one hidden unit feeding 22: 36 s for one answer before
-    (2, 50, 50),                 # units feeding 50
-    (50, 50, 50, 50, 50),        # the widest the format allows: 10,000 weights
-    (10,) * 100,                 # the deepest, and as wide as 10,000 weights allow
-    (1,) * 100,                  # the deepest chain
+    pytest.param((2, 50, 50), marks=pytest.mark.slow),            # units feeding 50
+    pytest.param((50, 50, 50, 50, 50), marks=pytest.mark.slow),   # the widest the format allows: 10,000 weights
+    pytest.param((10,) * 100, marks=pytest.mark.slow),            # the deepest, and as wide as 10,000 weights allow
+    (1,) * 100,                                                   # the deepest chain
 ], ids=["fan-22", "fan-50", "widest", "deepest-wide", "deepest-chain"])
 def test_grading_slipped_answers_takes_time_proportional_to_solving(sizes):
     # Measured in one process, as a ratio: the bound holds on a slow or busy machine too. Today's ratios
@@ -255,7 +255,7 @@ def test_grading_slipped_answers_takes_time_proportional_to_solving(sizes):
 
 @pytest.mark.parametrize("layers, words", [
     ([1] * 101, ["101 layers", "at most 100 layers"]),
-    ([50, 50, 50, 50, 50, 2], ["10,100 weights", "at most 10,000"]),
+    pytest.param([50, 50, 50, 50, 50, 2], ["10,100 weights", "at most 10,000"], marks=pytest.mark.slow),
     ([2, 51, 1], ["51 units", "at most 50 units"]),
 ])
 def test_networks_past_the_limits_are_refused_with_the_limit(tmp_path, layers, words):
@@ -263,6 +263,7 @@ def test_networks_past_the_limits_are_refused_with_the_limit(tmp_path, layers, w
     assert_bad_input_line(run("solve", path), f"{path}:", words)
 
 
+@pytest.mark.slow
 def test_the_largest_template_filled_at_full_precision_can_be_graded(tmp_path):
     exercise = write(tmp_path / "largest.yaml", network_yaml((10,) * 100))
     solution = solve(load_exercise(str(exercise)))

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 import pytest
+from helpers import sigmoid
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -85,13 +86,6 @@ def solve(case: Case, convention: str | None = None) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- the independent forward pass
-
-
-def sigmoid(a: float) -> float:
-    # 1/(1+e^-a) for a >= 0; e^a/(1+e^a) otherwise, so e^-a cannot overflow.
-    if a >= 0:
-        return 1.0 / (1.0 + math.exp(-a))
-    return math.exp(a) / (1.0 + math.exp(a))
 
 
 def activate(name: str, a: float) -> float:
@@ -227,7 +221,7 @@ def close(x: float, y: float, scale: float, ulps: float = 8) -> bool:
 # ---------------------------------------------------------------- the property tests
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(cases())
 def test_gradients_match_finite_differences(case):
     run = forward(case)
@@ -243,7 +237,7 @@ def test_gradients_match_finite_differences(case):
             (gradient_name, values[gradient_name], expected, atol)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(cases())
 def test_forward_pass_and_loss_match_the_oracle(case):
     run = forward(case)
@@ -255,7 +249,7 @@ def test_forward_pass_and_loss_match_the_oracle(case):
         assert math.isclose(values[f"y{unit}"], run.y[unit], rel_tol=1e-12, abs_tol=1e-12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(cases())
 def test_both_conventions_take_the_same_step(case):
     """§18: the conventions differ in the sign of delta only; gradients and new values agree."""
@@ -270,7 +264,7 @@ def test_both_conventions_take_the_same_step(case):
             assert minus[quantity] == pytest.approx(plus[quantity], rel=1e-15, abs=0), quantity
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(cases())
 def test_update_rule_and_delta_meaning(case):
     """W_new = W - η·dE_dW; dE_dW = -δ·o (t - y convention) or +δ·o (y - t convention)."""
@@ -292,7 +286,7 @@ def test_update_rule_and_delta_meaning(case):
         assert close(values[f"{name}_new"], new, abs(value) + abs(case.eta * gradient))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 @given(cases())
 def test_check_pass_is_the_forward_pass_on_the_new_parameters(case):
     values = solve(case)

@@ -11,6 +11,7 @@ import math
 from decimal import Decimal
 
 import pytest
+from helpers import sigmoid
 
 from bpcheck import load_exercise, solve
 
@@ -26,10 +27,6 @@ def graph_of(name: str):
 def half_unit(printed: str) -> float:
     """Half a unit in the last printed place: '0.6803' -> 5e-5, '0.755' -> 5e-4."""
     return 0.5 * 10.0 ** Decimal(printed).as_tuple().exponent
-
-
-def sigmoid(a: float) -> float:
-    return 1.0 / (1.0 + math.exp(-a))
 
 
 # ---------------------------------------------------------------- tutorial §13, Exercise 1, as printed

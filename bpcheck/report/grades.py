@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..grading import Grade, Result
 from ..quantities import STAGES
 from .views import Section
@@ -45,7 +47,7 @@ def file_report(file: str, grade: Grade, fmt) -> tuple[list, str]:
     return [*grade_sections(grade, fmt), score_line(grade)], f"{file}: {grade.exercise}"
 
 
-def summary_section(outcomes, pass_mark: float | None, skipped: list[str] = ()) -> Section:
+def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = ()) -> Section:
     section = Section("Summary", ("file", "exercise", "score", "first wrong quantity"), [], numeric=(2,),
                       hand_laid=True)
     for outcome in outcomes:

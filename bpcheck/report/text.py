@@ -34,7 +34,7 @@ def terminal_console(stream):
 
     # NO_COLOR (no-color.org) asks for plain text: no bold or underline either.
     return Console(file=stream, highlight=False, emoji=False,
-                   **({"color_system": None} if os.environ.get("NO_COLOR") else {}))
+                   color_system=None if os.environ.get("NO_COLOR") else "auto")
 
 
 def _print_rich(blocks, console) -> None:
@@ -58,7 +58,7 @@ def _print_hand_laid(section: Section, console) -> None:
     styled = Text(escape_controls(section.title) + "\n", style="bold")
     lines = table_lines(section)
     styled.append("\n".join(lines[:2]) + "\n", style="bold")
-    for line, style in zip(lines[2:], section.row_styles or [None] * len(lines)):
+    for line, style in zip(lines[2:], section.row_styles or [""] * len(lines)):
         styled.append(line + "\n", style=style)
     console.print(styled, soft_wrap=True, end="")
     _print_notes(section, console)

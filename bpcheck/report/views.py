@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..losses import LOSSES
 from ..network import Exercise
 from ..numbers import number_formatter
@@ -12,12 +14,12 @@ from ..solution import Solution
 class Section:
     """A titled table: columns, rows of text, notes under it; ``numeric`` columns align right."""
 
-    def __init__(self, title: str, columns: tuple[str, ...], rows: list[tuple[str, ...]],
+    def __init__(self, title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]],
                  notes: list[str] | None = None, numeric: tuple[int, ...] = (), hand_laid: bool = False):
         self.title = title
         self.hand_laid = hand_laid  # laid out by bpcheck even on a terminal (a class of a thousand rows)
         self.columns = columns
-        self.rows = rows
+        self.rows = list(rows)
         self.notes = notes if notes is not None else []
         self.numeric = numeric
         self.row_styles: list[str] = []  # colour per row on a terminal (optional)
