@@ -242,21 +242,15 @@ class _Builder:
         def gradient(*v):
             return sign * (v[0] * v[1] if o else v[0])
 
-        def gradient_show(v, fmt):
-            return lead + "".join(_p(fmt, x) for x in v)
-
         self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{kind}", inputs=reads, compute=gradient,
-                 symbolic=lead + product, show=gradient_show, unit=unit, source=source, parameter=name)
+                 symbolic=lead + product, unit=unit, source=source, parameter=name)
         # The change: +eta·delta·o under the default convention, -eta·delta·o under the other.
         self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta",) + reads,
                  compute=lambda *v: -sign * math.prod(v),
-                 symbolic=f"{'' if self.plus else '-'}η·{product}",
-                 show=lambda v, fmt: ("" if self.plus else "-") + "".join(_p(fmt, x) for x in v),
-                 unit=unit, source=source, parameter=name)
+                 symbolic=f"{'' if self.plus else '-'}η·{product}", unit=unit, source=source, parameter=name)
         self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
-                 compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}",
-                 show=lambda v, fmt: f"{fmt(v[0])} + {_p(fmt, v[1])}", unit=unit, source=source,
-                 parameter=name, before=name)
+                 compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}", unit=unit,
+                 source=source, parameter=name, before=name)
 
     def updates(self) -> None:
         by_unit: dict[int, list] = {}

@@ -11,8 +11,6 @@ import unicodedata
 from ..safetext import escape_controls
 from .views import Section
 
-Block = "str | Section"  # a heading or paragraph (str), or a table (Section)
-
 
 def table_lines(section: Section) -> list[str]:
     """Header, rule and rows, each column as wide as its widest cell, numbers aligned right; every cell
