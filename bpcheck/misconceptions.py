@@ -208,7 +208,7 @@ def _preactivation(quantity: Quantity, network: Network, values: Values) -> Iter
     for i, source in enumerate(sources):
         weight = weight_name(sources[k], dests[i])
         name = f"{weight}_new" if suffix and f"{weight}_new" in values else weight
-        output = f"x{source}" if source in network.layers[0] else f"y{source}{suffix}"
+        output = output_name(network, source, suffix)
         terms.append(values[name] * values[output])
     bias = f"b{unit}_new" if suffix and f"b{unit}_new" in values else f"b{unit}"
     if unit in network.biases:
