@@ -256,6 +256,11 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
     single = len(outcomes) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
+    if csv_path is not None:  # before the report: if it cannot be written, nothing has been printed
+        try:
+            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, list(outcomes)), "csv")
+        except BpcheckError as error:
+            _bad_input(str(error))
     if output_format == "json":
         import json
 
@@ -274,11 +279,6 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
             emit(blocks, heading=heading)
         else:
             emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped))])
-    if csv_path is not None:
-        try:
-            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, list(outcomes)), "csv")
-        except BpcheckError as error:
-            _bad_input(str(error))
     sys.exit(graded.exit_code(pass_mark))
 
 if __name__ == "__main__":  # pragma: no cover

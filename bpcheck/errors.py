@@ -14,6 +14,7 @@ class BpcheckError(Exception):
         self.line = line
         self.column = column
         self.hint = hint
+        self.quotes_content = False  # does the message quote the file (a key, a tag)?
 
     def __str__(self) -> str:
         from .safetext import escape_controls

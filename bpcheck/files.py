@@ -62,6 +62,13 @@ def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str) -> No
     if identity(path) in inputs:
         raise BpcheckError(f"--{what} would overwrite an input of this run (an answers file or an exercise)",
                            file=shown, hint=f"name another file for the {what.upper()}")
+    found = _stat(path)
+    if found is not None and not stat.S_ISREG(found.st_mode):  # a device, a FIFO, /dev/stdout, a folder
+        raise BpcheckError(f"--{what} names something that is not a regular file", file=shown,
+                           hint=f"name a file for the {what.upper()}")
+    if found is not None and not found.st_mode & 0o222:
+        raise BpcheckError(f"--{what} names a read-only file", file=shown,
+                           hint="make it writable, or name another file")
     folder = Path(os.path.realpath(path)).parent
     if not is_dir(folder):
         raise BpcheckError(f"there is no folder {path_shown(path.parent)!r} to write the {what.upper()} in",

@@ -25,6 +25,7 @@ from .quantities import Graph, Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
+_EDGE = 8 * 2.0 ** -52  # a few ulps: 2.02 - 2 is 0.020000000000000018 in binary, and 2.02 is the range's end
 _CORRECT = ("correct", None, "", ())
 TRIVIAL = 0.1  # a slip that leaves under a tenth of a value (or of a change) has trivialised it
 
@@ -34,7 +35,9 @@ class Tolerance(NamedTuple):
     atol: float
 
     def accepts(self, given: float, expected: float) -> bool:
-        return abs(given - expected) <= self.atol + self.rtol * abs(expected)
+        # The margin's own rounding is allowed for, so that the ends of the range printed are in it.
+        margin = self.atol + self.rtol * abs(expected)
+        return abs(given - expected) <= margin + _EDGE * max(abs(given), abs(expected))
 
     def describe(self, expected: float, fmt) -> str:
         """What people read: ``-0.002654 ± 1%: -0.00268 … -0.00263``."""
@@ -196,11 +199,12 @@ class _Marker:
             if matches:
                 break
         # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
-        # one rounded too early names no mistake, even when it is also a mistaken value to the letter
-        # (W23_new = 0.7976 rounded to 0.8 is also W23): a class's mistake counts must not count rounding.
+        # one rounded to 2 or 3 digits names no mistake, even when it is also a mistaken value to the
+        # letter (W23_new = 0.7976 is 0.80, and W23 is 0.8): a class's mistake counts must not count
+        # rounding. One digit is too coarse to tell (W35_new = 0.2723 is 0.3, and so is W35 unchanged).
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
         rounded = is_rounding(given, exact, max_digits=3)
-        if best is not None and not rounded:
+        if best is not None and not is_rounding(given, exact, min_digits=2, max_digits=3):
             return "wrong", best.misconception, f"{best.message} {expected}", ()
         return "wrong", None, (_rounding_hint(given, exact, accepts(given, exact)) if rounded else "") + expected, ()
 

@@ -19,7 +19,7 @@ from .names import canonical_name, unit_of, weight_units
 from .network import CONVENTIONS, Exercise, Network, bias_name, weight_name
 from .quantities import STAGES
 from .safetext import escape_controls, path_shown, quoted, shorten, shown
-from .yamlfile import Document, as_number, read_document
+from .yamlfile import EXERCISE_LIMITS, Document, as_number, read_document
 
 _PACKAGE = Path(__file__).resolve().parent
 EXERCISE_DIRS = (_PACKAGE / "exercises", _PACKAGE.parent / "exercises")
@@ -83,9 +83,30 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
 def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
     name, path = resolve_exercise(spec, relative_to)
     display = path_shown(path) if path.parent not in EXERCISE_DIRS else f"{name}.yaml"
-    document = read_document(path, ExerciseError, display)
+    try:
+        document = read_document(path, ExerciseError, display)
+    except ExerciseError as error:
+        if error.quotes_content and not _looks_like_an_exercise(path):  # a .env's key is not to be shown
+            raise ExerciseError(_NOT_AN_EXERCISE[0], file=display, hint=_NOT_AN_EXERCISE[1]) from None
+        raise
     exercise = _ExerciseReader(document).exercise(shown(name))
     return exercise._replace(path=str(path))
+
+
+_NOT_AN_EXERCISE = ("is not an exercise file (an exercise is a YAML mapping with layers:, weights:, ...)",
+                    "name an exercise file; see README, Writing an exercise")
+_EXERCISE_KEY = re.compile(r"(?:^|[\r\n])(?:layers|weights|inputs|targets|learning_rate)[ \t]*:")  # \r ends lines too
+
+
+def _looks_like_an_exercise(path: Path) -> bool:
+    """Does a file that YAML could not read start a line with an exercise key? If not (a .env, a key
+    file, a log), its errors are not shown, for they would quote it."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(EXERCISE_LIMITS.max_bytes).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    return _EXERCISE_KEY.search(text) is not None
 
 
 def load_exercise_text(text: str, name: str = "exercise", display: str = "<exercise>") -> Exercise:
@@ -152,8 +173,7 @@ class _ExerciseReader:
         # A file that is not an exercise at all (a .env, a key file, another program's YAML) is refused
         # without quoting any of it: an answers file may name any readable file.
         if not isinstance(self.data, dict) or not any(key in TOP_LEVEL_KEYS for key in self.data):
-            self.fail((), "is not an exercise file (an exercise is a YAML mapping with layers:, weights:, ...)",
-                      "name an exercise file; see README, Writing an exercise")
+            self.fail((), *_NOT_AN_EXERCISE)
         for key in self.data:
             if key not in TOP_LEVEL_KEYS:
                 self.fail((key,), f"unknown key {quoted(key)}",

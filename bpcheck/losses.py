@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from typing import Callable, NamedTuple
 
+from .numbers import exact_sum
+
 Formatter = Callable[[float], str]
 
 
@@ -50,7 +52,8 @@ def _squared_error(targets, ys, logits) -> LossTerms:
     count = len(targets)
 
     def compute(*v):
-        return 0.5 * math.fsum((v[k] - v[count + k]) * (v[k] - v[count + k]) for k in range(count))
+        errors = [exact_sum((v[k], -v[count + k])) for k in range(count)]  # t - y: 0 when on target
+        return 0.5 * math.fsum(error * error for error in errors)
 
     def written(parts: list[str]) -> str:
         return "½" + (parts[0] if count == 1 else "[" + " + ".join(parts) + "]")

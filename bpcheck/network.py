@@ -94,6 +94,6 @@ class Exercise(NamedTuple):
     instructions: str = ""
     asked: tuple[str, ...] | None = None  # None: every computed quantity
     rtol: float = 0.01  # 1% relative, PrairieLearn's default
-    atol: float = 0.0  # no floor: a value 0 on paper is computed as exactly 0 (solver.exact_sum)
+    atol: float = 0.0  # no floor: a value 0 on paper is computed as exactly 0 (numbers.exact_sum)
     points: dict[str, float] = {}  # name -> points; 1 when not listed (never mutated)
     path: str | None = None

@@ -1,7 +1,9 @@
-"""How numbers are shown: significant digits, trailing zeros kept, short decimals written short. Pure."""
+"""Numbers as a person works them: sums that cancel are 0, and values are shown to so many significant
+digits, trailing zeros kept, short decimals written short. Pure."""
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 Formatter = Callable[[float], str]
@@ -21,3 +23,19 @@ def number_formatter(precision: int) -> Formatter:
         return format(value, rounded)
 
     return fmt
+
+
+def exact_sum(terms) -> float:
+    """Σ terms, read as a person computing in decimals would: a sum no larger than the rounding error its
+    terms can carry is exactly 0. 0.1·0.2 + 1·(-0.02) is 3.5e-18 in binary floating point, yet 0 on
+    paper, where a ReLU's slope is 0 and an answer of 0 must match; 0.3 - (0.1 + 0.2) is 0 too."""
+    terms = list(terms)
+    total = math.fsum(terms)
+    if total and abs(total) <= _ROUNDING * math.fsum(abs(term) for term in terms):
+        return 0.0
+    return total
+
+
+# Each term is a product or sum of decimals rounded to binary once or twice: at most about 2⁻⁵² of its
+# size each time. A sum this close to 0 is rounding noise; one that is not (1e6 - 1e6 + 1e-9) is kept.
+_ROUNDING = 2.0 ** -51

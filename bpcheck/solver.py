@@ -12,23 +12,10 @@ import math
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network, bias_name, weight_name
+from .numbers import exact_sum
 from .quantities import Graph, Quantity
 
 # ---------------------------------------------------------------- activations, numerically stable
-
-
-def exact_sum(terms) -> float:
-    """Σ terms, read as a person computing in decimals would: a sum that cancels to within a few ulps of
-    its terms' size is exactly 0. 0.1·0.2 + 1·(-0.02) is 3.5e-18 in binary floating point, yet 0 on paper,
-    where a ReLU's slope is 0 and a value is graded against 0, not against rounding noise."""
-    terms = list(terms)
-    total = math.fsum(terms)
-    if total and abs(total) <= _CANCELLED * len(terms) * max(abs(term) for term in terms):
-        return 0.0
-    return total
-
-
-_CANCELLED = 4 * 2.0 ** -52  # a few ulps per term: each product and conversion rounds once or twice
 
 
 def slope(network: Network, unit: int, values) -> float:
@@ -186,7 +173,7 @@ class _Builder:
         n = len(slope_inputs)
 
         def compute(*v):
-            error = sign * (v[n] - v[n + 1])
+            error = sign * exact_sum((v[n], -v[n + 1]))  # t - y: 0 when the output is on its target
             return slope_fn(*v[:n]) * error if slope_fn else error
 
         def show(v, fmt):

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, NoReturn
 import yaml
 
 from .errors import BpcheckError
-from .safetext import quoted
+from .safetext import quoted, shown
 
 # The base loader resolves no plain scalar (every one is text): bpcheck reads them itself by YAML 1.2's
 # core schema (``_plain``), one rule where PyYAML would apply YAML 1.1's, and faster for skipping it.
@@ -241,9 +241,11 @@ class _Builder:
         self.built: set[int] = set()  # composite nodes built once; building one again expands an alias
         self.repeats = 0
 
-    def fail(self, node, message: str, hint: str) -> NoReturn:
-        raise self.error(message, file=self.document.file, line=node.start_mark.line + 1,
-                         column=node.start_mark.column + 1, hint=hint)
+    def fail(self, node, message: str, hint: str, *, quotes_content: bool = False) -> NoReturn:
+        error = self.error(message, file=self.document.file, line=node.start_mark.line + 1,
+                           column=node.start_mark.column + 1, hint=hint)
+        error.quotes_content = quotes_content  # a tag or a key of the file, which might not be an exercise
+        raise error
 
     def build(self, node, path: tuple) -> Any:
         self.count += 1
@@ -256,8 +258,8 @@ class _Builder:
         self.document.value_marks[path] = node.start_mark
         tag = node.tag
         if not tag.startswith(_TAG):
-            self.fail(node, f"the YAML tag {tag} is not allowed",
-                      "remove it: bpcheck reads plain numbers, text, lists and mappings only")
+            self.fail(node, f"the YAML tag {quoted(tag)} is not allowed",
+                      "remove it: bpcheck reads plain numbers, text, lists and mappings only", quotes_content=True)
         kind = tag[len(_TAG):]
         if not isinstance(node, yaml.ScalarNode):
             self.count_alias_expansion(node)
@@ -297,8 +299,8 @@ class _Builder:
             key = str(key)
             if key in result:
                 first = self.document.key_marks[path + (key,)].line + 1
-                self.fail(key_node, f"{key} is given twice (first on line {first})",
-                          "keep one of them and delete the other")
+                self.fail(key_node, f"{shown(key)} is given twice (first on line {first})",
+                          "keep one of them and delete the other", quotes_content=True)
             self.document.key_marks[path + (key,)] = key_node.start_mark
             if value_node.tag == _STR and type(value_node) is yaml.ScalarNode and not value_node.style:
                 self.count += 1  # a plain value (an answer): the common case, built the short way

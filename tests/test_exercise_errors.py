@@ -160,7 +160,8 @@ BAD_EXERCISES = [
     ("binary-tag", replace_line(9, "  W24: !!binary aGVsbG8="), 9, 8, ["!!binary", "not allowed"]),
     ("local-tag", replace_line(9, "  W24: !weight 0.6"), 9, 8, ["YAML tag", "not allowed"]),
     ("merge-key", replace_line(12, "targets: {<<: {t5: 0.5}}"), 12, 11, ["merge keys", "not allowed"]),
-    ("billion-laughs", "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    ("billion-laughs", "layers: [2, 1]\n"  # an exercise's key: its error may be shown
+                       "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
                        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
                        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"

@@ -80,8 +80,8 @@ def test_one_honest_slip_costs_one_mark():
 
 
 @pytest.mark.parametrize("answers, name, misconception", [
-    ({"dW13": -0.0009291, "W13_new": 0.1}, "W13_new", None),   # the old weight, and also the new one rounded
-    ({"dW13": -0.0009291, "W13_new": 0.10}, "W13_new", None),
+    ({"dW13": -0.0009291, "W13_new": 0.1}, "W13_new", "not-updated"),   # the old weight, beside a right dW
+    ({"dW35": -0.02767, "W35_new": 0.3}, "W35_new", "not-updated"),     # 0.2723 to 1 digit tells nothing
     ({"dW23": -0.002389, "W23_new": 0.800}, "W23_new", None),   # 0.7976 to 2 digits, and W23
     ({"W13_new": 0.09907, "W23_new": 0.7976, "a3_after": 0.755}, "a3_after", "not-updated"),  # first pass copied
     ({"dW23": -0.002389, "W23_new": 0.8024}, "W23_new", "subtracted-update"),  # W - dW

@@ -342,7 +342,7 @@ def test_the_mistake_cases_cover_every_named_misconception():
 
 
 @pytest.mark.parametrize("name, value, verdict, misconception", [
-    ("W13_new", 0.1, "wrong", None),  # W13 itself, but also W13_new = 0.09907 rounded: rounding names no mistake
+    ("W13_new", 0.1, "wrong", "not-updated"),  # W13 itself; 0.09907 to 1 digit too, but that tells nothing
     ("W13_new", 0.0991, "correct", None),   # the tutorial's own rounding of the new value
     ("a3_after", 0.755, "wrong", "not-updated"),  # a3 from the first pass, within 1% of a3_after = 0.7525
     ("a3_after", 0.7525, "correct", None),
@@ -356,9 +356,9 @@ def test_the_value_before_the_step_is_not_the_value_after_it(name, value, verdic
 
 
 @pytest.mark.parametrize("name, value, digits", [
-    ("W23_new", 0.8, 1),     # 0.7976 to 1 or 2 digits, and also W23 to the letter
+    ("W23_new", 0.8, 1),     # 0.7976 to 2 digits (0.80), and also W23 to the letter
     ("a3_after", 0.75, 2),   # 0.7525 to 2 digits
-    ("W13_new", 0.1, 1),
+    ("W14_new", 0.4, 1),     # 0.3971 to 2 digits (0.40), and also W14
 ])
 def test_a_value_after_the_step_rounded_too_early_names_no_mistake_and_agrees_with_its_range(name, value, digits):
     graded = {r.name: r for r in grade(solve(load_exercise("ex1")), {name: value}).results}[name]

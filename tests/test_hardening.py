@@ -164,16 +164,28 @@ def test_a_full_disk_while_writing_leaves_the_previous_csv(tmp_path, monkeypatch
 
     monkeypatch.setattr(batch, "write_csv", half_then_full)
     result = run("grade", folder, "--csv", marks)
-    assert_bad_input_line(_without_stdout(result), "", ["No space left", "previous file is unchanged"])
+    assert_bad_input_line(result, "", ["No space left", "previous file is unchanged"])  # and no report printed
     assert marks.read_text(encoding="utf-8") == "file,score\nlast week's,35\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
 
-def _without_stdout(result):
-    """The report went to stdout before the CSV failed; the contract for the error line is on stderr."""
-    assert result.stdout.startswith("Summary")
-    return type("Result", (), {"output": result.stderr, "exit_code": result.exit_code, "exception": result.exception,
-                               "stdout": "", "stderr": result.stderr})()
+@pytest.mark.parametrize("kind", ["fifo", "device", "read-only", "folder"])
+def test_the_csv_must_be_a_writable_regular_file(tmp_path, kind):
+    folder = class_folder(tmp_path)
+    target = tmp_path / "marks.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        os.symlink("/dev/null", target)  # /dev/null itself must survive: never replaced by a file
+    elif kind == "read-only":
+        write(target, "last week\n").chmod(0o444)
+    else:
+        target.mkdir()
+    result = run("grade", folder, "--csv", target)
+    assert result.exit_code == 2 and result.stdout == "" and "Traceback" not in result.output
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    if kind == "read-only":
+        assert target.read_text(encoding="utf-8") == "last week\n"
 
 
 def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(tmp_path):
@@ -533,3 +545,52 @@ def test_plain_and_quoted_values_read_alike(tmp_path, written):
         outcomes.append(json.loads(result.stdout)["results"][0]["given"] if result.exit_code != 2
                         else result.stderr.split(": ", 1)[1].replace('"', "'"))
     assert outcomes[0] == outcomes[1] == outcomes[2], outcomes
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_an_output_on_its_target_has_an_error_of_exactly_zero():
+    """0.1 + 0.2 is 0.30000000000000004 in binary: t - y, E and every gradient must still be 0."""
+    text = """
+layers: [2, {units: 1, activation: linear}]
+inputs: {x1: 1, x2: 1}
+weights: {W13: 0.1, W23: 0.2}
+targets: {t3: 0.3}
+learning_rate: 0.5
+asked: [loss, backward, update]
+"""
+    solution = solve(load_exercise_text(text))
+    assert solution.values["E"] == 0.0 and solution.values["delta3"] == 0.0 and solution.values["dW13"] == 0.0
+    zeros = {"E": 0, "delta3": 0, "dE_dW13": 0, "dW13": 0, "W13_new": 0.1, "dE_dW23": 0, "dW23": 0, "W23_new": 0.2}
+    result = grade(solution, zeros)
+    assert result.score == result.max_score == 8
+
+
+def test_the_ends_of_the_printed_range_are_in_it():
+    text = """
+layers: [1, {units: 1, activation: linear}]
+inputs: {x1: 1}
+weights: {W12: 2}
+targets: {t2: 1}
+learning_rate: 0.1
+asked: [a2, y2, E]
+"""
+    solution = solve(load_exercise_text(text))
+    result = grade(solution, {"a2": 2.02, "y2": 1.98, "E": 0.505})
+    assert [r.verdict for r in result.results] == ["correct"] * 3
+
+
+def test_a_small_real_sum_is_not_taken_for_zero():
+    from bpcheck.numbers import exact_sum
+
+    assert exact_sum([1000 * 1000, -1000 * 1000, 1e-9]) == 1e-9  # exact in binary: nothing to snap
+    assert exact_sum([0.3, -(0.1 + 0.2)]) == 0.0 and exact_sum([0.1 * 0.2, -0.02]) == 0.0
+
+
+@pytest.mark.parametrize("content", ["token: !sk_live_SECRET123 x\n", "sk_live_SECRET123: 1\nsk_live_SECRET123: 2\n"])
+def test_a_tag_or_a_repeated_key_of_a_file_that_is_not_an_exercise_is_not_quoted(tmp_path, content):
+    write(tmp_path / "hw.yaml", content)
+    answers = write(tmp_path / "a.yaml", answers_text("hw.yaml"))
+    message = assert_bad_input_line(run("grade", answers), f"{answers}:1:11: ", ["is not an exercise file"])
+    assert "SECRET" not in message

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from ..losses import LOSSES
 from ..network import Exercise
-from ..numbers import number_formatter
+from ..numbers import exact_sum, number_formatter
 from ..quantities import STAGES
 from ..solution import Solution
 
@@ -53,8 +53,8 @@ def solution_sections(solution: Solution, precision: int) -> list[Section]:
     sections[-1].notes.append(f"E went from {fmt(before)} to {fmt(after)} ({change:+.1f}%).")
     for unit in solution.exercise.network.output_units:  # the tutorial's "new error: 0.5 - 0.682 = -0.182"
         target = values[f"t{unit}"]
-        sections[-1].notes.append(f"t{unit} - y{unit}: {fmt(target - values[f'y{unit}'])} before the step, "
-                                  f"{fmt(target - values[f'y{unit}_after'])} after it.")
+        before, after = (exact_sum((target, -values[f"y{unit}{suffix}"])) for suffix in ("", "_after"))
+        sections[-1].notes.append(f"t{unit} - y{unit}: {fmt(before)} before the step, {fmt(after)} after it.")
     sections[-1].notes.append(precision_note(precision, solution.exercise.network))
     return [section for section in sections if section.rows]  # every parameter frozen: no update table
 
