@@ -36,8 +36,8 @@ class Tolerance(NamedTuple):
 
     def accepts(self, given: float, expected: float) -> bool:
         # The margin's own rounding is allowed for, so that the ends of the range printed are in it.
-        margin = self.atol + self.rtol * abs(expected)
-        return abs(given - expected) <= margin + _EDGE * max(abs(given), abs(expected))
+        error, margin = abs(given - expected), self.atol + self.rtol * abs(expected)
+        return error <= margin or error <= margin + _EDGE * (abs(given) + abs(expected))
 
     def describe(self, expected: float, fmt) -> str:
         """What people read: ``-0.002654 ± 1%: -0.00268 … -0.00263``."""
