@@ -87,7 +87,8 @@ def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
         document = read_document(path, ExerciseError, display)
     except ExerciseError as error:
         if error.quotes_content and not _looks_like_an_exercise(path):  # a .env's key is not to be shown
-            raise ExerciseError(_NOT_AN_EXERCISE[0], file=display, hint=_NOT_AN_EXERCISE[1]) from None
+            raise ExerciseError(_NOT_AN_EXERCISE[0], file=display, line=error.line, column=error.column,
+                                hint=_NOT_AN_EXERCISE[1]) from None
         raise
     exercise = _ExerciseReader(document).exercise(shown(name))
     return exercise._replace(path=str(path))
