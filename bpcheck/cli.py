@@ -281,5 +281,6 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
             emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped))])
     sys.exit(graded.exit_code(pass_mark))
 
+
 if __name__ == "__main__":  # pragma: no cover
     main()
