@@ -10,12 +10,7 @@ from __future__ import annotations
 import math
 from typing import Callable, NamedTuple
 
-Formatter = Callable[[float], str]
-
-
-def _p(fmt: Formatter, value: float) -> str:
-    """A number in parentheses, the way the tutorial substitutes: (0.35)."""
-    return f"({fmt(value)})"
+from .numbers import Formatter, in_parentheses
 
 
 class Activation(NamedTuple):
@@ -69,11 +64,11 @@ def softsign(a: float) -> float:
 
 ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in (
     Activation("sigmoid", sigmoid, "σ", (0.0, 1.0), slope=lambda y: y * (1.0 - y), slope_text="{v}(1 - {v})",
-               slope_shown=lambda y, fmt: _p(fmt, y) + _p(fmt, 1.0 - y)),
+               slope_shown=lambda y, fmt: in_parentheses(fmt, y) + in_parentheses(fmt, 1.0 - y)),
     Activation("tanh", math.tanh, "tanh", (-1.0, 1.0), slope=lambda y: 1.0 - y * y, slope_text="(1 - {v}²)",
-               slope_shown=lambda y, fmt: f"(1 - {_p(fmt, y)}²)"),
+               slope_shown=lambda y, fmt: f"(1 - {in_parentheses(fmt, y)}²)"),
     Activation("relu", relu, "relu", (0.0, math.inf), slope=relu_slope, slope_of="a", slope_text="relu'({v})",
-               slope_shown=lambda a, fmt: _p(fmt, relu_slope(a))),
+               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a))),
     Activation("linear", lambda a: a, "", (-math.inf, math.inf)),
     # f'(a) = 1/(1 + |a|)², which from the output y = a/(1 + |a|) is (1 - |y|)².
     Activation("softsign", softsign, "softsign", (-1.0, 1.0), slope=lambda y: (1.0 - abs(y)) ** 2,

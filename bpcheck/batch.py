@@ -11,12 +11,11 @@ from .answers import locate_exercise, parse_answers, read_answers
 from .errors import AnswersError, BpcheckError
 from .files import identities, identity, is_dir
 from .grading import Grade, grade
-from .loading import load_exercise, natural_order
+from .loading import YAML_SUFFIXES, load_exercise, natural_order
 from .numbers import number_formatter
 from .safetext import path_shown
 from .solution import Solution, solve
 
-ANSWER_SUFFIXES = (".yaml", ".yml")
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
 
 
@@ -89,7 +88,7 @@ def _answers_files_under(folder: Path):
     for root, folders, names in os.walk(folder, onerror=_raise):  # symlinked folders are not followed
         folders[:] = [name for name in folders if not name.startswith(".")]
         for name in names:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in ANSWER_SUFFIXES:
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in YAML_SUFFIXES:
                 yield Path(root, name)
 
 

@@ -232,10 +232,9 @@ class _Marker:
         if before_name is None:
             return True
         before = self.exact[before_name]
-        change = target - before
-        if abs(change) <= max(self.tolerance.atol, _half_unit_of_4_digits(target)):
+        if self._step_too_small(before, target):
             return True
-        return 0.5 <= (value - before) / change <= 1.5 or is_rounding(value, target, min_digits=3)
+        return 0.5 <= (value - before) / (target - before) <= 1.5 or is_rounding(value, target, min_digits=3)
 
     def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float,
                                slips: tuple[str, ...], mixed) -> bool:
@@ -267,9 +266,13 @@ class _Marker:
         if before_name is None:
             return False
         before = self.exact[before_name]
-        if abs(exact - before) <= max(self.tolerance.atol, _half_unit_of_4_digits(exact)):
+        if self._step_too_small(before, exact):
             return False
         return abs(value - before) <= TRIVIAL * abs(exact - before)
+
+    def _step_too_small(self, before: float, after: float) -> bool:
+        """A step from ``before`` to ``after`` too small to show in 4 significant digits (or the tolerance)."""
+        return abs(after - before) <= max(self.tolerance.atol, _half_unit_of_4_digits(after))
 
     def _slip(self, name: str, mixed) -> bool:
         """Off by a mistake rather than by rounding: marked wrong, carried forward from a slip, or within

@@ -33,6 +33,7 @@ STAGE_WORDS = tuple(stage for stage in STAGES if stage != "given")
 SINGULAR = {"inputs": "input", "biases": "bias", "targets": "target"}
 # Networks worked by hand are small; these bounds keep every path through bpcheck quick, and the
 # template of the largest exercise within what an answers file may hold (yamlfile.ANSWERS_LIMITS).
+YAML_SUFFIXES = (".yaml", ".yml")  # in any case: .YAML too
 MAX_UNITS_PER_LAYER = 50
 MAX_LAYERS = 100
 MAX_WEIGHTS = 10_000
@@ -74,7 +75,7 @@ def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, P
     path = Path(spec)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
-    if path.suffix.lower() in (".yaml", ".yml") or identity(path) is not None or "/" in spec or "\\" in spec:
+    if path.suffix.lower() in YAML_SUFFIXES or identity(path) is not None or "/" in spec or "\\" in spec:
         return path.stem, path
     hint = did_you_mean(spec, builtins, "run `bpcheck list` to see them, or give a path to a .yaml file")
     raise ExerciseError(f"{quoted(spec)} is neither a built-in exercise nor a YAML file", hint=hint)

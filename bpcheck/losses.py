@@ -12,13 +12,7 @@ import math
 from collections.abc import Sequence
 from typing import Callable, NamedTuple
 
-from .numbers import exact_sum
-
-Formatter = Callable[[float], str]
-
-
-def _p(fmt: Formatter, value: float) -> str:
-    return f"({fmt(value)})"
+from .numbers import Formatter, exact_sum, in_parentheses
 
 
 class LossTerms(NamedTuple):
@@ -68,7 +62,8 @@ def _cross_entropy(targets, ys, logits) -> LossTerms:
         targets + ys + logits,
         lambda *v: cross_entropy(v[:count], v[count:2 * count], v[2 * count:]),
         "-(" + " + ".join(f"{t}·ln {y}" for t, y in zip(targets, ys)) + ")",
-        lambda v, fmt: "-(" + " + ".join(f"{_p(fmt, v[k])}·ln {_p(fmt, v[count + k])}" for k in range(count)) + ")")
+        lambda v, fmt: "-(" + " + ".join(f"{in_parentheses(fmt, v[k])}·ln {in_parentheses(fmt, v[count + k])}"
+                                         for k in range(count)) + ")")
 
 
 def log_sum_exp(logits) -> float:

@@ -9,6 +9,11 @@ from typing import Callable
 Formatter = Callable[[float], str]
 
 
+def in_parentheses(fmt: Formatter, value: float) -> str:
+    """A number in parentheses, the way the tutorial substitutes: (0.35)."""
+    return f"({fmt(value)})"
+
+
 def number_formatter(precision: int) -> Formatter:
     """``precision`` significant digits with trailing zeros kept (0.6620, as the tutorial writes it);
     a value that is a short decimal, but for floating-point noise, is written short (0.755, 0.35)."""

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Callable, NamedTuple
 
 from .errors import ExerciseError
+from .numbers import Formatter
 
 # Stages in solving order, with the headings a person reads.
 STAGES = {
@@ -24,7 +25,6 @@ STAGES = {
     "check": "Step 5: forward pass with the new weights",
 }
 
-Formatter = Callable[[float], str]
 Shower = Callable[[Sequence[float], Formatter], str]
 
 

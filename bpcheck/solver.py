@@ -12,7 +12,7 @@ import math
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network, bias_name, weight_name
-from .numbers import exact_sum
+from .numbers import exact_sum, in_parentheses
 from .quantities import Graph, Quantity
 
 # ---------------------------------------------------------------- activations, numerically stable
@@ -41,10 +41,6 @@ def softmax(*logits: float) -> list[float]:
 # ---------------------------------------------------------------- rendering helpers
 
 
-def _p(fmt, value: float) -> str:
-    """A number in parentheses, the way the tutorial substitutes: (0.35)."""
-    return f"({fmt(value)})"
-
 
 def _sum_of_products(pairs: list[tuple[str, str]], bias: str | None):
     """Symbolic text, numeric shower and compute function for Σ W·o (+ b)."""
@@ -60,8 +56,8 @@ def _sum_of_products(pairs: list[tuple[str, str]], bias: str | None):
         return exact_sum(terms)
 
     def show(v, fmt):
-        text = " + ".join(_p(fmt, v[2 * k]) + _p(fmt, v[2 * k + 1]) for k in range(count))
-        return text + (f" + {_p(fmt, v[-1])}" if bias else "")
+        text = " + ".join(in_parentheses(fmt, v[2 * k]) + in_parentheses(fmt, v[2 * k + 1]) for k in range(count))
+        return text + (f" + {in_parentheses(fmt, v[-1])}" if bias else "")
 
     inputs = tuple(name for pair in pairs for name in pair) + ((bias,) if bias else ())
     return inputs, compute, symbolic, show
@@ -199,7 +195,7 @@ class _Builder:
             return slope_fn(*v[:n]) * total if slope_fn else total
 
         def show(v, fmt):
-            terms = [_p(fmt, v[n + 2 * k]) + _p(fmt, v[n + 2 * k + 1]) for k in range(count)]
+            terms = [in_parentheses(fmt, v[n + 2 * k]) + in_parentheses(fmt, v[n + 2 * k + 1]) for k in range(count)]
             total = terms[0] if count == 1 else "[" + " + ".join(terms) + "]"
             return (slope_show(*v[:n], fmt) if slope_show else "") + total
 

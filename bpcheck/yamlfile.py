@@ -49,11 +49,9 @@ class Limits(NamedTuple):
 
 EXERCISE_LIMITS = Limits(1_000_000, 50_000)
 ANSWERS_LIMITS = Limits(4_000_000, 150_000)
-MAX_BYTES, MAX_NODES = EXERCISE_LIMITS
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
-_constructor = yaml.constructor.SafeConstructor()
 
 
 class Document:
@@ -233,7 +231,7 @@ _MAX_FLOW_BRACKETS = 1_000
 
 
 class _Builder:
-    def __init__(self, document: Document, error: type[BpcheckError], max_nodes: int = MAX_NODES):
+    def __init__(self, document: Document, error: type[BpcheckError], max_nodes: int = EXERCISE_LIMITS.max_nodes):
         self.document = document
         self.error = error
         self.max_nodes = max_nodes
