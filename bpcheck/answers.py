@@ -1,6 +1,8 @@
 """Answers files: YAML -> canonical name -> number, with file:line:column for every problem.
 
     exercise: ex1          # a built-in name, or a path relative to this file
+    variant: alice         # optional: the variant worked (bpcheck template ex1 --variant alice)
+    student: Ada Lovelace  # optional
     answers:
       a3: 0.755
       δ3: -0.00265         # any of the usual spellings; see names.py
@@ -18,7 +20,7 @@ from .names import canonical_name
 from .safetext import path_shown, quoted, shown
 from .yamlfile import ANSWERS_LIMITS, Document, as_number, read_document
 
-TOP_LEVEL_KEYS = ("exercise", "answers", "student")
+TOP_LEVEL_KEYS = ("exercise", "answers", "student", "variant")
 
 
 class Answers:
@@ -29,8 +31,10 @@ class Answers:
         self.student = student
 
 
-def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]:
-    """The parsed file and the exercise it names (checked for shape only)."""
+def read_answers(path: Path, display: str | None = None, *,
+                 exercise_required: bool = True) -> tuple[Document, str | None]:
+    """The parsed file and the exercise it names (checked for shape only; None when it names none and
+    none is required, the course having pinned one)."""
     document = read_document(path, AnswersError, display or str(path), ANSWERS_LIMITS)
     data = document.data
     fail = _failer(document)
@@ -46,13 +50,14 @@ def read_answers(path: Path, display: str | None = None) -> tuple[Document, str]
             fail((key,), f"unknown key {quoted(key)}",
                  did_you_mean(key, TOP_LEVEL_KEYS, "an answers file has 'exercise:' and 'answers:'"), key=True)
     spec = data.get("exercise")
-    if spec is None:
+    if spec is None and exercise_required:
         fail((), "'exercise:' is missing", "add e.g. exercise: ex1 (a built-in name or a path to a .yaml file)")
-    if isinstance(spec, (dict, list)) or not document.text(("exercise",), spec).strip():
+    if spec is not None and (isinstance(spec, (dict, list)) or not document.text(("exercise",), spec).strip()):
         fail(("exercise",), "'exercise' must be a name such as ex1 or a path", "write e.g. exercise: ex1")
-    if isinstance(data.get("student"), (dict, list)):
-        fail(("student",), "'student' must be a name or a number", "write e.g. student: Ada Lovelace")
-    return document, document.text(("exercise",), spec)
+    for key, example in (("student", "student: Ada Lovelace"), ("variant", "variant: alice")):
+        if isinstance(data.get(key), (dict, list)):
+            fail((key,), f"'{key}' must be a name or a number", f"write e.g. {example}")
+    return document, None if spec is None else document.text(("exercise",), spec)
 
 
 def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[Path | None, Path]:
@@ -136,11 +141,30 @@ def _fail_without_place(raw: str, message: str, hint: str, key: bool) -> NoRetur
 
 def student_name(document: Document) -> str | None:
     """The `student:` exactly as written (01234567 stays 01234567), safe to print; None when absent."""
-    value = document.data.get("student")
+    text = written(document, "student")
+    return shown(text) if text else None
+
+
+def written(document: Document, key: str) -> str | None:
+    """A top-level scalar exactly as written, stripped; None when absent or blank."""
+    value = document.data.get(key)
     if value is None:
         return None
-    text = document.text(("student",), value).strip()
-    return shown(text) if text else None
+    return document.text((key,), value).strip() or None
+
+
+def answers_variant(document: Document) -> str | None:
+    """The `variant:` named, in the form variants are compared in; None when absent. A name that
+    cannot be a variant is reported at its line."""
+    from .variants import variant_name
+
+    text = written(document, "variant")
+    if text is None:
+        return None
+    try:
+        return variant_name(text)
+    except ExerciseError as error:
+        _failer(document)(("variant",), f"variant: {error.message}", error.hint or "")
 
 
 def _suggest(raw: str, name: str | None, known: list[str]) -> str:

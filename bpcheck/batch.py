@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 from typing import NamedTuple, TextIO
 
-from .answers import locate_exercise, parse_answers, read_answers
+from .answers import answers_variant, locate_exercise, parse_answers, read_answers, student_name
 from .errors import AnswersError, BpcheckError
 from .files import identities, identity, is_dir
 from .grading import Grade, grade
-from .loading import YAML_SUFFIXES, load_exercise, natural_order
+from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_order
+from .network import Exercise
 from .numbers import number_formatter
-from .safetext import path_shown
+from .safetext import path_shown, shown
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
@@ -26,6 +27,8 @@ class Outcome(NamedTuple):
     grade: Grade | None = None
     error: BpcheckError | None = None
     student: str | None = None
+    exercise_file: str | None = None  # what it was graded against: a built-in name, or the file's path
+    feedback: str = "full"  # what the student may read of it (feedback.LEVELS)
 
     def passed(self, pass_mark: float | None = None) -> bool:
         return self.grade is not None and self.grade.passed(pass_mark)
@@ -33,11 +36,9 @@ class Outcome(NamedTuple):
     def to_dict(self, pass_mark: float | None = None) -> dict:
         """The record `bpcheck grade FILE --format json` prints; {"file", "error"} for a bad file."""
         if self.grade is None:
-            return {"file": self.file, "error": str(self.error)}
-        record = self.grade.to_dict(self.file, pass_mark)
-        if self.student:
-            record["student"] = self.student
-        return record
+            return {"file": self.file, "student": self.student, "error": str(self.error)}
+        record = self.grade.to_dict(self.file, pass_mark, self.feedback)
+        return {"file": self.file, "student": self.student, "exercise_file": self.exercise_file, **record}
 
 
 class ClassGrade(NamedTuple):
@@ -52,20 +53,29 @@ class ClassGrade(NamedTuple):
         """2 when any file could not be read, else 1 when any did not pass, else 0."""
         return exit_code(self.outcomes, pass_mark)
 
+    pinned_exercise: str | None = None  # --exercise, as shown
+    pinned_variant: str | None = None
+
     def to_dict(self, pass_mark: float | None = None) -> dict:
         """The record `bpcheck grade FOLDER --format json` prints."""
         return {"files": [outcome.to_dict(pass_mark) for outcome in self.outcomes],
-                "passed": self.exit_code(pass_mark) == 0, "exercises_skipped": list(self.exercises_skipped)}
+                "passed": self.exit_code(pass_mark) == 0, "exercises_skipped": list(self.exercises_skipped),
+                "pinned_exercise": self.pinned_exercise, "pinned_variant": self.pinned_variant}
 
 
 def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, precision: int = 4,
-                progress=None) -> ClassGrade:
+                progress=None, exercise: str | None = None, variant: str | None = None,
+                feedback: str | None = None) -> ClassGrade:
     """Grade answers files and folders of them (see ``expand_paths``). ``progress(files, grade_one)``,
-    when given, runs the grading of a long batch (a progress bar) and returns the outcomes in order."""
+    when given, runs the grading of a long batch (a progress bar) and returns the outcomes in order.
+    ``exercise``/``variant`` pin what every file is graded against (see ``GradingSession``)."""
+    session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,
+                             feedback=feedback)
     files = expand_paths([Path(path) for path in paths])
-    session = GradingSession(rtol=rtol, atol=atol, precision=precision)
     outcomes = session.grade_files(files, progress=progress)
-    return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files))
+    pinned = session.pinned
+    return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
+                      pinned.label if pinned else None, session.variant)
 
 
 def expand_paths(paths) -> list[Path]:
@@ -97,50 +107,186 @@ def _raise(error: OSError) -> None:
                        hint="check its permissions")
 
 
-class GradingSession:
-    """Solves each exercise once however many files name it."""
+class Pinned(NamedTuple):
+    """The exercise a course grades every file against (``--exercise``)."""
 
-    def __init__(self, rtol: float | None = None, atol: float | None = None, precision: int = 4):
+    label: str  # as given, safe to print
+    exercise: Exercise
+    identity: tuple[int, int] | None  # its file's device and inode
+    found: Found
+
+
+class Found(NamedTuple):
+    """An exercise ready to grade against: solved, its names and input units, and how it is shown."""
+
+    solution: Solution
+    names: list[str]
+    inputs: frozenset[int]
+    label: str  # a built-in name, or the file's path as shown
+
+
+def _found(exercise: Exercise, label: str) -> Found:
+    solution = solve(exercise)
+    return Found(solution, solution.graph.names(), frozenset(exercise.network.layers[0]), label)
+
+
+def exercise_label(spec: str, path: Path) -> str:
+    """ex1 for a built-in exercise, else the file's path as it may be printed."""
+    builtin = builtin_exercises().get(spec)
+    return spec if builtin is not None and identity(builtin) == identity(path) else path_shown(path)
+
+
+class GradingSession:
+    """Solves each exercise, and each variant, once however many files name it.
+
+    With ``exercise`` pinned (a course's --exercise), every file is graded against it alone: its
+    tolerance, points and questions. A file may name the same exercise (the same built-in name, a path
+    to the same file, or a file with the same network, numbers and settings) or none; one that names
+    another is refused at its line. ``variant`` pins the variant the same way. ``feedback`` overrides
+    the exercise's ``feedback:``.
+    """
+
+    def __init__(self, rtol: float | None = None, atol: float | None = None, precision: int = 4, *,
+                 exercise: str | None = None, variant: str | None = None, feedback: str | None = None):
+        from .variants import variant_name
+
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
-        self._solutions: dict[str, tuple[Solution, list[str], frozenset[int]] | BpcheckError] = {}
-        self._located: dict[tuple[str, Path], tuple[Path | None, str]] = {}
+        self.feedback = feedback
+        self._solutions: dict[str, Found | BpcheckError] = {}
+        self._located: dict[tuple[str, Path], tuple[Path | None, str, str]] = {}
+        self._variants: dict[tuple[str, str], Found | BpcheckError] = {}
+        self._same: dict[tuple[str, Path], bool] = {}
         self.exercise_files: set[Path] = set()  # every exercise read: inputs no output may overwrite
         self.skipped: list[str] = []  # exercise files met among the answers files
+        self.variant = variant_name(variant) if variant is not None else None
+        self.pinned = self._pin(exercise) if exercise is not None else None
 
-    def solution_for(self, document, spec: str, path: Path):
+    def _pin(self, spec: str) -> Pinned:
+        from .loading import resolve_exercise
+
+        path = resolve_exercise(spec)[1]
+        exercise = load_exercise(spec)
+        self.exercise_files.add(path)
+        label = exercise_label(spec, path)
+        found = _found(exercise, label)
+        pinned = Pinned(label, exercise, identity(path), found)
+        if self.variant is not None:  # a variant the exercise cannot have stops the run before any file
+            self._variant_of("pinned", found)
+        return pinned
+
+    def solution_for(self, document, spec: str, path: Path) -> tuple[str, Found]:
+        """The exercise an answers file names (self-study): its key and what grading needs of it."""
         where = (spec, path.parent)
         if where not in self._located:  # a class's files name the same few exercises: look once
             folder, exercise_path = locate_exercise(document, spec, path)
             self.exercise_files.add(exercise_path)
-            self._located[where] = folder, os.path.realpath(exercise_path)
-        folder, key = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
+            self._located[where] = folder, os.path.realpath(exercise_path), exercise_label(spec, exercise_path)
+        folder, key, label = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
         if key not in self._solutions:
             try:
-                solution = solve(load_exercise(spec, folder))
+                self._solutions[key] = _found(load_exercise(spec, folder), label)
             except BpcheckError as error:  # a fault of the exercise: one line naming both files
                 self._solutions[key] = error
-            else:
-                self._solutions[key] = (solution, solution.graph.names(),
-                                        frozenset(solution.exercise.network.layers[0]))
         found = self._solutions[key]
         if isinstance(found, BpcheckError):
             line, column = document.where(("exercise",))
             raise AnswersError(f"the exercise it names cannot be used: {found}", file=document.file, line=line,
                                column=column)
-        return found
+        return key, found
+
+    def pinned_for(self, document, spec: str | None, path: Path) -> tuple[str, Found]:
+        """The pinned exercise, once the answers file is seen to name it or none."""
+        assert self.pinned is not None
+        if spec is not None and not self._names_pinned(spec, path):
+            line, column = document.where(("exercise",))
+            raise AnswersError(f"exercise: {shown(spec)} is not the exercise being graded, {self.pinned.label}",
+                               file=document.file, line=line, column=column,
+                               hint=f"work {self.pinned.label} (`bpcheck template {self.pinned.label}`), "
+                                    "or delete the exercise: line")
+        return "pinned", self.pinned.found
+
+    def _names_pinned(self, spec: str, path: Path) -> bool:
+        """Does ``spec``, written in the answers file at ``path``, name the pinned exercise? The same
+        built-in, the same file, or a file with the same network, numbers and settings (a copy); or a
+        file not there whose name is the pinned exercise's (a template made where the exercise was)."""
+        from .loading import resolve_exercise
+
+        where = (spec, path.parent)
+        pinned = self.pinned
+        assert pinned is not None
+        if where not in self._same:
+            folder: Path | None
+            try:
+                folder, exercise_path = path.parent, resolve_exercise(spec, path.parent)[1]
+                if identity(exercise_path) is None and identity(resolve_exercise(spec)[1]) is not None:
+                    folder, exercise_path = None, resolve_exercise(spec)[1]
+            except BpcheckError:
+                self._same[where] = False
+            else:
+                if identity(exercise_path) is None:
+                    self._same[where] = exercise_path.stem == pinned.exercise.name
+                elif identity(exercise_path) == pinned.identity:
+                    self._same[where] = True
+                else:
+                    self._same[where] = _same_content(spec, folder, pinned.exercise)
+        return self._same[where]
+
+    def _variant_of(self, key: str, found: Found, variant: str | None = None) -> Found:
+        """The variant's numbers, solved once for all the files that name it."""
+        from .variants import make_variant
+
+        variant = variant or self.variant
+        if variant is None:
+            return found
+        if (key, variant) not in self._variants:
+            try:
+                exercise = make_variant(found.solution.exercise, variant)
+                self._variants[key, variant] = _found(exercise, found.label)
+            except BpcheckError as error:
+                self._variants[key, variant] = error
+        made = self._variants[key, variant]
+        if isinstance(made, BpcheckError):
+            raise made
+        return made
+
+    def variant_for(self, document) -> str | None:
+        """The variant a file is graded as: the pinned one (a file naming another is refused), else its own."""
+        written = answers_variant(document)
+        if self.variant is not None and written is not None and written != self.variant:
+            line, column = document.where(("variant",))
+            raise AnswersError(f"variant: {shown(written)} is not the variant being graded, {shown(self.variant)}",
+                               file=document.file, line=line, column=column,
+                               hint=f"work variant {shown(self.variant)} (`bpcheck template EXERCISE --variant "
+                                    f"{shown(self.variant)}`), or delete the variant: line")
+        return self.variant or written
 
     def grade_file(self, path: Path) -> Outcome:
-        shown = path_shown(path)  # a name that is not UTF-8, or holds an escape sequence, printed safely
+        shown_path = path_shown(path)  # a name that is not UTF-8, or holds an escape sequence, printed safely
+        student = None
         try:
-            document, spec = read_answers(path, shown)
-            solution, names, inputs = self.solution_for(document, spec, path)
-            answers = parse_answers(document, names, inputs)
+            document, spec = read_answers(path, shown_path, exercise_required=self.pinned is None)
+            student = student_name(document)
+            if self.pinned is not None:
+                key, found = self.pinned_for(document, spec, path)
+            else:
+                assert spec is not None
+                key, found = self.solution_for(document, spec, path)
+            variant = self.variant_for(document)
+            try:
+                found = self._variant_of(key, found, variant)
+            except BpcheckError as error:  # no such variant: said at the line that asks for it
+                line, column = document.where(("variant",) if "variant" in document.data else ())
+                raise AnswersError(f"variant {shown(variant or '')}: {error.message}", file=document.file,
+                                   line=line, column=column, hint=error.hint) from None
+            answers = parse_answers(document, found.names, found.inputs)
         except BpcheckError as error:
-            return Outcome(shown, error=error)
-        result = grade(solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
+            return Outcome(shown_path, error=error, student=student)
+        result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
                        fmt=self.fmt)
-        return Outcome(shown, grade=result, student=answers.student)
+        feedback = self.feedback or found.solution.exercise.feedback or "full"
+        return Outcome(shown_path, grade=result, student=answers.student, exercise_file=found.label,
+                       feedback=feedback)
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
@@ -153,6 +299,20 @@ class GradingSession:
         is_exercise = [identity(path) in exercises for path in files]
         self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
+
+
+def _same_content(spec: str, folder: Path | None, pinned: Exercise) -> bool:
+    """Is the exercise at ``spec`` the pinned one but for its name and wording? A file that is not an
+    exercise at all (or cannot be read) is not."""
+    try:
+        other = load_exercise(spec, folder)
+    except BpcheckError:
+        return False
+    return _settings(other) == _settings(pinned)
+
+
+def _settings(exercise: Exercise) -> Exercise:
+    return exercise._replace(name="", title="", instructions="", path=None)
 
 
 def exit_code(outcomes, pass_mark: float | None) -> int:
@@ -171,14 +331,14 @@ def write_csv(handle: TextIO, outcomes: list[Outcome]) -> None:
         for result in outcome.grade.results if outcome.grade else ():
             columns.setdefault(result.name)
     writer = csv.writer(handle)
-    writer.writerow(["file", "student", "exercise", "score", "max_score", "error", *columns])
+    writer.writerow(["file", "student", "exercise", "variant", "score", "max_score", "error", *columns])
     for outcome in outcomes:
         if outcome.grade is None:
-            writer.writerow([outcome.file, outcome.student or "", "", "", "", str(outcome.error)]
+            writer.writerow([outcome.file, outcome.student or "", "", "", "", "", str(outcome.error)]
                             + [""] * len(columns))
             continue
         verdicts = {r.name: r.verdict + (f":{r.misconception}" if r.misconception else "")
                     for r in outcome.grade.results}
-        writer.writerow([outcome.file, outcome.student or "", outcome.grade.exercise,
-                         f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
+        writer.writerow([outcome.file, outcome.student or "", outcome.exercise_file or outcome.grade.exercise,
+                         outcome.grade.variant or "", f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
                          *(verdicts.get(name, "") for name in columns)])

@@ -12,6 +12,7 @@ from . import __version__
 from .errors import BpcheckError
 
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
+FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")  # feedback.LEVELS, without importing the core here
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
 SIGINT, SIGTERM = 2, 15  # the same on every POSIX system and on Windows; `signal` is imported only when needed
@@ -114,11 +115,24 @@ def main():
     """
 
 
-def _load(spec: str):
+def _load(spec: str, variant: str | None = None):
     from . import load_exercise, solve
 
     exercise = load_exercise(spec)
+    if variant is not None:
+        from .variants import make_variant
+
+        exercise = make_variant(exercise, variant)
     return exercise, solve(exercise)
+
+
+def _heading(exercise) -> str:
+    variant = f", variant {exercise.variant}" if exercise.variant else ""
+    return f"{exercise.title} ({exercise.name}{variant})"
+
+
+VARIANT = click.option("--variant", metavar="NAME",
+                       help="The variant NAME (a student id, say): the same questions with its own numbers.")
 
 
 def _precision(ctx, param, value: int) -> int:
@@ -133,10 +147,11 @@ def _precision(ctx, param, value: int) -> int:
               help="Significant digits shown in the tables.")
 @click.option("--format", "-f", "output_format", type=FORMATS, default="text", show_default=True,
               help="text tables, json (every value at full precision) or markdown.")
+@VARIANT
 @reports_bad_input
-def solve(exercise: str, precision: int, output_format: str):
+def solve(exercise: str, precision: int, output_format: str, variant: str | None):
     """Print the worked solution of EXERCISE (a built-in name such as ex1, or a YAML file)."""
-    exercise_, solution = _load(exercise)
+    exercise_, solution = _load(exercise, variant)
     if output_format == "json":
         import json
 
@@ -147,7 +162,7 @@ def solve(exercise: str, precision: int, output_format: str):
     from .report.views import solution_sections
 
     sections = solution_sections(solution, precision)
-    heading = f"{exercise_.title} ({exercise_.name})"
+    heading = _heading(exercise_)
     if output_format == "markdown":
         from .report.markdown import markdown_sections
 
@@ -176,27 +191,28 @@ def list_exercises():
 
 @main.command()
 @click.argument("exercise")
+@VARIANT
 @reports_bad_input
-def show(exercise: str):
+def show(exercise: str, variant: str | None):
     """Show EXERCISE as a student reads it: the network, its numbers and what is asked."""
     from .report.text import emit
     from .report.views import exercise_sections
 
-    exercise_, solution = _load(exercise)
+    exercise_, solution = _load(exercise, variant)
     # The YAML's own line breaks fall mid-sentence: one line a paragraph, for the terminal to wrap.
     paragraphs = [" ".join(p.split()) for p in exercise_.instructions.split("\n\n") if p.strip()]
-    emit([*paragraphs, "", *exercise_sections(exercise_, solution)],
-         heading=f"{exercise_.title} ({exercise_.name})")
+    emit([*paragraphs, "", *exercise_sections(exercise_, solution)], heading=_heading(exercise_))
 
 
 @main.command()
 @click.argument("exercise")
+@VARIANT
 @reports_bad_input
-def template(exercise: str):
+def template(exercise: str, variant: str | None):
     """Print an answers file for EXERCISE to fill in (every asked quantity, in solving order)."""
     from .report.template import answers_template
 
-    _, solution = _load(exercise)
+    _, solution = _load(exercise, variant)
     try:
         exercise.encode("utf-8")
     except UnicodeEncodeError:  # a file name from a zip made on Windows: YAML text cannot hold it
@@ -233,13 +249,22 @@ def _tolerance(ctx, param, value):
               help="Also write a CSV: a row per file, a column per quantity.")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown.")
-def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
+@click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
+              help="Grade every file against EXERCISE (a built-in name or a file); a file naming another is "
+                   "refused. Marks that count need it.")
+@click.option("--variant", metavar="NAME",
+              help="Grade every file as variant NAME; a file naming another is refused.")
+@click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
+              help="What the report shows: full (expected values), hint (no expected values), verdict, or "
+                   "score (the total only). Default: the exercise's feedback:, else full.")
+def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision, pinned_exercise, variant, feedback):
     """Check answers files (or folders of them) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
     Several files or a folder: one summary row per file. Exit code 0 when
     every file passes, 1 when any has a wrong or missing value, 2 when any
-    file could not be read.
+    file could not be read. For marks that count, pin the exercise:
+    bpcheck grade submissions/ --exercise hw1.yaml --feedback hint
     """
     from . import batch, files
 
@@ -247,7 +272,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         _sigterm_interrupts(click.get_current_context())
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     try:
-        graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress)
+        graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
+                                   exercise=pinned_exercise, variant=variant,
+                                   feedback=feedback.lower() if feedback else None)
         if csv_path is not None:  # nothing has been written yet: an input may not be the output
             files.check_output_path(csv_path, files.identities(graded.answers_files + graded.exercise_files), "csv")
     except BpcheckError as error:
@@ -273,12 +300,12 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision):
         from .report.grades import file_report, summary_section
         from .report.text import emit
 
-        graded_file = outcomes[0].grade
-        if single and graded_file is not None:
-            blocks, heading = file_report(outcomes[0].file, graded_file, number_formatter(precision))
+        if single and outcomes[0].grade is not None:
+            blocks, heading = file_report(outcomes[0], number_formatter(precision))
             emit(blocks, heading=heading)
         else:
-            emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped))])
+            emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped),
+                                  graded.pinned_exercise)])
     sys.exit(graded.exit_code(pass_mark))
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from .activations import ACTIVATIONS
 from .errors import AnswersError
-from .misconceptions import candidates
+from .misconceptions import MISCONCEPTIONS, candidates
 from .network import Network
 from .numbers import Formatter, number_formatter
 from .quantities import Graph, Quantity
@@ -58,6 +58,7 @@ class Result(NamedTuple):
     message: str = ""
     line: int | None = None
     follows_from: tuple[str, ...] = ()
+    hint: str = ""  # the note with no expected value in it, for --feedback hint (see _hint)
 
     @property
     def earned(self) -> float:
@@ -68,6 +69,7 @@ class Grade(NamedTuple):
     exercise: str
     results: tuple[Result, ...]
     tolerance: Tolerance = Tolerance(0.01, 0.0)
+    variant: str | None = None
 
     @property
     def score(self) -> float:
@@ -86,18 +88,24 @@ class Grade(NamedTuple):
         """The score in percent; None when no points are at stake (0 / 0 is no percentage)."""
         return self.score / self.max_score * 100 if self.max_score else None
 
-    def to_dict(self, file: str | None = None, pass_mark: float | None = None) -> dict:
-        """The record `bpcheck grade --format json` prints (README, "Reports and exit codes")."""
-        record = {
+    def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str = "full") -> dict:
+        """The record `bpcheck grade --format json` prints (README, "Reports and exit codes"), with what
+        the feedback level withholds left out (feedback.LEVELS)."""
+        from .feedback import result_fields
+
+        record: dict[str, object] = {
             "exercise": self.exercise,
+            "variant": self.variant,
+            "feedback": feedback,
             "score": self.score,
             "max_score": self.max_score,
+            "percent": self.percent,
             "passed": self.passed(pass_mark),
             "tolerance": {"rtol": self.tolerance.rtol, "atol": self.tolerance.atol},
-            "results": [{"name": r.name, "verdict": r.verdict, "given": r.given, "expected": r.expected,
-                         "misconception": r.misconception, "message": r.message, "line": r.line,
-                         "points": r.points, "follows_from": list(r.follows_from)} for r in self.results],
         }
+        fields = result_fields(feedback)
+        if fields:
+            record["results"] = [{field: _field(result, field) for field in fields} for result in self.results]
         return {"file": file, **record} if file is not None else record
 
     def passed(self, pass_mark: float | None = None) -> bool:
@@ -130,12 +138,45 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
         points = exercise.points.get(name, 1.0)
         if name not in student:
             results.append(Result(name, quantity.stage, "missing", None, solution.values[name], points,
-                                  message=f"not answered; expected {tolerance.describe(solution.values[name], fmt)}"))
+                                  message=f"not answered; expected {tolerance.describe(solution.values[name], fmt)}",
+                                  hint=f"not answered; work it out as {_formula(quantity)}"))
             continue
         verdict, misconception, message, follows = marker.marks[name]
         results.append(Result(name, quantity.stage, verdict, student[name], solution.values[name], points,
-                              misconception, message, lines.get(name), follows))
-    return Grade(exercise.name, tuple(results), tolerance)
+                              misconception, message, lines.get(name), follows,
+                              _hint(quantity, verdict, misconception, follows, student, marker)))
+    return Grade(exercise.name, tuple(results), tolerance, exercise.variant)
+
+
+def _formula(quantity: Quantity) -> str:
+    return f"{quantity.name} = {quantity.symbolic}"
+
+
+def _hint(quantity: Quantity, verdict: str, misconception: str | None, follows: tuple[str, ...],
+          student: Mapping[str, float], marker: _Marker) -> str:
+    """What a tutor says without giving the answer away: the mistake named, the formula to check with
+    its symbols, and the student's own upstream numbers; never an expected value or its range."""
+    if verdict == "correct":
+        return ""
+    fmt = marker.fmt
+    if verdict == "carried_forward":
+        return "follows from your " + ", ".join(f"{source} = {fmt(student[source])}" for source in follows)
+    given, exact = student[quantity.name], marker.exact[quantity.name]
+    if misconception is not None:
+        return f"{MISCONCEPTIONS[misconception]}; the formula is {_formula(quantity)}"
+    in_range = marker.tolerance.accepts(given, exact)
+    rounding = _rounding_hint(given, exact, in_range)
+    if rounding:
+        return rounding + f"The formula is {_formula(quantity)}"
+    if in_range and quantity.before:
+        return f"it has not taken the step from {quantity.before}; the formula is {_formula(quantity)}"
+    yours = [f"{source} = {fmt(student[source])}" for source in dict.fromkeys(quantity.inputs) if source in student]
+    return f"check {_formula(quantity)}" + (f" with your {', '.join(yours)}" if yours else "")
+
+
+def _field(result: Result, field: str):
+    value = getattr(result, field)
+    return list(value) if isinstance(value, tuple) else value
 
 
 class _Marker:

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from .activations import ACTIVATIONS
 from .errors import ExerciseError, did_you_mean
+from .feedback import LEVELS as FEEDBACK_LEVELS
 from .files import identity
 from .losses import LOSSES
 from .names import canonical_name, unit_of, weight_units
@@ -25,7 +26,8 @@ _PACKAGE = Path(__file__).resolve().parent
 EXERCISE_DIRS = (_PACKAGE / "exercises", _PACKAGE.parent / "exercises")
 
 TOP_LEVEL_KEYS = ("title", "instructions", "layers", "activation", "inputs", "weights", "biases", "frozen",
-                  "targets", "learning_rate", "loss", "convention", "asked", "tolerance", "points")
+                  "targets", "learning_rate", "loss", "convention", "asked", "tolerance", "points", "feedback",
+                  "variants")
 LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "mse": "squared_error"}
 CONVENTION_ALIASES = {"t-y": "target_minus_output", "y-t": "output_minus_target",
                       "plus": "target_minus_output", "minus": "output_minus_target"}
@@ -187,7 +189,9 @@ class _ExerciseReader:
         return Exercise(name=name, title=self.text("title", name), network=network,
                         instructions=self.text("instructions", "", limit=5000, lines=True).strip(),
                         asked=self.asked(graph_names), rtol=rtol, atol=atol,
-                        points=self.points(graph_names))
+                        points=self.points(graph_names), variants=self.variants(network),
+                        feedback=self.choice("feedback", FEEDBACK_LEVELS, {}, "full") if "feedback" in self.data
+                        else None)
 
     def network(self) -> Network:
         sizes, activations = self.layers()
@@ -413,6 +417,60 @@ class _ExerciseReader:
                 self.fail(("points", name), f"points for {name} must be from 0 to 1,000,000",
                           "write e.g. 1 or 2")
         return result
+
+
+    def variants(self, network: Network) -> tuple | None:
+        """``variants: false`` forbids them; else each entry says how a group (inputs, weights, biases,
+        targets, learning_rate) or one number (x1, W13, b3, t5) varies: ``fixed``, a list of choices,
+        or {min, max, step}."""
+        from .variants import FIXED, GROUPS, Rule, numbers_of
+
+        given = self.data.get("variants")
+        if given is False:
+            return None
+        if given is None or given is True:
+            return ()
+        if not isinstance(given, dict):
+            self.fail(("variants",), "'variants' must be a mapping, or false",
+                      "write e.g. variants: {weights: {min: -1, max: 1, step: 0.1}}, or variants: false")
+        numbers = {number.name: number.group for number in numbers_of(network)}
+        rules = []
+        for key, value in given.items():
+            path = ("variants", key)
+            name = key if key in GROUPS else canonical_name(str(key)) if key != "eta" else "eta"
+            if name not in GROUPS and name not in numbers:
+                self.fail(path, f"variants: {quoted(key)} is neither a group nor a given number of this exercise",
+                          did_you_mean(str(key), list(GROUPS) + list(numbers),
+                                       f"use {', '.join(GROUPS)}, or a name such as W13"), key=True)
+            group = name if name in GROUPS else numbers[name]
+            if group == "targets" and LOSSES[network.loss].probability_targets and value != "fixed":
+                self.fail(path, "cross-entropy targets are one-hot: a variant picks which output is 1",
+                          "leave targets out of 'variants:' (or write targets: fixed)")
+            if group == "targets" and name != "targets" and LOSSES[network.loss].probability_targets:
+                self.fail(path, "cross-entropy targets vary together", "write targets: fixed for all of them",
+                          key=True)
+            rules.append((name, FIXED if value == "fixed" else self.variant_rule(path, value, Rule)))
+        return tuple(rules)
+
+    def variant_rule(self, path: tuple, value: Any, rule: type):
+        from .variants import MAX_GRID
+
+        if isinstance(value, list):
+            choices = tuple(self.number(path + (index,), item) for index, item in enumerate(value))
+            if not choices:
+                self.fail(path, "an empty list of choices", "list at least one number, or write fixed")
+            return rule("choices", values=choices)
+        if not isinstance(value, dict) or set(value) != {"min", "max", "step"}:
+            self.fail(path, f"{_label(path)}: write fixed, a list of numbers, or {{min, max, step}}",
+                      "e.g. weights: {min: -1, max: 1, step: 0.1}")
+        low, high, step = (self.number(path + (key,), value[key]) for key in ("min", "max", "step"))
+        if not (low <= high and step > 0):
+            self.fail(path, f"{_label(path)}: min must not exceed max, and step must be positive",
+                      "e.g. {min: -1, max: 1, step: 0.1}")
+        if (high - low) / step > MAX_GRID:
+            self.fail(path, f"{_label(path)}: more than {MAX_GRID:,} values from min to max in these steps",
+                      "use a larger step: numbers a person multiplies by hand have one or two decimals")
+        return rule("range", low=low, high=high, step=step)
 
 
 def _label(path: tuple) -> str:

@@ -97,3 +97,6 @@ class Exercise(NamedTuple):
     atol: float = 0.0  # no floor: a value 0 on paper is computed as exactly 0 (numbers.exact_sum)
     points: dict[str, float] = {}  # name -> points; 1 when not listed (never mutated)
     path: str | None = None
+    feedback: str | None = None  # what a student sees of a grade (feedback.LEVELS); None: full
+    variants: tuple | None = ()  # (name or group, variants.Rule) pairs; () the defaults; None forbids them
+    variant: str | None = None  # the variant these numbers are, by name (variants.make_variant)

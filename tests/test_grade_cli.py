@@ -558,7 +558,7 @@ def test_a_bad_file_in_a_batch_is_reported_in_its_row(classroom):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     out = result.stdout
-    assert table_row(out, "a.yaml") == ["a.yaml", "section13", "25/25"]  # the exercise file's stem
+    assert table_row(out, "a.yaml") == ["a.yaml", "section13.yaml", "25/25"]  # the exercise file graded against
     assert table_row(out, "b.yaml") == ["b.yaml", "ex1", "1/35", "y3 (wrong)"]
     assert table_row(out, "c.yaml") == ["c.yaml", "bad file", C_ERROR]
     assert [line.split()[0] for line in out.splitlines() if line.strip()[:2] in ("a.", "b.", "c.")] == [
@@ -573,7 +573,9 @@ def test_a_batch_as_json(classroom):
     assert payload["passed"] is False
     files = payload["files"]
     assert [record["file"] for record in files] == ["a.yaml", "c.yaml", "b.yaml"]
-    assert files[1] == {"file": "c.yaml", "error": C_ERROR}
+    assert files[1] == {"file": "c.yaml", "student": None, "error": C_ERROR}
+    assert (files[0]["exercise"], files[0]["exercise_file"], files[2]["exercise_file"]) == (
+        "section13", "section13.yaml", "ex1")
     assert (files[0]["score"], files[0]["max_score"], files[0]["student"]) == (25, 25, "Ada")
     assert (files[2]["score"], files[2]["max_score"]) == (1, 35)
     assert by_name(files[2])["E"]["misconception"] == "missing-half"
@@ -610,19 +612,19 @@ def test_the_csv(classroom):
     assert result.exit_code == 2
     with open(folder / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    header = ["file", "student", "exercise", "score", "max_score", "error"]
+    header = ["file", "student", "exercise", "variant", "score", "max_score", "error"]
     # Columns: every quantity of any file, in solving order (§13's first, then ex1's others in theirs).
     quantities = [name for name in EX1_ASKED if name in SECTION_13] + [
         name for name in EX1_ASKED if name not in SECTION_13]
     assert rows[0] == header + quantities
     assert len(rows) == 4 and all(len(row) == len(rows[0]) for row in rows)
     a, c, b = (dict(zip(rows[0], row)) for row in rows[1:])
-    assert {k: a[k] for k in header} == {"file": "a.yaml", "student": "Ada", "exercise": "section13",
-                                        "score": "25", "max_score": "25", "error": ""}
+    assert {k: a[k] for k in header} == {"file": "a.yaml", "student": "Ada", "exercise": "section13.yaml",
+                                        "variant": "", "score": "25", "max_score": "25", "error": ""}
     assert {a[name] for name in SECTION_13} == {"correct"}
     assert {a[name] for name in quantities if name not in SECTION_13} == {""}
-    assert {k: b[k] for k in header} == {"file": "b.yaml", "student": "", "exercise": "ex1", "score": "1",
-                                        "max_score": "35", "error": ""}
+    assert {k: b[k] for k in header} == {"file": "b.yaml", "student": "", "exercise": "ex1", "variant": "",
+                                        "score": "1", "max_score": "35", "error": ""}
     assert (b["a3"], b["y3"], b["E"], b["delta3"]) == ("correct", "wrong", "wrong:missing-half", "missing")
     assert c == {**{name: "" for name in rows[0]}, "file": "c.yaml", "error": C_ERROR}
 

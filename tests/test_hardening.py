@@ -196,7 +196,7 @@ def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(tmp_path):
     assert run("grade", folder, "--csv", tmp_path / "marks.csv").exit_code == 0
     assert (tmp_path / "marks.csv").is_symlink()
     rows = real.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("file,student,exercise,score") and len(rows) == 4
+    assert rows[0].startswith("file,student,exercise,variant,score") and len(rows) == 4
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

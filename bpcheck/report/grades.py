@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..feedback import shows_notes, shows_results
 from ..grading import Grade, Result
 from ..quantities import STAGES
 from .views import Section
@@ -13,57 +14,92 @@ VERDICT_LABELS = {"correct": "✓ correct", "carried_forward": "✓ carried forw
 VERDICT_STYLES = {"correct": "green", "carried_forward": "yellow", "wrong": "red", "missing": "red"}
 
 
-def verdict_label(result: Result) -> str:
+def verdict_label(result: Result, named: bool = True) -> str:
     label = VERDICT_LABELS[result.verdict]
-    return f"{label} ({result.misconception})" if result.misconception else label
+    return f"{label} ({result.misconception})" if result.misconception and named else label
 
 
-def grade_sections(grade: Grade, fmt) -> list[Section]:
+def grade_sections(grade: Grade, fmt, feedback: str = "full") -> list[Section]:
+    """A table per stage; the columns are what the feedback level shows (feedback.py): at ``full`` the
+    expected value and a note, at ``hint`` a hint, at ``verdict`` the verdict alone, at ``score`` none."""
+    if not shows_results(feedback):
+        return []
+    columns = {"full": ("quantity", "yours", "expected", "verdict", "note"),
+               "hint": ("quantity", "yours", "verdict", "hint"), "verdict": ("quantity", "verdict")}[feedback]
     sections = []
     for stage, title in STAGES.items():
         results = [r for r in grade.results if r.stage == stage]
         if not results:
             continue
-        section = Section(title, ("quantity", "yours", "expected", "verdict", "note"), [], numeric=(1, 2))
+        section = Section(title, columns, [], numeric=(1, 2) if feedback == "full" else (1,) * (feedback == "hint"))
         for result in results:
             yours = "" if result.given is None else fmt(result.given)
-            section.rows.append((result.name, yours, fmt(result.expected), verdict_label(result),
-                                 result.message))
+            label = verdict_label(result, named=shows_notes(feedback))
+            section.rows.append({"full": (result.name, yours, fmt(result.expected), label, result.message),
+                                 "hint": (result.name, yours, label, result.hint),
+                                 "verdict": (result.name, label)}[feedback])
             section.row_styles.append(VERDICT_STYLES[result.verdict])
         sections.append(section)
     return sections
 
 
-def score_line(grade: Grade) -> str:
-    counts = {verdict: sum(r.verdict == verdict for r in grade.results) for verdict in VERDICT_LABELS}
+def score_line(grade: Grade, feedback: str = "full") -> str:
     percent = "no points at stake" if grade.percent is None else f"{grade.percent:.1f}%"
+    total = f"Score: {grade.score:g} / {grade.max_score:g} ({percent})"
+    if not shows_results(feedback):
+        return total + "."
+    counts = {verdict: sum(r.verdict == verdict for r in grade.results) for verdict in VERDICT_LABELS}
     parts = [f"{counts['correct']} correct", f"{counts['carried_forward']} carried forward",
              f"{counts['wrong']} wrong", f"{counts['missing']} missing"]
-    return f"Score: {grade.score:g} / {grade.max_score:g} ({percent}): " + ", ".join(parts) + "."
+    return f"{total}: " + ", ".join(parts) + "."
 
 
-def file_report(file: str, grade: Grade, fmt) -> tuple[list, str]:
-    """One answers file's report: a table per stage and the score line, and its heading."""
-    return [*grade_sections(grade, fmt), score_line(grade)], f"{file}: {grade.exercise}"
+def who_and_what(outcome) -> str:
+    """The header line: the student, the exercise graded against, its variant and the feedback level."""
+    grade = outcome.grade
+    parts = [f"Student: {outcome.student}"] if outcome.student else []
+    parts.append(f"Exercise: {outcome.exercise_file or grade.exercise}")
+    if grade.variant:
+        parts.append(f"Variant: {grade.variant}")
+    parts.append(f"Feedback: {outcome.feedback}")
+    return " · ".join(parts)
 
 
-def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = ()) -> Section:
-    section = Section("Summary", ("file", "exercise", "score", "first wrong quantity"), [], numeric=(2,),
-                      hand_laid=True)
+def file_report(outcome, fmt) -> tuple[list, str]:
+    """One answers file's report: who and what, a table per stage and the score line, and its heading."""
+    grade, feedback = outcome.grade, outcome.feedback
+    return ([who_and_what(outcome), "", *grade_sections(grade, fmt, feedback), score_line(grade, feedback)],
+            f"{outcome.file}: {grade.exercise}")
+
+
+def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = (),
+                    pinned: str | None = None) -> Section:
+    """A row per file: the exercise it was graded against (and variant), its score, and (where the
+    feedback level shows verdicts) the first quantity not credited."""
+    variants = any(o.grade is not None and o.grade.variant for o in outcomes)
+    columns = ("file", "exercise", *(("variant",) if variants else ()), "score", "first wrong quantity")
+    section = Section("Summary", columns, [], numeric=(columns.index("score"),), hand_laid=True)
     for outcome in outcomes:
+        variant = ("",) if variants else ()
         if outcome.grade is None:
-            section.rows.append((outcome.file, "", "bad file", str(outcome.error)))
+            section.rows.append((outcome.file, "", *variant, "bad file", str(outcome.error)))
             section.row_styles.append("red")
             continue
         grade = outcome.grade
-        first = grade.first_wrong
-        section.rows.append((outcome.file, grade.exercise, f"{grade.score:g}/{grade.max_score:g}",
+        first = grade.first_wrong if shows_results(outcome.feedback) else None
+        section.rows.append((outcome.file, outcome.exercise_file or grade.exercise,
+                             *((grade.variant or "",) if variants else ()), f"{grade.score:g}/{grade.max_score:g}",
                              "" if first is None else f"{first.name} ({first.verdict})"))
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")
     bad = sum(o.grade is None for o in outcomes)
     passed = sum(o.grade is not None and o.grade.passed(pass_mark) for o in outcomes)
     section.notes.append(f"{len(outcomes)} files: {passed} passed, {len(outcomes) - passed - bad} did not, "
                          f"{bad} could not be read.")
+    if pinned:
+        section.notes.append(f"Every file was graded against {pinned} (--exercise).")
+    else:
+        section.notes.append("Each file was graded against the exercise it names; for marks that count, "
+                             "pin it with --exercise.")
     if skipped:
         section.notes.append(f"Not graded, being the exercise the answers files name: {', '.join(skipped)}.")
     return section

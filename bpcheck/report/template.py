@@ -36,6 +36,7 @@ def answers_template(solution: Solution, spec: str) -> str:
              "# Write each value you computed after its name; leave blank what you did not.",
              "# Then check them: bpcheck grade THIS_FILE.yaml",
              f"exercise: {_yaml_scalar(spec)}",
+             *([f"variant: {_yaml_scalar(exercise.variant)}"] if exercise.variant else []),
              "answers:"]
     for stage, title in STAGES.items():
         names = [name for name in solution.asked if solution.graph[name].stage == stage]

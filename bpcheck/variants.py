@@ -1,0 +1,278 @@
+"""Per-student variants: the same network and questions with other numbers, drawn deterministically.
+
+A variant is named (a student id such as ``alice``). Its numbers come from SHA-256 alone, so they are
+the same on every platform, Python version and bpcheck release (README, "Variants", specifies the
+algorithm; tests pin several variants). Each draw is tried against the number rules a person working
+by hand needs (``number_problems``); the first draw that meets them is the variant. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from decimal import Decimal
+from typing import NamedTuple
+
+from .activations import ACTIVATIONS
+from .errors import ExerciseError
+from .losses import LOSSES
+from .network import Exercise, Network, bias_name, weight_name
+
+GROUPS = ("inputs", "weights", "biases", "targets", "learning_rate")
+NONZERO = ("inputs", "weights", "biases")  # a 0 here makes a product, or a whole change, vanish
+MAX_ATTEMPTS = 1000  # draws tried before a variant is declared impossible under the exercise's ranges
+MAX_GRID = 10_000  # values a range may hold: min to max in steps
+SATURATED = 3.0  # |a| above this flattens a sigmoid or tanh: its slope is under 0.1 (sigmoid: 0.045)
+BOUNDED = ("sigmoid", "tanh", "softsign")  # hidden or output activations that saturate
+MIN_OUTPUT_ERROR = 0.05  # |t - y|: an output next to its target leaves every delta ~ 0
+VERSION = b"bpcheck-variant-1"  # changes only if the algorithm does, which would change every variant
+MAX_NAME = 100
+
+
+class Rule(NamedTuple):
+    """How one number varies: ``fixed`` (as the exercise gives it), ``choices`` (one of ``values``),
+    ``range`` (``low`` to ``high`` in steps of ``step``, 0 left out for inputs, weights and biases) or
+    ``one_hot`` (cross-entropy targets: which output is 1)."""
+
+    kind: str
+    values: tuple[float, ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+    step: float = 0.0
+
+
+FIXED = Rule("fixed")
+ONE_HOT = Rule("one_hot")
+
+
+# ---------------------------------------------------------------- names
+
+
+def variant_name(text: str) -> str:
+    """The form a variant name is compared and hashed in: surrounding spaces removed and ASCII
+    letters lower-cased (``Alice`` is ``alice``; GitHub user names ignore case). Raises ExerciseError
+    for an empty, over-long or unprintable name."""
+    name = str(text).strip()
+    if not name or len(name) > MAX_NAME or not name.isprintable():
+        raise ExerciseError(f"a variant name is 1 to {MAX_NAME} printable characters",
+                            hint="use e.g. a student id such as alice or s1234567")
+    return "".join(chr(ord(char) + 32) if "A" <= char <= "Z" else char for char in name)
+
+
+# ---------------------------------------------------------------- the generator
+
+
+class Draws:
+    """SHA-256 in counter mode: draw k is the first 8 bytes, big-endian, of SHA-256(seed ‖ k as 8
+    bytes, big-endian), reduced modulo the number of choices. The bias of the modulo is under
+    choices / 2⁶⁴: nothing a person could see."""
+
+    def __init__(self, seed: bytes):
+        self.seed = seed
+        self.counter = 0
+
+    def below(self, count: int) -> int:
+        block = hashlib.sha256(self.seed + self.counter.to_bytes(8, "big")).digest()
+        self.counter += 1
+        return int.from_bytes(block[:8], "big") % count
+
+    def choice(self, values: tuple[float, ...]) -> float:
+        return values[self.below(len(values))]
+
+
+def seed_of(exercise: Exercise, name: str) -> bytes:
+    """SHA-256 of ``bpcheck-variant-1``, the exercise's key and the variant name, a newline after each."""
+    text = b"\n".join([VERSION, exercise_key(exercise).encode("utf-8"), variant_name(name).encode("utf-8")])
+    return hashlib.sha256(text).digest()
+
+
+def exercise_key(exercise: Exercise) -> str:
+    """The exercise as far as its numbers go, as canonical JSON (sorted keys, no spaces, ASCII):
+    the shape, activations, loss, convention, every given number and the variants: rules. Title,
+    instructions, asked, points, tolerance and feedback do not change a variant's numbers, so a copy
+    of the file under another name, or with its wording mended, gives every student the same numbers."""
+    network = exercise.network
+    key = {
+        "layers": list(network.layer_sizes), "activations": list(network.activations), "loss": network.loss,
+        "convention": network.convention, "learning_rate": float(network.learning_rate),
+        "inputs": {f"x{unit}": float(value) for unit, value in network.inputs.items()},
+        "weights": {weight_name(*pair): float(value) for pair, value in network.weights.items()},
+        "biases": {bias_name(unit): float(value) for unit, value in network.biases.items()},
+        "targets": {f"t{unit}": float(value) for unit, value in network.targets.items()},
+        "variants": {name: [rule.kind, [float(v) for v in rule.values], float(rule.low), float(rule.high),
+                            float(rule.step)] for name, rule in (exercise.variants or ())},
+    }
+    return json.dumps(key, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+# ---------------------------------------------------------------- what varies, and how
+
+
+class Given(NamedTuple):
+    name: str  # x1, W13, b3, t5, eta
+    group: str  # one of GROUPS
+    value: float
+    unit: int = 0  # the unit it belongs to (a weight's destination)
+
+
+def numbers_of(network: Network) -> list[Given]:
+    """Every given number, in the order they are drawn: inputs, weights (by destination, then source),
+    biases, targets (by unit), and the learning rate."""
+    weights = sorted(network.weights, key=lambda pair: (pair[1], pair[0]))
+    return ([Given(f"x{unit}", "inputs", network.inputs[unit], unit) for unit in sorted(network.inputs)]
+            + [Given(weight_name(*pair), "weights", network.weights[pair], pair[1]) for pair in weights]
+            + [Given(bias_name(unit), "biases", network.biases[unit], unit) for unit in sorted(network.biases)]
+            + [Given(f"t{unit}", "targets", network.targets[unit], unit) for unit in sorted(network.targets)]
+            + [Given("eta", "learning_rate", network.learning_rate)])
+
+
+def default_rule(network: Network, number: Given) -> Rule:
+    """Numbers a person multiplies by hand: inputs 0.1 to 1 and weights -1 to 1 (narrower for a wide
+    layer, so that sums stay unsaturated) in steps of 0.05, biases -0.5 to 0.5, targets inside the
+    output activation's range in steps of 0.1 (one-hot for cross-entropy); the learning rate as given."""
+    if number.group == "inputs":
+        return Rule("range", low=0.1, high=1.0, step=0.05)
+    if number.group == "weights":
+        limit = _weight_limit(len(network.incoming(number.unit)))
+        return Rule("range", low=-limit, high=limit, step=0.05)
+    if number.group == "biases":
+        return Rule("range", low=-0.5, high=0.5, step=0.05)
+    if number.group == "targets":
+        if LOSSES[network.loss].probability_targets:
+            return ONE_HOT
+        low, high = ACTIVATIONS[network.activations[-1]].output_range
+        return Rule("range", low=max(low + 0.1, -1.0), high=min(high - 0.1, 1.0), step=0.1)
+    return FIXED
+
+
+def _weight_limit(fan_in: int) -> float:
+    """1 for up to three inputs to a unit; else about 3 / fan-in, in steps of 0.05, at least 0.05."""
+    if fan_in <= 3:
+        return 1.0
+    return float(max(Decimal(1), Decimal(60) // fan_in) * Decimal("0.05"))
+
+
+def rules_for(exercise: Exercise) -> dict[str, Rule]:
+    """Every given number's rule: the exercise's own for it, else for its group, else the default."""
+    network = exercise.network
+    given = dict(exercise.variants or ())
+    return {number.name: given.get(number.name) or given.get(number.group) or default_rule(network, number)
+            for number in numbers_of(network)}
+
+
+def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
+    """The values a rule allows, exactly as decimals: low, low + step, ... high (0 left out if asked)."""
+    if rule.kind == "choices":
+        return rule.values
+    low, high, step = (Decimal(repr(float(v))) for v in (rule.low, rule.high, rule.step))
+    first, last = -((-low) // step), high // step  # whole steps inside [low, high]
+    values = tuple(float(k * step) for k in range(int(first), int(last) + 1))
+    return tuple(v for v in values if v != 0) if nonzero else values
+
+
+# ---------------------------------------------------------------- making a variant
+
+
+def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | None = None) -> Exercise:
+    """The exercise with numbers drawn for variant ``name``: the first draw (of MAX_ATTEMPTS) whose
+    numbers meet ``number_problems``. ReLU units dead in the exercise stay dead, and only those
+    (``dead_units`` overrides). Raises ExerciseError when the exercise forbids variants or no draw
+    meets the rules."""
+    from .solution import solve
+
+    if exercise.variants is None:
+        raise ExerciseError(f"{exercise.name} has no variants (its file says variants: false)",
+                            file=exercise.path, hint="grade it without --variant, and without 'variant:'")
+    normalized = variant_name(name)
+    if dead_units is None:
+        dead_units = _dead_relu_units(solve(exercise))
+    draws = Draws(seed_of(exercise, normalized))
+    numbers = numbers_of(exercise.network)
+    rules = rules_for(exercise)
+    grids = {number.name: grid(rules[number.name], nonzero=number.group in NONZERO) for number in numbers
+             if rules[number.name].kind in ("range", "choices")}
+    for _ in range(MAX_ATTEMPTS):
+        candidate = exercise._replace(network=_drawn(exercise.network, numbers, rules, grids, draws),
+                                      variant=normalized)
+        try:
+            solution = solve(candidate)
+        except ExerciseError:  # overflow: not a number a person works with
+            continue
+        if not number_problems(solution, dead_units):
+            return candidate
+    raise ExerciseError(f"no numbers for variant {normalized} of {exercise.name} meet the rules for hand "
+                        f"calculation in {MAX_ATTEMPTS} draws", file=exercise.path,
+                        hint="widen the ranges under 'variants:', or fix fewer numbers")
+
+
+def _drawn(network: Network, numbers: list[Given], rules: dict[str, Rule], grids: dict[str, tuple[float, ...]],
+           draws: Draws) -> Network:
+    drawn: dict[str, float] = {}
+    for number in numbers:
+        kind = rules[number.name].kind
+        if kind == "fixed":
+            drawn[number.name] = number.value
+        elif kind == "one_hot":
+            if number.name not in drawn:  # one draw picks the output that is 1
+                outputs = sorted(network.targets)
+                hot = outputs[draws.below(len(outputs))]
+                drawn.update({f"t{unit}": float(unit == hot) for unit in outputs})
+        else:
+            drawn[number.name] = draws.choice(grids[number.name])
+    return network._replace(
+        inputs={unit: drawn[f"x{unit}"] for unit in network.inputs},
+        weights={pair: drawn[weight_name(*pair)] for pair in network.weights},
+        biases={unit: drawn[bias_name(unit)] for unit in network.biases},
+        targets={unit: drawn[f"t{unit}"] for unit in network.targets},
+        learning_rate=drawn["eta"])
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[str]:
+    """What keeps these numbers from being worked fairly by hand, one sentence each (empty: none):
+    a weight, bias or input of 0; a sigmoid, tanh or softsign unit with |a| > 3 (saturated); a ReLU
+    unit dead (a ≤ 0) other than ``dead_units``; an output within 0.05 of its target (squared error);
+    or a value that a student who rounds every value to 4 significant digits, and works on from the
+    rounded values, would not get credit for."""
+    network, values = solution.exercise.network, solution.values
+    problems = [f"{number.name} is 0" for number in numbers_of(network)
+                if number.group in NONZERO and number.value == 0]
+    for unit in (unit for layer in network.layers[1:] for unit in layer):
+        activation, a = network.activation_of(unit), values[f"a{unit}"]
+        if activation in BOUNDED and abs(a) > SATURATED:
+            problems.append(f"unit {unit} is saturated (|a{unit}| > {SATURATED:g})")
+        if activation == "relu" and (a <= 0) != (unit in dead_units):
+            problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} (a{unit} = {a:.3g})")
+    if not LOSSES[network.loss].probability_targets:
+        problems += [f"y{unit} is within {MIN_OUTPUT_ERROR:g} of its target" for unit in network.output_units
+                     if abs(values[f"t{unit}"] - values[f"y{unit}"]) < MIN_OUTPUT_ERROR]
+    if not problems:
+        problems += _unfair_to_rounding(solution)
+    return problems
+
+
+def _unfair_to_rounding(solution) -> list[str]:
+    from .grading import grade
+
+    graded = grade(solution, worked_by_hand(solution, 4))
+    return [f"{result.name} is not credited when worked with 4 significant digits"
+            for result in graded.results if result.verdict not in ("correct", "carried_forward")]
+
+
+def worked_by_hand(solution, digits: int) -> dict[str, float]:
+    """Every computed value as a careful student works it: from their own earlier values, each rounded
+    to ``digits`` significant digits."""
+    worked = dict(solution.values)
+    student: dict[str, float] = {}
+    for quantity in solution.graph:
+        if quantity.compute is not None:
+            student[quantity.name] = worked[quantity.name] = float(f"{quantity.evaluate(worked):.{digits - 1}e}")
+    return student
+
+
+def _dead_relu_units(solution) -> frozenset[int]:
+    network, values = solution.exercise.network, solution.values
+    return frozenset(unit for layer in network.layers[1:] for unit in layer
+                     if network.activation_of(unit) == "relu" and values[f"a{unit}"] <= 0)
