@@ -67,18 +67,27 @@ def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, objec
 
 
 def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | None = None,
-               precision: int = 4) -> Outcome:
+               precision: int = 4, exercise: str | None = None, variant: str | None = None,
+               feedback: str | None = None) -> Outcome:
     """One answers file: an Outcome holding its Grade, or the error that kept it from being graded
-    (never raised: a batch goes on). ``precision``: the significant digits of numbers in messages."""
+    (never raised: a batch goes on). ``precision``: the significant digits of numbers in messages.
+    ``exercise``/``variant`` pin what it is graded against, as `bpcheck grade --exercise --variant`
+    do (a pinned exercise that cannot be loaded raises); ``feedback`` is the level its ``to_dict()``
+    shows (README, "Feedback levels")."""
     from .batch import GradingSession
 
-    return GradingSession(rtol=rtol, atol=atol, precision=precision).grade_file(Path(path))
+    session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,
+                             feedback=feedback)
+    return session.grade_file(Path(path))
 
 
 def grade_files(paths: Iterable[str | Path], *, rtol: float | None = None, atol: float | None = None,
-                precision: int = 4) -> ClassGrade:
+                precision: int = 4, exercise: str | None = None, variant: str | None = None,
+                feedback: str | None = None) -> ClassGrade:
     """Answers files and folders of them (searched with their subfolders), each exercise solved once:
-    a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all."""
+    a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all, or
+    a pinned exercise or variant cannot be used. The keywords are ``grade_file``'s."""
     from .batch import grade_files as grade_all
 
-    return grade_all(list(paths), rtol=rtol, atol=atol, precision=precision)
+    return grade_all(list(paths), rtol=rtol, atol=atol, precision=precision, exercise=exercise,
+                     variant=variant, feedback=feedback)

@@ -152,6 +152,10 @@ class GradingSession:
 
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
+        from .feedback import LEVELS
+
+        if feedback is not None and feedback not in LEVELS:
+            raise BpcheckError(f"unknown feedback level {shown(feedback)}", hint=f"use one of {', '.join(LEVELS)}")
         self.feedback = feedback
         self._solutions: dict[str, Found | BpcheckError] = {}
         self._located: dict[tuple[str, Path], tuple[Path | None, str, str]] = {}

@@ -12,7 +12,11 @@ from . import __version__
 from .errors import BpcheckError
 
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
-FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")  # feedback.LEVELS, without importing the core here
+# The core's names (feedback.LEVELS, ACTIVATIONS, LOSSES) without importing it for every command; a test
+# checks that they agree.
+FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")
+HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softsign")
+LOSS_NAMES = ("squared_error", "cross_entropy")
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
 SIGINT, SIGTERM = 2, 15  # the same on every POSIX system and on Windows; `signal` is imported only when needed
@@ -221,6 +225,52 @@ def template(exercise: str, variant: str | None):
         _bad_input(f"{path_shown(exercise)}: its name has bytes that are not UTF-8, which an answers file "
                    "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
     click.echo(answers_template(solution, exercise), nl=False)
+
+
+def _shape(ctx, param, value: str) -> tuple[int, ...]:
+    from .loading import MAX_LAYERS, MAX_UNITS_PER_LAYER
+
+    parts = value.split("-")
+    if len(parts) < 2 or not all(part.isdigit() and part.isascii() for part in parts):
+        raise click.BadParameter("give the units of each layer joined by '-', inputs first, e.g. 2-3-1")
+    sizes = tuple(int(part) for part in parts)
+    if not all(1 <= size <= MAX_UNITS_PER_LAYER for size in sizes) or len(sizes) > MAX_LAYERS:
+        raise click.BadParameter(f"each layer has 1 to {MAX_UNITS_PER_LAYER} units, in at most {MAX_LAYERS} layers")
+    return sizes
+
+
+@main.command()
+@click.option("--shape", required=True, callback=_shape, metavar="2-3-1",
+              help="Units in each layer, inputs first.")
+@click.option("--activation", type=click.Choice(HIDDEN_ACTIVATIONS), default="sigmoid", show_default=True,
+              help="Activation of the hidden and output layers (softmax at the output with cross_entropy).")
+@click.option("--loss", type=click.Choice(LOSS_NAMES), default="squared_error", show_default=True)
+@click.option("--biases", is_flag=True, help="Give every unit after the inputs a bias.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1),
+              help="The same seed, the same exercise (default: a fresh one, written in the file).")
+@click.option("--title", help="The exercise's title.")
+@reports_bad_input
+def new(shape, activation, loss, biases, seed, title):
+    """Print a fresh exercise of this shape, with numbers a person can work by hand.
+
+    \b
+      bpcheck new --shape 2-3-1 > hw.yaml
+      bpcheck new --shape 2-2-2 --activation tanh --loss cross_entropy --biases --seed 7
+    """
+    from .report.exercise_file import exercise_yaml
+    from .variants import new_exercise
+
+    if loss == "cross_entropy" and shape[-1] < 2:
+        raise click.BadParameter("cross_entropy needs two or more output units, e.g. 2-3-2",
+                                 param_hint="'--shape'")
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(1_000_000)
+    exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title)
+    command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
+               *(["--biases"] if biases else []), f"--seed {seed}"]
+    click.echo(exercise_yaml(exercise, " ".join(command)), nl=False)
 
 
 def _pass_mark(ctx, param, value):

@@ -21,6 +21,7 @@ from .network import Exercise, Network, bias_name, weight_name
 GROUPS = ("inputs", "weights", "biases", "targets", "learning_rate")
 NONZERO = ("inputs", "weights", "biases")  # a 0 here makes a product, or a whole change, vanish
 MAX_ATTEMPTS = 1000  # draws tried before a variant is declared impossible under the exercise's ranges
+WORK_PER_VARIANT = 200_000  # quantities solved at most in looking for one: fewer draws for a large network
 MAX_GRID = 10_000  # values a range may hold: min to max in steps
 SATURATED = 3.0  # |a| above this flattens a sigmoid or tanh: its slope is under 0.1 (sigmoid: 0.045)
 BOUNDED = ("sigmoid", "tanh", "softsign")  # hidden or output activations that saturate
@@ -117,13 +118,14 @@ class Given(NamedTuple):
 
 def numbers_of(network: Network) -> list[Given]:
     """Every given number, in the order they are drawn: inputs, weights (by destination, then source),
-    biases, targets (by unit), and the learning rate."""
+    biases (by unit), the learning rate, and last the targets (by unit), which are drawn knowing the
+    outputs the other numbers give."""
     weights = sorted(network.weights, key=lambda pair: (pair[1], pair[0]))
     return ([Given(f"x{unit}", "inputs", network.inputs[unit], unit) for unit in sorted(network.inputs)]
             + [Given(weight_name(*pair), "weights", network.weights[pair], pair[1]) for pair in weights]
             + [Given(bias_name(unit), "biases", network.biases[unit], unit) for unit in sorted(network.biases)]
-            + [Given(f"t{unit}", "targets", network.targets[unit], unit) for unit in sorted(network.targets)]
-            + [Given("eta", "learning_rate", network.learning_rate)])
+            + [Given("eta", "learning_rate", network.learning_rate)]
+            + [Given(f"t{unit}", "targets", network.targets[unit], unit) for unit in sorted(network.targets)])
 
 
 def default_rule(network: Network, number: Given) -> Rule:
@@ -174,7 +176,7 @@ def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
 
 
 def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | None = None) -> Exercise:
-    """The exercise with numbers drawn for variant ``name``: the first draw (of MAX_ATTEMPTS) whose
+    """The exercise with numbers drawn for variant ``name``: the first draw (of ``attempts_for``) whose
     numbers meet ``number_problems``. ReLU units dead in the exercise stay dead, and only those
     (``dead_units`` overrides). Raises ExerciseError when the exercise forbids variants or no draw
     meets the rules."""
@@ -191,40 +193,67 @@ def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | 
     rules = rules_for(exercise)
     grids = {number.name: grid(rules[number.name], nonzero=number.group in NONZERO) for number in numbers
              if rules[number.name].kind in ("range", "choices")}
-    for _ in range(MAX_ATTEMPTS):
-        candidate = exercise._replace(network=_drawn(exercise.network, numbers, rules, grids, draws),
-                                      variant=normalized)
+    if any(not values for values in grids.values()):
+        empty = next(name for name, values in grids.items() if not values)
+        raise ExerciseError(f"variants: the rule for {empty} allows no number (0 is left out)",
+                            file=exercise.path, hint="widen its range")
+    attempts = attempts_for(exercise)
+    for _ in range(attempts):
+        network = _drawn(exercise.network, numbers, rules, grids, draws)
         try:
+            network = _drawn_targets(exercise.network, network, numbers, rules, grids, draws)
+            candidate = exercise._replace(network=network, variant=normalized)
             solution = solve(candidate)
-        except ExerciseError:  # overflow: not a number a person works with
+        except ExerciseError:  # overflow, or no target far enough from its output: not numbers to work with
             continue
         if not number_problems(solution, dead_units):
             return candidate
     raise ExerciseError(f"no numbers for variant {normalized} of {exercise.name} meet the rules for hand "
-                        f"calculation in {MAX_ATTEMPTS} draws", file=exercise.path,
+                        f"calculation in {attempts} draws", file=exercise.path,
                         hint="widen the ranges under 'variants:', or fix fewer numbers")
+
+
+def attempts_for(exercise: Exercise) -> int:
+    """MAX_ATTEMPTS draws, or fewer for a large network, so that no exercise stalls a batch: at least 10."""
+    sizes = exercise.network.layer_sizes
+    quantities = 3 * sum(a * b for a, b in zip(sizes, sizes[1:])) + 4 * sum(sizes)  # about: per weight and unit
+    return max(10, min(MAX_ATTEMPTS, WORK_PER_VARIANT // quantities))
 
 
 def _drawn(network: Network, numbers: list[Given], rules: dict[str, Rule], grids: dict[str, tuple[float, ...]],
            draws: Draws) -> Network:
-    drawn: dict[str, float] = {}
-    for number in numbers:
-        kind = rules[number.name].kind
-        if kind == "fixed":
-            drawn[number.name] = number.value
-        elif kind == "one_hot":
-            if number.name not in drawn:  # one draw picks the output that is 1
-                outputs = sorted(network.targets)
-                hot = outputs[draws.below(len(outputs))]
-                drawn.update({f"t{unit}": float(unit == hot) for unit in outputs})
-        else:
-            drawn[number.name] = draws.choice(grids[number.name])
+    """Every number but the targets drawn (those keep the exercise's values for now)."""
+    drawn = {number.name: draws.choice(grids[number.name]) if number.name in grids else number.value
+             for number in numbers if number.group != "targets"}
     return network._replace(
         inputs={unit: drawn[f"x{unit}"] for unit in network.inputs},
         weights={pair: drawn[weight_name(*pair)] for pair in network.weights},
         biases={unit: drawn[bias_name(unit)] for unit in network.biases},
-        targets={unit: drawn[f"t{unit}"] for unit in network.targets},
         learning_rate=drawn["eta"])
+
+
+def _drawn_targets(base: Network, network: Network, numbers: list[Given], rules: dict[str, Rule],
+                   grids: dict[str, tuple[float, ...]], draws: Draws) -> Network:
+    """The targets, drawn last: one-hot, one draw picks the output that is 1; else each from its rule's
+    values at least MIN_OUTPUT_ERROR from the output the drawn numbers give (its forward pass)."""
+    outputs = sorted(base.targets)
+    if any(rules[f"t{unit}"].kind == "one_hot" for unit in outputs):
+        hot = outputs[draws.below(len(outputs))]
+        return network._replace(targets={unit: float(unit == hot) for unit in outputs})
+    from .solver import build_graph
+
+    values = build_graph(network).evaluate()  # the targets are not drawn yet: E is a placeholder
+    targets = {}
+    for unit in outputs:
+        name, y = f"t{unit}", values[f"y{unit}"]
+        if name not in grids:
+            targets[unit] = base.targets[unit]
+            continue
+        allowed = tuple(t for t in grids[name] if abs(t - y) >= MIN_OUTPUT_ERROR)
+        if not allowed:
+            raise ExerciseError(f"no target for y{unit} = {y:.3g}")
+        targets[unit] = draws.choice(allowed)
+    return network._replace(targets=targets)
 
 
 # ---------------------------------------------------------------- the rules
@@ -276,3 +305,27 @@ def _dead_relu_units(solution) -> frozenset[int]:
     network, values = solution.exercise.network, solution.values
     return frozenset(unit for layer in network.layers[1:] for unit in layer
                      if network.activation_of(unit) == "relu" and values[f"a{unit}"] <= 0)
+
+
+# ---------------------------------------------------------------- fresh exercises
+
+
+def new_exercise(sizes: tuple[int, ...], activation: str = "sigmoid", loss: str = "squared_error", *,
+                 biases: bool = False, seed: int = 0, title: str | None = None) -> Exercise:
+    """A fresh exercise of this shape, its numbers drawn as a variant's are (the default rules, no
+    dead ReLU unit), deterministically from the shape, the settings and ``seed``."""
+    layers = Network(sizes, (), {}, {}, {}, 1.0).layers
+    output = LOSSES[loss].output_activation or activation
+    network = Network(
+        layer_sizes=tuple(sizes), activations=(activation,) * (len(sizes) - 2) + (output,),
+        inputs={unit: 0.5 for unit in layers[0]},
+        weights={(source, dest): 0.5 for before, after in zip(layers, layers[1:]) for dest in after
+                 for source in before},
+        targets={unit: float(unit == layers[-1][0]) for unit in layers[-1]},
+        learning_rate=0.5, biases={unit: 0.1 for layer in layers[1:] for unit in layer} if biases else {},
+        loss=loss)
+    shape = "-".join(str(size) for size in sizes)
+    extras = " and ".join(["biases"] * biases + ["cross-entropy"] * (loss == "cross_entropy"))
+    title = title or f"A {shape} {activation} network" + (f" with {extras}" if extras else "")
+    base = Exercise(name=f"new-{shape}", title=title, network=network)
+    return make_variant(base, f"seed {seed}", dead_units=frozenset())._replace(variant=None)

@@ -1,0 +1,54 @@
+"""An exercise written out as a file in README's format, commented, ready to solve, template and grade."""
+
+from __future__ import annotations
+
+import json
+
+from ..losses import LOSSES
+from ..network import Exercise, bias_name, weight_name
+
+INSTRUCTIONS = ("Do one step of gradient descent on this network: the forward pass, the error, the deltas\n"
+                "(output units first, then hidden), every weight update, and the forward pass again with\n"
+                "the new weights.")
+
+
+def exercise_yaml(exercise: Exercise, made_by: str) -> str:
+    network = exercise.network
+    layers = network.layers
+    roles = " | ".join(f"{_span(layer)} ({role})" for layer, role in
+                       zip(layers, ["inputs"] + ["hidden"] * (len(layers) - 2) + ["outputs"]))
+    hidden, output = network.activations[0], network.activations[-1]
+    sizes = [str(size) for size in network.layer_sizes]
+    if output != hidden:  # a softmax output layer under another hidden activation
+        sizes[-1] = f"{{units: {sizes[-1]}, activation: {output}}}"
+    lines = [f"# Made by: {made_by}",
+             "# Solve it: bpcheck solve THIS_FILE.yaml   Answers to fill in: bpcheck template THIS_FILE.yaml",
+             f"title: {json.dumps(exercise.title, ensure_ascii=False)}",
+             "instructions: |",
+             *(f"  {line}" for line in INSTRUCTIONS.splitlines()),
+             f"layers: [{', '.join(sizes)}]   # units {roles}",
+             f"activation: {hidden}",
+             f"loss: {network.loss}   # E = {LOSSES[network.loss].description}",
+             f"inputs: {_mapping({f'x{unit}': value for unit, value in network.inputs.items()})}",
+             "weights:   # W13 runs from unit 1 to unit 3",
+             *(f"  {weight_name(source, dest)}: {_number(network.weights[source, dest])}"
+               for dest in (unit for layer in layers[1:] for unit in layer) for source in network.incoming(dest))]
+    if network.biases:
+        lines.append(f"biases: {_mapping({bias_name(unit): value for unit, value in network.biases.items()})}")
+    lines += [f"targets: {_mapping({f't{unit}': value for unit, value in network.targets.items()})}",
+              f"learning_rate: {_number(network.learning_rate)}   # η"]
+    return "\n".join(lines) + "\n"
+
+
+def _mapping(values: dict[str, float]) -> str:
+    return "{" + ", ".join(f"{name}: {_number(value)}" for name, value in values.items()) + "}"
+
+
+def _number(value: float) -> str:
+    """The shortest text that reads back as the value: 0.35, -1, 0."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _span(layer: tuple[int, ...]) -> str:
+    return f"{layer[0]}" if len(layer) == 1 else f"{layer[0]}-{layer[-1]}"
