@@ -316,7 +316,8 @@ def _same_content(spec: str, folder: Path | None, pinned: Exercise) -> bool:
 
 
 def _settings(exercise: Exercise) -> Exercise:
-    return exercise._replace(name="", title="", instructions="", path=None)
+    """What grading reads of an exercise: not its name, wording or feedback level (the pinned one's rules)."""
+    return exercise._replace(name="", title="", instructions="", path=None, feedback=None)
 
 
 def exit_code(outcomes, pass_mark: float | None) -> int:
