@@ -558,7 +558,8 @@ def test_a_bad_file_in_a_batch_is_reported_in_its_row(classroom):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     out = result.stdout
-    assert table_row(out, "a.yaml") == ["a.yaml", "section13.yaml", "25/25"]  # the exercise file graded against
+    # a.yaml names a student: Ada; the exercise is the file it was graded against
+    assert table_row(out, "a.yaml") == ["a.yaml", "Ada", "section13.yaml", "25/25"]
     assert table_row(out, "b.yaml") == ["b.yaml", "ex1", "1/35", "y3 (wrong)"]
     assert table_row(out, "c.yaml") == ["c.yaml", "bad file", C_ERROR]
     assert [line.split()[0] for line in out.splitlines() if line.strip()[:2] in ("a.", "b.", "c.")] == [

@@ -76,18 +76,21 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
                     pinned: str | None = None) -> Section:
     """A row per file: the exercise it was graded against (and variant), its score, and (where the
     feedback level shows verdicts) the first quantity not credited."""
+    students = any(o.student for o in outcomes)
     variants = any(o.grade is not None and o.grade.variant for o in outcomes)
-    columns = ("file", "exercise", *(("variant",) if variants else ()), "score", "first wrong quantity")
+    columns = ("file", *(("student",) if students else ()), "exercise", *(("variant",) if variants else ()),
+               "score", "first wrong quantity")
     section = Section("Summary", columns, [], numeric=(columns.index("score"),), hand_laid=True)
     for outcome in outcomes:
-        variant = ("",) if variants else ()
+        student = (outcome.student or "",) if students else ()
         if outcome.grade is None:
-            section.rows.append((outcome.file, "", *variant, "bad file", str(outcome.error)))
+            section.rows.append((outcome.file, *student, "", *(("",) if variants else ()), "bad file",
+                                 str(outcome.error)))
             section.row_styles.append("red")
             continue
         grade = outcome.grade
         first = grade.first_wrong if shows_results(outcome.feedback) else None
-        section.rows.append((outcome.file, outcome.exercise_file or grade.exercise,
+        section.rows.append((outcome.file, *student, outcome.exercise_file or grade.exercise,
                              *((grade.variant or "",) if variants else ()), f"{grade.score:g}/{grade.max_score:g}",
                              "" if first is None else f"{first.name} ({first.verdict})"))
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")

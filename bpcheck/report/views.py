@@ -110,6 +110,7 @@ def solution_json(solution) -> dict:
     graph, values = solution.graph, solution.values
     return {
         "exercise": solution.exercise.name,
+        "variant": solution.exercise.variant,
         "title": solution.exercise.title,
         "values": values,
         "quantities": [{"name": q.name, "stage": q.stage, "formula": q.symbolic or None,
