@@ -156,11 +156,11 @@ def written(document: Document, key: str) -> str | None:
 def answers_variant(document: Document) -> str | None:
     """The `variant:` named, in the form variants are compared in; None when absent. A name that
     cannot be a variant is reported at its line."""
-    from .variants import variant_name
-
     text = written(document, "variant")
     if text is None:
         return None
+    from .variants import variant_name  # only for a file that names a variant
+
     try:
         return variant_name(text)
     except ExerciseError as error:

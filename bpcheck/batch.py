@@ -148,8 +148,6 @@ class GradingSession:
 
     def __init__(self, rtol: float | None = None, atol: float | None = None, precision: int = 4, *,
                  exercise: str | None = None, variant: str | None = None, feedback: str | None = None):
-        from .variants import variant_name
-
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
         from .feedback import LEVELS
@@ -163,7 +161,7 @@ class GradingSession:
         self._same: dict[tuple[str, Path], bool] = {}
         self.exercise_files: set[Path] = set()  # every exercise read: inputs no output may overwrite
         self.skipped: list[str] = []  # exercise files met among the answers files
-        self.variant = variant_name(variant) if variant is not None else None
+        self.variant = _variant_name(variant) if variant is not None else None
         self.pinned = self._pin(exercise) if exercise is not None else None
 
     def _pin(self, spec: str) -> Pinned:
@@ -303,6 +301,12 @@ class GradingSession:
         is_exercise = [identity(path) in exercises for path in files]
         self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
+
+
+def _variant_name(text: str) -> str:
+    from .variants import variant_name
+
+    return variant_name(text)
 
 
 def _same_content(spec: str, folder: Path | None, pinned: Exercise) -> bool:

@@ -423,13 +423,13 @@ class _ExerciseReader:
         """``variants: false`` forbids them; else each entry says how a group (inputs, weights, biases,
         targets, learning_rate) or one number (x1, W13, b3, t5) varies: ``fixed``, a list of choices,
         or {min, max, step}."""
-        from .variants import FIXED, GROUPS, Rule, numbers_of
-
         given = self.data.get("variants")
         if given is False:
             return None
         if given is None or given is True:
             return ()
+        from .variants import FIXED, GROUPS, Rule, numbers_of
+
         if not isinstance(given, dict):
             self.fail(("variants",), "'variants' must be a mapping, or false",
                       "write e.g. variants: {weights: {min: -1, max: 1, step: 0.1}}, or variants: false")

@@ -8,9 +8,6 @@ by hand needs (``number_problems``); the first draw that meets them is the varia
 
 from __future__ import annotations
 
-import hashlib
-import json
-from decimal import Decimal
 from typing import NamedTuple
 
 from .activations import ACTIVATIONS
@@ -73,6 +70,8 @@ class Draws:
         self.counter = 0
 
     def below(self, count: int) -> int:
+        import hashlib  # here, not at the top: reading an exercise with variants: must not pay for OpenSSL
+
         block = hashlib.sha256(self.seed + self.counter.to_bytes(8, "big")).digest()
         self.counter += 1
         return int.from_bytes(block[:8], "big") % count
@@ -82,7 +81,9 @@ class Draws:
 
 
 def seed_of(exercise: Exercise, name: str) -> bytes:
-    """SHA-256 of ``bpcheck-variant-1``, the exercise's key and the variant name, a newline after each."""
+    """SHA-256 of ``bpcheck-variant-1``, the exercise's key and the variant name, joined by newlines."""
+    import hashlib
+
     text = b"\n".join([VERSION, exercise_key(exercise).encode("utf-8"), variant_name(name).encode("utf-8")])
     return hashlib.sha256(text).digest()
 
@@ -92,6 +93,8 @@ def exercise_key(exercise: Exercise) -> str:
     the shape, activations, loss, convention, every given number and the variants: rules. Title,
     instructions, asked, points, tolerance and feedback do not change a variant's numbers, so a copy
     of the file under another name, or with its wording mended, gives every student the same numbers."""
+    import json
+
     network = exercise.network
     key = {
         "layers": list(network.layer_sizes), "activations": list(network.activations), "loss": network.loss,
@@ -149,6 +152,8 @@ def default_rule(network: Network, number: Given) -> Rule:
 
 def _weight_limit(fan_in: int) -> float:
     """1 for up to three inputs to a unit; else about 3 / fan-in, in steps of 0.05, at least 0.05."""
+    from decimal import Decimal
+
     if fan_in <= 3:
         return 1.0
     return float(max(Decimal(1), Decimal(60) // fan_in) * Decimal("0.05"))
@@ -164,6 +169,8 @@ def rules_for(exercise: Exercise) -> dict[str, Rule]:
 
 def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
     """The values a rule allows, exactly as decimals: low, low + step, ... high (0 left out if asked)."""
+    from decimal import Decimal
+
     if rule.kind == "choices":
         return rule.values
     low, high, step = (Decimal(repr(float(v))) for v in (rule.low, rule.high, rule.step))
