@@ -236,11 +236,11 @@ class GradingSession:
 
     def _variant_of(self, key: str, found: Found, variant: str | None = None) -> Found:
         """The variant's numbers, solved once for all the files that name it."""
-        from .variants import make_variant
-
         variant = variant or self.variant
         if variant is None:
             return found
+        from .variants import make_variant
+
         if (key, variant) not in self._variants:
             try:
                 exercise = make_variant(found.solution.exercise, variant)
