@@ -8,6 +8,7 @@ by hand needs (``number_problems``); the first draw that meets them is the varia
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from .activations import ACTIVATIONS
@@ -167,6 +168,7 @@ def rules_for(exercise: Exercise) -> dict[str, Rule]:
             for number in numbers_of(network)}
 
 
+@functools.lru_cache(maxsize=256)  # a class's variants share a few rules
 def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
     """The values a rule allows, exactly as decimals: low, low + step, ... high (0 left out if asked)."""
     from decimal import Decimal
