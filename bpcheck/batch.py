@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import NamedTuple
 
-from .answers import answers_variant, locate_exercise, parse_answers, read_answers, student_name
+from .answers import STDIN, STDIN_SHOWN, answers_variant, locate_exercise, parse_answers, read_answers, student_name
 from .errors import AnswersError, BpcheckError
 from .files import identities, identity, is_dir
 from .grading import Grade, grade
@@ -55,6 +55,7 @@ class ClassGrade(NamedTuple):
 
     pinned_exercise: str | None = None  # --exercise, as shown
     pinned_variant: str | None = None
+    pinned_max_score: float | None = None  # the pinned exercise's points: what an unreadable file scores 0 of
 
     def to_dict(self, pass_mark: float | None = None) -> dict:
         """The record `bpcheck grade FOLDER --format json` prints."""
@@ -75,7 +76,8 @@ def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, 
     outcomes = session.grade_files(files, progress=progress)
     pinned = session.pinned
     return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
-                      pinned.label if pinned else None, session.variant)
+                      pinned.label if pinned else None, session.variant,
+                      _max_score(pinned.found.solution) if pinned else None)
 
 
 def expand_paths(paths) -> list[Path]:
@@ -130,10 +132,11 @@ def _found(exercise: Exercise, label: str) -> Found:
     return Found(solution, solution.graph.names(), frozenset(exercise.network.layers[0]), label)
 
 
-def exercise_label(spec: str, path: Path) -> str:
-    """ex1 for a built-in exercise, else the file's path as it may be printed."""
-    builtin = builtin_exercises().get(spec)
-    return spec if builtin is not None and identity(builtin) == identity(path) else path_shown(path)
+def exercise_label(path: Path) -> str:
+    """ex1 for a built-in exercise's file, else the file's path as it may be printed."""
+    found = identity(path)
+    return next((name for name, builtin in builtin_exercises().items() if identity(builtin) == found),
+                path_shown(path))
 
 
 class GradingSession:
@@ -170,7 +173,7 @@ class GradingSession:
         path = resolve_exercise(spec)[1]
         exercise = load_exercise(spec)
         self.exercise_files.add(path)
-        label = exercise_label(spec, path)
+        label = exercise_label(path)
         found = _found(exercise, label)
         pinned = Pinned(label, exercise, identity(path), found)
         if self.variant is not None:  # a variant the exercise cannot have stops the run before any file
@@ -183,7 +186,7 @@ class GradingSession:
         if where not in self._located:  # a class's files name the same few exercises: look once
             folder, exercise_path = locate_exercise(document, spec, path)
             self.exercise_files.add(exercise_path)
-            self._located[where] = folder, os.path.realpath(exercise_path), exercise_label(spec, exercise_path)
+            self._located[where] = folder, os.path.realpath(exercise_path), exercise_label(exercise_path)
         folder, key, label = self._located[where]  # the file, not the name: two classes may each have a hw.yaml
         if key not in self._solutions:
             try:
@@ -264,7 +267,8 @@ class GradingSession:
         return self.variant or written
 
     def grade_file(self, path: Path) -> Outcome:
-        shown_path = path_shown(path)  # a name that is not UTF-8, or holds an escape sequence, printed safely
+        # A name that is not UTF-8, or holds an escape sequence, printed safely; `-` is standard input.
+        shown_path = STDIN_SHOWN if str(path) == STDIN else path_shown(path)
         student = None
         try:
             document, spec = read_answers(path, shown_path, exercise_required=self.pinned is None)
@@ -303,6 +307,12 @@ class GradingSession:
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
 
 
+def _max_score(solution: Solution) -> float:
+    import math
+
+    return math.fsum(solution.exercise.points.get(name, 1.0) for name in solution.asked)
+
+
 def _variant_name(text: str) -> str:
     from .variants import variant_name
 
@@ -329,25 +339,3 @@ def exit_code(outcomes, pass_mark: float | None) -> int:
     if any(outcome.error for outcome in outcomes):
         return 2
     return 0 if all(outcome.passed(pass_mark) for outcome in outcomes) else 1
-
-
-def write_csv(handle: TextIO, outcomes: list[Outcome]) -> None:
-    """A row per file, a column per quantity (its verdict), in solving order across exercises."""
-    import csv
-
-    columns: dict[str, None] = {}
-    for outcome in outcomes:
-        for result in outcome.grade.results if outcome.grade else ():
-            columns.setdefault(result.name)
-    writer = csv.writer(handle)
-    writer.writerow(["file", "student", "exercise", "variant", "score", "max_score", "error", *columns])
-    for outcome in outcomes:
-        if outcome.grade is None:
-            writer.writerow([outcome.file, outcome.student or "", "", "", "", "", str(outcome.error)]
-                            + [""] * len(columns))
-            continue
-        verdicts = {r.name: r.verdict + (f":{r.misconception}" if r.misconception else "")
-                    for r in outcome.grade.results}
-        writer.writerow([outcome.file, outcome.student or "", outcome.exercise_file or outcome.grade.exercise,
-                         outcome.grade.variant or "", f"{outcome.grade.score:g}", f"{outcome.grade.max_score:g}", "",
-                         *(verdicts.get(name, "") for name in columns)])

@@ -17,6 +17,7 @@ FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softsign")
 LOSS_NAMES = ("squared_error", "cross_entropy")
+GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
 SIGINT, SIGTERM = 2, 15  # the same on every POSIX system and on Windows; `signal` is imported only when needed
@@ -273,6 +274,18 @@ def new(shape, activation, loss, biases, seed, title):
     click.echo(exercise_yaml(exercise, " ".join(command)), nl=False)
 
 
+def _pattern(ctx, param, value):
+    if value is None:
+        return None
+    import re
+
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise click.BadParameter(f"not a regular expression ({error})") from None
+    return value
+
+
 def _pass_mark(ctx, param, value):
     if value is not None and not 0 <= value <= 100:
         raise click.BadParameter("give a percentage from 0 to 100")
@@ -295,8 +308,6 @@ def _tolerance(ctx, param, value):
               help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
               default="text", show_default=True, help="text tables or json.")
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write a CSV: a row per file, a column per quantity.")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown.")
 @click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
@@ -307,8 +318,27 @@ def _tolerance(ctx, param, value):
 @click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
               help="What the report shows: full (expected values), hint (no expected values), verdict, or "
                    "score (the total only). Default: the exercise's feedback:, else full.")
-def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision, pinned_exercise, variant, feedback):
-    """Check answers files (or folders of them) against the worked solution.
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write a gradebook CSV: a row per file, a column per quantity.")
+@click.option("--csv-excel", is_flag=True, help="Start the CSV with the byte-order mark Excel needs for UTF-8.")
+@click.option("--id-from", type=click.Choice(["student", "filename"]), default="student", show_default=True,
+              help="The CSV's id: the file's student:, else its file name; or always the file name.")
+@click.option("--id-pattern", metavar="REGEX", callback=_pattern,
+              help="Take the id from the file's path by this pattern (its group 'id', else its first group).")
+@click.option("--junit-xml", "junit_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write JUnit XML: a testsuite per file, a testcase per quantity.")
+@click.option("--gradescope", "gradescope_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write Gradescope's results.json.")
+@click.option("--gradescope-visibility", type=click.Choice(GRADESCOPE_VISIBILITY), default="visible",
+              show_default=True, help="When students see the Gradescope results.")
+@click.option("--classroom", is_flag=True,
+              help="Write GitHub Classroom's result (per-quantity partial credit) to $GITHUB_OUTPUT.")
+@click.option("--no-annotations", is_flag=True,
+              help="With GITHUB_ACTIONS=true, write no annotations and no step summary.")
+def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, feedback, csv_path,
+          csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
+          no_annotations):
+    """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
     Several files or a folder: one summary row per file. Exit code 0 when
@@ -316,28 +346,51 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision, pinn
     file could not be read. For marks that count, pin the exercise:
     bpcheck grade submissions/ --exercise hw1.yaml --feedback hint
     """
+    import os
+
     from . import batch, files
 
-    if csv_path is not None:
+    written = [(path, what) for path, what in ((csv_path, "csv"), (junit_path, "junit-xml"),
+                                                (gradescope_path, "gradescope")) if path is not None]
+    if written:
         _sigterm_interrupts(click.get_current_context())
+    github = os.environ.get("GITHUB_ACTIONS") == "true" and not no_annotations
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     try:
+        if classroom and not os.environ.get("GITHUB_OUTPUT"):
+            raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
+                               hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
         graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
                                    exercise=pinned_exercise, variant=variant,
                                    feedback=feedback.lower() if feedback else None)
-        if csv_path is not None:  # nothing has been written yet: an input may not be the output
-            files.check_output_path(csv_path, files.identities(graded.answers_files + graded.exercise_files), "csv")
+        inputs = files.identities(graded.answers_files + graded.exercise_files)
+        files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
     except BpcheckError as error:
         _bad_input(str(error))
-    outcomes = graded.outcomes
+    outcomes = list(graded.outcomes)
     single = len(outcomes) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
+    report = _text_report(graded, single, pass_mark, precision)  # for the terminal, or GitHub's step summary
+    try:  # before the report: if one cannot be written, nothing has been printed
+        for path, what in written:
+            render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility)
+            files.write_atomically(path, render, what)
+        if classroom:
+            from .report.ci import classroom_output, classroom_result
+
+            files.append_to(os.environ["GITHUB_OUTPUT"], classroom_output(classroom_result(outcomes, pass_mark)))
+        if github and os.environ.get("GITHUB_STEP_SUMMARY"):
+            from .report.ci import step_summary
+
+            files.append_to(os.environ["GITHUB_STEP_SUMMARY"], step_summary(*report))
+    except BpcheckError as error:
+        _bad_input(str(error))
+    if github:
+        from .report.ci import workflow_annotations
+
+        for line in workflow_annotations(outcomes):  # beside JSON on stdout, on stderr: the runner reads both
+            click.echo(line, err=output_format == "json")
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
-    if csv_path is not None:  # before the report: if it cannot be written, nothing has been printed
-        try:
-            files.write_atomically(csv_path, lambda stream: batch.write_csv(stream, list(outcomes)), "csv")
-        except BpcheckError as error:
-            _bad_input(str(error))
     if output_format == "json":
         import json
 
@@ -346,17 +399,45 @@ def grade(paths, rtol, atol, pass_mark, output_format, csv_path, precision, pinn
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
             click.echo(json.dumps(graded.to_dict(pass_mark), ensure_ascii=False))
     else:
-        from .numbers import number_formatter
-        from .report.grades import file_report, summary_section
         from .report.text import emit
 
-        if single and outcomes[0].grade is not None:
-            blocks, heading = file_report(outcomes[0], number_formatter(precision))
-            emit(blocks, heading=heading)
-        else:
-            emit([summary_section(list(outcomes), pass_mark, list(graded.exercises_skipped),
-                                  graded.pinned_exercise)])
+        blocks, heading = report
+        emit(blocks, heading=heading)
     sys.exit(graded.exit_code(pass_mark))
+
+
+def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list, str | None]:
+    """The report's blocks and heading: one file's tables, or the class summary."""
+    from .numbers import number_formatter
+    from .report.grades import file_report, summary_section
+
+    outcome = graded.outcomes[0]
+    if single and outcome.grade is not None:
+        return file_report(outcome, number_formatter(precision))
+    return [summary_section(list(graded.outcomes), pass_mark, list(graded.exercises_skipped),
+                            graded.pinned_exercise)], "bpcheck grade"
+
+
+def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str):
+    """A function that writes the report ``what`` to a stream."""
+    outcomes = list(graded.outcomes)
+    if what == "csv":
+        from .report.gradebook import file_ids, write_gradebook
+        from .safetext import path_shown
+
+        roots = [path_shown(path) for path in paths]
+        ids = file_ids(outcomes, roots, id_from, id_pattern)
+        return lambda stream: write_gradebook(stream, outcomes, ids, excel=excel, max_score=graded.pinned_max_score)
+    if what == "junit-xml":
+        from .report.ci import junit_xml
+
+        return lambda stream: stream.write(junit_xml(outcomes))
+    import json
+
+    from .report.ci import gradescope_results
+
+    return lambda stream: stream.write(json.dumps(gradescope_results(outcomes, visibility), indent=2,
+                                                  ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -39,3 +39,8 @@ def shows_expected(level: str) -> bool:
 def shows_notes(level: str) -> bool:
     """Named mistakes and hints (or, at full, the notes with expected values)."""
     return level in ("full", "hint")
+
+
+def note(result, level: str) -> str:
+    """A result's note as the level shows it: the full message, the hint, or nothing."""
+    return {"full": result.message, "hint": result.hint}.get(level, "")

@@ -75,6 +75,28 @@ def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str) -> No
                            file=shown, hint="create it or name another path")
 
 
+def check_output_paths(outputs, inputs) -> None:
+    """``check_output_path`` for each (path, what), and no two outputs the same file."""
+    seen: dict = {}
+    for path, what in outputs:
+        check_output_path(path, inputs, what)
+        key = identity(path) or os.path.realpath(path)
+        if key in seen:
+            raise BpcheckError(f"--{what} and --{seen[key]} name the same file", file=path_shown(path),
+                               hint="give each report its own file")
+        seen[key] = what
+
+
+def append_to(path: str, text: str) -> None:
+    """Add ``text`` at the end of a file a CI runner reads ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY)."""
+    try:
+        with open(path, "a", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise BpcheckError(f"cannot append to it ({error.strerror or error})", file=path_shown(path),
+                           hint="check the variable that names it") from None
+
+
 def write_atomically(path: Path, write: Callable[[TextIO], None], what: str) -> None:
     """Call ``write`` on a temporary file beside ``path``, then rename it into place; on any failure or
     interruption the temporary file is removed and ``path`` is left as it was."""

@@ -139,7 +139,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
         if name not in student:
             results.append(Result(name, quantity.stage, "missing", None, solution.values[name], points,
                                   message=f"not answered; expected {tolerance.describe(solution.values[name], fmt)}",
-                                  hint=f"not answered; work it out as {_formula(quantity)}"))
+                                  line=lines.get(name), hint=f"not answered; work it out as {_formula(quantity)}"))
             continue
         verdict, misconception, message, follows = marker.marks[name]
         results.append(Result(name, quantity.stage, verdict, student[name], solution.values[name], points,

@@ -72,8 +72,9 @@ _ASCII_NUMBERS = re.compile(r"([0-9]+)")
 def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, Path]:
     """(name, path) of a built-in name or a path to a YAML file (relative to ``relative_to``)."""
     builtins = builtin_exercises()
-    if spec in builtins:
-        return spec, builtins[spec]
+    for name in (spec, spec.lower()):  # EX1 is ex1: a name typed in a hurry, or by a workflow
+        if name in builtins:
+            return name, builtins[name]
     path = Path(spec)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path

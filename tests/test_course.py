@@ -105,7 +105,8 @@ def test_in_a_batch_the_gaming_file_earns_nothing_and_the_csv_says_why(tmp_path)
     assert result.exit_code == 2
     with open(tmp_path / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = {row["file"].rsplit("/", 1)[-1]: row for row in csv.DictReader(handle)}
-    assert rows["alice.yaml"]["score"] == "" and "is not the exercise being graded" in rows["alice.yaml"]["error"]
+    assert (rows["alice.yaml"]["score"], rows["alice.yaml"]["max_score"]) == ("0", "35")  # of the pinned exercise
+    assert "is not the exercise being graded" in rows["alice.yaml"]["error"]
     assert (rows["bob.yaml"]["score"], rows["bob.yaml"]["max_score"]) == ("1", "35")
     assert rows["bob.yaml"]["exercise"] == str(tmp_path / "hw1.yaml")
     assert "Every file was graded against" in result.stdout

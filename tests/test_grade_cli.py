@@ -613,21 +613,25 @@ def test_the_csv(classroom):
     assert result.exit_code == 2
     with open(folder / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    header = ["file", "student", "exercise", "variant", "score", "max_score", "error"]
-    # Columns: every quantity of any file, in solving order (§13's first, then ex1's others in theirs).
-    quantities = [name for name in EX1_ASKED if name in SECTION_13] + [
-        name for name in EX1_ASKED if name not in SECTION_13]
+    header = ["id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error"]
+    # Two exercises: a column set each, in solving order (§13's quantities, then all of ex1's).
+    quantities = ([f"section13.yaml:{name}" for name in EX1_ASKED if name in SECTION_13]
+                  + [f"ex1:{name}" for name in EX1_ASKED])
     assert rows[0] == header + quantities
     assert len(rows) == 4 and all(len(row) == len(rows[0]) for row in rows)
     a, c, b = (dict(zip(rows[0], row)) for row in rows[1:])
-    assert {k: a[k] for k in header} == {"file": "a.yaml", "student": "Ada", "exercise": "section13.yaml",
-                                        "variant": "", "score": "25", "max_score": "25", "error": ""}
-    assert {a[name] for name in SECTION_13} == {"correct"}
-    assert {a[name] for name in quantities if name not in SECTION_13} == {""}
-    assert {k: b[k] for k in header} == {"file": "b.yaml", "student": "", "exercise": "ex1", "variant": "",
-                                        "score": "1", "max_score": "35", "error": ""}
-    assert (b["a3"], b["y3"], b["E"], b["delta3"]) == ("correct", "wrong", "wrong:missing-half", "missing")
-    assert c == {**{name: "" for name in rows[0]}, "file": "c.yaml", "error": C_ERROR}
+    assert {k: a[k] for k in header} == {"id": "Ada", "student": "Ada", "file": "a.yaml",
+                                        "exercise": "section13.yaml", "variant": "", "score": "25",
+                                        "max_score": "25", "percent": "100.00", "passed": "true", "error": ""}
+    assert {a[f"section13.yaml:{name}"] for name in SECTION_13} == {"correct"}
+    assert {a[f"ex1:{name}"] for name in EX1_ASKED} == {""}
+    assert {k: b[k] for k in header} == {"id": "b", "student": "", "file": "b.yaml", "exercise": "ex1",
+                                        "variant": "", "score": "1", "max_score": "35", "percent": "2.86",
+                                        "passed": "false", "error": ""}
+    assert (b["ex1:a3"], b["ex1:y3"], b["ex1:E"], b["ex1:delta3"]) == (
+        "correct", "wrong", "wrong:missing-half", "missing")
+    assert c == {**{name: "" for name in rows[0]}, "id": "c", "file": "c.yaml", "score": "0", "passed": "false",
+                 "error": C_ERROR}
 
 
 def test_the_csv_into_a_folder_that_does_not_exist(classroom):

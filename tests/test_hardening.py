@@ -23,6 +23,7 @@ from bpcheck.cli import main
 from bpcheck.grading import grade
 from bpcheck.loading import load_exercise, load_exercise_text, natural_order
 from bpcheck.network import weight_name
+from bpcheck.report import gradebook
 from bpcheck.safetext import escape_controls, path_shown, shown
 from bpcheck.solution import solve
 from bpcheck.yamlfile import parse_number
@@ -156,13 +157,13 @@ def test_sigterm_exits_143_and_says_so(tmp_path, monkeypatch):
 
 def test_a_full_disk_while_writing_leaves_the_previous_csv(tmp_path, monkeypatch):
     folder, marks = class_folder(tmp_path), _previous_csv(tmp_path)
-    write_csv = batch.write_csv
+    write_gradebook = gradebook.write_gradebook
 
-    def half_then_full(stream, outcomes):
-        write_csv(stream, outcomes[:1])
+    def half_then_full(stream, outcomes, ids, **options):
+        write_gradebook(stream, outcomes[:1], ids[:1], **options)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(batch, "write_csv", half_then_full)
+    monkeypatch.setattr(gradebook, "write_gradebook", half_then_full)
     result = run("grade", folder, "--csv", marks)
     assert_bad_input_line(result, "", ["No space left", "previous file is unchanged"])  # and no report printed
     assert marks.read_text(encoding="utf-8") == "file,score\nlast week's,35\n"
@@ -196,7 +197,7 @@ def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(tmp_path):
     assert run("grade", folder, "--csv", tmp_path / "marks.csv").exit_code == 0
     assert (tmp_path / "marks.csv").is_symlink()
     rows = real.read_text(encoding="utf-8").splitlines()
-    assert rows[0].startswith("file,student,exercise,variant,score") and len(rows) == 4
+    assert rows[0].startswith("id,student,file,exercise,variant,score") and len(rows) == 4
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

@@ -200,9 +200,9 @@ def test_no_color_terminal_gets_no_escape_at_all(monkeypatch):
 def test_markdown_shows_escape_sequences_and_keeps_rows_whole():
     sections = [block for block in hostile_blocks() if isinstance(block, Section)]
     text = markdown_sections(sections, heading=f"heading {HOSTILE[0]}")
-    assert_shown_escaped(text)
+    assert_shown_escaped(re.sub(r"\\([`\[\]|!])", r"\1", text))  # as Markdown shows it: no link, no code
     assert "\x1b" not in text
     table_lines = [line for line in text.splitlines() if line.startswith("|")]
     assert len(table_lines) == sum(2 + len(section.rows) for section in sections)  # a newline broke none
     assert all(line.endswith("|") for line in table_lines)
-    assert "by \\x1b[2J\\x0aline two" in text
+    assert "by \\x1b\\[2J\\x0aline two" in text

@@ -6,27 +6,39 @@ shows the file, it writes a newline (or CR, U+2028) as ``\\x0a``, so no cell can
 
 from __future__ import annotations
 
+import re
+
 from ..safetext import escape_controls
-from .views import Section
+
+
+def _inline(text: str) -> str:
+    """Text as Markdown shows it, never as a link, an image, HTML or code: what a student wrote (a file
+    name, a student name) is shown as written."""
+    text = escape_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([`\[\]|!])", r"\\\1", text)
 
 
 def _cell(text: str) -> str:
-    return escape_controls(text).replace("|", "\\|") or " "
+    return _inline(text) or " "
 
 
 def _row(cells) -> str:
     return "| " + " | ".join(_cell(cell) for cell in cells) + " |"
 
 
-def markdown_sections(sections: list[Section], heading: str | None = None) -> str:
-    lines = [f"# {escape_controls(heading)}", ""] if heading else []
+def markdown_sections(sections: list, heading: str | None = None) -> str:
+    """A heading, then each section as a table; a string among them is a paragraph."""
+    lines = [f"# {_inline(heading)}", ""] if heading else []
     for section in sections:
-        lines += [f"## {escape_controls(section.title)}", ""]
+        if isinstance(section, str):
+            lines += [_inline(section), ""] if section else []
+            continue
+        lines += [f"## {_inline(section.title)}", ""]
         lines.append(_row(section.columns))
         lines.append("|" + "|".join("---:" if i in section.numeric else "---"
                                     for i in range(len(section.columns))) + "|")
         lines += [_row(row) for row in section.rows]
         lines.append("")
         for note in section.notes:
-            lines += [escape_controls(note), ""]
+            lines += [_inline(note), ""]
     return "\n".join(lines)

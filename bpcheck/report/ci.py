@@ -1,0 +1,233 @@
+"""Reports that CI systems read, each a pure function of the grade records (``batch.Outcome``):
+
+- JUnit XML (``junit_xml``), read by mikepenz/action-junit-report, EnricoMi/publish-unit-test-result-action,
+  dorny/test-reporter and GitLab;
+- Gradescope's results.json (``gradescope_results``);
+- GitHub Classroom's grading-reporter result (``classroom_result``), base64 JSON for $GITHUB_OUTPUT;
+- GitHub Actions annotations (``workflow_annotations``) and the Markdown step summary (``step_summary``).
+
+Facts about each format, with sources: ../shared/reference/ci-formats.md in the development notes, and
+README, "Reports for CI". Everything a student can read here obeys the outcome's feedback level:
+at ``score`` only the total, at ``verdict`` no notes, at ``hint`` no expected value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..feedback import note, shows_results
+from ..grading import CREDITED
+from ..safetext import escape_controls
+
+ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
+SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
+GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
+
+
+def _label(outcome) -> str:
+    grade = outcome.grade
+    label = outcome.exercise_file or grade.exercise
+    return f"{label} (variant {grade.variant})" if grade.variant else label
+
+
+def _score_text(grade) -> str:
+    percent = "no points at stake" if grade.percent is None else f"{grade.percent:.1f}%"
+    return f"Score: {grade.score:g} / {grade.max_score:g} ({percent})"
+
+
+def _failure_text(result, level: str) -> str:
+    """`delta3: wrong (sign-flip): The sign is flipped ...`, as much as the level shows."""
+    head = f"{result.name}: {result.verdict.replace('_', ' ')}"
+    if result.misconception and level in ("full", "hint"):
+        head += f" ({result.misconception})"
+    text = note(result, level)
+    if result.verdict == "missing":  # "a4: missing: not answered; ..." says it twice
+        text = text.removeprefix("not answered; ")
+    return f"{head}: {text}" if text else head
+
+
+# ---------------------------------------------------------------- JUnit XML
+
+
+def junit_xml(outcomes: Sequence) -> str:
+    """A testsuite per answers file and a testcase per asked quantity (with the answer's file and line);
+    wrong and missing values fail with the note the feedback level allows; a file that could not be
+    read is one testcase in error. At the ``score`` level a file is one testcase, its total."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="bpcheck")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for outcome in outcomes:
+        suite = ET.SubElement(root, "testsuite", name=_xml(outcome.file))
+        cases = _junit_cases(outcome)
+        counts = {"tests": len(cases), "failures": sum(case[3] == "failure" for case in cases),
+                  "errors": sum(case[3] == "error" for case in cases)}
+        suite.attrib.update({key: str(value) for key, value in counts.items()}, skipped="0", time="0")
+        for key in totals:
+            totals[key] += counts[key]
+        for classname, name, line, kind, message, why in cases:
+            case = ET.SubElement(suite, "testcase", classname=_xml(classname), name=_xml(name),
+                                 file=_xml(outcome.file), time="0")
+            if line is not None:
+                case.set("line", str(line))
+            if kind:
+                failure = ET.SubElement(case, kind, message=_xml(message), type=_xml(why))
+                failure.text = _xml(message)
+    root.attrib.update({key: str(value) for key, value in totals.items()})
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _junit_cases(outcome) -> list[tuple[str, str, int | None, str, str, str]]:
+    """(classname, name, line, "" | "failure" | "error", message, type) per testcase; the type is the
+    verdict, or the named mistake where the level shows it."""
+    if outcome.grade is None:
+        error = outcome.error
+        return [("bpcheck", "read answers file", getattr(error, "line", None), "error", str(error), "bad input")]
+    grade, level = outcome.grade, outcome.feedback
+    if not shows_results(level):
+        return [(_label(outcome), "score", None, "" if outcome.passed() else "failure", _score_text(grade),
+                 "score")]
+    named = level in ("full", "hint")
+    return [(_label(outcome), result.name, result.line, "" if result.verdict in CREDITED else "failure",
+             _failure_text(result, level), (named and result.misconception) or result.verdict)
+            for result in grade.results]
+
+
+def _xml(text: str) -> str:
+    """XML 1.0 cannot hold most control characters, even escaped: they are written as \\x1b."""
+    return escape_controls(text)
+
+
+# ---------------------------------------------------------------- Gradescope
+
+
+def gradescope_results(outcomes: Sequence, visibility: str = "visible") -> dict:
+    """results.json for Gradescope: a test per asked quantity with its score and max_score (all the
+    files' tests, named `file: quantity`, for a batch), the total, and the feedback level's output."""
+    single = len(outcomes) == 1
+    tests, outputs, score = [], [], 0.0
+    for outcome in outcomes:
+        prefix = "" if single else f"{outcome.file}: "
+        if outcome.grade is None:
+            outputs.append(f"{outcome.file}: {outcome.error}")
+            continue
+        grade, level = outcome.grade, outcome.feedback
+        score += grade.score
+        outputs.append(f"{prefix}{_label(outcome)}. {_score_text(grade)}.")
+        if not shows_results(level):
+            continue
+        for number, result in enumerate(grade.results, 1):
+            test = {"name": f"{prefix}{result.name}", "number": str(number), "score": result.earned,
+                    "max_score": result.points, "status": "passed" if result.verdict in CREDITED else "failed",
+                    "output": _failure_text(result, level), "output_format": "text"}
+            tests.append(test)
+    return {"score": score, "output": "\n".join(outputs), "output_format": "text", "visibility": visibility,
+            "stdout_visibility": "hidden", "tests": tests}
+
+
+# ---------------------------------------------------------------- GitHub Classroom
+
+
+def classroom_result(outcomes: Sequence, pass_mark: float | None = None) -> dict:
+    """The JSON that classroom-resources/autograding-grading-reporter decodes: a test per asked quantity
+    with its fractional score, so that it posts `Points X/Y` with per-quantity credit."""
+    tests, max_score = [], 0.0
+    status = "pass"
+    for outcome in outcomes:
+        if outcome.grade is None:
+            status = "error"
+            tests.append(_classroom_test("read answers file", "error", 0.0, str(outcome.error), outcome.file,
+                                         getattr(outcome.error, "line", None)))
+            continue
+        grade, level = outcome.grade, outcome.feedback
+        max_score += grade.max_score
+        if not outcome.passed(pass_mark) and status == "pass":
+            status = "fail"
+        if not shows_results(level):
+            tests.append(_classroom_test(f"{outcome.file}: score", "pass" if outcome.passed(pass_mark) else "fail",
+                                         grade.score, _score_text(grade), outcome.file, None))
+            continue
+        for result in grade.results:
+            tests.append(_classroom_test(result.name if len(outcomes) == 1 else f"{outcome.file}: {result.name}",
+                                         "pass" if result.verdict in CREDITED else "fail", result.earned,
+                                         _failure_text(result, level), outcome.file, result.line))
+    return {"version": 1, "status": status, "max_score": max_score, "tests": tests}
+
+
+def _classroom_test(name: str, status: str, score: float, message: str, file: str, line: int | None) -> dict:
+    return {"name": name, "status": status, "score": score, "message": message, "test_code": "",
+            "filename": file, "line_no": line or 0, "duration": 0}
+
+
+def classroom_output(result: dict) -> str:
+    """The line for $GITHUB_OUTPUT: `result=` and the JSON in base64, as the grading reporter reads it."""
+    import base64
+    import json
+
+    return "result=" + base64.b64encode(json.dumps(result, ensure_ascii=False).encode("utf-8")).decode("ascii") + "\n"
+
+
+# ---------------------------------------------------------------- GitHub Actions
+
+
+def workflow_annotations(outcomes: Sequence) -> list[str]:
+    """`::error` workflow commands at the file and line of each wrong or missing value (each unreadable
+    file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more. At the
+    ``score`` level, one notice per file with its score."""
+    errors, notices = [], []
+    for outcome in outcomes:
+        if outcome.grade is None:
+            errors.append(_command("error", outcome.file, getattr(outcome.error, "line", None),
+                                   "bpcheck: cannot grade", str(outcome.error)))
+            continue
+        grade, level = outcome.grade, outcome.feedback
+        if not shows_results(level):
+            notices.append(_command("notice", outcome.file, None, "bpcheck", _score_text(grade)))
+            continue
+        errors += [_command("error", outcome.file, result.line, f"{result.name}: {result.verdict}",
+                            _failure_text(result, level))
+                   for result in grade.results if result.verdict not in CREDITED]
+    shown = errors[:ANNOTATION_LIMIT]
+    if len(errors) > ANNOTATION_LIMIT:
+        more = len(errors) - ANNOTATION_LIMIT
+        shown.append(_command("notice", None, None, "bpcheck",
+                              f"{more} more wrong or missing value{'s' if more > 1 else ''} not annotated "
+                              "(GitHub shows 10 a step); see the step summary or the report"))
+    return shown + notices[:ANNOTATION_LIMIT]
+
+
+def _command(kind: str, file: str | None, line: int | None, title: str, message: str) -> str:
+    properties = []
+    if file is not None:
+        properties.append(f"file={_property(file)}")
+    if line is not None:
+        properties.append(f"line={line}")
+    properties.append(f"title={_property(title)}")
+    return f"::{kind} {','.join(properties)}::{_data(message)}"
+
+
+def _data(text: str) -> str:
+    return escape_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def step_summary(blocks: list, heading: str | None) -> str:
+    """The report as GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB: a
+    class too large for it loses its last rows, and says how many."""
+    from .markdown import markdown_sections
+
+    text = markdown_sections(blocks, heading)
+    if len(text.encode("utf-8")) <= SUMMARY_LIMIT - 1024:
+        return text
+    lines = text.splitlines()
+    kept, size = [], 0
+    for line in lines:
+        size += len(line.encode("utf-8")) + 1
+        if size > SUMMARY_LIMIT - 2048:
+            break
+        kept.append(line)
+    dropped = len(lines) - len(kept)
+    return "\n".join(kept) + f"\n\n… {dropped} more lines left out (GitHub's summary holds 1 MiB); see the CSV.\n"
