@@ -371,9 +371,13 @@ def test_an_unknown_exercise_name():
 
 
 def test_a_near_miss_gets_a_did_you_mean():
-    result = run("solve", "Ex1")
+    result = run("solve", "exx1")
     assert result.exit_code == 2
-    assert result.stderr == "bpcheck: 'Ex1' is neither a built-in exercise nor a YAML file; did you mean ex1?\n"
+    assert result.stderr == "bpcheck: 'exx1' is neither a built-in exercise nor a YAML file; did you mean ex1?\n"
+
+
+def test_built_in_names_in_any_case():
+    assert run("solve", "EX1", "-f", "json").stdout == run("solve", "ex1", "-f", "json").stdout
 
 
 TUTORIAL_NET = (ROOT / "exercises" / "ex1.yaml").read_text(encoding="utf-8").replace(
