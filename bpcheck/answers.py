@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NoReturn
 
-from .errors import AnswersError, ExerciseError, did_you_mean
+from .errors import AnswersError, ExerciseError, IsAnExercise, did_you_mean
 from .files import is_file
 from .names import canonical_name
 from .safetext import path_shown, quoted, shown
@@ -48,8 +48,8 @@ def read_answers(path: Path, display: str | None = None, *,
     data = document.data
     fail = _failer(document)
     if isinstance(data, dict) and "layers" in data and "answers" not in data:
-        fail((), "is an exercise file, not an answers file",
-             f"make an answers file for it with `bpcheck template {document.file} > answers.yaml`")
+        raise IsAnExercise("is an exercise file, not an answers file", file=document.file, line=1, column=1,
+                           hint=f"make an answers file for it with `bpcheck template {document.file} > answers.yaml`")
     # Not an answers file at all: say so without quoting any of it.
     if not isinstance(data, dict) or not any(key in TOP_LEVEL_KEYS for key in data):
         fail((), "is not an answers file: an answers file must be a YAML mapping with 'exercise:' and 'answers:'",

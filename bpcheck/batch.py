@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .answers import STDIN, STDIN_SHOWN, answers_variant, locate_exercise, parse_answers, read_answers, student_name
-from .errors import AnswersError, BpcheckError
+from .errors import AnswersError, BpcheckError, IsAnExercise
 from .files import identities, identity, is_dir
 from .grading import Grade, grade
 from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_order
@@ -125,11 +125,12 @@ class Found(NamedTuple):
     names: list[str]
     inputs: frozenset[int]
     label: str  # a built-in name, or the file's path as shown
+    others: dict[str, float] | None = None  # for a variant: the values of the exercise's own numbers
 
 
-def _found(exercise: Exercise, label: str) -> Found:
+def _found(exercise: Exercise, label: str, others: dict[str, float] | None = None) -> Found:
     solution = solve(exercise)
-    return Found(solution, solution.graph.names(), frozenset(exercise.network.layers[0]), label)
+    return Found(solution, solution.graph.names(), frozenset(exercise.network.layers[0]), label, others)
 
 
 def exercise_label(path: Path) -> str:
@@ -232,8 +233,10 @@ class GradingSession:
                 if identity(exercise_path) is None:
                     self._same[where] = exercise_path.stem == pinned.exercise.name
                 elif identity(exercise_path) == pinned.identity:
+                    self.exercise_files.add(exercise_path)
                     self._same[where] = True
-                else:
+                else:  # a copy, or another exercise: an input either way, not an answers file
+                    self.exercise_files.add(exercise_path)
                     self._same[where] = _same_content(spec, folder, pinned.exercise)
         return self._same[where]
 
@@ -247,7 +250,7 @@ class GradingSession:
         if (key, variant) not in self._variants:
             try:
                 exercise = make_variant(found.solution.exercise, variant)
-                self._variants[key, variant] = _found(exercise, found.label)
+                self._variants[key, variant] = _found(exercise, found.label, found.solution.values)
             except BpcheckError as error:
                 self._variants[key, variant] = error
         made = self._variants[key, variant]
@@ -289,7 +292,7 @@ class GradingSession:
         except BpcheckError as error:
             return Outcome(shown_path, error=error, student=student)
         result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
-                       fmt=self.fmt)
+                       fmt=self.fmt, others=found.others)
         feedback = self.feedback or found.solution.exercise.feedback or "full"
         return Outcome(shown_path, grade=result, student=answers.student, exercise_file=found.label,
                        feedback=feedback)
@@ -302,7 +305,9 @@ class GradingSession:
         else:
             outcomes = progress(files, self.grade_file)
         exercises = identities(self.exercise_files)
-        is_exercise = [identity(path) in exercises for path in files]
+        # Named as an exercise, and one: a student cannot hide another's row by naming it.
+        is_exercise = [identity(path) in exercises and isinstance(outcome.error, IsAnExercise)
+                       for path, outcome in zip(files, outcomes)]
         self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
 

@@ -229,7 +229,7 @@ def template(exercise: str, variant: str | None):
 
 
 def _shape(ctx, param, value: str) -> tuple[int, ...]:
-    from .loading import MAX_LAYERS, MAX_UNITS_PER_LAYER
+    from .loading import MAX_LAYERS, MAX_UNITS_PER_LAYER, MAX_WEIGHTS
 
     parts = value.split("-")
     if len(parts) < 2 or not all(part.isdigit() and part.isascii() for part in parts):
@@ -237,6 +237,9 @@ def _shape(ctx, param, value: str) -> tuple[int, ...]:
     sizes = tuple(int(part) for part in parts)
     if not all(1 <= size <= MAX_UNITS_PER_LAYER for size in sizes) or len(sizes) > MAX_LAYERS:
         raise click.BadParameter(f"each layer has 1 to {MAX_UNITS_PER_LAYER} units, in at most {MAX_LAYERS} layers")
+    weights = sum(before * after for before, after in zip(sizes, sizes[1:]))
+    if weights > MAX_WEIGHTS:
+        raise click.BadParameter(f"{value} needs {weights:,} weights; bpcheck takes at most {MAX_WEIGHTS:,}")
     return sizes
 
 
@@ -269,8 +272,12 @@ def new(shape, activation, loss, biases, seed, title):
 
         seed = secrets.randbelow(1_000_000)
     exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title)
+    import shlex
+
     command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
                *(["--biases"] if biases else []), f"--seed {seed}"]
+    if title:
+        command.append(f"--title {shlex.quote(title)}")
     click.echo(exercise_yaml(exercise, " ".join(command)), nl=False)
 
 

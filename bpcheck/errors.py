@@ -33,6 +33,10 @@ class AnswersError(BpcheckError):
     """An answers file that cannot be graded as written."""
 
 
+class IsAnExercise(AnswersError):
+    """An exercise file given where an answers file was expected (in a class folder: the exercise itself)."""
+
+
 def did_you_mean(word: str, choices, otherwise: str, cutoff: float = 0.6) -> str:
     """A hint naming the closest choice ("did you mean sigmoid?"), else ``otherwise``."""
     import difflib  # only on the error path: start-up stays light

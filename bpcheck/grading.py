@@ -117,8 +117,14 @@ class Grade(NamedTuple):
 
 
 def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Mapping[str, int] | None = None,
-          rtol: float | None = None, atol: float | None = None, fmt: Formatter | None = None) -> Grade:
-    """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number)."""
+          rtol: float | None = None, atol: float | None = None, fmt: Formatter | None = None,
+          others: Mapping[str, float] | None = None) -> Grade:
+    """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number).
+
+    ``others``: for a variant, the values of the exercise's own numbers. A wrong value that is the
+    exercise's own (worked from numbers that are not the variant's) is named ``other-numbers``, and
+    earns nothing downstream: a copied solution is not carried forward.
+    """
     fmt = fmt or number_formatter(4)
     exercise = solution.exercise
     unknown = [name for name in answers if name not in solution.graph.by_name]
@@ -126,7 +132,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
         raise AnswersError(f"{unknown[0]!r} is not a quantity of this exercise",
                            hint="give canonical names (delta3, W13_new), or call bpcheck.grade")
     tolerance = Tolerance(exercise.rtol if rtol is None else rtol, exercise.atol if atol is None else atol)
-    marker = _Marker(solution, tolerance, fmt)
+    marker = _Marker(solution, tolerance, fmt, others or {})
     asked = set(solution.asked)
     # Only asked values count: an unasked slip must not buy carried-forward credit downstream.
     student = {name: value for name, value in answers.items() if value is not None and name in asked}
@@ -180,8 +186,9 @@ def _field(result: Result, field: str):
 
 
 class _Marker:
-    def __init__(self, solution: Solution, tolerance: Tolerance, fmt):
+    def __init__(self, solution: Solution, tolerance: Tolerance, fmt, others: Mapping[str, float]):
         self.solution = solution
+        self.others = others
         self.network: Network = solution.exercise.network
         self.exact = solution.values
         self.tolerance = tolerance
@@ -204,11 +211,24 @@ class _Marker:
                 self.marks[name] = _CORRECT  # most values of most files: the short way
                 continue
             self.marks[name] = self.mark(quantity, given, mixed)
+            if self.marks[name][0] != "correct" and self._other_numbers(quantity, given):
+                self.marks[name] = ("wrong", "other-numbers", f"{MISCONCEPTIONS['other-numbers']}. expected "
+                                    f"{self.tolerance.describe(exact, self.fmt)}", ())
+                self.tainted.add(name)
             # A value that is off and impossible, or off and built on such a value, taints what follows.
             if self.marks[name][0] != "correct" and (
                     not _possible_output(self.network, quantity, student[name])
                     or any(source in self.tainted for source in quantity.inputs)):
                 self.tainted.add(name)
+
+    def _other_numbers(self, quantity: Quantity, given: float) -> bool:
+        """Is this wrong value the one the exercise's own numbers give, worked from a given that is not
+        this variant's (a3 from the exercise's W13 and x1)?"""
+        other = self.others.get(quantity.name)
+        graph = self.solution.graph
+        return (other is not None and self.tolerance.accepts(given, other)
+                and any(graph[source].compute is None and self.others.get(source) != self.exact[source]
+                        for source in quantity.inputs))
 
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
         name, exact = quantity.name, self.exact[quantity.name]

@@ -435,14 +435,17 @@ class _ExerciseReader:
             self.fail(("variants",), "'variants' must be a mapping, or false",
                       "write e.g. variants: {weights: {min: -1, max: 1, step: 0.1}}, or variants: false")
         numbers = {number.name: number.group for number in numbers_of(network)}
-        rules = []
+        rules: dict[str, Any] = {}
         for key, value in given.items():
             path = ("variants", key)
-            name = key if key in GROUPS else canonical_name(str(key)) if key != "eta" else "eta"
+            name = key if key in GROUPS else canonical_name(str(key)) if key not in ("eta", "η") else "eta"
             if name not in GROUPS and name not in numbers:
                 self.fail(path, f"variants: {quoted(key)} is neither a group nor a given number of this exercise",
                           did_you_mean(str(key), list(GROUPS) + list(numbers),
                                        f"use {', '.join(GROUPS)}, or a name such as W13"), key=True)
+            if name in rules:
+                self.fail(path, f"variants: {shown(key)} names the same number as another entry", "keep one of them",
+                          key=True)
             group = name if name in GROUPS else numbers[name]
             if group == "targets" and LOSSES[network.loss].probability_targets and value != "fixed":
                 self.fail(path, "cross-entropy targets are one-hot: a variant picks which output is 1",
@@ -450,11 +453,14 @@ class _ExerciseReader:
             if group == "targets" and name != "targets" and LOSSES[network.loss].probability_targets:
                 self.fail(path, "cross-entropy targets vary together", "write targets: fixed for all of them",
                           key=True)
-            rules.append((name, FIXED if value == "fixed" else self.variant_rule(path, value, Rule)))
-        return tuple(rules)
+            rules[name] = FIXED if value == "fixed" else self.variant_rule(path, value, Rule)
+            if group == "learning_rate" and min(rules[name].values or (rules[name].low,), default=1) <= 0:
+                self.fail(path, "variants: the learning rate must stay positive",
+                          "give choices or a range above 0, such as [0.5, 1]")
+        return tuple(rules.items())
 
     def variant_rule(self, path: tuple, value: Any, rule: type):
-        from .variants import MAX_GRID
+        from .variants import MAX_GRID, MAX_VARIED, MIN_STEP
 
         if isinstance(value, list):
             choices = tuple(self.number(path + (index,), item) for index, item in enumerate(value))
@@ -468,6 +474,9 @@ class _ExerciseReader:
         if not (low <= high and step > 0):
             self.fail(path, f"{_label(path)}: min must not exceed max, and step must be positive",
                       "e.g. {min: -1, max: 1, step: 0.1}")
+        if step < MIN_STEP or max(abs(low), abs(high)) > MAX_VARIED:
+            self.fail(path, f"{_label(path)}: steps under {MIN_STEP:g}, or numbers beyond ±{MAX_VARIED:g}, are "
+                      "not numbers a person works by hand", "use a step such as 0.1 or 0.05")
         if (high - low) / step > MAX_GRID:
             self.fail(path, f"{_label(path)}: more than {MAX_GRID:,} values from min to max in these steps",
                       "use a larger step: numbers a person multiplies by hand have one or two decimals")

@@ -28,6 +28,7 @@ MISCONCEPTIONS = {
     "missing-half": "The ½ is missing",
     "swapped-weight-indices": "The weight indices are swapped",
     "not-updated": "The value before the step was written for the value after it",
+    "other-numbers": "This is the value for the exercise's own numbers, not for your variant's",
 }
 
 

@@ -21,6 +21,8 @@ NONZERO = ("inputs", "weights", "biases")  # a 0 here makes a product, or a whol
 MAX_ATTEMPTS = 1000  # draws tried before a variant is declared impossible under the exercise's ranges
 WORK_PER_VARIANT = 200_000  # quantities solved at most in looking for one: fewer draws for a large network
 MAX_GRID = 10_000  # values a range may hold: min to max in steps
+MIN_STEP = 0.0001  # a range's smallest step: numbers worked by hand have a few decimals
+MAX_VARIED = 1e6  # and are no larger than this
 SATURATED = 3.0  # |a| above this flattens a sigmoid or tanh: its slope is under 0.1 (sigmoid: 0.045)
 BOUNDED = ("sigmoid", "tanh", "softsign")  # hidden or output activations that saturate
 MIN_OUTPUT_ERROR = 0.05  # |t - y|: an output next to its target leaves every delta ~ 0
@@ -170,14 +172,15 @@ def rules_for(exercise: Exercise) -> dict[str, Rule]:
 
 @functools.lru_cache(maxsize=256)  # a class's variants share a few rules
 def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
-    """The values a rule allows, exactly as decimals: low, low + step, ... high (0 left out if asked)."""
-    from decimal import Decimal
-
+    """The values a rule allows, exactly as decimals: min, min + step, ... up to max (0 left out if asked)."""
     if rule.kind == "choices":
-        return rule.values
-    low, high, step = (Decimal(repr(float(v))) for v in (rule.low, rule.high, rule.step))
-    first, last = -((-low) // step), high // step  # whole steps inside [low, high]
-    values = tuple(float(k * step) for k in range(int(first), int(last) + 1))
+        values = rule.values
+    else:
+        from decimal import Decimal
+
+        low, high, step = (Decimal(repr(float(v))) for v in (rule.low, rule.high, rule.step))
+        steps = int((high - low) / step)  # the loader bounds this by MAX_GRID
+        values = tuple(float(low + k * step) for k in range(steps + 1) if low + k * step <= high)
     return tuple(v for v in values if v != 0) if nonzero else values
 
 

@@ -6,6 +6,7 @@ import json
 
 from ..losses import LOSSES
 from ..network import Exercise, bias_name, weight_name
+from ..safetext import escape_controls
 
 INSTRUCTIONS = ("Do one step of gradient descent on this network: the forward pass, the error, the deltas\n"
                 "(output units first, then hidden), every weight update, and the forward pass again with\n"
@@ -21,7 +22,7 @@ def exercise_yaml(exercise: Exercise, made_by: str) -> str:
     sizes = [str(size) for size in network.layer_sizes]
     if output != hidden:  # a softmax output layer under another hidden activation
         sizes[-1] = f"{{units: {sizes[-1]}, activation: {output}}}"
-    lines = [f"# Made by: {made_by}",
+    lines = [f"# Made by: {escape_controls(made_by)}",  # a comment stays one line, whatever the title holds
              "# Solve it: bpcheck solve THIS_FILE.yaml   Answers to fill in: bpcheck template THIS_FILE.yaml",
              f"title: {json.dumps(exercise.title, ensure_ascii=False)}",
              "instructions: |",
