@@ -281,6 +281,45 @@ def new(shape, activation, loss, biases, seed, title):
     click.echo(exercise_yaml(exercise, " ".join(command)), nl=False)
 
 
+@main.command()
+@click.argument("exercises", nargs=-1, required=True)
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any warning (for CI and pre-commit).")
+@reports_bad_input
+def check(exercises, strict):
+    """Check exercise files before students work them: numbers by hand, reachable targets, no
+    saturated or dead unit, fair to rounding, able to vary. Warnings exit 0 unless --strict."""
+    from . import builtin_exercises, load_exercise
+    from .lint import lint
+    from .loading import given_lines
+    from .safetext import path_shown
+
+    warned = 0
+    for spec in exercises:
+        exercise = load_exercise(spec)
+        findings = lint(exercise)
+        lines = given_lines(spec) if findings else {}
+        shown = f"{exercise.name}.yaml" if spec.lower() in builtin_exercises() else path_shown(spec)
+        for finding in findings:
+            line = lines.get(finding.name or "")
+            click.echo(f"{shown}:{line}: {finding.severity}: {finding.message}" if line
+                       else f"{shown}: {finding.severity}: {finding.message}")
+        warnings = sum(finding.severity == "warning" for finding in findings)
+        if not warnings:
+            click.echo(f"{shown}: ready: it solves, and a person can work it by hand")
+        warned += warnings
+    if warned and strict:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["exercise", "answers"]))
+def schema(kind):
+    """Print the JSON Schema (draft-07) of exercise or answers files, for editors and CI."""
+    from importlib.resources import files
+
+    click.echo(files("bpcheck").joinpath("schemas", f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
+
+
 def _pattern(ctx, param, value):
     if value is None:
         return None

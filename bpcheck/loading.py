@@ -114,6 +114,25 @@ def _looks_like_an_exercise(path: Path) -> bool:
     return _EXERCISE_KEY.search(text) is not None
 
 
+def given_lines(spec: str) -> dict[str, int]:
+    """The line of each given number in an exercise file (x1, W13, b3, t5, eta), for messages about them."""
+    path = resolve_exercise(spec)[1]
+    try:
+        document = read_document(path, ExerciseError)
+    except ExerciseError:
+        return {}
+    lines = {}
+    for group in ("inputs", "weights", "biases", "targets"):
+        given = document.data.get(group) if isinstance(document.data, dict) else None
+        for key in given if isinstance(given, dict) else ():
+            name = canonical_name(str(key))
+            if name is not None:
+                lines[name] = document.where((group, key), key=True)[0]
+    if isinstance(document.data, dict) and "learning_rate" in document.data:
+        lines["eta"] = document.where(("learning_rate",), key=True)[0]
+    return {name: line for name, line in lines.items() if line is not None}
+
+
 def load_exercise_text(text: str, name: str = "exercise", display: str = "<exercise>") -> Exercise:
     """An exercise from YAML text (used by tests and tools that generate exercises)."""
     from .yamlfile import parse_document

@@ -8,6 +8,9 @@ import re
 from ..quantities import STAGES
 from ..solution import Solution
 
+# Editors that read this line (VS Code's YAML extension and others) check the file as it is typed.
+SCHEMA_URL = "https://raw.githubusercontent.com/bpcheck/bpcheck/main/bpcheck/schemas/answers.schema.json"
+
 STAGE_HINTS = {
     "forward": "a = Σ W·o (+ b), then y = the activation of a",
     "loss": "the error of the outputs",
@@ -32,7 +35,8 @@ def _escape(char: str) -> str:
 
 def answers_template(solution: Solution, spec: str) -> str:
     exercise = solution.exercise
-    lines = [f"# Answers for {exercise.title} ({exercise.name}).",
+    lines = [f"# yaml-language-server: $schema={SCHEMA_URL}",
+             f"# Answers for {exercise.title} ({exercise.name}).",
              "# Write each value you computed after its name; leave blank what you did not.",
              "# Then check them: bpcheck grade THIS_FILE.yaml",
              f"exercise: {_yaml_scalar(spec)}",
