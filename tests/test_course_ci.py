@@ -1,0 +1,382 @@
+"""Reports that CI systems read (README, "Reports for CI"): JUnit XML parsed with an XML parser,
+Gradescope's results.json, GitHub Classroom's result decoded as its reporter decodes it, annotations
+and the step summary; the gradebook CSV read back with the csv module; standard input; `bpcheck check`
+and the JSON Schemas. Every student-visible output is searched for expected values under hint.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from helpers import EX1_YAML, assert_bad_input_line
+
+from bpcheck import load_exercise, solve
+from bpcheck.cli import main
+from bpcheck.numbers import number_formatter
+from bpcheck.report.ci import SUMMARY_LIMIT, step_summary
+from bpcheck.report.gradebook import safe_cell
+from bpcheck.report.views import Section
+
+ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
+       "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
+EX1 = solve(load_exercise("ex1")).values
+SLIPS = {"a3": 0.755, "y3": 0.6803, "delta5": 0.04068, "E": 0.03619}  # right, right, sign flipped, ½ missing
+
+
+def run(*args, env=None, stdin=None):
+    return CliRunner(env={**ENV, **(env or {})}).invoke(main, [str(arg) for arg in args], input=stdin)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def answers_file(path: Path, answers: dict, exercise: str | None = "ex1", **top) -> Path:
+    lines = [f"exercise: {exercise}"] if exercise else []
+    lines += [f"{key}: {json.dumps(value)}" for key, value in top.items()]
+    lines += ["answers:"] + [f"  {name}: {value!r}" for name, value in answers.items()]
+    return write(path, "\n".join(lines) + "\n")
+
+
+def leaks(text: str, credited=("a3", "y3")) -> list[str]:
+    """Expected values of ex1 (not the student's right answers) at 2-6 significant digits in ``text``."""
+    found = []
+    for name, value in EX1.items():
+        if name in credited or name not in solve(load_exercise("ex1")).asked:
+            continue
+        for digits in range(2, 7):
+            for form in {number_formatter(digits)(value), f"{value:.{digits}g}"}:
+                if re.search(rf"(?<![\d.]){re.escape(form)}(?!\d)", text) and form not in ("0.04068", "0.03619"):
+                    found.append(f"{name}={form}")
+    return found
+
+
+# ---------------------------------------------------------------- JUnit XML
+
+
+def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
+    one = answers_file(tmp_path / "one.yaml", SLIPS)
+    two = answers_file(tmp_path / "two.yaml", {"a3": 0.755})
+    bad = write(tmp_path / "bad.yaml", "exercise: ex1\nanswers:\n  a3: 0,755\n")
+    result = run("grade", one, two, bad, "--junit-xml", tmp_path / "r.xml")
+    assert result.exit_code == 2
+    root = ET.parse(tmp_path / "r.xml").getroot()
+    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures"), root.get("errors")) == ("71", "67", "1")
+    suites = {Path(suite.get("name")).name: suite for suite in root}
+    suite = suites["one.yaml"]
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("35", "33", "0", "0")
+    cases = {case.get("name"): case for case in suite}
+    assert cases["a3"].get("line") == "3" and cases["a3"].get("file") == str(one) and cases["a3"].find("failure") is None
+    failure = cases["delta5"].find("failure")
+    assert cases["delta5"].get("line") == "5" and failure.get("type") == "sign-flip"
+    assert failure.get("message").startswith("delta5: wrong (sign-flip): The sign is flipped")
+    assert cases["a4"].find("failure").get("type") == "missing" and cases["a4"].get("line") is None
+    assert cases["a3"].get("classname") == "ex1"
+    error = suites["bad.yaml"].find("testcase/error")
+    assert error.get("message").startswith(f"{bad}:3:7: a3: '0,755' is not a number")
+
+
+def test_junit_xml_obeys_the_feedback_level(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    run("grade", answers, "--feedback", "hint", "--junit-xml", tmp_path / "hint.xml")
+    text = (tmp_path / "hint.xml").read_text(encoding="utf-8")
+    assert leaks(text) == [] and "expected" not in text
+    run("grade", answers, "--feedback", "verdict", "--junit-xml", tmp_path / "verdict.xml")
+    failure = ET.parse(tmp_path / "verdict.xml").getroot().find(".//testcase[@name='delta5']/failure")
+    assert (failure.get("message"), failure.get("type")) == ("delta5: wrong", "wrong")
+    run("grade", answers, "--feedback", "score", "--junit-xml", tmp_path / "score.xml")
+    cases = ET.parse(tmp_path / "score.xml").getroot().findall(".//testcase")
+    assert [(case.get("name"), case.find("failure").get("message")) for case in cases] == [
+        ("score", "Score: 2 / 35 (5.7%)")]
+
+
+def test_junit_xml_holds_no_control_character(tmp_path):
+    answers = answers_file(tmp_path / "a\x1b[2J.yaml", {"a3": 1}, student="\x07Eve")
+    run("grade", answers, "--junit-xml", tmp_path / "r.xml")
+    text = (tmp_path / "r.xml").read_text(encoding="utf-8")
+    ET.fromstring(text)  # well-formed
+    assert "\x1b" not in text and "\\x1b[2J" in text
+
+
+# ---------------------------------------------------------------- Gradescope
+
+
+def test_gradescope_results(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    run("grade", answers, "--gradescope", tmp_path / "results.json", "--gradescope-visibility", "after_published")
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert (results["score"], results["visibility"], results["stdout_visibility"]) == (2.0, "after_published", "hidden")
+    tests = {test["name"]: test for test in results["tests"]}
+    assert len(tests) == 35 and sum(test["max_score"] for test in tests.values()) == 35
+    assert tests["a3"] == {"name": "a3", "number": "1", "score": 1.0, "max_score": 1.0, "status": "passed",
+                           "output": "a3: correct", "output_format": "text"}
+    assert (tests["delta5"]["score"], tests["delta5"]["status"]) == (0.0, "failed")
+    assert "expected -0.04068" in tests["delta5"]["output"]  # full: the answer is shown
+
+
+@pytest.mark.parametrize("level", ["hint", "verdict", "score"])
+def test_gradescope_obeys_the_feedback_level(tmp_path, level):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    run("grade", answers, "--feedback", level, "--gradescope", tmp_path / "results.json")
+    text = (tmp_path / "results.json").read_text(encoding="utf-8")
+    assert leaks(text) == []
+    results = json.loads(text)
+    assert results["score"] == 2.0 and ("Score: 2 / 35" in results["output"])
+    assert (results["tests"] == []) == (level == "score")
+
+
+def test_gradescope_for_an_unreadable_submission(tmp_path):
+    bad = write(tmp_path / "a.yaml", "exercise: ex1\nanswers: [1, 2]\n")
+    result = run("grade", bad, "--exercise", "ex1", "--gradescope", tmp_path / "results.json")
+    assert_bad_input_line(result, f"{bad}:2:10: ", ["'answers' must be a mapping"])
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 0 and results["tests"] == [] and "'answers' must be a mapping" in results["output"]
+
+
+# ---------------------------------------------------------------- GitHub Classroom
+
+
+def decode_result(output_file: Path) -> dict:
+    """As classroom-resources/autograding-grading-reporter does: `result=` base64 of JSON."""
+    line = output_file.read_text(encoding="utf-8").splitlines()[-1]
+    name, _, value = line.partition("=")
+    assert name == "result"
+    return json.loads(base64.b64decode(value).decode("utf-8"))
+
+
+def test_classroom_partial_credit(tmp_path):
+    output = write(tmp_path / "github_output", "earlier=1\n")
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    result = run("grade", answers, "--classroom", "--feedback", "hint", env={"GITHUB_OUTPUT": str(output)})
+    assert result.exit_code == 1
+    assert output.read_text(encoding="utf-8").startswith("earlier=1\nresult=")  # appended
+    decoded = decode_result(output)
+    assert (decoded["version"], decoded["status"], decoded["max_score"]) == (1, "fail", 35.0)
+    assert sum(test["score"] for test in decoded["tests"]) == 2.0  # the reporter's Points 2/35
+    tests = {test["name"]: test for test in decoded["tests"]}
+    assert tests["delta5"] == {"name": "delta5", "status": "fail", "score": 0.0,
+                               "message": "delta5: wrong (sign-flip): The sign is flipped; the formula is "
+                                          "delta5 = y5(1 - y5)(t5 - y5)",
+                               "test_code": "", "filename": str(answers), "line_no": 5, "duration": 0}
+    assert leaks(json.dumps(decoded, ensure_ascii=False)) == []
+
+
+def test_classroom_points_with_weights_and_a_pass(tmp_path):
+    write(tmp_path / "hw.yaml", EX1_YAML + "asked: [a3, y3]\npoints: {a3: 2.5}\n")
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "y3": 0.6803}, exercise="hw.yaml")
+    output = tmp_path / "out"
+    assert run("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(output)}).exit_code == 0
+    decoded = decode_result(output)
+    assert (decoded["status"], decoded["max_score"], [t["score"] for t in decoded["tests"]]) == ("pass", 3.5, [2.5, 1.0])
+
+
+def test_classroom_needs_github_output(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    assert_bad_input_line(run("grade", answers, "--classroom"), "", ["$GITHUB_OUTPUT, which is not set"])
+
+
+# ---------------------------------------------------------------- GitHub Actions
+
+
+def test_annotations_at_the_file_and_line_of_each_wrong_and_missing_value(tmp_path):
+    answers = answers_file(tmp_path / "a,b: c.yaml", SLIPS)
+    result = run("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true"})
+    commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert len(commands) == 11  # 33 wrong or missing: the first ten, and a notice
+    file = str(answers).replace(":", "%3A").replace(",", "%2C")
+    assert commands[0] == f"::error file={file},title=a4%3A missing::a4: missing: work it out as a4 = W14·x1 + W24·x2"
+    assert commands[5] == (f"::error file={file},line=5,title=delta5%3A wrong::delta5: wrong (sign-flip): "
+                           "The sign is flipped; the formula is delta5 = y5(1 - y5)(t5 - y5)")
+    assert commands[-1] == ("::notice title=bpcheck::23 more wrong or missing values not annotated (GitHub shows "
+                            "10 a step); see the step summary or the report")
+    assert leaks("\n".join(commands)) == []
+
+
+def test_annotations_go_to_stderr_beside_json_and_off_with_no_annotations(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    result = run("grade", answers, "-f", "json", env={"GITHUB_ACTIONS": "true"})
+    assert json.loads(result.stdout)["score"] == 2 and result.stderr.startswith("::error file=")
+    quiet = run("grade", answers, "--no-annotations", env={"GITHUB_ACTIONS": "true"})
+    assert "::" not in quiet.stdout + quiet.stderr
+
+
+def test_the_step_summary_is_markdown_and_appended(tmp_path):
+    summary = write(tmp_path / "summary.md", "# earlier step\n")
+    answers = answers_file(tmp_path / "a.yaml", SLIPS, student="Ada")
+    run("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("# earlier step\n# ") and "Student: Ada · Exercise: ex1 · Feedback: hint" in text
+    tables = [line for line in text.splitlines() if line.startswith("|")]
+    assert tables and all(line.endswith("|") for line in tables)
+    assert "| delta5 | 0.04068 | ✗ wrong (sign-flip) | The sign is flipped; the formula is" in text
+    assert leaks(text) == []
+
+
+def test_the_step_summary_of_a_large_class_stays_under_githubs_limit():
+    section = Section("Summary", ("file", "score"), [(f"student{i:06d}/answers.yaml", "1/35") for i in range(40_000)])
+    text = step_summary([section], "bpcheck grade")
+    assert len(text.encode("utf-8")) < SUMMARY_LIMIT
+    assert re.search(r"… \d+ more lines left out \(GitHub's summary holds 1 MiB\); see the CSV\.\n$", text)
+
+
+# ---------------------------------------------------------------- the gradebook CSV
+
+
+def read_csv(path: Path, encoding: str = "utf-8") -> list[dict]:
+    with open(path, newline="", encoding=encoding) as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_gradebook_neutralises_formulas_and_reads_back(tmp_path):
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+1+2", "-3", "@SUM(A1)", "\tx", "Ana, \"the\" best"]
+    files = [answers_file(tmp_path / "sub" / f"s{i}.yaml", {"a3": 0.755}, student=name)
+             for i, name in enumerate(hostile)]
+    bad = write(tmp_path / "sub" / "z.yaml", "exercise: ex1\nanswers: 3\n")
+    result = run("grade", *files, bad, "--csv", tmp_path / "marks.csv", "--exercise", "ex1")
+    assert result.exit_code == 2
+    rows = read_csv(tmp_path / "marks.csv")
+    written = [name.strip() for name in hostile]  # student: is read stripped
+    assert [row["student"] for row in rows[:-1]] == ["'" + name if name[0] in "=+-@" else name for name in written]
+    assert [row["id"] for row in rows[:-1]] == [row["student"] for row in rows[:-1]]
+    assert rows[0]["score"] == "1" and rows[0]["percent"] == "2.86" and rows[0]["passed"] == "false"
+    assert (rows[-1]["id"], rows[-1]["score"], rows[-1]["max_score"], rows[-1]["percent"], rows[-1]["passed"]) == (
+        "z", "0", "35", "0", "false")
+    assert "'answers' must be a mapping" in rows[-1]["error"]
+
+
+def test_safe_cell():
+    assert [safe_cell(text) for text in ("=1", "ok", "", "-x", "\rx")] == ["'=1", "ok", "", "'-x", "'\rx"]
+
+
+def test_mixed_exercises_get_a_column_set_each(tmp_path):
+    write(tmp_path / "hw2.yaml", EX1_YAML)
+    first = answers_file(tmp_path / "a.yaml", {"a3": 0.755})
+    second = answers_file(tmp_path / "b.yaml", {"a3": 0.755, "y3": 0.1}, exercise="hw2.yaml")
+    run("grade", first, second, "--csv", tmp_path / "m.csv")
+    rows = read_csv(tmp_path / "m.csv")
+    assert (rows[0]["ex1:a3"], rows[0][f"{tmp_path / 'hw2.yaml'}:a3"]) == ("correct", "")
+    assert (rows[1]["ex1:a3"], rows[1][f"{tmp_path / 'hw2.yaml'}:a3"], rows[1][f"{tmp_path / 'hw2.yaml'}:y3"]) == (
+        "", "correct", "wrong")
+    assert "a3" not in rows[0]
+
+
+def test_csv_excel_starts_with_a_byte_order_mark(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, student="Zoë")
+    run("grade", answers, "--csv", tmp_path / "m.csv", "--csv-excel")
+    assert (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbfid,student,")
+    assert read_csv(tmp_path / "m.csv", "utf-8-sig")[0]["student"] == "Zoë"
+
+
+def test_ids_from_github_classroom_folders(tmp_path):
+    for user in ("alice", "bob-smith", "carol"):
+        answers_file(tmp_path / "submissions" / f"hw1-{user}" / "answers.yaml", {"a3": 0.755}, student=f"Real {user}")
+    run("grade", tmp_path / "submissions", "--csv", tmp_path / "m.csv", "--id-from", "filename")
+    assert [row["id"] for row in read_csv(tmp_path / "m.csv")] == ["alice", "bob-smith", "carol"]
+    run("grade", tmp_path / "submissions", "--csv", tmp_path / "s.csv")
+    assert [row["id"] for row in read_csv(tmp_path / "s.csv")] == ["Real alice", "Real bob-smith", "Real carol"]
+    run("grade", tmp_path / "submissions", "--csv", tmp_path / "p.csv", "--id-from", "filename",
+        "--id-pattern", r"hw1-(?P<id>[a-z]+)")
+    assert [row["id"] for row in read_csv(tmp_path / "p.csv")] == ["alice", "bob", "carol"]
+    assert_bad_input_line(run("grade", tmp_path / "submissions", "--id-pattern", "("), "Invalid value for "
+                          "'--id-pattern': ", ["not a regular expression"])
+
+
+def test_no_report_may_overwrite_an_input_or_another_report(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755})
+    before = answers.read_bytes()
+    assert_bad_input_line(run("grade", answers, "--junit-xml", answers), f"{answers}: ",
+                          ["--junit-xml would overwrite an input"])
+    assert_bad_input_line(run("grade", answers, "--csv", tmp_path / "r", "--gradescope", tmp_path / "r"),
+                          f"{tmp_path / 'r'}: ", ["--gradescope and --csv name the same file"])
+    assert answers.read_bytes() == before and not (tmp_path / "r").exists()
+
+
+# ---------------------------------------------------------------- what CI hands over
+
+
+def test_standard_input(tmp_path):
+    result = run("grade", "-", "-f", "json", stdin="exercise: EX1\nstudent: Ada\nanswers: {a3: 0.755}\n")
+    record = json.loads(result.stdout)
+    assert (record["file"], record["student"], record["exercise_file"], record["score"]) == ("<stdin>", "Ada", "ex1", 1)
+    bad = run("grade", "-", stdin="exercise: ex1\nanswers: {a3: x}\n")
+    assert_bad_input_line(bad, "<stdin>:2:15: ", ["'x' is not a number"])
+
+
+# ---------------------------------------------------------------- check and schema
+
+
+def test_check_warns_with_lines_and_strict_fails(tmp_path):
+    exercise = write(tmp_path / "hw.yaml", "layers: [2, 1]\ninputs: {x1: 0.123456, x2: 0}\n"
+                                           "weights: {W13: 5, W23: 1}\ntargets: {t3: 1.5}\nlearning_rate: 1\n")
+    result = run("check", exercise)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        f"{exercise}:2: warning: x1 = 0.123456 has more than 3 decimals; numbers worked by hand have one or two",
+        f"{exercise}:4: warning: t3 = 1.5 is outside what a sigmoid output can be (0 to 1)",
+        f"{exercise}:2: warning: x2 is 0"]
+    assert run("check", exercise, "--strict").exit_code == 1
+    clean = run("check", "ex1", "ex4", "--strict")
+    assert clean.exit_code == 0 and clean.stdout.splitlines() == [
+        "ex1.yaml: ready: it solves, and a person can work it by hand",
+        "ex4.yaml:17: note: t5 = 1 is reached only as a5 grows without bound (fine for one step; for training, "
+        "0.95 is reachable)", "ex4.yaml: ready: it solves, and a person can work it by hand"]
+
+
+def test_check_saturated_and_dead_units(tmp_path):
+    exercise = write(tmp_path / "hw.yaml", "layers: [1, {units: 2, activation: relu}, 1]\ninputs: {x1: 1}\n"
+                                           "weights: {W12: -0.5, W13: 0.5, W24: 1, W34: 8}\ntargets: {t4: 0.5}\n"
+                                           "learning_rate: 1\n")
+    lines = run("check", exercise).stdout.splitlines()
+    assert f"{exercise}: warning: unit 2 is dead (a2 = -0.5)" in lines
+    assert f"{exercise}: warning: unit 4 is saturated (|a4| > 3)" in lines
+
+
+def test_a_broken_exercise_is_one_line(tmp_path):
+    exercise = write(tmp_path / "hw.yaml", "layers: [2, 1]\n")
+    assert_bad_input_line(run("check", exercise), f"{exercise}:", ["is missing"])
+
+
+def schema(kind: str) -> dict:
+    result = run("schema", kind)
+    assert result.exit_code == 0
+    document = json.loads(result.stdout)
+    jsonschema.Draft7Validator.check_schema(document)
+    return document
+
+
+def test_the_schemas_accept_every_builtin_exercise_template_and_the_readme_example():
+    exercise_schema, answers_schema = schema("exercise"), schema("answers")
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("exercises").glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), exercise_schema)
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    example = readme.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    jsonschema.validate(yaml.safe_load(example), exercise_schema)
+    template = run("template", "ex1", "--variant", "alice").stdout
+    assert template.startswith("# yaml-language-server: $schema=https://") and "answers.schema.json\n" in template
+    jsonschema.validate(yaml.safe_load(template), answers_schema)
+    filled = yaml.safe_load(template.replace("  a3:\n", "  a3: 0.755\n").replace("  y3:\n", "  y3: '−0.5'\n"))
+    jsonschema.validate(filled, answers_schema)
+
+
+@pytest.mark.parametrize("kind, document", [
+    ("exercise", {"layers": [2, 1], "inputs": {}, "weights": {}, "targets": {}, "learning_rate": 1, "colour": 1}),
+    ("exercise", {"layers": [2], "inputs": {}, "weights": {}, "targets": {}, "learning_rate": 1}),
+    ("exercise", {"layers": [2, 1], "inputs": {}, "weights": {}, "targets": {}, "learning_rate": 1,
+                  "feedback": "all"}),
+    ("answers", {"exercise": "ex1", "answers": {"a3": "abc"}}),
+    ("answers", {"exercise": "ex1", "anwsers": {}}),
+])
+def test_the_schemas_refuse_what_bpcheck_refuses(kind, document):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema(kind))
