@@ -423,7 +423,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if classroom:
             from .report.ci import classroom_output, classroom_result
 
-            files.append_to(os.environ["GITHUB_OUTPUT"], classroom_output(classroom_result(outcomes, pass_mark)))
+            files.append_to(os.environ["GITHUB_OUTPUT"], classroom_output(
+                classroom_result(outcomes, pass_mark, graded.pinned_max_score)))
         if github and os.environ.get("GITHUB_STEP_SUMMARY"):
             from .report.ci import step_summary
 

@@ -108,8 +108,9 @@ def gradescope_results(outcomes: Sequence, visibility: str = "visible") -> dict:
     tests, outputs, score = [], [], 0.0
     for outcome in outcomes:
         prefix = "" if single else f"{outcome.file}: "
-        if outcome.grade is None:
-            outputs.append(f"{outcome.file}: {outcome.error}")
+        if outcome.grade is None:  # the error names its file
+            outputs.append(str(outcome.error) if getattr(outcome.error, "file", None) else
+                           f"{outcome.file}: {outcome.error}")
             continue
         grade, level = outcome.grade, outcome.feedback
         score += grade.score
@@ -128,14 +129,17 @@ def gradescope_results(outcomes: Sequence, visibility: str = "visible") -> dict:
 # ---------------------------------------------------------------- GitHub Classroom
 
 
-def classroom_result(outcomes: Sequence, pass_mark: float | None = None) -> dict:
+def classroom_result(outcomes: Sequence, pass_mark: float | None = None, unreadable_max: float | None = None) -> dict:
     """The JSON that classroom-resources/autograding-grading-reporter decodes: a test per asked quantity
-    with its fractional score, so that it posts `Points X/Y` with per-quantity credit."""
+    with its fractional score, so that it posts `Points X/Y` with per-quantity credit. A file that
+    cannot be read scores 0 of ``unreadable_max`` (the pinned exercise's points): the reporter posts
+    nothing at all for a result whose max_score is 0."""
     tests, max_score = [], 0.0
     status = "pass"
     for outcome in outcomes:
         if outcome.grade is None:
             status = "error"
+            max_score += unreadable_max or 0.0
             tests.append(_classroom_test("read answers file", "error", 0.0, str(outcome.error), outcome.file,
                                          getattr(outcome.error, "line", None)))
             continue
