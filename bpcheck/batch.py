@@ -66,13 +66,21 @@ class ClassGrade(NamedTuple):
 
 def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, precision: int = 4,
                 progress=None, exercise: str | None = None, variant: str | None = None,
-                feedback: str | None = None) -> ClassGrade:
+                feedback: str | None = None, variant_from_id: bool = False,
+                id_pattern: str | None = None) -> ClassGrade:
     """Grade answers files and folders of them (see ``expand_paths``). ``progress(files, grade_one)``,
     when given, runs the grading of a long batch (a progress bar) and returns the outcomes in order.
-    ``exercise``/``variant`` pin what every file is graded against (see ``GradingSession``)."""
+    ``exercise``/``variant`` pin what every file is graded against (see ``GradingSession``);
+    ``variant_from_id`` pins each file's variant to the student id its path gives (``ids.path_ids``,
+    with ``id_pattern``), never to what the file itself says."""
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,
                              feedback=feedback)
     files = expand_paths([Path(path) for path in paths])
+    if variant_from_id:
+        from .ids import path_ids
+
+        ids = path_ids([_shown(path) for path in files], [path_shown(Path(path)) for path in paths], id_pattern)
+        session.variant_of_path = dict(zip(files, ids))
     outcomes = session.grade_files(files, progress=progress)
     pinned = session.pinned
     return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
@@ -166,6 +174,7 @@ class GradingSession:
         self.exercise_files: set[Path] = set()  # every exercise read: inputs no output may overwrite
         self.skipped: list[str] = []  # exercise files met among the answers files
         self.variant = _variant_name(variant) if variant is not None else None
+        self.variant_of_path: dict[Path, str] = {}  # --variant-from-id: each file's student id
         self.pinned = self._pin(exercise) if exercise is not None else None
 
     def _pin(self, spec: str) -> Pinned:
@@ -258,20 +267,25 @@ class GradingSession:
             raise made
         return made
 
-    def variant_for(self, document) -> str | None:
+    def variant_for(self, document, path: Path) -> str | None:
         """The variant a file is graded as: the pinned one (a file naming another is refused), else its own."""
         written = answers_variant(document)
-        if self.variant is not None and written is not None and written != self.variant:
+        pinned = self.variant
+        if path in self.variant_of_path:  # --variant-from-id: the student's own, by the path
+            if not self.variant_of_path[path]:
+                raise AnswersError("its path gives no student id to take the variant from", file=document.file,
+                                   hint="check --id-pattern, or the folder names")
+            pinned = _variant_name(self.variant_of_path[path])
+        if pinned is not None and written is not None and written != pinned:
             line, column = document.where(("variant",))
-            raise AnswersError(f"variant: {shown(written)} is not the variant being graded, {shown(self.variant)}",
+            raise AnswersError(f"variant: {shown(written)} is not the variant being graded, {shown(pinned)}",
                                file=document.file, line=line, column=column,
-                               hint=f"work variant {shown(self.variant)} (`bpcheck template EXERCISE --variant "
-                                    f"{shown(self.variant)}`), or delete the variant: line")
-        return self.variant or written
+                               hint=f"work variant {shown(pinned)} (`bpcheck template EXERCISE --variant "
+                                    f"{shown(pinned)}`), or delete the variant: line")
+        return pinned or written
 
     def grade_file(self, path: Path) -> Outcome:
-        # A name that is not UTF-8, or holds an escape sequence, printed safely; `-` is standard input.
-        shown_path = STDIN_SHOWN if str(path) == STDIN else path_shown(path)
+        shown_path = _shown(path)
         student = None
         try:
             document, spec = read_answers(path, shown_path, exercise_required=self.pinned is None)
@@ -281,7 +295,7 @@ class GradingSession:
             else:
                 assert spec is not None
                 key, found = self.solution_for(document, spec, path)
-            variant = self.variant_for(document)
+            variant = self.variant_for(document, path)
             try:
                 found = self._variant_of(key, found, variant)
             except BpcheckError as error:  # no such variant: said at the line that asks for it
@@ -310,6 +324,11 @@ class GradingSession:
                        for path, outcome in zip(files, outcomes)]
         self.skipped = [outcome.file for outcome, skip in zip(outcomes, is_exercise) if skip]
         return [outcome for outcome, skip in zip(outcomes, is_exercise) if not skip] or outcomes
+
+
+def _shown(path: Path) -> str:
+    """A name that is not UTF-8, or holds an escape sequence, printed safely; `-` is standard input."""
+    return STDIN_SHOWN if str(path) == STDIN else path_shown(path)
 
 
 def _max_score(solution: Solution) -> float:

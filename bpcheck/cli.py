@@ -361,6 +361,8 @@ def _tolerance(ctx, param, value):
                    "refused. Marks that count need it.")
 @click.option("--variant", metavar="NAME",
               help="Grade every file as variant NAME; a file naming another is refused.")
+@click.option("--variant-from-id", is_flag=True,
+              help="Grade each file as the variant of its student id, taken from its path (as --id-from filename).")
 @click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
               help="What the report shows: full (expected values), hint (no expected values), verdict, or "
                    "score (the total only). Default: the exercise's feedback:, else full.")
@@ -381,8 +383,8 @@ def _tolerance(ctx, param, value):
               help="Write GitHub Classroom's result (per-quantity partial credit) to $GITHUB_OUTPUT.")
 @click.option("--no-annotations", is_flag=True,
               help="With GITHUB_ACTIONS=true, write no annotations and no step summary.")
-def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, feedback, csv_path,
-          csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
+def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id, feedback,
+          csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
           no_annotations):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
@@ -403,12 +405,15 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     github = os.environ.get("GITHUB_ACTIONS") == "true" and not no_annotations
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     try:
+        if variant and variant_from_id:
+            raise click.UsageError("--variant and --variant-from-id pin the variant two ways; give one")
         if classroom and not os.environ.get("GITHUB_OUTPUT"):
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
         graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
                                    exercise=pinned_exercise, variant=variant,
-                                   feedback=feedback.lower() if feedback else None)
+                                   feedback=feedback.lower() if feedback else None,
+                                   variant_from_id=variant_from_id, id_pattern=id_pattern)
         inputs = files.identities(graded.answers_files + graded.exercise_files)
         files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
     except BpcheckError as error:
@@ -462,7 +467,7 @@ def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list,
     if single and outcome.grade is not None:
         return file_report(outcome, number_formatter(precision))
     return [summary_section(list(graded.outcomes), pass_mark, list(graded.exercises_skipped),
-                            graded.pinned_exercise)], "bpcheck grade"
+                            graded.pinned_exercise)], None
 
 
 def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str):

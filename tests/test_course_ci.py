@@ -25,6 +25,7 @@ from bpcheck.numbers import number_formatter
 from bpcheck.report.ci import SUMMARY_LIMIT, step_summary
 from bpcheck.report.gradebook import safe_cell
 from bpcheck.report.views import Section
+from bpcheck.variants import make_variant
 
 ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
        "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
@@ -380,3 +381,19 @@ def test_the_schemas_accept_every_builtin_exercise_template_and_the_readme_examp
 def test_the_schemas_refuse_what_bpcheck_refuses(kind, document):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema(kind))
+
+
+def test_variant_from_id_pins_each_students_own_variant_by_the_path(tmp_path):
+    """A class graded at once: each file as the variant of its folder's student, whatever it says."""
+    alice = solve(make_variant(load_exercise("ex1"), "alice"))
+    own = {"a3": alice.values["a3"]}
+    answers_file(tmp_path / "subs" / "hw1-alice" / "answers.yaml", own)
+    answers_file(tmp_path / "subs" / "hw1-bob" / "answers.yaml", own)  # bob copied alice's numbers
+    answers_file(tmp_path / "subs" / "hw1-carol" / "answers.yaml", own, variant="alice")  # and says so
+    result = run("grade", tmp_path / "subs", "-e", "ex1", "--variant-from-id", "-f", "json")
+    files = {Path(record["file"]).parent.name: record for record in json.loads(result.stdout)["files"]}
+    assert (files["hw1-alice"]["variant"], files["hw1-alice"]["score"]) == ("alice", 1)
+    assert (files["hw1-bob"]["variant"], files["hw1-bob"]["score"]) == ("bob", 0)
+    assert "variant: alice is not the variant being graded, carol" in files["hw1-carol"]["error"]
+    assert_bad_input_line(run("grade", tmp_path / "subs", "--variant", "x", "--variant-from-id"), "",
+                          ["pin the variant two ways"])

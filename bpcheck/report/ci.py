@@ -223,7 +223,7 @@ def step_summary(blocks: list, heading: str | None) -> str:
     class too large for it loses its last rows, and says how many."""
     from .markdown import markdown_sections
 
-    text = markdown_sections(blocks, heading)
+    text = markdown_sections(blocks, heading or "bpcheck grade")
     if len(text.encode("utf-8")) <= SUMMARY_LIMIT - 1024:
         return text
     lines = text.splitlines()

@@ -8,9 +8,7 @@ feedback level does not apply. A batch of several exercises gets a column set pe
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 from typing import TextIO
 
 HEADER = ("id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error")
@@ -70,63 +68,12 @@ def _verdicts(outcome, columns) -> list[str]:
     return [verdicts.get(column, "") for column in columns]
 
 
-# ---------------------------------------------------------------- student ids
-
-
 def file_ids(outcomes: Sequence, roots: Sequence[str], source: str = "student",
              pattern: str | None = None) -> list[str]:
-    """Each file's student id.
+    """Each file's student id: its `student:` (``source="student"``, the default) when it gives one,
+    else the id its path gives (``ids.path_ids``; always, with ``source="filename"``)."""
+    from ..ids import path_ids
 
-    ``source="student"`` (the default): the file's `student:`, else as for ``filename``.
-    ``source="filename"``: ``pattern``'s group `id` (or its first group, else the whole match) searched
-    in the file's path; without a pattern, the name of the file's folder or file under the folder
-    given on the command line (``roots``), less the assignment prefix every such name shares: GitHub
-    Classroom's `hw1-alice/answers.yaml` and `hw1-bob/answers.yaml` give alice and bob, and `alice.yaml`
-    gives alice.
-    """
-    owned = [_own_name(outcome.file, roots) for outcome in outcomes]
-    prefix = _shared_prefix([name for name, in_folder in owned if in_folder])
-    ids = []
-    for outcome, (name, in_folder) in zip(outcomes, owned):
-        if source == "student" and outcome.student:
-            ids.append(outcome.student)
-        elif pattern is not None:
-            ids.append(_matched(pattern, outcome.file))
-        else:
-            ids.append(name[len(prefix):] if in_folder and name.startswith(prefix) else name)
-    return ids
-
-
-def _own_name(file: str, roots: Sequence[str]) -> tuple[str, bool]:
-    """(`hw1-alice`, True) for `submissions/hw1-alice/answers.yaml` under the root `submissions`: the
-    student's folder; (`alice`, False) for `alice.yaml`, a file of its own."""
-    path = PurePosixPath(file.replace("\\", "/"))
-    for root in sorted(roots, key=len, reverse=True):
-        root_parts = PurePosixPath(root.replace("\\", "/")).parts
-        if root_parts and path.parts[:len(root_parts)] == root_parts:
-            below = path.parts[len(root_parts):]
-            if len(below) > 1:
-                return below[0], True
-            break
-    return path.stem, False
-
-
-def _shared_prefix(names: Sequence[str]) -> str:
-    """The longest prefix ending in '-' that two or more distinct names all share (GitHub Classroom's
-    assignment name): `hw1-` for hw1-alice and hw1-bob; nothing for a single name."""
-    distinct = sorted(set(names))
-    if len(distinct) < 2:
-        return ""
-    first, last = distinct[0], distinct[-1]
-    common = next((i for i, (a, b) in enumerate(zip(first, last)) if a != b), min(len(first), len(last)))
-    cut = first.rfind("-", 0, common)
-    return first[:cut + 1] if cut > 0 else ""
-
-
-def _matched(pattern: str, file: str) -> str:
-    found = re.search(pattern, file)
-    if found is None:
-        return ""
-    if "id" in found.groupdict():
-        return found.group("id") or ""
-    return (found.group(1) if found.re.groups else found.group(0)) or ""
+    from_paths = path_ids([outcome.file for outcome in outcomes], roots, pattern)
+    return [outcome.student if source == "student" and outcome.student else from_path
+            for outcome, from_path in zip(outcomes, from_paths)]
