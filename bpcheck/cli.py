@@ -383,9 +383,13 @@ def _tolerance(ctx, param, value):
               help="Write GitHub Classroom's result (per-quantity partial credit) to $GITHUB_OUTPUT.")
 @click.option("--no-annotations", is_flag=True,
               help="With GITHUB_ACTIONS=true, write no annotations and no step summary.")
+@click.option("--mistakes", is_flag=True,
+              help="Add where the class went wrong: per quantity, and the named mistakes with counts.")
+@click.option("--mistakes-csv", "mistakes_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write where the class went wrong as a CSV.")
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id, feedback,
           csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
-          no_annotations):
+          no_annotations, mistakes, mistakes_path):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -399,7 +403,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     from . import batch, files
 
     written = [(path, what) for path, what in ((csv_path, "csv"), (junit_path, "junit-xml"),
-                                                (gradescope_path, "gradescope")) if path is not None]
+                                                (gradescope_path, "gradescope"), (mistakes_path, "mistakes-csv"))
+               if path is not None]
     if written:
         _sigterm_interrupts(click.get_current_context())
     github = os.environ.get("GITHUB_ACTIONS") == "true" and not no_annotations
@@ -420,10 +425,20 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         _bad_input(str(error))
     outcomes = list(graded.outcomes)
     single = len(outcomes) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
+    found = None
+    if mistakes or mistakes_path is not None:
+        from .classreport import class_mistakes
+
+        found = class_mistakes(outcomes)
     report = _text_report(graded, single, pass_mark, precision)  # for the terminal, or GitHub's step summary
+    if mistakes and found is not None:
+        from .report.grades import class_sections
+
+        report = ([*report[0], *class_sections(found)], report[1])
     try:  # before the report: if one cannot be written, nothing has been printed
         for path, what in written:
-            render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility)
+            render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility,
+                                    found)
             files.write_atomically(path, render, what)
         if classroom:
             from .report.ci import classroom_output, classroom_result
@@ -446,10 +461,13 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     if output_format == "json":
         import json
 
-        if single:
+        if single and not mistakes:
             click.echo(json.dumps(outcomes[0].to_dict(pass_mark), indent=2, ensure_ascii=False))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
-            click.echo(json.dumps(graded.to_dict(pass_mark), ensure_ascii=False))
+            record = graded.to_dict(pass_mark)
+            if mistakes and found is not None:
+                record["mistakes"] = found.to_dict()
+            click.echo(json.dumps(record, ensure_ascii=False))
     else:
         from .report.text import emit
 
@@ -470,9 +488,13 @@ def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list,
                             graded.pinned_exercise)], None
 
 
-def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str):
+def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str, found):
     """A function that writes the report ``what`` to a stream."""
     outcomes = list(graded.outcomes)
+    if what == "mistakes-csv":
+        from .report.gradebook import write_mistakes
+
+        return lambda stream: write_mistakes(stream, found)
     if what == "csv":
         from .report.gradebook import file_ids, write_gradebook
         from .safetext import path_shown

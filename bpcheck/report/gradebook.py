@@ -77,3 +77,22 @@ def file_ids(outcomes: Sequence, roots: Sequence[str], source: str = "student",
     from_paths = path_ids([outcome.file for outcome in outcomes], roots, pattern)
     return [outcome.student if source == "student" and outcome.student else from_path
             for outcome, from_path in zip(outcomes, from_paths)]
+
+
+MISTAKES_HEADER = ("row", "exercise", "quantity", "correct", "carried_forward", "wrong", "missing", "mistake",
+                   "students", "example")
+
+
+def write_mistakes(handle: TextIO, found) -> None:
+    """`--mistakes-csv`: a row per quantity (its counts), then a row per named mistake (its students and
+    an example file), in the order of the class report."""
+    import csv
+
+    writer = csv.writer(handle)
+    writer.writerow(MISTAKES_HEADER)
+    for q in found.quantities:
+        writer.writerow(["quantity", safe_cell(q.exercise), q.name, q.correct, q.carried_forward, q.wrong, q.missing,
+                         "", q.lost, ""])
+    for m in found.mistakes:
+        writer.writerow(["mistake", safe_cell(m.exercise), " ".join(m.quantities), "", "", "", "", m.mistake,
+                         m.students, safe_cell(m.example)])

@@ -106,3 +106,36 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
     if skipped:
         section.notes.append(f"Not graded, being the exercise the answers files name: {', '.join(skipped)}.")
     return section
+
+
+BAR_WIDTH = 20
+
+
+def _bar(count: int, most: int) -> str:
+    """A bar of up to BAR_WIDTH blocks, at least one for any count above 0."""
+    return "█" * max(1, round(BAR_WIDTH * count / most)) if count else ""
+
+
+def class_sections(found) -> list[Section]:
+    """Where the class went wrong (classreport.ClassMistakes): quantities by students who lost their
+    marks, with a bar each; then the named mistakes by students who made them, with an example file."""
+    several = len({q.exercise for q in found.quantities}) > 1
+    most = max((q.lost for q in found.quantities), default=0) or 1
+    quantities = Section("Where the class lost marks", (
+        "quantity", "right", "carried forward", "wrong", "missing", "students who lost marks"), [],
+        numeric=(1, 2, 3, 4), hand_laid=True)
+    for q in found.quantities:
+        name = f"{q.exercise}: {q.name}" if several else q.name
+        quantities.rows.append((name, str(q.correct), str(q.carried_forward), str(q.wrong), str(q.missing),
+                                f"{_bar(q.lost, most)} {q.lost}".strip()))
+    quantities.notes.append(f"{found.graded} files graded; sorted by how many students lost each quantity's marks.")
+    top = max((m.students for m in found.mistakes), default=0) or 1
+    mistakes = Section("Named mistakes", ("mistake", "students", "", "where", "for example"), [], numeric=(1,),
+                       hand_laid=True)
+    for m in found.mistakes:
+        where = ", ".join(m.quantities[:4]) + (", …" if len(m.quantities) > 4 else "")
+        mistakes.rows.append((f"{m.exercise}: {m.mistake}" if several else m.mistake, str(m.students),
+                              _bar(m.students, top), where, m.example))
+    mistakes.notes.append("A student counts once per mistake. \"rounded too early\" is a value rounded to 1 to 3 "
+                          "significant digits, not a mistake of method.")
+    return [quantities, mistakes] if found.mistakes else [quantities]
