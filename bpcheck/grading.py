@@ -264,6 +264,9 @@ class _Marker:
         # letter (W23_new = 0.7976 is 0.80, and W23 is 0.8): a class's mistake counts must not count
         # rounding. One digit is too coarse to tell (W35_new = 0.2723 is 0.3, and so is W35 unchanged).
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
+        if best is not None and any(other.misconception != best.misconception
+                                    and abs(other.value - best.value) <= 1e-12 * abs(best.value) for other in matches):
+            best = None  # two mistakes give this very number: naming one could name the wrong one
         rounded = is_rounding(given, exact, max_digits=3)
         if best is not None and not is_rounding(given, exact, min_digits=2, max_digits=3):
             return "wrong", best.misconception, f"{best.message} {expected}", ()

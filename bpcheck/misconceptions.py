@@ -29,6 +29,34 @@ MISCONCEPTIONS = {
     "swapped-weight-indices": "The weight indices are swapped",
     "not-updated": "The value before the step was written for the value after it",
     "other-numbers": "This is the value for the exercise's own numbers, not for your variant's",
+    # Made from each formula's tree (formulas.py): a factor or term left out or repeated, another
+    # activation, a pre-activation for an output, the wrong logarithm, a slope where it cancels.
+    "missing-source-output": "The source's output is missing from the product",
+    "missing-delta": "The delta is missing from the product",
+    "missing-weight": "A weight is missing from the product",
+    "missing-output-error": "The output's error (t - y) is missing",
+    "missing-bias": "The bias is missing from the sum",
+    "missing-input-term": "A term is missing from the sum",
+    "missing-output-term": "One output's term is missing from the error",
+    "missing-old-value": "The value before the step is missing: only the change was written",
+    "derivative-applied-twice": "The activation's derivative is applied twice",
+    "wrong-activation": "Another activation function was used",
+    "wrong-activation-slope": "Another activation's derivative was used",
+    "preactivation-used": "A pre-activation a is used where the output y belongs",
+    "wrong-log-base": "The logarithm has the wrong base",
+    "extra-activation-derivative": "An activation's derivative was multiplied in where it cancels",
+}
+
+# What a generated mistake's sentence adds after its title ({detail}: what was changed).
+_DETAILS = {
+    "wrong-activation": "this is {detail}, not this unit's activation",
+    "wrong-activation-slope": "this is the derivative of {detail}, not of this unit's activation",
+    "wrong-log-base": "this is {detail}; cross-entropy uses the natural logarithm ln",
+    "extra-activation-derivative": "with softmax and cross-entropy the output delta is just t - y",
+    "missing-bias": "{detail} belongs in it",
+    "missing-input-term": "{detail} belongs in it",
+    "missing-output-term": "{detail} belongs in it",
+    "preactivation-used": "{detail}",
 }
 
 
@@ -46,14 +74,54 @@ Values = Mapping[str, float]
 
 
 def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator[Candidate]:
-    """Every known wrong value of ``quantity`` computed from ``values``."""
+    """Every known wrong value of ``quantity`` computed from ``values``: the mistakes written by hand
+    below, then those made from the formula's tree (formulas.variants), each once."""
     finder = _FINDERS.get(quantity.kind)
+    seen: list[tuple[str, float, bool]] = []  # (id, value, written by hand)
     try:
-        yield from _not_updated(quantity, values)
+        for candidate in _not_updated(quantity, values):
+            seen.append((candidate.misconception, candidate.value, True))
+            yield candidate
         if finder is not None:
-            yield from finder(quantity, network, values)
+            for candidate in finder(quantity, network, values):
+                seen.append((candidate.misconception, candidate.value, True))
+                yield candidate
     except (KeyError, ValueError, ArithmeticError):
-        return  # a formula that cannot be evaluated on these values is no candidate
+        pass  # a formula that cannot be evaluated on these values is no candidate
+    yield from _generated(quantity, values, seen)
+
+
+def _generated(quantity: Quantity, values: Values, seen: list[tuple[str, float, bool]]) -> Iterator[Candidate]:
+    from .formulas import evaluate, variants
+
+    if quantity.form is None:
+        return
+    for variant in variants(quantity.form, values):  # type: ignore[arg-type]
+        try:
+            value = evaluate(variant.form, values)
+        except (KeyError, ValueError, ArithmeticError, TypeError):
+            continue
+        # The same number as a mistake already listed is no new explanation of it (relu's slope of 1
+        # is the slope left out); two new ones with the same number are left for the grader to refuse.
+        if not math.isfinite(value) or any(_same(value, other) and (mistake == variant.mistake or hand_written)
+                                           for mistake, other, hand_written in seen):
+            continue
+        seen.append((variant.mistake, value, False))
+        yield Candidate(variant.mistake, value, _sentence(quantity, variant.mistake, variant.detail))
+
+
+def _same(one: float, two: float) -> bool:
+    """The same number, but for the last bits of floating point."""
+    return abs(one - two) <= 1e-12 * max(abs(one), abs(two))
+
+
+def _sentence(quantity: Quantity, mistake: str, detail: str) -> Callable[[], str]:
+    def explain() -> str:
+        added = _DETAILS.get(mistake, "").format(detail=detail)
+        return (f"{MISCONCEPTIONS[mistake]}{': ' + added if added else ''}. The formula is "
+                f"{quantity.name} = {quantity.symbolic}.")
+
+    return explain
 
 
 # ---------------------------------------------------------------- helpers

@@ -51,6 +51,7 @@ class Quantity(NamedTuple):
     source: int | None = None
     parameter: str = ""
     before: str = ""
+    form: object = None  # the formula as a tree (formulas.py), for the wrong versions of it; None: none made
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""

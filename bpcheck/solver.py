@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from . import formulas as f
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network, bias_name, weight_name
@@ -110,8 +111,10 @@ class _Builder:
                          for src in net.layers[depth - 1]]
                 bias = self.parameter(bias_name(unit), suffix) if unit in net.biases else None
                 inputs, compute, symbolic, show = _sum_of_products(pairs, bias)
+                form = f.Sum(tuple(f.Prod((f.Ref(w, "weight"), f.Ref(o, "output")), "input") for w, o in pairs)
+                             + ((f.Ref(bias, "bias"),) if bias else ()))
                 self.add(name=f"a{unit}{suffix}", stage=stage, kind="a", inputs=inputs, compute=compute,
-                         symbolic=symbolic, show=show, unit=unit, before=f"a{unit}" if suffix else "")
+                         symbolic=symbolic, show=show, unit=unit, before=f"a{unit}" if suffix else "", form=form)
                 if activation != "softmax":
                     self.activation(unit, activation, suffix, stage)
             if activation == "softmax":
@@ -128,7 +131,7 @@ class _Builder:
         self.add(name=f"y{unit}{suffix}", stage=stage, kind="y", inputs=(a,), compute=fn,
                  symbolic=f"{symbol}({a})" if symbol else a,
                  show=lambda v, fmt: f"{symbol}({fmt(v[0])})" if symbol else fmt(v[0]), unit=unit,
-                 before=f"y{unit}" if suffix else "")
+                 before=f"y{unit}" if suffix else "", form=f.Act(activation, f.Ref(a)))
 
     def softmax_output(self, unit: int, layer: tuple[int, ...], suffix: str, stage: str) -> None:
         logits = tuple(f"a{k}{suffix}" for k in layer)
@@ -147,7 +150,23 @@ class _Builder:
         terms = LOSSES[self.net.loss].terms(tuple(f"t{k}" for k in outputs), tuple(f"y{k}{suffix}" for k in outputs),
                                             tuple(f"a{k}{suffix}" for k in outputs))
         self.add(name=f"E{suffix}", stage=stage, kind="E", inputs=terms.inputs, compute=terms.compute,
-                 symbolic=terms.symbolic, show=terms.show, before="E" if suffix else "")
+                 symbolic=terms.symbolic, show=terms.show, before="E" if suffix else "",
+                 form=self.loss_form(outputs, suffix))
+
+    def loss_form(self, outputs, suffix: str):
+        """½Σ(t - y)², or -Σ t·ln y, as a tree (the solver computes cross-entropy from the logits too)."""
+        if LOSSES[self.net.loss].halved:
+            return f.Prod((f.Num(0.5, "half"), f.Sum(tuple(
+                f.Square(f.Sub(f.Ref(f"t{k}"), f.Ref(f"y{k}{suffix}")), "output-term") for k in outputs))))
+        return f.Prod((f.Num(-1.0), f.Sum(tuple(
+            f.Prod((f.Ref(f"t{k}"), f.Log(f.Ref(f"y{k}{suffix}"))), "output-term") for k in outputs))))
+
+    def slope_form(self, unit: int) -> tuple:
+        """The slope as a factor of a delta's tree; none for a linear unit."""
+        activation = ACTIVATIONS[self.net.activation_of(unit)]
+        if activation.slope is None:
+            return ()
+        return (f.Slope(activation.name, f.Ref(f"{activation.slope_of}{unit}")),)
 
     # -- deltas
     def slope(self, unit: int):
@@ -176,8 +195,11 @@ class _Builder:
             error = f"({fmt(v[n])} - {fmt(v[n + 1])})" if self.plus else f"({fmt(v[n + 1])} - {fmt(v[n])})"
             return (slope_show(*v[:n], fmt) if slope_show else "") + error
 
+        error = f.Sub(f.Ref(t), f.Ref(y), "error") if self.plus else f.Sub(f.Ref(y), f.Ref(t), "error")
+        cancels = LOSSES[self.net.loss].slope_cancels
+        form = f.Prod((error,), "output-delta-cancelled") if cancels else f.Prod(self.slope_form(unit) + (error,))
         self.add(name=f"delta{unit}", stage="backward", kind="delta", inputs=slope_inputs + (t, y),
-                 compute=compute, symbolic=slope_sym + error_sym, show=show, unit=unit)
+                 compute=compute, symbolic=slope_sym + error_sym, show=show, unit=unit, form=form)
 
     def hidden_delta(self, unit: int) -> None:
         downstream = self.net.outgoing(unit)
@@ -199,9 +221,11 @@ class _Builder:
             total = terms[0] if count == 1 else "[" + " + ".join(terms) + "]"
             return (slope_show(*v[:n], fmt) if slope_show else "") + total
 
+        total = f.Sum(tuple(f.Prod((f.Ref(w, "weight"), f.Ref(d, "delta")), "downstream") for w, d in pairs))
         self.add(name=f"delta{unit}", stage="backward", kind="delta",
                  inputs=slope_inputs + tuple(name for pair in pairs for name in pair),
-                 compute=compute, symbolic=symbolic, show=show, unit=unit)
+                 compute=compute, symbolic=symbolic, show=show, unit=unit,
+                 form=f.Prod(self.slope_form(unit) + (total,)))
 
     def deltas(self) -> None:
         net = self.net
@@ -225,15 +249,19 @@ class _Builder:
         def gradient(*v):
             return sign * (v[0] * v[1] if o else v[0])
 
+        factors = (f.Ref(delta, "delta"),) + ((f.Ref(o, "output"),) if o else ())
         self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{kind}", inputs=reads, compute=gradient,
-                 symbolic=lead + product, unit=unit, source=source, parameter=name)
+                 symbolic=lead + product, unit=unit, source=source, parameter=name,
+                 form=f.Prod((f.Num(sign, "sign"),) + factors))
         # The change: +eta·delta·o under the default convention, -eta·delta·o under the other.
         self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta",) + reads,
                  compute=lambda *v: -sign * math.prod(v),
-                 symbolic=f"{'' if self.plus else '-'}η·{product}", unit=unit, source=source, parameter=name)
+                 symbolic=f"{'' if self.plus else '-'}η·{product}", unit=unit, source=source, parameter=name,
+                 form=f.Prod((f.Num(-sign, "sign"), f.Ref("eta", "eta")) + factors))
         self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
                  compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}", unit=unit,
-                 source=source, parameter=name, before=name)
+                 source=source, parameter=name, before=name,
+                 form=f.Sum((f.Ref(name, "before"), f.Ref(f"d{name}", "change"))))
 
     def updates(self) -> None:
         by_unit: dict[int, list] = {}

@@ -337,8 +337,13 @@ def test_the_mistake_cases_cover_every_named_misconception():
     ids = {"sign-flip", "missing-activation-derivative", "preactivation-derivative", "updated-weight-used",
            "missing-downstream-term", "wrong-source-output", "missing-learning-rate", "subtracted-update",
            "missing-half", "swapped-weight-indices"}
-    # not-updated is within tolerance: its own test below; other-numbers in tests/test_course.py
-    assert set(MISCONCEPTIONS) == ids | {"not-updated", "other-numbers"}
+    # not-updated is within tolerance: its own test below; other-numbers in tests/test_course.py; the
+    # mistakes made from the formulas' trees in tests/test_formulas.py
+    generated = {"missing-source-output", "missing-delta", "missing-weight", "missing-output-error", "missing-bias",
+                 "missing-input-term", "missing-output-term", "missing-old-value", "derivative-applied-twice",
+                 "wrong-activation", "wrong-activation-slope", "preactivation-used", "wrong-log-base",
+                 "extra-activation-derivative"}
+    assert set(MISCONCEPTIONS) == ids | {"not-updated", "other-numbers"} | generated
     assert {case[0] for case in MISTAKE_CASES} == ids
 
 

@@ -1,0 +1,243 @@
+"""Each quantity's formula as a small tree, so that its plausible wrong versions can be made from it.
+
+The solver attaches a tree (``Quantity.form``) to every computed quantity: products of factors, sums of
+terms, an activation applied, a slope, a logarithm, each part labelled with its ``role`` (slope, eta,
+weight, bias ...). ``evaluate`` computes it as the solver does (a test holds the two equal on every
+exercise); ``variants`` makes the wrong versions a tutor recognises by editing the tree: a factor left
+out or repeated, a term left out, another activation's function or slope, a pre-activation where an
+output belongs, the wrong logarithm, an extra slope where it cancels. Each gets a mistake id
+(misconceptions.MISCONCEPTIONS). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple, Union
+
+from .activations import ACTIVATIONS
+from .numbers import exact_sum
+
+MAX_VARIANTS = 48  # wrong versions tried per quantity, at most: grading stays proportional to solving
+
+
+class Ref(NamedTuple):
+    name: str
+    role: str = ""
+
+
+class Num(NamedTuple):
+    value: float
+    role: str = ""
+
+
+class Prod(NamedTuple):
+    factors: tuple
+    role: str = ""
+
+
+class Sum(NamedTuple):
+    terms: tuple
+    role: str = ""
+
+
+class Sub(NamedTuple):  # left - right: t - y
+    left: Ref
+    right: Ref
+    role: str = ""
+
+
+class Square(NamedTuple):
+    arg: Any  # a Sub
+    role: str = ""
+
+
+class Act(NamedTuple):  # y = f(a)
+    activation: str
+    arg: Ref
+    role: str = ""
+
+
+class Slope(NamedTuple):  # f'(a), from the value the activation computes it from (y, or a for relu)
+    activation: str
+    arg: Ref
+    role: str = "slope"
+
+
+class Log(NamedTuple):
+    arg: Ref
+    base: float = math.e
+    role: str = ""
+
+
+Node = Union[Ref, Num, Prod, Sum, Sub, Square, Act, Slope, Log]
+
+
+def evaluate(node: Node, values: Mapping[str, float]) -> float:
+    if isinstance(node, Ref):
+        return values[node.name]
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Prod):
+        return math.prod(evaluate(factor, values) for factor in node.factors)
+    if isinstance(node, Sum):
+        return exact_sum(evaluate(term, values) for term in node.terms)
+    if isinstance(node, Sub):
+        return exact_sum((evaluate(node.left, values), -evaluate(node.right, values)))
+    if isinstance(node, Square):
+        return evaluate(node.arg, values) ** 2
+    if isinstance(node, Act):
+        function = ACTIVATIONS[node.activation].function
+        assert function is not None
+        return function(evaluate(node.arg, values))
+    if isinstance(node, Slope):
+        slope = ACTIVATIONS[node.activation].slope
+        return 1.0 if slope is None else slope(evaluate(node.arg, values))
+    if isinstance(node, Log):
+        return math.log(evaluate(node.arg, values), node.base)
+    raise TypeError(node)
+
+
+# ---------------------------------------------------------------- wrong versions
+
+
+# A factor left out, by its role: the id of the mistake.
+DROPPED_FACTOR = {"slope": "missing-activation-derivative", "eta": "missing-learning-rate", "half": "missing-half",
+                  "sign": "sign-flip", "output": "missing-source-output", "delta": "missing-delta",
+                  "weight": "missing-weight", "error": "missing-output-error"}
+# A term left out of a sum, by its role.
+DROPPED_TERM = {"bias": "missing-bias", "input": "missing-input-term", "downstream": "missing-downstream-term",
+                "output-term": "missing-output-term", "change": "not-updated", "before": "missing-old-value"}
+HAND_WORKED = ("sigmoid", "tanh", "relu", "linear", "softsign")  # activations a student may confuse
+
+
+class Variant(NamedTuple):
+    mistake: str
+    form: Node
+    detail: str  # what was changed, for the sentence: "y3 instead of a3", "tanh"
+
+
+def variants(form: Node, values: Mapping[str, float]) -> Iterator[Variant]:
+    """The wrong versions of ``form``, at most MAX_VARIANTS, most common slips first."""
+    count = 0
+    for variant in _edits(form, values):
+        yield variant
+        count += 1
+        if count >= MAX_VARIANTS:
+            return
+
+
+def _edits(node: Node, values) -> Iterator[Variant]:
+    """Every edit of ``node`` and of its parts, each as the whole tree rebuilt around it."""
+    if isinstance(node, Prod):
+        yield from _product_edits(node, values)
+    if isinstance(node, Sum):
+        yield from _sum_edits(node, values)
+    if isinstance(node, Sub):  # t - a where t - y belongs (or a - t)
+        for side in ("left", "right"):
+            ref = getattr(node, side)
+            if ref.name.startswith("y") and _preactivation(ref.name) in values:
+                swapped = ref._replace(name=_preactivation(ref.name))
+                yield Variant("preactivation-used", node._replace(**{side: swapped}), f"{swapped.name} for {ref.name}")
+    if isinstance(node, Act):
+        for other in HAND_WORKED:
+            if other != node.activation:
+                yield Variant("wrong-activation", node._replace(activation=other), other)
+    if isinstance(node, Slope):
+        for other in HAND_WORKED:
+            entry = ACTIVATIONS[other]
+            if other == node.activation or entry.slope is None:
+                continue
+            arg = node.arg._replace(name=_value_of(node.arg.name, entry.slope_of))
+            if arg.name in values:
+                yield Variant("wrong-activation-slope", node._replace(activation=other, arg=arg), other)
+    if isinstance(node, Log):
+        for base in (10.0, 2.0):
+            yield Variant("wrong-log-base", node._replace(base=base), f"log{base:g}")
+    for index, child in enumerate(_children(node)):
+        for variant in _edits(child, values):
+            yield variant._replace(form=_with_child(node, index, variant.form))
+
+
+def _product_edits(node: Prod, values) -> Iterator[Variant]:
+    factors = node.factors
+    for index, factor in enumerate(factors):
+        mistake = DROPPED_FACTOR.get(factor.role)
+        if mistake is not None and len(factors) > 1:
+            yield Variant(mistake, node._replace(factors=factors[:index] + factors[index + 1:]), factor.role)
+    for index, factor in enumerate(factors):
+        if factor.role == "slope":
+            yield Variant("derivative-applied-twice", node._replace(factors=factors[:index + 1] + factors[index:]),
+                          "slope")
+    if node.role == "output-delta-cancelled":  # softmax with cross-entropy: y(1 - y) cancels; not written
+        y = next(f.right.name for f in factors if isinstance(f, Sub))
+        yield Variant("extra-activation-derivative", node._replace(factors=(Slope("sigmoid", Ref(y)),) + factors),
+                      y)
+
+
+def _sum_edits(node: Sum, values) -> Iterator[Variant]:
+    terms = node.terms
+    if len(terms) > 1:
+        for index, term in enumerate(terms):
+            mistake = DROPPED_TERM.get(term.role)
+            if mistake is not None:
+                yield Variant(mistake, node._replace(terms=terms[:index] + terms[index + 1:]), _term_name(term))
+    outputs = [_output_ref(term) for term in terms]
+    swapped = tuple(_swap_output(term, values) for term in terms)
+    if any(ref is not None for ref in outputs) and swapped != terms:
+        yield Variant("preactivation-used", node._replace(terms=swapped), "a for y")
+
+
+def _children(node: Node) -> tuple:
+    if isinstance(node, Prod):
+        return node.factors
+    if isinstance(node, Sum):
+        return node.terms
+    if isinstance(node, Square):
+        return (node.arg,)
+    return ()
+
+
+def _with_child(node: Node, index: int, child: Node) -> Node:
+    if isinstance(node, Prod):
+        return node._replace(factors=node.factors[:index] + (child,) + node.factors[index + 1:])
+    if isinstance(node, Sum):
+        return node._replace(terms=node.terms[:index] + (child,) + node.terms[index + 1:])
+    if isinstance(node, Square):
+        return node._replace(arg=child)
+    raise TypeError(node)
+
+
+def _preactivation(output: str) -> str:
+    """a3 for y3, a3_after for y3_after."""
+    return "a" + output[1:]
+
+
+def _value_of(name: str, letter: str) -> str:
+    return letter + name[1:]
+
+
+def _output_ref(term: Node) -> Ref | None:
+    if isinstance(term, Prod):
+        return next((f for f in term.factors if isinstance(f, Ref) and f.role == "output"), None)
+    return None
+
+
+def _swap_output(term: Node, values) -> Node:
+    """W35·y3 written W35·a3: the pre-activation where the output belongs."""
+    ref = _output_ref(term)
+    if ref is None or not ref.name.startswith("y") or _preactivation(ref.name) not in values:
+        return term
+    assert isinstance(term, Prod)
+    return term._replace(factors=tuple(ref._replace(name=_preactivation(ref.name)) if f is ref else f
+                                       for f in term.factors))
+
+
+def _term_name(term: Node) -> str:
+    if isinstance(term, Ref):
+        return term.name
+    if isinstance(term, Prod):
+        return "·".join(_term_name(factor) for factor in term.factors)
+    if isinstance(term, Square) and isinstance(term.arg, Sub):
+        return f"({term.arg.left.name} - {term.arg.right.name})²"
+    return term.role
