@@ -86,3 +86,15 @@ def _most_often(files: dict[str, list[str]]) -> tuple[str, ...]:
         for name in dict.fromkeys(names):
             tally[name] = tally.get(name, 0) + 1
     return tuple(sorted(tally, key=lambda name: -tally[name]))
+
+
+def visible_to(found: ClassMistakes, outcomes: Sequence) -> ClassMistakes | None:
+    """What the feedback level lets a student see of the class report, at the most withholding level
+    among the files: at ``score`` none of it, at ``verdict`` the counts without the named mistakes."""
+    from .feedback import LEVELS
+
+    levels = [outcome.feedback for outcome in outcomes if outcome.grade is not None] or ["full"]
+    level = max(levels, key=LEVELS.index)
+    if level == "score":
+        return None
+    return found._replace(mistakes=()) if level == "verdict" else found

@@ -408,11 +408,16 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     if written:
         _sigterm_interrupts(click.get_current_context())
     github = os.environ.get("GITHUB_ACTIONS") == "true" and not no_annotations
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if github else None
+    output_file = os.environ.get("GITHUB_OUTPUT") if classroom else None
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
+    stdin = sum(str(path) == "-" for path in paths)
     try:
         if variant and variant_from_id:
             raise click.UsageError("--variant and --variant-from-id pin the variant two ways; give one")
-        if classroom and not os.environ.get("GITHUB_OUTPUT"):
+        if stdin > 1 or (stdin and variant_from_id):
+            raise click.UsageError("- (standard input) can be read once, and has no path to take an id from")
+        if classroom and not output_file:
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
         graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
@@ -421,34 +426,38 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
                                    variant_from_id=variant_from_id, id_pattern=id_pattern)
         inputs = files.identities(graded.answers_files + graded.exercise_files)
         files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
+        files.check_append_targets([(summary_file, "GITHUB_STEP_SUMMARY"), (output_file, "GITHUB_OUTPUT")], inputs)
     except BpcheckError as error:
         _bad_input(str(error))
     outcomes = list(graded.outcomes)
     single = len(outcomes) == 1 and len(paths) == 1 and not files.is_dir(paths[0])
     found = None
     if mistakes or mistakes_path is not None:
-        from .classreport import class_mistakes
+        from .classreport import class_mistakes, visible_to
 
-        found = class_mistakes(outcomes)
-    report = _text_report(graded, single, pass_mark, precision)  # for the terminal, or GitHub's step summary
-    if mistakes and found is not None:
-        from .report.grades import class_sections
+        found = class_mistakes(outcomes)  # the CSV's, in full: the course's own file
+        shown = visible_to(found, outcomes) if mistakes else None  # what every student may see of it
+    report = None
+    if output_format != "json" or summary_file:  # the text report, or GitHub's step summary
+        report = _text_report(graded, single, pass_mark, precision)
+        if mistakes and shown is not None:
+            from .report.grades import class_sections
 
-        report = ([*report[0], *class_sections(found)], report[1])
+            report = ([*report[0], *class_sections(shown)], report[1])
     try:  # before the report: if one cannot be written, nothing has been printed
         for path, what in written:
             render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility,
-                                    found)
+                                    found, pass_mark)
             files.write_atomically(path, render, what)
-        if classroom:
+        if output_file:
             from .report.ci import classroom_output, classroom_result
 
-            files.append_to(os.environ["GITHUB_OUTPUT"], classroom_output(
-                classroom_result(outcomes, pass_mark, graded.pinned_max_score)))
-        if github and os.environ.get("GITHUB_STEP_SUMMARY"):
+            files.append_to(output_file, classroom_output(classroom_result(outcomes, pass_mark,
+                                                                           graded.pinned_max_score)))
+        if summary_file and report is not None:
             from .report.ci import step_summary
 
-            files.append_to(os.environ["GITHUB_STEP_SUMMARY"], step_summary(*report))
+            files.append_to(summary_file, step_summary(*report))
     except BpcheckError as error:
         _bad_input(str(error))
     if github:
@@ -465,10 +474,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
             click.echo(json.dumps(outcomes[0].to_dict(pass_mark), indent=2, ensure_ascii=False))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
             record = graded.to_dict(pass_mark)
-            if mistakes and found is not None:
-                record["mistakes"] = found.to_dict()
+            if mistakes and shown is not None:
+                record["mistakes"] = shown.to_dict()
             click.echo(json.dumps(record, ensure_ascii=False))
-    else:
+    elif report is not None:
         from .report.text import emit
 
         blocks, heading = report
@@ -488,7 +497,8 @@ def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list,
                             graded.pinned_exercise)], None
 
 
-def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str, found):
+def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str, found,
+                   pass_mark):
     """A function that writes the report ``what`` to a stream."""
     outcomes = list(graded.outcomes)
     if what == "mistakes-csv":
@@ -500,12 +510,13 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
         from .safetext import path_shown
 
         roots = [path_shown(path) for path in paths]
-        ids = file_ids(outcomes, roots, id_from, id_pattern)
-        return lambda stream: write_gradebook(stream, outcomes, ids, excel=excel, max_score=graded.pinned_max_score)
+        ids = file_ids(outcomes, roots, "filename" if id_pattern else id_from, id_pattern)
+        return lambda stream: write_gradebook(stream, outcomes, ids, excel=excel, max_score=graded.pinned_max_score,
+                                              pass_mark=pass_mark)
     if what == "junit-xml":
         from .report.ci import junit_xml
 
-        return lambda stream: stream.write(junit_xml(outcomes))
+        return lambda stream: stream.write(junit_xml(outcomes, pass_mark))
     import json
 
     from .report.ci import gradescope_results

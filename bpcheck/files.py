@@ -87,6 +87,14 @@ def check_output_paths(outputs, inputs) -> None:
         seen[key] = what
 
 
+def check_append_targets(targets, inputs) -> None:
+    """The files a CI runner names for bpcheck to append to (None: not used) must not be inputs."""
+    for path, variable in targets:
+        if path is not None and identity(Path(path)) in inputs:
+            raise BpcheckError(f"${variable} names an input of this run (an answers file or an exercise)",
+                               file=path_shown(Path(path)), hint=f"set {variable} to the runner's own file")
+
+
 def append_to(path: str, text: str) -> None:
     """Add ``text`` at the end of a file a CI runner reads ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY)."""
     try:

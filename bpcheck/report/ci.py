@@ -6,8 +6,7 @@
 - GitHub Classroom's grading-reporter result (``classroom_result``), base64 JSON for $GITHUB_OUTPUT;
 - GitHub Actions annotations (``workflow_annotations``) and the Markdown step summary (``step_summary``).
 
-Facts about each format, with sources: ../shared/reference/ci-formats.md in the development notes, and
-README, "Reports for CI". Everything a student can read here obeys the outcome's feedback level:
+README, "Reports for CI", says what each holds. Everything a student can read here obeys the outcome's feedback level:
 at ``score`` only the total, at ``verdict`` no notes, at ``hint`` no expected value.
 """
 
@@ -15,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import BpcheckError
 from ..feedback import note, shows_results
 from ..grading import CREDITED
 from ..safetext import escape_controls
 
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
+STEP_OUTPUT_LIMIT = 1000 * 1000  # and for one step's outputs
 GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 
 
@@ -49,7 +50,7 @@ def _failure_text(result, level: str) -> str:
 # ---------------------------------------------------------------- JUnit XML
 
 
-def junit_xml(outcomes: Sequence) -> str:
+def junit_xml(outcomes: Sequence, pass_mark: float | None = None) -> str:
     """A testsuite per answers file and a testcase per asked quantity (with the answer's file and line);
     wrong and missing values fail with the note the feedback level allows; a file that could not be
     read is one testcase in error. At the ``score`` level a file is one testcase, its total."""
@@ -59,7 +60,7 @@ def junit_xml(outcomes: Sequence) -> str:
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for outcome in outcomes:
         suite = ET.SubElement(root, "testsuite", name=_xml(outcome.file))
-        cases = _junit_cases(outcome)
+        cases = _junit_cases(outcome, pass_mark)
         counts = {"tests": len(cases), "failures": sum(case[3] == "failure" for case in cases),
                   "errors": sum(case[3] == "error" for case in cases)}
         suite.attrib.update({key: str(value) for key, value in counts.items()}, skipped="0", time="0")
@@ -77,7 +78,7 @@ def junit_xml(outcomes: Sequence) -> str:
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _junit_cases(outcome) -> list[tuple[str, str, int | None, str, str, str]]:
+def _junit_cases(outcome, pass_mark: float | None) -> list[tuple[str, str, int | None, str, str, str]]:
     """(classname, name, line, "" | "failure" | "error", message, type) per testcase; the type is the
     verdict, or the named mistake where the level shows it."""
     if outcome.grade is None:
@@ -85,7 +86,7 @@ def _junit_cases(outcome) -> list[tuple[str, str, int | None, str, str, str]]:
         return [("bpcheck", "read answers file", getattr(error, "line", None), "error", str(error), "bad input")]
     grade, level = outcome.grade, outcome.feedback
     if not shows_results(level):
-        return [(_label(outcome), "score", None, "" if outcome.passed() else "failure", _score_text(grade),
+        return [(_label(outcome), "score", None, "" if outcome.passed(pass_mark) else "failure", _score_text(grade),
                  "score")]
     named = level in ("full", "hint")
     return [(_label(outcome), result.name, result.line, "" if result.verdict in CREDITED else "failure",
@@ -168,7 +169,11 @@ def classroom_output(result: dict) -> str:
     import base64
     import json
 
-    return "result=" + base64.b64encode(json.dumps(result, ensure_ascii=False).encode("utf-8")).decode("ascii") + "\n"
+    line = "result=" + base64.b64encode(json.dumps(result, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    if len(line) > STEP_OUTPUT_LIMIT:
+        raise BpcheckError(f"--classroom: the result is {len(line):,} bytes, more than a step output holds (1 MB)",
+                           hint="give one student's answers files: Classroom grades one repository at a time")
+    return line + "\n"
 
 
 # ---------------------------------------------------------------- GitHub Actions
@@ -234,4 +239,4 @@ def step_summary(blocks: list, heading: str | None) -> str:
             break
         kept.append(line)
     dropped = len(lines) - len(kept)
-    return "\n".join(kept) + f"\n\n… {dropped} more lines left out (GitHub's summary holds 1 MiB); see the CSV.\n"
+    return "\n".join(kept) + f"\n\n… {dropped} more lines left out (GitHub's summary holds 1 MiB).\n"

@@ -13,7 +13,6 @@ from typing import TextIO
 
 HEADER = ("id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, "CSV Injection"
-ID_SOURCES = ("student", "filename")
 
 
 def safe_cell(text: str) -> str:
@@ -23,7 +22,7 @@ def safe_cell(text: str) -> str:
 
 
 def write_gradebook(handle: TextIO, outcomes: Sequence, ids: Sequence[str], *, excel: bool = False,
-                    max_score: float | None = None) -> None:
+                    max_score: float | None = None, pass_mark: float | None = None) -> None:
     """``ids``: one per outcome (``file_ids``). ``max_score``: the pinned exercise's, for the row of a file
     that could not be read (its score is 0). ``excel`` starts with the byte-order mark Excel needs to
     read UTF-8."""
@@ -40,7 +39,7 @@ def write_gradebook(handle: TextIO, outcomes: Sequence, ids: Sequence[str], *, e
     writer = csv.writer(handle)
     writer.writerow([*HEADER, *(safe_cell(name) for name in names)])
     for outcome, identifier in zip(outcomes, ids):
-        writer.writerow([safe_cell(cell) for cell in _cells(outcome, identifier, max_score)]
+        writer.writerow([safe_cell(cell) for cell in _cells(outcome, identifier, max_score, pass_mark)]
                         + _verdicts(outcome, columns))
 
 
@@ -48,7 +47,7 @@ def _exercise(outcome) -> str:
     return outcome.exercise_file or outcome.grade.exercise
 
 
-def _cells(outcome, identifier: str, max_score: float | None) -> list[str]:
+def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float | None) -> list[str]:
     student = outcome.student or ""
     if outcome.grade is None:  # unreadable: 0 points, and why
         return [identifier, student, outcome.file, "", "", "0", "" if max_score is None else f"{max_score:g}",
@@ -56,7 +55,7 @@ def _cells(outcome, identifier: str, max_score: float | None) -> list[str]:
     grade = outcome.grade
     percent = "" if grade.percent is None else f"{grade.percent:.2f}"
     return [identifier, student, outcome.file, _exercise(outcome), grade.variant or "", f"{grade.score:g}",
-            f"{grade.max_score:g}", percent, "true" if outcome.passed() else "false", ""]
+            f"{grade.max_score:g}", percent, "true" if outcome.passed(pass_mark) else "false", ""]
 
 
 def _verdicts(outcome, columns) -> list[str]:
