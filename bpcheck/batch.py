@@ -15,6 +15,7 @@ from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_or
 from .network import Exercise
 from .numbers import number_formatter
 from .safetext import path_shown, shown
+from .safetext import shown as shown_text
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
@@ -77,9 +78,21 @@ def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, 
                              feedback=feedback)
     files = expand_paths([Path(path) for path in paths])
     if variant_from_id:
-        from .ids import path_ids
+        from .ids import duplicate_id, inferred_safely, path_ids, roots_of
 
-        ids = path_ids([_shown(path) for path in files], [path_shown(Path(path)) for path in paths], id_pattern)
+        shown = [_shown(path) for path in files]
+        roots = roots_of([Path(path) for path in paths])
+        course_files = identities(session.exercise_files)  # the course's exercise may lie in the class folder
+        answers = [name for name, path in zip(shown, files) if identity(path) not in course_files]
+        if id_pattern is None and not inferred_safely(answers, roots):
+            raise BpcheckError("--variant-from-id cannot tell the student ids from these paths (one student's "
+                               "folder, a lone file, or files both in and out of students' folders)",
+                               hint="give --id-pattern with a group id, or --variant NAME for one student")
+        ids = path_ids(shown, roots, id_pattern)
+        twice = duplicate_id(shown, ids)
+        if twice is not None:  # two students graded as one variant: refuse rather than guess
+            raise BpcheckError(f"--variant-from-id: {twice[0]} and {twice[1]} both give the id {shown_text(twice[2])}",
+                               hint="give --id-pattern with a group id, e.g. --id-pattern 'hw1-(?P<id>[^/]+)/'")
         session.variant_of_path = dict(zip(files, ids))
     outcomes = session.grade_files(files, progress=progress)
     pinned = session.pinned

@@ -271,7 +271,11 @@ def new(shape, activation, loss, biases, seed, title):
         import secrets
 
         seed = secrets.randbelow(1_000_000)
-    exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title)
+    try:
+        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title)
+    except BpcheckError:  # the rules refused every draw: nothing in a file to widen here
+        _bad_input(f"no numbers for a {'-'.join(map(str, shape))} {activation} network meet the rules for hand "
+                   f"calculation with --seed {seed}; try another --seed, or fewer units a layer")
     import shlex
 
     command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
@@ -506,11 +510,10 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
 
         return lambda stream: write_mistakes(stream, found)
     if what == "csv":
+        from .ids import roots_of
         from .report.gradebook import file_ids, write_gradebook
-        from .safetext import path_shown
 
-        roots = [path_shown(path) for path in paths]
-        ids = file_ids(outcomes, roots, "filename" if id_pattern else id_from, id_pattern)
+        ids = file_ids(outcomes, roots_of(list(paths)), "filename" if id_pattern else id_from, id_pattern)
         return lambda stream: write_gradebook(stream, outcomes, ids, excel=excel, max_score=graded.pinned_max_score,
                                               pass_mark=pass_mark)
     if what == "junit-xml":

@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
+
+
+def roots_of(paths: Sequence[Path]) -> list[str]:
+    """The folders ids are read under: each folder given, and for files given one by one
+    (`sub/*/answers.yaml`), their common parent."""
+    from .files import is_dir
+    from .safetext import path_shown
+
+    folders = [path_shown(path) for path in paths if is_dir(path)]
+    loose = [path for path in paths if not is_dir(path) and str(path) != "-"]
+    if len(loose) > 1:
+        try:
+            folders.append(path_shown(Path(os.path.commonpath([str(path.parent) for path in loose]))))
+        except ValueError:  # one absolute, one relative: no common parent
+            pass
+    return folders
+
+
+def inferred_safely(files: Sequence[str], roots: Sequence[str]) -> bool:
+    """Can ids be read off these paths without a pattern? Yes when every file lies directly in a folder
+    given (`alice.yaml`), or every file in a student's folder under one, two or more of them (so that
+    the assignment prefix shows); not for one folder alone, a lone file, or a mix."""
+    owned = [_own_name(file, roots) for file in files]
+    if all(not in_folder for _, in_folder in owned):
+        return all(_under(file, roots) for file in files)
+    return all(in_folder for _, in_folder in owned) and len({name for name, _ in owned}) > 1
+
+
+def _under(file: str, roots: Sequence[str]) -> bool:
+    parts = PurePosixPath(file.replace("\\", "/")).parts
+    return any(parts[:len(PurePosixPath(root.replace("\\", "/")).parts)] == PurePosixPath(root.replace("\\", "/")).parts
+               for root in roots if root)
+
+
+def duplicate_id(files: Sequence[str], ids: Sequence[str]) -> tuple[str, str, str] | None:
+    """(one file, another, the id they share), for the first id two files give; None if none."""
+    first: dict[str, str] = {}
+    for file, identifier in zip(files, ids):
+        if identifier in first:
+            return first[identifier], file, identifier
+        first[identifier] = file
+    return None
 
 
 def path_ids(files: Sequence[str], roots: Sequence[str], pattern: str | None = None) -> list[str]:

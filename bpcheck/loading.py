@@ -41,7 +41,6 @@ MAX_LAYERS = 100
 MAX_WEIGHTS = 10_000
 
 
-
 # ---------------------------------------------------------------- finding exercises
 
 
@@ -448,7 +447,7 @@ class _ExerciseReader:
             return None
         if given is None or given is True:
             return ()
-        from .variants import FIXED, GROUPS, Rule, numbers_of
+        from .variants import FIXED, GROUPS, numbers_of
 
         if not isinstance(given, dict):
             self.fail(("variants",), "'variants' must be a mapping, or false",
@@ -472,20 +471,25 @@ class _ExerciseReader:
             if group == "targets" and name != "targets" and LOSSES[network.loss].probability_targets:
                 self.fail(path, "cross-entropy targets vary together", "write targets: fixed for all of them",
                           key=True)
-            rules[name] = FIXED if value == "fixed" else self.variant_rule(path, value, Rule)
-            if group == "learning_rate" and min(rules[name].values or (rules[name].low,), default=1) <= 0:
+            rules[name] = FIXED if value == "fixed" else self.variant_rule(path, value)
+            rule = rules[name]
+            if group == "learning_rate" and rule.kind != "fixed" and min(rule.values or (rule.low,)) <= 0:
                 self.fail(path, "variants: the learning rate must stay positive",
                           "give choices or a range above 0, such as [0.5, 1]")
         return tuple(rules.items())
 
-    def variant_rule(self, path: tuple, value: Any, rule: type):
-        from .variants import MAX_GRID, MAX_VARIED, MIN_STEP
+    def variant_rule(self, path: tuple, value: Any):
+        from .variants import MAX_GRID, MAX_VARIED, MIN_STEP, Rule
 
         if isinstance(value, list):
             choices = tuple(self.number(path + (index,), item) for index, item in enumerate(value))
             if not choices:
                 self.fail(path, "an empty list of choices", "list at least one number, or write fixed")
-            return rule("choices", values=choices)
+            for index, choice in enumerate(choices):
+                if abs(choice) > MAX_VARIED or round(choice, 4) != choice:
+                    self.fail(path + (index,), f"{_label(path)}: {choice:g} is not a number a person works by hand",
+                              "use numbers with at most four decimals, such as 0.25")
+            return Rule("choices", values=choices)
         if not isinstance(value, dict) or set(value) != {"min", "max", "step"}:
             self.fail(path, f"{_label(path)}: write fixed, a list of numbers, or {{min, max, step}}",
                       "e.g. weights: {min: -1, max: 1, step: 0.1}")
@@ -499,7 +503,7 @@ class _ExerciseReader:
         if (high - low) / step > MAX_GRID:
             self.fail(path, f"{_label(path)}: more than {MAX_GRID:,} values from min to max in these steps",
                       "use a larger step: numbers a person multiplies by hand have one or two decimals")
-        return rule("range", low=low, high=high, step=step)
+        return Rule("range", low=low, high=high, step=step)
 
 
 def _label(path: tuple) -> str:

@@ -134,17 +134,20 @@ def numbers_of(network: Network) -> list[Given]:
             + [Given(f"t{unit}", "targets", network.targets[unit], unit) for unit in sorted(network.targets)])
 
 
-def default_rule(network: Network, number: Given) -> Rule:
+def default_rule(network: Network, number: Given, dead_units: frozenset[int] = frozenset()) -> Rule:
     """Numbers a person multiplies by hand: inputs 0.1 to 1 and weights -1 to 1 (narrower for a wide
     layer, so that sums stay unsaturated) in steps of 0.05, biases -0.5 to 0.5, targets inside the
-    output activation's range in steps of 0.1 (one-hot for cross-entropy); the learning rate as given."""
+    output activation's range in steps of 0.1 (one-hot for cross-entropy); the learning rate as given.
+    Into a ReLU unit that must stay alive, weights and bias are positive (0.05 up), so that it does."""
+    alive_relu = (number.group in ("weights", "biases") and network.activation_of(number.unit) == "relu"
+                  and number.unit not in dead_units)
     if number.group == "inputs":
         return Rule("range", low=0.1, high=1.0, step=0.05)
     if number.group == "weights":
         limit = _weight_limit(len(network.incoming(number.unit)))
-        return Rule("range", low=-limit, high=limit, step=0.05)
+        return Rule("range", low=0.05 if alive_relu else -limit, high=limit, step=0.05)
     if number.group == "biases":
-        return Rule("range", low=-0.5, high=0.5, step=0.05)
+        return Rule("range", low=0.05 if alive_relu else -0.5, high=0.5, step=0.05)
     if number.group == "targets":
         if LOSSES[network.loss].probability_targets:
             return ONE_HOT
@@ -162,12 +165,12 @@ def _weight_limit(fan_in: int) -> float:
     return float(max(Decimal(1), Decimal(60) // fan_in) * Decimal("0.05"))
 
 
-def rules_for(exercise: Exercise) -> dict[str, Rule]:
+def rules_for(exercise: Exercise, dead_units: frozenset[int] = frozenset()) -> dict[str, Rule]:
     """Every given number's rule: the exercise's own for it, else for its group, else the default."""
     network = exercise.network
     given = dict(exercise.variants or ())
-    return {number.name: given.get(number.name) or given.get(number.group) or default_rule(network, number)
-            for number in numbers_of(network)}
+    return {number.name: given.get(number.name) or given.get(number.group)
+            or default_rule(network, number, dead_units) for number in numbers_of(network)}
 
 
 @functools.lru_cache(maxsize=256)  # a class's variants share a few rules
@@ -202,7 +205,7 @@ def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | 
         dead_units = _dead_relu_units(solve(exercise))
     draws = Draws(seed_of(exercise, normalized))
     numbers = numbers_of(exercise.network)
-    rules = rules_for(exercise)
+    rules = rules_for(exercise, dead_units)
     grids = {number.name: grid(rules[number.name], nonzero=number.group in NONZERO) for number in numbers
              if rules[number.name].kind in ("range", "choices")}
     if any(not values for values in grids.values()):
@@ -287,6 +290,9 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
         if activation == "relu" and (a <= 0) != (unit in dead_units):
             problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} (a{unit} = {a:.3g})")
     if not LOSSES[network.loss].probability_targets:
+        low, high = ACTIVATIONS[network.activations[-1]].output_range
+        problems += [f"t{unit} = {values[f't{unit}']:g} is outside what a {network.activations[-1]} output can be "
+                     f"({low:g} to {high:g})" for unit in network.output_units if not low <= values[f"t{unit}"] <= high]
         problems += [f"y{unit} is within {MIN_OUTPUT_ERROR:g} of its target" for unit in network.output_units
                      if abs(values[f"t{unit}"] - values[f"y{unit}"]) < MIN_OUTPUT_ERROR]
     if not problems:

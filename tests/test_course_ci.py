@@ -324,8 +324,8 @@ def test_check_warns_with_lines_and_strict_fails(tmp_path):
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         f"{exercise}:2: warning: x1 = 0.123456 has more than 3 decimals; numbers worked by hand have one or two",
-        f"{exercise}:4: warning: t3 = 1.5 is outside what a sigmoid output can be (0 to 1)",
-        f"{exercise}:2: warning: x2 is 0"]
+        f"{exercise}:2: warning: x2 is 0",
+        f"{exercise}:4: warning: t3 = 1.5 is outside what a sigmoid output can be (0 to 1)"]
     assert run("check", exercise, "--strict").exit_code == 1
     clean = run("check", "ex1", "ex4", "--strict")
     assert clean.exit_code == 0 and clean.stdout.splitlines() == [
