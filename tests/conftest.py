@@ -33,4 +33,4 @@ def pytest_collection_modifyitems(config, items):
 
 # The CLI tests read result.stdout and result.stderr apart: click 8.2 and later (the test extra pins it).
 _CLICK = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
-assert _CLICK >= (8, 2), "the tests need click 8.2 or later: python3 -m pip install -e '.[test]'"
+assert _CLICK >= (8, 2), "the tests need click 8.2 or later: see README, Set-up on a fresh machine"

@@ -19,12 +19,12 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_ci_runs_exactly_the_test_command_the_readme_shows():
     ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
                 if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
-    assert ci_lines == ['python3 -m pip install -e ".[test]" && python3 -m pytest']
+    assert ci_lines == ['python3 -m venv --without-pip .venv && python3 -m pip --python .venv/bin/python install pip -e ".[test]" && .venv/bin/python -m pytest']
     assert f"```sh\n{ci_lines[0]}\n```" in README
 
 
 def test_the_readme_shows_the_main_job_from_a_fresh_machine():
-    assert "```sh\npython3 -m pip install . && bpcheck solve ex1\n```" in README
+    assert "```sh\npython3 -m venv --without-pip .venv && python3 -m pip --python .venv/bin/python install pip . && .venv/bin/bpcheck solve ex1\n```" in README
 
 
 def test_every_command_is_in_the_readme():

@@ -24,6 +24,6 @@ def test_ruff_is_clean():
 @pytest.mark.skipif(sys.version_info < (3, 10), reason="mypy checks with Python 3.10 or newer (the test extra)")
 def test_mypy_is_clean():
     if shutil.which("mypy") is None and run("mypy", "--version").returncode != 0:
-        pytest.fail("mypy is not installed: python3 -m pip install -e '.[test]'")
+        pytest.fail("mypy is not installed: see README, Set-up on a fresh machine")
     result = run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr
