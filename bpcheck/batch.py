@@ -34,6 +34,11 @@ class Outcome(NamedTuple):
     def passed(self, pass_mark: float | None = None) -> bool:
         return self.grade is not None and self.grade.passed(pass_mark)
 
+    @property
+    def exercise_label(self) -> str:
+        """What it was graded against, as reports name it: ex1, or the exercise file's path."""
+        return self.exercise_file or (self.grade.exercise if self.grade is not None else "")
+
     def to_dict(self, pass_mark: float | None = None) -> dict:
         """The record `bpcheck grade FILE --format json` prints; {"file", "error"} for a bad file."""
         if self.grade is None:

@@ -54,7 +54,7 @@ def class_mistakes(outcomes: Sequence) -> ClassMistakes:
     made: dict[tuple[str, str], dict[str, list[str]]] = {}  # (exercise, mistake) -> file -> quantities
     graded = [outcome for outcome in outcomes if outcome.grade is not None]
     for outcome in graded:
-        exercise = outcome.exercise_file or outcome.grade.exercise
+        exercise = outcome.exercise_label
         for result in outcome.grade.results:
             verdicts = counts.setdefault((exercise, result.name), dict.fromkeys(
                 ("correct", "carried_forward", "wrong", "missing"), 0))

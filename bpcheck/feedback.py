@@ -32,10 +32,6 @@ def shows_results(level: str) -> bool:
     return level != "score"
 
 
-def shows_expected(level: str) -> bool:
-    return level == "full"
-
-
 def shows_notes(level: str) -> bool:
     """Named mistakes and hints (or, at full, the notes with expected values)."""
     return level in ("full", "hint")

@@ -462,6 +462,8 @@ def test_variants_rules_in_the_exercise_are_followed():
     ("variants: {weights: []}", ["an empty list of choices"]),
     ("variants: {weights: [a]}", ["'a' is not a number"]),
     ("variants: {weights: {min: -1, max: 1}}", ["write fixed, a list of numbers, or {min, max, step}"]),
+    ("variants: {weights: [0.000001]}", ["is not a number a person works by hand"]),
+    ("variants: {eta: [0, 1]}", ["the learning rate must stay positive"]),
 ])
 def test_a_bad_variants_rule_is_one_line(tmp_path, spec, words):
     exercise = write(tmp_path / "hw.yaml", EX1_YAML + spec + "\n")
@@ -560,3 +562,17 @@ def test_cli_constants_agree_with_the_core():
     assert cli.FEEDBACK_LEVELS == CORE_LEVELS == LEVELS
     assert cli.HIDDEN_ACTIVATIONS == tuple(name for name, entry in ACTIVATIONS.items() if entry.hidden)
     assert cli.LOSS_NAMES == tuple(LOSSES)
+    from bpcheck.report.ci import GRADESCOPE_VISIBILITY
+
+    assert cli.GRADESCOPE_VISIBILITY == GRADESCOPE_VISIBILITY
+
+
+def test_a_fixed_learning_rate_and_reachable_targets(tmp_path):
+    fixed = write(tmp_path / "hw.yaml", EX1_YAML + "variants: {learning_rate: fixed, targets: [5, 0.2]}\n")
+    variant = make_variant(load_exercise(str(fixed)), "alice")
+    assert variant.network.learning_rate == 1.0 and variant.network.targets == {5: 0.2}  # 5 is beyond a sigmoid
+
+
+def test_new_relu_layers_stay_alive():
+    exercise = new_exercise((5, 10, 2), "relu", seed=1)
+    assert_meets_the_rules(exercise)

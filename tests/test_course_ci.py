@@ -397,3 +397,49 @@ def test_variant_from_id_pins_each_students_own_variant_by_the_path(tmp_path):
     assert "variant: alice is not the variant being graded, carol" in files["hw1-carol"]["error"]
     assert_bad_input_line(run("grade", tmp_path / "subs", "--variant", "x", "--variant-from-id"), "",
                           ["pin the variant two ways"])
+
+
+def test_the_class_report_obeys_the_feedback_level(tmp_path):
+    for index in range(3):
+        answers_file(tmp_path / "c" / f"s{index}.yaml", SLIPS)
+    score = run("grade", tmp_path / "c", "--mistakes", "--feedback", "score", "-f", "json")
+    assert "mistakes" not in json.loads(score.stdout)
+    assert "Where the class lost marks" not in run("grade", tmp_path / "c", "--mistakes", "--feedback", "score").stdout
+    verdict = json.loads(run("grade", tmp_path / "c", "--mistakes", "--feedback", "verdict", "-f", "json").stdout)
+    assert verdict["mistakes"]["mistakes"] == [] and verdict["mistakes"]["quantities"][0]["lost"] == 3
+    run("grade", tmp_path / "c", "--mistakes-csv", tmp_path / "m.csv", "--feedback", "score")
+    assert "sign-flip" in (tmp_path / "m.csv").read_text(encoding="utf-8")  # the course's own file: in full
+
+
+def test_the_pass_mark_holds_in_the_csv_and_junit(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)  # 2 of 35: 5.7%
+    result = run("grade", answers, "--pass-mark", "5", "--csv", tmp_path / "m.csv", "--feedback", "score",
+                 "--junit-xml", tmp_path / "j.xml")
+    assert result.exit_code == 0
+    assert read_csv(tmp_path / "m.csv")[0]["passed"] == "true"
+    assert ET.parse(tmp_path / "j.xml").getroot().find(".//testcase/failure") is None
+
+
+def test_github_files_may_not_be_inputs(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    before = answers.read_bytes()
+    result = run("grade", answers, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(answers)})
+    assert_bad_input_line(result, f"{answers}: ", ["$GITHUB_STEP_SUMMARY names an input"])
+    result = run("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(answers)})
+    assert_bad_input_line(result, f"{answers}: ", ["$GITHUB_OUTPUT names an input"])
+    assert answers.read_bytes() == before
+
+
+def test_standard_input_is_read_once():
+    assert_bad_input_line(run("grade", "-", "-", stdin="exercise: ex1\nanswers: {}\n"), "",
+                          ["standard input) can be read once"])
+
+
+def test_variant_from_id_refuses_what_it_cannot_read(tmp_path):
+    answers_file(tmp_path / "one" / "hw1-alice" / "answers.yaml", {"a3": 0.755})
+    assert_bad_input_line(run("grade", tmp_path / "one", "-e", "ex1", "--variant-from-id"), "",
+                          ["cannot tell the student ids from these paths", "--id-pattern"])
+    answers_file(tmp_path / "two" / "x-alice" / "answers.yaml", {"a3": 0.755})
+    answers_file(tmp_path / "two" / "y-alice" / "answers.yaml", {"a3": 0.755})
+    result = run("grade", tmp_path / "two", "-e", "ex1", "--variant-from-id", "--id-pattern", "two/[a-z]-(?P<id>[a-z]+)/")
+    assert_bad_input_line(result, "", ["both give the id alice"])

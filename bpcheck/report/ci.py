@@ -27,7 +27,7 @@ GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published
 
 def _label(outcome) -> str:
     grade = outcome.grade
-    label = outcome.exercise_file or grade.exercise
+    label = outcome.exercise_label
     return f"{label} (variant {grade.variant})" if grade.variant else label
 
 

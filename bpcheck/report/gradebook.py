@@ -30,21 +30,17 @@ def write_gradebook(handle: TextIO, outcomes: Sequence, ids: Sequence[str], *, e
 
     if excel:
         handle.write("\ufeff")
-    labels = {_exercise(outcome) for outcome in outcomes if outcome.grade is not None}
+    labels = {outcome.exercise_label for outcome in outcomes if outcome.grade is not None}
     columns: dict[tuple[str, str], None] = {}
     for outcome in outcomes:
         for result in outcome.grade.results if outcome.grade else ():
-            columns.setdefault((_exercise(outcome), result.name))
+            columns.setdefault((outcome.exercise_label, result.name))
     names = [f"{label}:{name}" if len(labels) > 1 else name for label, name in columns]
     writer = csv.writer(handle)
     writer.writerow([*HEADER, *(safe_cell(name) for name in names)])
     for outcome, identifier in zip(outcomes, ids):
         writer.writerow([safe_cell(cell) for cell in _cells(outcome, identifier, max_score, pass_mark)]
                         + _verdicts(outcome, columns))
-
-
-def _exercise(outcome) -> str:
-    return outcome.exercise_file or outcome.grade.exercise
 
 
 def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float | None) -> list[str]:
@@ -54,14 +50,14 @@ def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float |
                 "0" if max_score else "", "false", str(outcome.error)]
     grade = outcome.grade
     percent = "" if grade.percent is None else f"{grade.percent:.2f}"
-    return [identifier, student, outcome.file, _exercise(outcome), grade.variant or "", f"{grade.score:g}",
+    return [identifier, student, outcome.file, outcome.exercise_label, grade.variant or "", f"{grade.score:g}",
             f"{grade.max_score:g}", percent, "true" if outcome.passed(pass_mark) else "false", ""]
 
 
 def _verdicts(outcome, columns) -> list[str]:
     if outcome.grade is None:
         return [""] * len(columns)
-    label = _exercise(outcome)
+    label = outcome.exercise_label
     verdicts = {(label, r.name): r.verdict + (f":{r.misconception}" if r.misconception else "")
                 for r in outcome.grade.results}
     return [verdicts.get(column, "") for column in columns]

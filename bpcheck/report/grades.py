@@ -58,7 +58,7 @@ def who_and_what(outcome) -> str:
     """The header line: the student, the exercise graded against, its variant and the feedback level."""
     grade = outcome.grade
     parts = [f"Student: {outcome.student}"] if outcome.student else []
-    parts.append(f"Exercise: {outcome.exercise_file or grade.exercise}")
+    parts.append(f"Exercise: {outcome.exercise_label}")
     if grade.variant:
         parts.append(f"Variant: {grade.variant}")
     parts.append(f"Feedback: {outcome.feedback}")
@@ -90,7 +90,7 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
             continue
         grade = outcome.grade
         first = grade.first_wrong if shows_results(outcome.feedback) else None
-        section.rows.append((outcome.file, *student, outcome.exercise_file or grade.exercise,
+        section.rows.append((outcome.file, *student, outcome.exercise_label,
                              *((grade.variant or "",) if variants else ()), f"{grade.score:g}/{grade.max_score:g}",
                              "" if first is None else f"{first.name} ({first.verdict})"))
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")

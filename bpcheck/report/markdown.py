@@ -15,7 +15,13 @@ def _inline(text: str) -> str:
     """Text as Markdown shows it, never as a link, an image, HTML or code: what a student wrote (a file
     name, a student name) is shown as written."""
     text = escape_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _AUTOLINK.sub(lambda found: found.group(0).replace(":", "&#58;").replace(".", "&#46;"), text)
+    text = text.replace("@", "&#64;")  # an e-mail address is a link too
     return re.sub(r"([`\[\]|!])", r"\\\1", text)
+
+
+# What GitHub-flavoured Markdown turns into a link by itself: a scheme (http://, mailto:) or www.
+_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*:(?=//|\S)|www\.)(?=\S)")
 
 
 def _cell(text: str) -> str:
