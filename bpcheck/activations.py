@@ -30,6 +30,8 @@ class Activation(NamedTuple):
     slope_text: str = ""  # "{v}(1 - {v})"
     slope_shown: Callable[[float, Formatter], str] | None = None
     hidden: bool = True  # may a hidden layer use it?
+    saturates: bool = False  # flat for large |a|: variants and `bpcheck check` keep |a| small
+    can_die: bool = False  # 0 with slope 0 for a < 0 (a dead unit): variants keep units alive
 
     def written_slope(self, value_name: str) -> str:
         """The slope written with a name: y3(1 - y3)."""
@@ -64,14 +66,14 @@ def softsign(a: float) -> float:
 
 ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in (
     Activation("sigmoid", sigmoid, "σ", (0.0, 1.0), slope=lambda y: y * (1.0 - y), slope_text="{v}(1 - {v})",
-               slope_shown=lambda y, fmt: in_parentheses(fmt, y) + in_parentheses(fmt, 1.0 - y)),
+               slope_shown=lambda y, fmt: in_parentheses(fmt, y) + in_parentheses(fmt, 1.0 - y), saturates=True),
     Activation("tanh", math.tanh, "tanh", (-1.0, 1.0), slope=lambda y: 1.0 - y * y, slope_text="(1 - {v}²)",
-               slope_shown=lambda y, fmt: f"(1 - {in_parentheses(fmt, y)}²)"),
+               slope_shown=lambda y, fmt: f"(1 - {in_parentheses(fmt, y)}²)", saturates=True),
     Activation("relu", relu, "relu", (0.0, math.inf), slope=relu_slope, slope_of="a", slope_text="relu'({v})",
-               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a))),
+               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a)), can_die=True),
     Activation("linear", lambda a: a, "", (-math.inf, math.inf)),
     # f'(a) = 1/(1 + |a|)², which from the output y = a/(1 + |a|) is (1 - |y|)².
     Activation("softsign", softsign, "softsign", (-1.0, 1.0), slope=lambda y: (1.0 - abs(y)) ** 2,
-               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²"),
+               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²", saturates=True),
     Activation("softmax", None, "softmax", (0.0, 1.0), hidden=False),
 )}

@@ -54,7 +54,7 @@ def _unreachable_targets(exercise: Exercise) -> list[Finding]:
     return [Finding(f"t{unit}", f"t{unit} = {target:g} is reached only as a{unit} grows without bound (fine for "
                     f"one step; for training, {0.9 * target + 0.1 * (low + high) / 2:g} is reachable)", "note")
             for unit, target in network.targets.items()
-            if target in (low, high) and activation in ("sigmoid", "tanh", "softsign")]
+            if target in (low, high) and ACTIVATIONS[activation].saturates]
 
 
 def _named(problem: str) -> str | None:

@@ -24,7 +24,6 @@ MAX_GRID = 10_000  # values a range may hold: min to max in steps
 MIN_STEP = 0.0001  # a range's smallest step: numbers worked by hand have a few decimals
 MAX_VARIED = 1e6  # and are no larger than this
 SATURATED = 3.0  # |a| above this flattens a sigmoid or tanh: its slope is under 0.1 (sigmoid: 0.045)
-BOUNDED = ("sigmoid", "tanh", "softsign")  # hidden or output activations that saturate
 MIN_OUTPUT_ERROR = 0.05  # |t - y|: an output next to its target leaves every delta ~ 0
 VERSION = b"bpcheck-variant-1"  # changes only if the algorithm does, which would change every variant
 MAX_NAME = 100
@@ -139,7 +138,7 @@ def default_rule(network: Network, number: Given, dead_units: frozenset[int] = f
     layer, so that sums stay unsaturated) in steps of 0.05, biases -0.5 to 0.5, targets inside the
     output activation's range in steps of 0.1 (one-hot for cross-entropy); the learning rate as given.
     Into a ReLU unit that must stay alive, weights and bias are positive (0.05 up), so that it does."""
-    alive_relu = (number.group in ("weights", "biases") and network.activation_of(number.unit) == "relu"
+    alive_relu = (number.group in ("weights", "biases") and ACTIVATIONS[network.activation_of(number.unit)].can_die
                   and number.unit not in dead_units)
     if number.group == "inputs":
         return Rule("range", low=0.1, high=1.0, step=0.05)
@@ -285,9 +284,9 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
                 if number.group in NONZERO and number.value == 0]
     for unit in (unit for layer in network.layers[1:] for unit in layer):
         activation, a = network.activation_of(unit), values[f"a{unit}"]
-        if activation in BOUNDED and abs(a) > SATURATED:
+        if ACTIVATIONS[activation].saturates and abs(a) > SATURATED:
             problems.append(f"unit {unit} is saturated (|a{unit}| > {SATURATED:g})")
-        if activation == "relu" and (a <= 0) != (unit in dead_units):
+        if ACTIVATIONS[activation].can_die and (a <= 0) != (unit in dead_units):
             problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} (a{unit} = {a:.3g})")
     if not LOSSES[network.loss].probability_targets:
         low, high = ACTIVATIONS[network.activations[-1]].output_range
@@ -322,7 +321,7 @@ def worked_by_hand(solution, digits: int) -> dict[str, float]:
 def _dead_relu_units(solution) -> frozenset[int]:
     network, values = solution.exercise.network, solution.values
     return frozenset(unit for layer in network.layers[1:] for unit in layer
-                     if network.activation_of(unit) == "relu" and values[f"a{unit}"] <= 0)
+                     if ACTIVATIONS[network.activation_of(unit)].can_die and values[f"a{unit}"] <= 0)
 
 
 # ---------------------------------------------------------------- fresh exercises
