@@ -11,8 +11,10 @@ output belongs, the wrong logarithm, an extra slope where it cancels. Each gets 
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, Union
 
 from .activations import ACTIVATIONS
@@ -98,6 +100,44 @@ def evaluate(node: Node, values: Mapping[str, float]) -> float:
     raise TypeError(node)
 
 
+def compiled(node: Node) -> Callable[[Mapping[str, float]], float]:
+    """``evaluate`` as one closure, built once: grading evaluates the same edits for a whole class."""
+    if isinstance(node, Ref):
+        name = node.name
+        return lambda values: values[name]
+    if isinstance(node, Num):
+        value = node.value
+        return lambda values: value
+    if isinstance(node, Prod):
+        factors = tuple(compiled(factor) for factor in node.factors)
+        return lambda values: math.prod(factor(values) for factor in factors)
+    if isinstance(node, Sum):
+        terms = tuple(compiled(term) for term in node.terms)
+        return lambda values: exact_sum(term(values) for term in terms)
+    if isinstance(node, Sub):
+        left, right = compiled(node.left), compiled(node.right)
+        return lambda values: exact_sum((left(values), -right(values)))
+    if isinstance(node, Square):
+        arg = compiled(node.arg)
+        return lambda values: arg(values) ** 2
+    if isinstance(node, (Act, Slope, Log)):
+        arg = compiled(node.arg)
+        function = _function_of(node)
+        return lambda values: function(arg(values))
+    raise TypeError(node)
+
+
+def _function_of(node: Act | Slope | Log) -> Callable[[float], float]:
+    if isinstance(node, Log):
+        base = node.base
+        return lambda x: math.log(x, base)
+    entry = ACTIVATIONS[node.activation]
+    function = entry.function if isinstance(node, Act) else entry.slope
+    if function is None:
+        return (lambda x: 1.0) if isinstance(node, Slope) else (lambda x: x)
+    return function
+
+
 # ---------------------------------------------------------------- wrong versions
 
 
@@ -117,26 +157,29 @@ class Variant(NamedTuple):
     detail: str  # what was changed, for the sentence: "y3 instead of a3", "tanh"
 
 
-def variants(form: Node, values: Mapping[str, float]) -> Iterator[Variant]:
-    """The wrong versions of ``form``, at most MAX_VARIANTS, most common slips first."""
-    count = 0
-    for variant in _edits(form, values):
-        yield variant
-        count += 1
-        if count >= MAX_VARIANTS:
-            return
+@functools.lru_cache(maxsize=8192)  # a class's files ask for the same few quantities' versions
+def variants(form: Node) -> tuple[Variant, ...]:
+    """The wrong versions of ``form``, at most MAX_VARIANTS, most common slips first. They name values
+    of the same graph (a3 for y3); one that names a value a graph lacks fails to evaluate, and is skipped."""
+    return tuple(itertools.islice(_edits(form), MAX_VARIANTS))
 
 
-def _edits(node: Node, values) -> Iterator[Variant]:
+@functools.lru_cache(maxsize=8192)
+def compiled_variants(form: Node) -> tuple[tuple[Variant, Callable[[Mapping[str, float]], float]], ...]:
+    """Each wrong version with its compiled formula."""
+    return tuple((variant, compiled(variant.form)) for variant in variants(form))
+
+
+def _edits(node: Node) -> Iterator[Variant]:
     """Every edit of ``node`` and of its parts, each as the whole tree rebuilt around it."""
     if isinstance(node, Prod):
-        yield from _product_edits(node, values)
+        yield from _product_edits(node)
     if isinstance(node, Sum):
-        yield from _sum_edits(node, values)
+        yield from _sum_edits(node)
     if isinstance(node, Sub):  # t - a where t - y belongs (or a - t)
         for side in ("left", "right"):
             ref = getattr(node, side)
-            if ref.name.startswith("y") and _preactivation(ref.name) in values:
+            if ref.name.startswith("y"):
                 swapped = ref._replace(name=_preactivation(ref.name))
                 yield Variant("preactivation-used", node._replace(**{side: swapped}), f"{swapped.name} for {ref.name}")
     if isinstance(node, Act):
@@ -149,17 +192,16 @@ def _edits(node: Node, values) -> Iterator[Variant]:
             if other == node.activation or entry.slope is None:
                 continue
             arg = node.arg._replace(name=_value_of(node.arg.name, entry.slope_of))
-            if arg.name in values:
-                yield Variant("wrong-activation-slope", node._replace(activation=other, arg=arg), other)
+            yield Variant("wrong-activation-slope", node._replace(activation=other, arg=arg), other)
     if isinstance(node, Log):
         for base in (10.0, 2.0):
             yield Variant("wrong-log-base", node._replace(base=base), f"log{base:g}")
     for index, child in enumerate(_children(node)):
-        for variant in _edits(child, values):
+        for variant in _edits(child):
             yield variant._replace(form=_with_child(node, index, variant.form))
 
 
-def _product_edits(node: Prod, values) -> Iterator[Variant]:
+def _product_edits(node: Prod) -> Iterator[Variant]:
     factors = node.factors
     for index, factor in enumerate(factors):
         mistake = DROPPED_FACTOR.get(factor.role)
@@ -175,7 +217,7 @@ def _product_edits(node: Prod, values) -> Iterator[Variant]:
                       y)
 
 
-def _sum_edits(node: Sum, values) -> Iterator[Variant]:
+def _sum_edits(node: Sum) -> Iterator[Variant]:
     terms = node.terms
     if len(terms) > 1:
         for index, term in enumerate(terms):
@@ -183,7 +225,7 @@ def _sum_edits(node: Sum, values) -> Iterator[Variant]:
             if mistake is not None:
                 yield Variant(mistake, node._replace(terms=terms[:index] + terms[index + 1:]), _term_name(term))
     outputs = [_output_ref(term) for term in terms]
-    swapped = tuple(_swap_output(term, values) for term in terms)
+    swapped = tuple(_swap_output(term) for term in terms)
     if any(ref is not None for ref in outputs) and swapped != terms:
         yield Variant("preactivation-used", node._replace(terms=swapped), "a for y")
 
@@ -223,10 +265,10 @@ def _output_ref(term: Node) -> Ref | None:
     return None
 
 
-def _swap_output(term: Node, values) -> Node:
+def _swap_output(term: Node) -> Node:
     """W35·y3 written W35·a3: the pre-activation where the output belongs."""
     ref = _output_ref(term)
-    if ref is None or not ref.name.startswith("y") or _preactivation(ref.name) not in values:
+    if ref is None or not ref.name.startswith("y"):
         return term
     assert isinstance(term, Prod)
     return term._replace(factors=tuple(ref._replace(name=_preactivation(ref.name)) if f is ref else f

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from functools import partial
 from typing import Callable, NamedTuple
 
 from .activations import ACTIVATIONS
@@ -77,51 +78,52 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
     """Every known wrong value of ``quantity`` computed from ``values``: the mistakes written by hand
     below, then those made from the formula's tree (formulas.variants), each once."""
     finder = _FINDERS.get(quantity.kind)
-    seen: list[tuple[str, float, bool]] = []  # (id, value, written by hand)
+    seen: dict[tuple[float, int], list[tuple[str, bool]]] = {}  # a value -> (id, by hand) of each giving it
     try:
         for candidate in _not_updated(quantity, values):
-            seen.append((candidate.misconception, candidate.value, True))
+            seen.setdefault(_key(candidate.value), []).append((candidate.misconception, True))
             yield candidate
         if finder is not None:
             for candidate in finder(quantity, network, values):
-                seen.append((candidate.misconception, candidate.value, True))
+                seen.setdefault(_key(candidate.value), []).append((candidate.misconception, True))
                 yield candidate
     except (KeyError, ValueError, ArithmeticError):
         pass  # a formula that cannot be evaluated on these values is no candidate
     yield from _generated(quantity, values, seen)
 
 
-def _generated(quantity: Quantity, values: Values, seen: list[tuple[str, float, bool]]) -> Iterator[Candidate]:
-    from .formulas import evaluate, variants
+def _generated(quantity: Quantity, values: Values,
+               seen: dict[tuple[float, int], list[tuple[str, bool]]]) -> Iterator[Candidate]:
+    from .formulas import compiled_variants
 
     if quantity.form is None:
         return
-    for variant in variants(quantity.form, values):  # type: ignore[arg-type]
+    for variant, formula in compiled_variants(quantity.form):
         try:
-            value = evaluate(variant.form, values)
+            value = formula(values)
         except (KeyError, ValueError, ArithmeticError, TypeError):
+            continue
+        if not math.isfinite(value):
             continue
         # The same number as a mistake already listed is no new explanation of it (relu's slope of 1
         # is the slope left out); two new ones with the same number are left for the grader to refuse.
-        if not math.isfinite(value) or any(_same(value, other) and (mistake == variant.mistake or hand_written)
-                                           for mistake, other, hand_written in seen):
+        given = seen.setdefault(_key(value), [])
+        if any(mistake == variant.mistake or hand_written for mistake, hand_written in given):
             continue
-        seen.append((variant.mistake, value, False))
-        yield Candidate(variant.mistake, value, _sentence(quantity, variant.mistake, variant.detail))
+        given.append((variant.mistake, False))
+        yield Candidate(variant.mistake, value,
+                        partial(_sentence, quantity.name, quantity.symbolic, variant.mistake, variant.detail))
 
 
-def _same(one: float, two: float) -> bool:
-    """The same number, but for the last bits of floating point."""
-    return abs(one - two) <= 1e-12 * max(abs(one), abs(two))
+def _key(value: float) -> tuple[float, int]:
+    """A number as far as "the same number" goes: floating point's last bits left out."""
+    mantissa, exponent = math.frexp(value)
+    return round(mantissa, 11), exponent
 
 
-def _sentence(quantity: Quantity, mistake: str, detail: str) -> Callable[[], str]:
-    def explain() -> str:
-        added = _DETAILS.get(mistake, "").format(detail=detail)
-        return (f"{MISCONCEPTIONS[mistake]}{': ' + added if added else ''}. The formula is "
-                f"{quantity.name} = {quantity.symbolic}.")
-
-    return explain
+def _sentence(name: str, symbolic: str, mistake: str, detail: str) -> str:
+    added = _DETAILS.get(mistake, "").format(detail=detail)
+    return f"{MISCONCEPTIONS[mistake]}{': ' + added if added else ''}. The formula is {name} = {symbolic}."
 
 
 # ---------------------------------------------------------------- helpers
