@@ -444,10 +444,12 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     report = None
     if output_format != "json" or summary_file:  # the text report, or GitHub's step summary
         report = _text_report(graded, single, pass_mark, precision)
-        if mistakes and shown is not None:
+        if mistakes:
             from .report.grades import class_sections
 
-            report = ([*report[0], *class_sections(shown)], report[1])
+            withheld = ["Where the class went wrong is withheld at the score feedback level (--mistakes-csv "
+                        "has it)."]
+            report = ([*report[0], *(class_sections(shown) if shown is not None else withheld)], report[1])
     try:  # before the report: if one cannot be written, nothing has been printed
         for path, what in written:
             render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility,

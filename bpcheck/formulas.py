@@ -21,6 +21,7 @@ from .activations import ACTIVATIONS
 from .numbers import exact_sum
 
 MAX_VARIANTS = 48  # wrong versions tried per quantity, at most: grading stays proportional to solving
+MAX_TERMS = 8  # a sum's terms are edited one by one only up to this many (a hand calculation's sums are short)
 
 
 class Ref(NamedTuple):
@@ -148,7 +149,7 @@ DROPPED_FACTOR = {"slope": "missing-activation-derivative", "eta": "missing-lear
 # A term left out of a sum, by its role.
 DROPPED_TERM = {"bias": "missing-bias", "input": "missing-input-term", "downstream": "missing-downstream-term",
                 "output-term": "missing-output-term", "change": "not-updated", "before": "missing-old-value"}
-HAND_WORKED = ("sigmoid", "tanh", "relu", "linear", "softsign")  # activations a student may confuse
+HAND_WORKED = ("sigmoid", "tanh", "relu", "linear")  # activations a student may confuse with another
 
 
 class Variant(NamedTuple):
@@ -196,7 +197,10 @@ def _edits(node: Node) -> Iterator[Variant]:
     if isinstance(node, Log):
         for base in (10.0, 2.0):
             yield Variant("wrong-log-base", node._replace(base=base), f"log{base:g}")
-    for index, child in enumerate(_children(node)):
+    children = _children(node)
+    if isinstance(node, Sum) and len(children) > MAX_TERMS:
+        return  # each of 50 terms left out or edited in turn: 50 sums of 50 terms, for one wrong answer
+    for index, child in enumerate(children):
         for variant in _edits(child):
             yield variant._replace(form=_with_child(node, index, variant.form))
 
@@ -205,8 +209,8 @@ def _product_edits(node: Prod) -> Iterator[Variant]:
     factors = node.factors
     for index, factor in enumerate(factors):
         mistake = DROPPED_FACTOR.get(factor.role)
-        if mistake is not None and len(factors) > 1:
-            yield Variant(mistake, node._replace(factors=factors[:index] + factors[index + 1:]), factor.role)
+        if mistake is not None and len(factors) > 1 and factor != Num(1.0, "sign"):  # a factor of 1 changes nothing
+            yield Variant(mistake, node._replace(factors=factors[:index] + factors[index + 1:]), _term_name(factor))
     for index, factor in enumerate(factors):
         if factor.role == "slope":
             yield Variant("derivative-applied-twice", node._replace(factors=factors[:index + 1] + factors[index:]),
@@ -219,7 +223,7 @@ def _product_edits(node: Prod) -> Iterator[Variant]:
 
 def _sum_edits(node: Sum) -> Iterator[Variant]:
     terms = node.terms
-    if len(terms) > 1:
+    if 1 < len(terms) <= MAX_TERMS:
         for index, term in enumerate(terms):
             mistake = DROPPED_TERM.get(term.role)
             if mistake is not None:
@@ -227,7 +231,25 @@ def _sum_edits(node: Sum) -> Iterator[Variant]:
     outputs = [_output_ref(term) for term in terms]
     swapped = tuple(_swap_output(term) for term in terms)
     if any(ref is not None for ref in outputs) and swapped != terms:
-        yield Variant("preactivation-used", node._replace(terms=swapped), "a for y")
+        names = ", ".join(f"{_preactivation(ref.name)} for {ref.name}" for ref in outputs if ref is not None)
+        yield Variant("preactivation-used", node._replace(terms=swapped), names)
+    yield from _every_term_edits(node)
+
+
+def _every_term_edits(node: Sum) -> Iterator[Variant]:
+    """The same slip in every term at once: log10 for ln throughout, a for y in every output's error."""
+    terms = node.terms
+    if len(terms) < 2:
+        return
+    if all(isinstance(term, Prod) and isinstance(term.factors[-1], Log) for term in terms):
+        for base in (10.0, 2.0):
+            yield Variant("wrong-log-base", node._replace(terms=tuple(
+                term._replace(factors=term.factors[:-1] + (term.factors[-1]._replace(base=base),)) for term in terms)),
+                f"log{base:g}")
+    if all(isinstance(term, Square) and isinstance(term.arg, Sub) for term in terms):
+        swapped = tuple(term._replace(arg=term.arg._replace(right=term.arg.right._replace(
+            name=_preactivation(term.arg.right.name)))) for term in terms)
+        yield Variant("preactivation-used", node._replace(terms=swapped), "a for y in every output")
 
 
 def _children(node: Node) -> tuple:
@@ -282,4 +304,10 @@ def _term_name(term: Node) -> str:
         return "·".join(_term_name(factor) for factor in term.factors)
     if isinstance(term, Square) and isinstance(term.arg, Sub):
         return f"({term.arg.left.name} - {term.arg.right.name})²"
+    if isinstance(term, Log):
+        return f"ln {term.arg.name}"
+    if isinstance(term, Slope):
+        return "the slope"
+    if isinstance(term, Sub):
+        return f"({term.left.name} - {term.right.name})"
     return term.role

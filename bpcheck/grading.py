@@ -171,11 +171,10 @@ def _hint(quantity: Quantity, verdict: str, misconception: str | None, follows: 
     if misconception is not None:
         return f"{MISCONCEPTIONS[misconception]}; the formula is {_formula(quantity)}"
     in_range = marker.tolerance.accepts(given, exact)
-    rounding = _rounding_hint(given, exact, in_range)
-    if rounding:
-        return rounding + f"The formula is {_formula(quantity)}"
+    if _rounding_hint(given, exact, in_range):  # how close it is would tell the answer: only what to do
+        return f"keep at least 4 significant digits as you work; the formula is {_formula(quantity)}"
     if in_range and quantity.before:
-        return f"it has not taken the step from {quantity.before}; the formula is {_formula(quantity)}"
+        return f"check the step: the formula is {_formula(quantity)}"
     yours = [f"{source} = {fmt(student[source])}" for source in dict.fromkeys(quantity.inputs) if source in student]
     return f"check {_formula(quantity)}" + (f" with your {', '.join(yours)}" if yours else "")
 
@@ -227,8 +226,8 @@ class _Marker:
         other = self.others.get(quantity.name)
         graph = self.solution.graph
         return (other is not None and self.tolerance.accepts(given, other)
-                and any(graph[source].compute is None and self.others.get(source) != self.exact[source]
-                        for source in quantity.inputs))
+                and any((graph[source].compute is None and self.others.get(source) != self.exact[source])
+                        or self.marks.get(source, _CORRECT)[1] == "other-numbers" for source in quantity.inputs))
 
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
         name, exact = quantity.name, self.exact[quantity.name]
@@ -239,7 +238,8 @@ class _Marker:
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
-        if carried is not None and self._matches(quantity, given, carried):
+        follows_own = carried is not None and self._matches(quantity, given, carried)
+        if carried is not None and follows_own:
             slips = tuple(source for source in own if self._slip(source, mixed))
             if self._carry_forward_allowed(quantity, carried, exact, slips, mixed):
                 if slips:
@@ -252,6 +252,10 @@ class _Marker:
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
         if accepts(given, exact):  # in the range printed, so rejected only for not taking the step
             expected += self._no_step(quantity, given, exact)
+        if follows_own or (carried is not None and is_rounding(given, carried, min_digits=2, max_digits=3)):
+            # Right from their own numbers, but not credited (built on nonsense, or trivialised): what
+            # they did is the right formula, so no mistake of method is named for it.
+            return "wrong", None, expected, ()
         matches = []
         for values in (mixed, self.exact) if own else (self.exact,):  # their own numbers first
             matches = [candidate for candidate in candidates(quantity, self.network, values)
@@ -264,9 +268,10 @@ class _Marker:
         # letter (W23_new = 0.7976 is 0.80, and W23 is 0.8): a class's mistake counts must not count
         # rounding. One digit is too coarse to tell (W35_new = 0.2723 is 0.3, and so is W35 unchanged).
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
-        if best is not None and any(other.misconception != best.misconception
-                                    and abs(other.value - best.value) <= 1e-12 * abs(best.value) for other in matches):
-            best = None  # two mistakes give this very number: naming one could name the wrong one
+        if best is not None and any(other.misconception != best.misconception and (
+                abs(other.value - best.value) <= 1e-12 * abs(best.value)
+                or (given != best.value and is_rounding(given, other.value))) for other in matches):
+            best = None  # two mistakes give this number as written: naming one could name the wrong one
         rounded = is_rounding(given, exact, max_digits=3)
         if best is not None and not is_rounding(given, exact, min_digits=2, max_digits=3):
             return "wrong", best.misconception, f"{best.message} {expected}", ()

@@ -35,7 +35,7 @@ MISCONCEPTIONS = {
     "missing-source-output": "The source's output is missing from the product",
     "missing-delta": "The delta is missing from the product",
     "missing-weight": "A weight is missing from the product",
-    "missing-output-error": "The output's error (t - y) is missing",
+    "missing-output-error": "The output's error is missing",
     "missing-bias": "The bias is missing from the sum",
     "missing-input-term": "A term is missing from the sum",
     "missing-output-term": "One output's term is missing from the error",
@@ -57,6 +57,10 @@ _DETAILS = {
     "missing-bias": "{detail} belongs in it",
     "missing-input-term": "{detail} belongs in it",
     "missing-output-term": "{detail} belongs in it",
+    "missing-source-output": "{detail} belongs in it",
+    "missing-delta": "{detail} belongs in it",
+    "missing-weight": "{detail} belongs in it",
+    "missing-output-error": "{detail} belongs in it",
     "preactivation-used": "{detail}",
 }
 
@@ -216,9 +220,11 @@ def _partial_sums(downstream: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
 
 
 def _updated_weight(unit: int, downstream, values: Values, slope: float) -> Iterator[Candidate]:
-    if not all(f"{weight_name(unit, k)}_new" in values for k in downstream):
+    updated = [f"{weight_name(unit, k)}_new" in values for k in downstream]
+    if not any(updated):  # every downstream weight frozen: there is no updated one to use
         return
-    total = math.fsum(values[f"{weight_name(unit, k)}_new"] * values[f"delta{k}"] for k in downstream)
+    total = math.fsum(values[f"{weight_name(unit, k)}_new" if new else weight_name(unit, k)] * values[f"delta{k}"]
+                      for k, new in zip(downstream, updated))
     names = ", ".join(weight_name(unit, k) for k in downstream)
     yield Candidate("updated-weight-used", slope * total,
                     lambda: (f"This used the already-updated weight ({names} after the update); the hidden deltas "

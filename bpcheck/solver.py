@@ -158,7 +158,7 @@ class _Builder:
         if LOSSES[self.net.loss].halved:
             return f.Prod((f.Num(0.5, "half"), f.Sum(tuple(
                 f.Square(f.Sub(f.Ref(f"t{k}"), f.Ref(f"y{k}{suffix}")), "output-term") for k in outputs))))
-        return f.Prod((f.Num(-1.0), f.Sum(tuple(
+        return f.Prod((f.Num(-1.0, "sign"), f.Sum(tuple(
             f.Prod((f.Ref(f"t{k}"), f.Log(f.Ref(f"y{k}{suffix}"))), "output-term") for k in outputs))))
 
     def slope_form(self, unit: int) -> tuple:

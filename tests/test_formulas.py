@@ -133,3 +133,43 @@ def test_compiled_trees_compute_what_evaluate_does(exercise):
                 except (ValueError, ArithmeticError):
                     continue
                 assert formula(solution.values) == expected, (quantity.name, variant)
+
+
+def test_a_value_right_from_the_students_own_numbers_names_no_mistake():
+    """dW13 = η·delta3·x1 from their own (trivially small) delta3 is the right formula: not sign-flip."""
+    solution = solve(load_exercise("ex2"))
+    values = solution.values
+    answers = {"delta3": 0.0005, "dW13": values["eta"] * 0.0005 * values["x1"]}
+    result = next(r for r in grade(solution, answers).results if r.name == "dW13")
+    assert (result.verdict, result.misconception) == ("wrong", None)
+
+
+def test_updated_weight_used_with_a_frozen_downstream_weight():
+    exercise = load_exercise_text(EX1_YAML.replace("layers: [2, 2, 1]", "layers: [2, 2, 2]").replace(
+        "W45: 0.9}", "W45: 0.9, W36: 0.5, W46: -0.2}").replace("targets: {t5: 0.5}", "targets: {t5: 0.5, t6: 0.9}")
+        + "frozen: [W46]\n")
+    solution = solve(exercise)
+    v = solution.values
+    value = v["y4"] * (1 - v["y4"]) * (v["W45_new"] * v["delta5"] + v["W46"] * v["delta6"])
+    result = next(r for r in grade(solution, {"delta4": value}).results if r.name == "delta4")
+    assert result.misconception == "updated-weight-used"
+
+
+def test_the_same_slip_in_every_term_is_named():
+    import math
+
+    text = (EX1_YAML.replace("layers: [2, 2, 1]", "layers: [2, 2, {units: 2, activation: softmax}]")
+            .replace("W45: 0.9}", "W45: 0.9, W36: 0.5, W46: -0.2}").replace("targets: {t5: 0.5}",
+                                                                           "targets: {t5: 0.3, t6: 0.7}")
+            + "loss: cross_entropy\n")
+    solution = solve(load_exercise_text(text))
+    v = solution.values
+    value = -(v["t5"] * math.log10(v["y5"]) + v["t6"] * math.log10(v["y6"]))
+    result = next(r for r in grade(solution, {"E": value}).results if r.name == "E")
+    assert result.misconception == "wrong-log-base"
+
+
+def test_a_hint_on_rounding_says_what_to_do_not_how_close():
+    solution = solve(load_exercise("ex1"))
+    result = next(r for r in grade(solution, {"delta3": -0.0027}).results if r.name == "delta3")
+    assert result.hint.startswith("keep at least 4 significant digits") and "rounded" not in result.hint

@@ -242,15 +242,22 @@ def _slipped(solution, rng: random.Random) -> dict[str, float]:
     return answers
 
 
-def _grading_over_solving(text: str) -> float:
+def _grading_over_solving(text: str, runs: int = 3) -> float:
+    """Grading time over solving time, each the fastest of a few runs: a busy moment in one run (CI
+    beside other jobs) must not make the ratio."""
     exercise = load_exercise_text(text)
-    start = time.perf_counter()
     solution = solve(exercise)
-    solving = time.perf_counter() - start
     answers = _slipped(solution, random.Random(3))
-    start = time.perf_counter()
-    grade(solution, answers)
-    return (time.perf_counter() - start) / max(solving, 1e-3)
+    return _fastest(lambda: grade(solution, answers), runs) / max(_fastest(lambda: solve(exercise), runs), 1e-3)
+
+
+def _fastest(work, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 @pytest.mark.parametrize("sizes", [
@@ -262,7 +269,7 @@ def _grading_over_solving(text: str) -> float:
 ], ids=["fan-22", "fan-50", "widest", "deepest-wide", "deepest-chain"])
 def test_grading_slipped_answers_takes_time_proportional_to_solving(sizes):
     # Measured in one process, as a ratio: the bound holds on a slow or busy machine too. Today's ratios
-    # are 0.9 to 1.5 (benchmarks/bench.py prints them); an exponential search is thousands.
+    # are 1.5 to 2.8 (benchmarks/bench.py prints them); an exponential search is thousands.
     assert _grading_over_solving(network_yaml(sizes)) < 10
 
 
