@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple, Union
 
 from .activations import ACTIVATIONS
@@ -101,44 +101,6 @@ def evaluate(node: Node, values: Mapping[str, float]) -> float:
     raise TypeError(node)
 
 
-def compiled(node: Node) -> Callable[[Mapping[str, float]], float]:
-    """``evaluate`` as one closure, built once: grading evaluates the same edits for a whole class."""
-    if isinstance(node, Ref):
-        name = node.name
-        return lambda values: values[name]
-    if isinstance(node, Num):
-        value = node.value
-        return lambda values: value
-    if isinstance(node, Prod):
-        factors = tuple(compiled(factor) for factor in node.factors)
-        return lambda values: math.prod(factor(values) for factor in factors)
-    if isinstance(node, Sum):
-        terms = tuple(compiled(term) for term in node.terms)
-        return lambda values: exact_sum(term(values) for term in terms)
-    if isinstance(node, Sub):
-        left, right = compiled(node.left), compiled(node.right)
-        return lambda values: exact_sum((left(values), -right(values)))
-    if isinstance(node, Square):
-        arg = compiled(node.arg)
-        return lambda values: arg(values) ** 2
-    if isinstance(node, (Act, Slope, Log)):
-        arg = compiled(node.arg)
-        function = _function_of(node)
-        return lambda values: function(arg(values))
-    raise TypeError(node)
-
-
-def _function_of(node: Act | Slope | Log) -> Callable[[float], float]:
-    if isinstance(node, Log):
-        base = node.base
-        return lambda x: math.log(x, base)
-    entry = ACTIVATIONS[node.activation]
-    function = entry.function if isinstance(node, Act) else entry.slope
-    if function is None:
-        return (lambda x: 1.0) if isinstance(node, Slope) else (lambda x: x)
-    return function
-
-
 # ---------------------------------------------------------------- wrong versions
 
 
@@ -163,12 +125,6 @@ def variants(form: Node) -> tuple[Variant, ...]:
     """The wrong versions of ``form``, at most MAX_VARIANTS, most common slips first. They name values
     of the same graph (a3 for y3); one that names a value a graph lacks fails to evaluate, and is skipped."""
     return tuple(itertools.islice(_edits(form), MAX_VARIANTS))
-
-
-@functools.lru_cache(maxsize=8192)
-def compiled_variants(form: Node) -> tuple[tuple[Variant, Callable[[Mapping[str, float]], float]], ...]:
-    """Each wrong version with its compiled formula."""
-    return tuple((variant, compiled(variant.form)) for variant in variants(form))
 
 
 def _edits(node: Node) -> Iterator[Variant]:

@@ -98,13 +98,13 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
 
 def _generated(quantity: Quantity, values: Values,
                seen: dict[tuple[float, int], list[tuple[str, bool]]]) -> Iterator[Candidate]:
-    from .formulas import compiled_variants
+    from .formulas import evaluate, variants
 
     if quantity.form is None:
         return
-    for variant, formula in compiled_variants(quantity.form):
+    for variant in variants(quantity.form):
         try:
-            value = formula(values)
+            value = evaluate(variant.form, values)
         except (KeyError, ValueError, ArithmeticError, TypeError):
             continue
         if not math.isfinite(value):
