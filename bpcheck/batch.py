@@ -15,7 +15,6 @@ from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_or
 from .network import Exercise
 from .numbers import number_formatter
 from .safetext import path_shown, shown
-from .safetext import shown as shown_text
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
@@ -85,18 +84,18 @@ def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, 
     if variant_from_id:
         from .ids import duplicate_id, inferred_safely, path_ids, roots_of
 
-        shown = [_shown(path) for path in files]
+        shown_files = [_shown(path) for path in files]
         roots = roots_of([Path(path) for path in paths])
         course_files = identities(session.exercise_files)  # the course's exercise may lie in the class folder
-        answers = [name for name, path in zip(shown, files) if identity(path) not in course_files]
+        answers = [name for name, path in zip(shown_files, files) if identity(path) not in course_files]
         if id_pattern is None and not inferred_safely(answers, roots):
             raise BpcheckError("--variant-from-id cannot tell the student ids from these paths (one student's "
                                "folder, a lone file, or files both in and out of students' folders)",
                                hint="give --id-pattern with a group id, or --variant NAME for one student")
-        ids = path_ids(shown, roots, id_pattern)
-        twice = duplicate_id(shown, ids)
+        ids = path_ids(shown_files, roots, id_pattern)
+        twice = duplicate_id(shown_files, ids)
         if twice is not None:  # two students graded as one variant: refuse rather than guess
-            raise BpcheckError(f"--variant-from-id: {twice[0]} and {twice[1]} both give the id {shown_text(twice[2])}",
+            raise BpcheckError(f"--variant-from-id: {twice[0]} and {twice[1]} both give the id {shown(twice[2])}",
                                hint="give --id-pattern with a group id, e.g. --id-pattern 'hw1-(?P<id>[^/]+)/'")
         session.variant_of_path = dict(zip(files, ids))
     outcomes = session.grade_files(files, progress=progress)
@@ -138,10 +137,16 @@ def _raise(error: OSError) -> None:
 class Pinned(NamedTuple):
     """The exercise a course grades every file against (``--exercise``)."""
 
-    label: str  # as given, safe to print
-    exercise: Exercise
     identity: tuple[int, int] | None  # its file's device and inode
     found: Found
+
+    @property
+    def label(self) -> str:
+        return self.found.label
+
+    @property
+    def exercise(self) -> Exercise:
+        return self.found.solution.exercise
 
 
 class Found(NamedTuple):
@@ -201,11 +206,10 @@ class GradingSession:
         path = resolve_exercise(spec)[1]
         exercise = load_exercise(spec)
         self.exercise_files.add(path)
-        label = exercise_label(path)
-        found = _found(exercise, label)
-        pinned = Pinned(label, exercise, identity(path), found)
+        found = _found(exercise, exercise_label(path))
+        pinned = Pinned(identity(path), found)
         if self.variant is not None:  # a variant the exercise cannot have stops the run before any file
-            self._variant_of("pinned", found)
+            self._variant_of("pinned", found, self.variant)
         return pinned
 
     def solution_for(self, document, spec: str, path: Path) -> tuple[str, Found]:
@@ -267,9 +271,8 @@ class GradingSession:
                     self._same[where] = _same_content(spec, folder, pinned.exercise)
         return self._same[where]
 
-    def _variant_of(self, key: str, found: Found, variant: str | None = None) -> Found:
+    def _variant_of(self, key: str, found: Found, variant: str | None) -> Found:
         """The variant's numbers, solved once for all the files that name it."""
-        variant = variant or self.variant
         if variant is None:
             return found
         from .variants import make_variant

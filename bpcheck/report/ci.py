@@ -18,6 +18,7 @@ from ..errors import BpcheckError
 from ..feedback import note, shows_results
 from ..grading import CREDITED
 from ..safetext import escape_controls
+from .grades import score_line
 
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
@@ -32,8 +33,8 @@ def _label(outcome) -> str:
 
 
 def _score_text(grade) -> str:
-    percent = "no points at stake" if grade.percent is None else f"{grade.percent:.1f}%"
-    return f"Score: {grade.score:g} / {grade.max_score:g} ({percent})"
+    """`Score: 2 / 35 (5.7%)`: the report's score line, the total only."""
+    return score_line(grade, "score").rstrip(".")
 
 
 def _failure_text(result, level: str) -> str:
