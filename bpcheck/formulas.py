@@ -101,16 +101,30 @@ def evaluate(node: Node, values: Mapping[str, float]) -> float:
     raise TypeError(node)
 
 
+def renamed(node: Node, rename) -> Node:
+    """The same tree with every name ``rename``d (y3 -> y3[2] for an example of a dataset)."""
+    if isinstance(node, Ref):
+        return node._replace(name=rename(node.name))
+    if isinstance(node, Num):
+        return node
+    if isinstance(node, (Prod, Sum)):
+        return node._replace(**{node._fields[0]: tuple(renamed(part, rename) for part in node[0])})
+    if isinstance(node, Sub):
+        return node._replace(left=renamed(node.left, rename), right=renamed(node.right, rename))
+    return node._replace(arg=renamed(node.arg, rename))
+
+
 # ---------------------------------------------------------------- wrong versions
 
 
 # A factor left out, by its role: the id of the mistake.
 DROPPED_FACTOR = {"slope": "missing-activation-derivative", "eta": "missing-learning-rate", "half": "missing-half",
                   "sign": "sign-flip", "output": "missing-source-output", "delta": "missing-delta",
-                  "weight": "missing-weight", "error": "missing-output-error"}
+                  "weight": "missing-weight", "error": "missing-output-error", "mean": "missing-average"}
 # A term left out of a sum, by its role.
 DROPPED_TERM = {"bias": "missing-bias", "input": "missing-input-term", "downstream": "missing-downstream-term",
-                "output-term": "missing-output-term", "change": "not-updated", "before": "missing-old-value"}
+                "output-term": "missing-output-term", "change": "not-updated", "before": "missing-old-value",
+                "example-term": "missing-example-term"}
 HAND_WORKED = ("sigmoid", "tanh", "relu", "linear")  # activations a student may confuse with another
 
 

@@ -17,7 +17,17 @@ from .feedback import LEVELS as FEEDBACK_LEVELS
 from .files import identity
 from .losses import LOSSES
 from .names import canonical_name, unit_of, weight_units
-from .network import CONVENTIONS, Exercise, Network, bias_name, weight_name
+from .network import (
+    CONVENTIONS,
+    OPTIMIZER_SETTINGS,
+    OPTIMIZER_STATE,
+    Example,
+    Exercise,
+    Network,
+    Optimizer,
+    bias_name,
+    weight_name,
+)
 from .quantities import STAGES
 from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .yamlfile import EXERCISE_LIMITS, Document, as_number, read_document
@@ -27,7 +37,7 @@ EXERCISE_DIRS = (_PACKAGE / "exercises", _PACKAGE.parent / "exercises")
 
 TOP_LEVEL_KEYS = ("title", "instructions", "layers", "activation", "inputs", "weights", "biases", "frozen",
                   "targets", "learning_rate", "loss", "convention", "asked", "tolerance", "points", "feedback",
-                  "variants")
+                  "variants", "examples", "optimizer")
 LOSS_ALIASES = {"softmax_cross_entropy": "cross_entropy", "mse": "squared_error"}
 CONVENTION_ALIASES = {"t-y": "target_minus_output", "y-t": "output_minus_target",
                       "plus": "target_minus_output", "minus": "output_minus_target"}
@@ -39,6 +49,8 @@ YAML_SUFFIXES = (".yaml", ".yml")  # in any case: .YAML too
 MAX_UNITS_PER_LAYER = 50
 MAX_LAYERS = 100
 MAX_WEIGHTS = 10_000
+MAX_EXAMPLES = 100
+MAX_ADAM_STEP = 1_000_000
 
 
 # ---------------------------------------------------------------- finding exercises
@@ -221,18 +233,97 @@ class _ExerciseReader:
         units = first - 1
         loss = self.choice("loss", tuple(LOSSES), LOSS_ALIASES, "squared_error")
         activations = self.check_softmax(activations, loss, len(sizes))
-        inputs = self.unit_values("inputs", "x", layers[0], units)
+        examples = self.examples(layers, units, loss) if "examples" in self.data else ()
+        if examples:
+            inputs, targets = examples[0]
+        else:
+            inputs = self.unit_values("inputs", "x", layers[0], units)
+            targets = self.targets(layers[-1], units, loss)
         weights = self.weights(layers, units)
-        targets = self.targets(layers[-1], units, loss)
         learning_rate = self.learning_rate()
         biases = self.unit_values("biases", "b", range(layers[1].start, first), units, required=False)
         parameters = {weight_name(*pair) for pair in weights} | {bias_name(unit) for unit in biases}
+        if len(examples) * len(parameters) > MAX_WEIGHTS:
+            self.fail(("examples",), f"{len(examples)} examples of {len(parameters):,} weights and biases make "
+                      f"{len(examples) * len(parameters):,} gradients; bpcheck takes at most {MAX_WEIGHTS:,}",
+                      "use fewer examples or a smaller network")
+        frozen = self.frozen(parameters)
         return Network(
             layer_sizes=tuple(sizes), activations=tuple(activations), inputs=inputs, weights=weights,
             targets=targets, learning_rate=learning_rate, biases=biases, loss=loss,
             convention=self.choice("convention", CONVENTIONS, CONVENTION_ALIASES, "target_minus_output"),
-            frozen=self.frozen(parameters),
+            frozen=frozen, examples=examples, optimizer=self.optimizer(parameters - frozen),
         )
+
+    def examples(self, layers: list[range], unit_count: int, loss: str) -> tuple[Example, ...]:
+        """``examples:`` in place of inputs/targets: a list of {inputs: {...}, targets: {...}}."""
+        for key in ("inputs", "targets"):
+            if key in self.data:
+                self.fail((key,), f"'{key}:' and 'examples:' are both given",
+                          "give each example's inputs and targets under 'examples:', and delete this one",
+                          key=True)
+        given = self.data["examples"]
+        if not isinstance(given, list) or not given or len(given) > MAX_EXAMPLES:
+            self.fail(("examples",), f"'examples' must list 1 to {MAX_EXAMPLES} examples",
+                      "write e.g. examples: [{inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 0.5}}, ...]")
+        examples = []
+        for index, example in enumerate(given):
+            path = ("examples", index)
+            if not isinstance(example, dict) or set(example) != {"inputs", "targets"}:
+                self.fail(path, f"example {index + 1} must have exactly 'inputs:' and 'targets:'",
+                          "write it as {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 0.5}}")
+            inputs = self.unit_values("inputs", "x", layers[0], unit_count, given=example["inputs"], at=path)
+            targets = self.targets(layers[-1], unit_count, loss, given=example["targets"], at=path)
+            examples.append(Example(inputs, targets))
+        return tuple(examples)
+
+    def optimizer(self, trained: set[str]) -> Optimizer | None:
+        """``optimizer: adam`` or ``optimizer: {name: momentum, beta: 0.9, state: {v_W13: 0.01}}``."""
+        given = self.data.get("optimizer")
+        if given is None:
+            return None
+        if not isinstance(given, dict):
+            given = {"name": given}
+        name = self.choice("optimizer", tuple(OPTIMIZER_SETTINGS), {"gd": "sgd", "plain": "sgd"}, "sgd",
+                           path=("optimizer", "name") if "name" in given else ("optimizer",), value=given.get("name"))
+        allowed = {"name", "state", *OPTIMIZER_SETTINGS[name], *(("step",) if name == "adam" else ())}
+        for key in given:
+            if key not in allowed:
+                self.fail(("optimizer", key), f"optimizer: {quoted(key)} is not a setting of {name}",
+                          f"{name} takes {', '.join(sorted(allowed))}", key=True)
+        settings = {}
+        for key, default in OPTIMIZER_SETTINGS[name].items():
+            value = self.number(("optimizer", key), given.get(key, default))
+            if not (0 < value if key == "epsilon" else 0 <= value < 1):
+                bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
+                self.fail(("optimizer", key), f"optimizer: {key} must be {bounds}", f"PyTorch's default is {default:g}")
+            settings[key] = value
+        step = given.get("step", 1)
+        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= MAX_ADAM_STEP:
+            self.fail(("optimizer", "step"), "optimizer: step is the number of this step, a whole number from 1",
+                      "write step: 1 for the first step (Adam's t)")
+        return Optimizer(name, settings, self.optimizer_state(name, given.get("state"), trained), step)
+
+    def optimizer_state(self, name: str, given: Any, trained: set[str]) -> dict[str, float]:
+        """The state before this step, e.g. {v_W13: 0.01}; 0 where not given (a first step)."""
+        if given is None:
+            return {}
+        known = [f"{state}_{parameter}" for state in OPTIMIZER_STATE[name] for parameter in sorted(trained)]
+        if not isinstance(given, dict):
+            self.fail(("optimizer", "state"), "optimizer: 'state' must map names such as v_W13 to numbers",
+                      "write e.g. state: {v_W13: 0.01}")
+        state = {}
+        for key, value in given.items():
+            canonical = canonical_name(str(key))
+            if canonical not in known:
+                self.fail(("optimizer", "state", key), f"optimizer state: {quoted(key)} is not a state of {name} "
+                          "for a trained weight or bias", did_you_mean(str(key), known, f"{name} keeps "
+                          + (", ".join(f"{s}_W13" for s in OPTIMIZER_STATE[name]) or "no state")), key=True)
+            state[canonical] = self.number(("optimizer", "state", key), value)
+            if canonical.startswith("v_") and name == "adam" and state[canonical] < 0:
+                self.fail(("optimizer", "state", key), f"{canonical} is a mean of squares and cannot be negative",
+                          "write 0 or a positive number")
+        return state
 
     def layers(self) -> tuple[list[int], list[str]]:
         layers = self.data.get("layers")
@@ -308,25 +399,28 @@ class _ExerciseReader:
         return last if isinstance(last, dict) else {}
 
     def unit_values(self, key: str, letter: str, units: range, unit_count: int, *,
-                    required: bool = True) -> dict[int, float]:
-        given = self.mapping(key, required)
+                    required: bool = True, given: Any = None, at: tuple = ()) -> dict[int, float]:
+        """x1, x2 ... under ``key:`` (or under ``given``, an example's mapping at path ``at``)."""
+        if at and not isinstance(given, dict):
+            self.fail(at + (key,), f"'{key}' must be a mapping of names to numbers", f"write it as {key}: {{...}}")
+        given = given if at else self.mapping(key, required)
         values: dict[int, float] = {}
         for name, value in given.items():
             unit = unit_of(canonical_name(name) or "", letter)
             if unit is None:
-                self.fail((key, name), f"{quoted(name)} is not {_a(SINGULAR[key])} name",
+                self.fail(at + (key, name), f"{quoted(name)} is not {_a(SINGULAR[key])} name",
                           f"name them {letter}{units.start}, {letter}{units.start + 1}, ...", key=True)
             if unit in values:
-                self.fail((key, name), f"{shown(name)} names the same unit as another entry", "keep one of them",
+                self.fail(at + (key, name), f"{shown(name)} names the same unit as another entry", "keep one of them",
                           key=True)
             if unit not in units:
-                self.fail((key, name), f"{shown(name)}: unit {unit} {_unit_role(unit, unit_count)}",
+                self.fail(at + (key, name), f"{shown(name)}: unit {unit} {_unit_role(unit, unit_count)}",
                           f"{key} belong to units {_span(units)}", key=True)
-            values[unit] = self.number((key, name), value)
+            values[unit] = self.number(at + (key, name), value)
         if required:
             missing = [f"{letter}{unit}" for unit in units if unit not in values]
             if missing:
-                self.fail((key,), f"{_list(missing)} {'is' if len(missing) == 1 else 'are'} missing",
+                self.fail(at + (key,), f"{_list(missing)} {'is' if len(missing) == 1 else 'are'} missing",
                           f"add {_list(missing)} under '{key}:'", key=True)
         return values
 
@@ -367,11 +461,12 @@ class _ExerciseReader:
                       "name weights W<from><to>, e.g. W13, or W9_10 once a unit number reaches 10", key=True)
         return units
 
-    def targets(self, outputs: range, unit_count: int, loss: str) -> dict[int, float]:
-        targets = self.unit_values("targets", "t", outputs, unit_count)
+    def targets(self, outputs: range, unit_count: int, loss: str, *, given: Any = None,
+                at: tuple = ()) -> dict[int, float]:
+        targets = self.unit_values("targets", "t", outputs, unit_count, given=given, at=at)
         problem = LOSSES[loss].check_targets(list(targets.values()))
         if problem:
-            self.fail(("targets",), problem, "use a one-hot target such as t5: 1, t6: 0", key=True)
+            self.fail(at + ("targets",), problem, "use a one-hot target such as t5: 1, t6: 0", key=True)
         return targets
 
     def learning_rate(self) -> float:

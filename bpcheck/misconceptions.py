@@ -46,6 +46,8 @@ MISCONCEPTIONS = {
     "preactivation-used": "A pre-activation a is used where the output y belongs",
     "wrong-log-base": "The logarithm has the wrong base",
     "extra-activation-derivative": "An activation's derivative was multiplied in where it cancels",
+    "missing-average": "The sum over the examples was not divided by their number",
+    "missing-example-term": "One example's term is missing from the average",
 }
 
 # What a generated mistake's sentence adds after its title ({detail}: what was changed).
@@ -57,6 +59,7 @@ _DETAILS = {
     "missing-bias": "{detail} belongs in it",
     "missing-input-term": "{detail} belongs in it",
     "missing-output-term": "{detail} belongs in it",
+    "missing-example-term": "{detail} belongs in it",
     "missing-source-output": "{detail} belongs in it",
     "missing-delta": "{detail} belongs in it",
     "missing-weight": "{detail} belongs in it",

@@ -2,6 +2,8 @@
 
 δ3, d3, delta_3 -> delta3;  W_13, w13, W1_3 -> W13;  ΔW13, delta_W13 -> dW13;  W13', new_W13 -> W13_new;
 o3 -> y3;  y3', y3_new -> y3_after;  dE/dW13, ∂E/∂W13 -> dE_dW13;  E' -> E_after;  η -> eta.
+A dataset's example index follows in brackets: y3[2], delta_3[2] -> delta3[2].  An optimizer's state:
+v_W13, m_w13, v_W13', mhat_W13 (m̂_W13), vhat_W13; its settings beta, beta1, beta2, epsilon (β, ε), step.
 """
 
 from __future__ import annotations
@@ -24,10 +26,28 @@ _AFTER_SUFFIXES = ("'", "_new", "new", "_after", "after", "_updated", "updated",
 _AFTER_PREFIXES = ("new_", "new")
 
 
+_EXAMPLE = re.compile(r"^(.+?)\s*\[\s*(\d+)\s*\]$", re.ASCII)
+_STATE = re.compile(r"^(mhat|vhat|m|v)_(.+)$", re.ASCII | re.IGNORECASE)
+_SETTINGS = {"beta": "beta", "β": "beta", "beta1": "beta1", "β1": "beta1", "beta2": "beta2", "β2": "beta2",
+             "epsilon": "epsilon", "eps": "epsilon", "ε": "epsilon", "step": "step", "t": "step",
+             "bias_correction1": "bias_correction1", "bias_correction2": "bias_correction2"}
+
+
 @functools.lru_cache(maxsize=4096)  # a class writes the same few dozen names in every file
 def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str | None:
     """The scheme's name for ``raw``, or None when it is not a name bpcheck knows how to read."""
-    text = str(raw).strip().translate(_CHARACTERS)
+    text = str(raw).strip().replace("m̂", "mhat").replace("v̂", "vhat")
+    example = _EXAMPLE.match(text)
+    if example:
+        base = canonical_name(example.group(1), input_units)
+        return None if base is None or base in _SETTINGS.values() or base == "eta" else \
+            f"{base}[{int(example.group(2))}]"
+    if text.lower() in _SETTINGS or text in _SETTINGS:
+        return _SETTINGS.get(text.lower(), _SETTINGS.get(text))
+    state = _STATE.match(text)
+    if state:
+        return _state_name(state.group(1).lower(), state.group(2))
+    text = text.translate(_CHARACTERS)
     after, text = _strip_after_marker(text)
     # Δ marks a change (ΔW13), never a delta: it survives lower() as Δ's own lower case, δ.
     lower = re.sub(r"(?<=\d)_(?=\d)", "|", text.replace("Δ", "\0").lower()).replace("_", "").replace("\0", "Δ")
@@ -48,6 +68,18 @@ def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str |
     if base == "E" or base[0] in "ay":
         return f"{base}_after"
     return None
+
+
+def _state_name(state: str, of: str) -> str | None:
+    """v_W13 (and v_W13_new) for an optimizer's state of W13; None when ``of`` is no parameter."""
+    parameter = canonical_name(of)
+    if parameter is None:
+        return None
+    new = parameter.endswith("_new")
+    base = parameter[:-4] if new else parameter
+    if not (weight_units(base) or unit_of(base, "b")) or (new and state in ("mhat", "vhat")):
+        return None
+    return f"{state}_{parameter}"
 
 
 def _strip_after_marker(text: str) -> tuple[bool, str]:

@@ -35,6 +35,35 @@ def bias_name(unit: int) -> str:
     return f"b{unit}"
 
 
+class Example(NamedTuple):
+    """One training example of a dataset: its inputs and its targets."""
+
+    inputs: dict[int, float]  # unit -> x
+    targets: dict[int, float]  # output unit -> t
+
+
+# What each optimizer reads besides η, with PyTorch's defaults (torch.optim.SGD momentum, torch.optim.Adam).
+OPTIMIZER_SETTINGS: dict[str, dict[str, float]] = {
+    "sgd": {},
+    "momentum": {"beta": 0.9},
+    "adam": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+}
+# The state each optimizer carries from step to step, per parameter (v_W13: velocity, or second moment).
+OPTIMIZER_STATE: dict[str, tuple[str, ...]] = {"sgd": (), "momentum": ("v",), "adam": ("m", "v")}
+
+
+class Optimizer(NamedTuple):
+    """How a gradient becomes a change: plain gradient descent, momentum or Adam (tutorial §19).
+
+    ``state`` holds the state before this step by name (v_W13, m_W13), 0 where absent; ``step`` is the
+    number of the step taken (Adam's t, from 1), which its bias correction reads."""
+
+    name: str = "sgd"
+    settings: dict[str, float] = {}
+    state: dict[str, float] = {}
+    step: int = 1
+
+
 class Network(NamedTuple):
     """One training step's worth of givens. Layers are fully connected, each to the next."""
 
@@ -48,6 +77,25 @@ class Network(NamedTuple):
     loss: str = "squared_error"
     convention: str = "target_minus_output"
     frozen: frozenset[str] = frozenset()  # parameter names held fixed (not updated)
+    # A dataset (``examples:``): every example's inputs and targets; inputs/targets then hold the first's.
+    # Empty: one example, inputs/targets, and names without an example index.
+    examples: tuple[Example, ...] = ()
+    optimizer: Optimizer | None = None  # None: plain gradient descent, written as the tutorial does
+
+    @property
+    def dataset(self) -> tuple[Example, ...]:
+        """The examples trained on: those of ``examples:``, or the one of inputs/targets."""
+        return self.examples or (Example(self.inputs, self.targets),)
+
+    @property
+    def parameters(self) -> list[str]:
+        """Every weight and bias by name, grouped by destination unit (the tutorial's table order)."""
+        by_unit: dict[int, list[str]] = {}
+        for source, dest in sorted(self.weights, key=lambda pair: (pair[1], pair[0])):
+            by_unit.setdefault(dest, []).append(weight_name(source, dest))
+        for unit in self.biases:
+            by_unit.setdefault(unit, []).append(bias_name(unit))
+        return [name for unit in sorted(by_unit) for name in by_unit[unit]]
 
     @property
     def layers(self) -> tuple[tuple[int, ...], ...]:

@@ -21,6 +21,7 @@ STAGES = {
     "forward": "Step 1: forward pass",
     "loss": "Step 2: error",
     "backward": "Step 3: deltas",
+    "gradient": "Step 4a: averages over the examples",
     "update": "Step 4: gradients and weight updates",
     "check": "Step 5: forward pass with the new weights",
 }
@@ -52,6 +53,7 @@ class Quantity(NamedTuple):
     parameter: str = ""
     before: str = ""
     form: object = None  # the formula as a tree (formulas.py), for the wrong versions of it; None: none made
+    example: int = 0  # the example of a dataset this value is of (from 1; its name ends [1]); 0: none
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""

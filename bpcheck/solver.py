@@ -12,7 +12,7 @@ import math
 from . import formulas as f
 from .activations import ACTIVATIONS
 from .losses import LOSSES
-from .network import Network, bias_name, weight_name
+from .network import OPTIMIZER_STATE, Network, Optimizer, bias_name, weight_name
 from .numbers import exact_sum, in_parentheses
 from .quantities import Graph, Quantity
 
@@ -237,41 +237,53 @@ class _Builder:
 
     # -- gradients and updates
     def update(self, name: str, unit: int, source: int | None) -> None:
-        """dE_dW, dW and W_new of one weight (source given) or bias (source None, o = 1)."""
-        delta, kind = f"delta{unit}", "W" if source is not None else "b"
-        o = self.output_name(source) if source is not None else None
-        reads = (delta, o) if o else (delta,)
-        # dE/dW = -delta·o under the default convention, +delta·o under the other (tutorial §9).
-        sign = -1.0 if self.plus else 1.0
-        lead = "-" if self.plus else ""
-        product = f"{delta}·{o}" if o else delta
-
-        def gradient(*v):
-            return sign * (v[0] * v[1] if o else v[0])
-
+        """dE_dW, dW and W_new of one weight (source given) or bias (source None, o = 1), as the tutorial
+        writes them: ΔW = η·δ·o."""
+        self.gradient(name, unit, source)
+        delta, o = f"delta{unit}", self.output_name(source) if source is not None else None
+        reads, product = ((delta, o), f"{delta}·{o}") if o else ((delta,), delta)
+        kind, sign = "W" if source is not None else "b", -1.0 if self.plus else 1.0
         factors = (f.Ref(delta, "delta"),) + ((f.Ref(o, "output"),) if o else ())
-        self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{kind}", inputs=reads, compute=gradient,
-                 symbolic=lead + product, unit=unit, source=source, parameter=name,
-                 form=f.Prod((f.Num(sign, "sign"),) + factors))
         # The change: +eta·delta·o under the default convention, -eta·delta·o under the other.
         self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta",) + reads,
                  compute=lambda *v: -sign * math.prod(v),
                  symbolic=f"{'' if self.plus else '-'}η·{product}", unit=unit, source=source, parameter=name,
                  form=f.Prod((f.Num(-sign, "sign"), f.Ref("eta", "eta")) + factors))
+        self.new_value(name, unit, source)
+
+    def gradient(self, name: str, unit: int, source: int | None) -> None:
+        """dE_dW = -delta·o under the default convention, +delta·o under the other (tutorial §9)."""
+        delta, o = f"delta{unit}", self.output_name(source) if source is not None else None
+        reads, product = ((delta, o), f"{delta}·{o}") if o else ((delta,), delta)
+        sign = -1.0 if self.plus else 1.0
+
+        def gradient(*v):
+            return sign * (v[0] * v[1] if o else v[0])
+
+        def show(v, fmt):
+            return ("-" if self.plus else "") + "".join(in_parentheses(fmt, x) for x in v)
+
+        factors = (f.Ref(delta, "delta"),) + ((f.Ref(o, "output"),) if o else ())
+        self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{'W' if o else 'b'}", inputs=reads, show=show,
+                 compute=gradient, symbolic=("-" if self.plus else "") + product, unit=unit, source=source,
+                 parameter=name, form=f.Prod((f.Num(sign, "sign"),) + factors))
+
+    def new_value(self, name: str, unit: int, source: int | None) -> None:
+        kind = "W" if source is not None else "b"
         self.add(name=f"{name}_new", stage="update", kind=f"{kind}_new", inputs=(name, f"d{name}"),
                  compute=lambda w, dw: exact_sum((w, dw)), symbolic=f"{name} + d{name}", unit=unit,
                  source=source, parameter=name, before=name,
                  form=f.Sum((f.Ref(name, "before"), f.Ref(f"d{name}", "change"))))
 
+    def trained(self):
+        """(name, unit, source) of every parameter that is updated, in the tutorial's table order."""
+        units = {weight_name(s, d): (d, s) for s, d in self.net.weights}
+        units.update({bias_name(unit): (unit, None) for unit in self.net.biases})
+        return [(name, *units[name]) for name in self.net.parameters if self.trainable(name)]
+
     def updates(self) -> None:
-        by_unit: dict[int, list] = {}
-        for (source, dest), _ in self.weight_items():
-            by_unit.setdefault(dest, []).append((weight_name(source, dest), source))
-        for unit in sorted(by_unit):
-            entries = by_unit[unit] + ([(bias_name(unit), None)] if unit in self.net.biases else [])
-            for name, source in entries:
-                if self.trainable(name):
-                    self.update(name, unit, source)
+        for name, unit, source in self.trained():
+            self.update(name, unit, source)
 
     def build(self) -> Graph:
         self.givens()
@@ -284,6 +296,145 @@ class _Builder:
         return Graph(self.quantities)
 
 
+class _StepBuilder(_Builder):
+    """A step on a dataset (``examples:``: each example's values named y3[1], y3[2] ..., their mean
+    gradient stepped along), or with momentum or Adam (tutorial §18, §19): gradient, then the
+    optimizer's state, then the change ΔW = -η·(what the optimizer makes of the gradient)."""
+
+    def __init__(self, network: Network):
+        super().__init__(network)
+        self.optimizer = network.optimizer or Optimizer()
+        self.indexed = bool(network.examples)
+
+    def example_name(self, index: int):
+        """Renames one example's values (y3 -> y3[2]); the parameters and η are shared."""
+        shared = {"eta", *self.net.parameters, *(f"{name}_new" for name, *_ in self.trained())}
+        return lambda name: name if name in shared or not self.indexed else f"{name}[{index}]"
+
+    def example(self, index: int, run) -> None:
+        """The quantities ``run`` builds for one example, renamed to it."""
+        chosen = self.net.dataset[index - 1]
+        single = _Builder(self.net._replace(inputs=chosen.inputs, targets=chosen.targets, examples=()))
+        run(single)
+        rename = self.example_name(index)
+        for quantity in single.quantities:
+            self.quantities.append(quantity._replace(
+                name=rename(quantity.name), inputs=tuple(rename(name) for name in quantity.inputs),
+                before=rename(quantity.before) if quantity.before else "",
+                form=f.renamed(quantity.form, rename) if quantity.form is not None else None,
+                example=index if self.indexed else 0))
+
+    def givens(self) -> None:
+        for index in range(1, len(self.net.dataset) + 1):
+            self.example(index, lambda b: [b.add(name=f"x{u}", stage="given", kind="x", given=v, unit=u)
+                                           for u, v in b.net.inputs.items()])
+        for (source, dest), value in self.weight_items():
+            self.add(name=weight_name(source, dest), stage="given", kind="W", given=value, unit=dest, source=source)
+        for unit, value in sorted(self.net.biases.items()):
+            self.add(name=bias_name(unit), stage="given", kind="b", given=value, unit=unit)
+        for index in range(1, len(self.net.dataset) + 1):
+            self.example(index, lambda b: [b.add(name=f"t{u}", stage="given", kind="t", given=v, unit=u)
+                                           for u, v in sorted(b.net.targets.items())])
+        self.add(name="eta", stage="given", kind="eta", given=self.net.learning_rate)
+        optimizer = self.optimizer
+        for setting, value in optimizer.settings.items():
+            self.add(name=setting, stage="given", kind=setting, given=value)
+        if optimizer.name == "adam":
+            self.add(name="step", stage="given", kind="step", given=float(optimizer.step))
+        for name, *_ in self.trained():
+            for state in OPTIMIZER_STATE[optimizer.name]:
+                self.add(name=f"{state}_{name}", stage="given", kind=state, parameter=name,
+                         given=optimizer.state.get(f"{state}_{name}", 0.0))
+
+    def mean(self, name: str, stage: str, kind: str, **fields) -> None:
+        """The mean over the examples of name[1], name[2] ... (tutorial §18: E_total = (1/N) Σ E_n)."""
+        count = len(self.net.dataset)
+        terms = tuple(f"{name}[{index}]" for index in range(1, count + 1))
+        self.add(name=name, stage=stage, kind=kind, inputs=terms,
+                 compute=lambda *v: exact_sum(v) * (1.0 / count),
+                 symbolic=f"({' + '.join(terms)}) / {count}",
+                 show=lambda v, fmt: f"({' + '.join(in_parentheses(fmt, x) for x in v)}) / {count}",
+                 form=f.Prod((f.Num(1.0 / count, "mean"), f.Sum(tuple(f.Ref(t, "example-term") for t in terms)))),
+                 **fields)
+
+    def change(self, name: str, unit: int, source: int | None) -> None:
+        """The optimizer's state after this step, then ΔW (PyTorch's rules: SGD with momentum and no
+        dampening; Adam with bias correction)."""
+        kind, grad, fields = "W" if source is not None else "b", f"dE_d{name}", {"unit": unit, "source": source,
+                                                                                  "parameter": name}
+        step = grad
+        if self.optimizer.name == "momentum":
+            self.add(name=f"v_{name}_new", stage="update", kind="v_new", inputs=("beta", f"v_{name}", grad),
+                     compute=lambda beta, v, g: exact_sum((beta * v, g)), symbolic=f"β·v_{name} + {grad}",
+                     show=lambda v, fmt: f"{in_parentheses(fmt, v[0])}{in_parentheses(fmt, v[1])} + "
+                                         f"{in_parentheses(fmt, v[2])}", before=f"v_{name}", **fields)
+            step = f"v_{name}_new"
+        elif self.optimizer.name == "adam":
+            self.adam_moments(name, grad, fields)
+            self.add(name=f"d{name}", stage="update", kind=f"d{kind}",
+                     inputs=("eta", f"mhat_{name}", f"vhat_{name}", "epsilon"),
+                     compute=lambda eta, m, v, eps: -eta * m / (math.sqrt(v) + eps),
+                     symbolic=f"-η·mhat_{name} / (√vhat_{name} + ε)",
+                     show=lambda v, fmt: f"-{in_parentheses(fmt, v[0])}{in_parentheses(fmt, v[1])} / "
+                                         f"(√{in_parentheses(fmt, v[2])} + {fmt(v[3])})", **fields)
+            return
+        self.add(name=f"d{name}", stage="update", kind=f"d{kind}", inputs=("eta", step),
+                 compute=lambda eta, g: -eta * g, symbolic=f"-η·{step}",
+                 show=lambda v, fmt: f"-{in_parentheses(fmt, v[0])}{in_parentheses(fmt, v[1])}",
+                 form=f.Prod((f.Num(-1.0, "sign"), f.Ref("eta", "eta"), f.Ref(step, "gradient"))), **fields)
+
+    def adam_moments(self, name: str, grad: str, fields: dict) -> None:
+        m, v = f"m_{name}", f"v_{name}"
+        self.add(name=f"{m}_new", stage="update", kind="m_new", inputs=("beta1", m, grad),
+                 compute=lambda b, old, g: exact_sum((b * old, (1.0 - b) * g)),
+                 symbolic=f"β1·{m} + (1 - β1)·{grad}",
+                 show=lambda x, fmt: f"{in_parentheses(fmt, x[0])}{in_parentheses(fmt, x[1])} + "
+                                     f"(1 - {fmt(x[0])}){in_parentheses(fmt, x[2])}", before=m, **fields)
+        self.add(name=f"{v}_new", stage="update", kind="v_new", inputs=("beta2", v, grad),
+                 compute=lambda b, old, g: exact_sum((b * old, (1.0 - b) * g * g)),
+                 symbolic=f"β2·{v} + (1 - β2)·{grad}²",
+                 show=lambda x, fmt: f"{in_parentheses(fmt, x[0])}{in_parentheses(fmt, x[1])} + "
+                                     f"(1 - {fmt(x[0])}){in_parentheses(fmt, x[2])}²", before=v, **fields)
+        self.add(name=f"mhat_{name}", stage="update", kind="mhat", inputs=(f"{m}_new", "bias_correction1"),
+                 compute=lambda x, c: x / c, symbolic=f"{m}_new / bias_correction1",
+                 show=lambda x, fmt: f"{in_parentheses(fmt, x[0])} / {in_parentheses(fmt, x[1])}", **fields)
+        self.add(name=f"vhat_{name}", stage="update", kind="vhat", inputs=(f"{v}_new", "bias_correction2"),
+                 compute=lambda x, c: x / c, symbolic=f"{v}_new / bias_correction2",
+                 show=lambda x, fmt: f"{in_parentheses(fmt, x[0])} / {in_parentheses(fmt, x[1])}", **fields)
+
+    def bias_corrections(self) -> None:
+        """Adam's 1 - β^t, which undoes the moments' start at 0 (PyTorch's bias_correction1 and 2)."""
+        for index in (1, 2):
+            beta = f"beta{index}"
+            self.add(name=f"bias_correction{index}", stage="update", kind="bias_correction", inputs=(beta, "step"),
+                     compute=lambda b, t: 1.0 - b ** t, symbolic=f"1 - β{index}^step",
+                     show=lambda x, fmt: f"1 - {in_parentheses(fmt, x[0])}^{x[1]:g}")
+
+    def build(self) -> Graph:
+        count = len(self.net.dataset)
+        self.givens()
+        for index in range(1, count + 1):
+            self.example(index, lambda b: (b.forward(), b.loss(), b.deltas(),
+                                           [b.gradient(*entry) for entry in self.trained()]))
+        if self.indexed:
+            self.mean("E", "gradient", "E")
+            for name, unit, source in self.trained():
+                self.mean(f"dE_d{name}", "gradient", f"dE_d{'W' if source is not None else 'b'}", unit=unit,
+                          source=source, parameter=name)
+        if self.optimizer.name == "adam":
+            self.bias_corrections()
+        for name, unit, source in self.trained():
+            self.change(name, unit, source)
+            self.new_value(name, unit, source)
+        for index in range(1, count + 1):
+            self.example(index, lambda b: (b.forward("_after", "check"), b.loss("_after", "check")))
+        if self.indexed:
+            self.mean("E_after", "check", "E", before="E")
+        return Graph(self.quantities)
+
+
 def build_graph(network: Network) -> Graph:
     """The quantities of one gradient-descent step on ``network``, in solving order."""
+    if network.examples or network.optimizer is not None:
+        return _StepBuilder(network).build()
     return _Builder(network).build()

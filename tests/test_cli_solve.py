@@ -187,6 +187,14 @@ delta5    y5(1 - y5)(t5 - y5)    (0.6903)(0.3097)(0.5 - 0.6903)    -0.04068$
 delta3    y3(1 - y3)·W35·delta5  (0.6803)(0.3197)(0.3)(-0.04068)  -0.002654$
 delta4    y4(1 - y4)·W45·delta5  (0.6637)(0.3363)(0.9)(-0.04068)  -0.008172$
 $
+Mean |δ| per layer (vanishing gradients, tutorial §15)$
+layer                  mean |δ|  of the largest$
+─────────────────────  ────────  ──────────────  ──────────────────────────────$
+2 (hidden, units 3-4)  0.005413           0.13×  ████$
+3 (output, unit 5)      0.04068              1×  ██████████████████████████████$
+$
+A hidden unit's δ is the next layer's δs, weighted, times its slope f'(a) (at most 0.25 for sigmoid): through saturating units it shrinks layer by layer towards the inputs.$
+$
 Step 4: gradients and weight updates$
 weight  old     δ dest  o source      ∂E/∂W          ΔW      new$
 ──────  ───  ─────────  ────────  ─────────  ──────────  ───────$

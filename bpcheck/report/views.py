@@ -40,23 +40,100 @@ def precision_note(precision: int, network) -> str:
 
 def solution_sections(solution: Solution, precision: int) -> list[Section]:
     fmt = number_formatter(precision)
-    graph, values = solution.graph, solution.values
-    sections = []
-    for stage in ("forward", "loss", "backward", "check"):
-        rows = [(q.name, q.symbolic, q.substituted(values, fmt), fmt(values[q.name]))
-                for q in graph if q.stage == stage]
-        sections.append(Section(STAGES[stage], ("quantity", "formula", "with the numbers", "value"), rows,
-                                numeric=(3,)))
-    sections.insert(3, update_section(solution, fmt))
+    network, values = solution.exercise.network, solution.values
+    if network.examples or network.optimizer is not None:
+        sections = _step_sections(solution, fmt)
+    else:
+        sections = [_formula_section(solution, STAGES[stage], stage, fmt)
+                    for stage in ("forward", "loss", "backward", "check")]
+        sections.insert(3, update_section(solution, fmt))
+    depth = depth_section(solution, fmt)
+    if depth is not None:
+        last_deltas = max(i for i, section in enumerate(sections) if section.title.endswith("deltas"))
+        sections.insert(last_deltas + (1 if not network.examples else 3), depth)
     before, after = values["E"], values["E_after"]
     change = (after - before) / before * 100 if before else 0.0
     sections[-1].notes.append(f"E went from {fmt(before)} to {fmt(after)} ({change:+.1f}%).")
-    for unit in solution.exercise.network.output_units:  # the tutorial's "new error: 0.5 - 0.682 = -0.182"
+    for unit in network.output_units if not network.examples else ():  # the tutorial's "0.5 - 0.682 = -0.182"
         target = values[f"t{unit}"]
         before, after = (exact_sum((target, -values[f"y{unit}{suffix}"])) for suffix in ("", "_after"))
         sections[-1].notes.append(f"t{unit} - y{unit}: {fmt(before)} before the step, {fmt(after)} after it.")
-    sections[-1].notes.append(precision_note(precision, solution.exercise.network))
+    sections[-1].notes.append(precision_note(precision, network))
     return [section for section in sections if section.rows]  # every parameter frozen: no update table
+
+
+def _formula_section(solution: Solution, title: str, stage: str, fmt, example: int | None = None) -> Section:
+    """One stage's quantities (of one example of a dataset, when given) with formulas and numbers."""
+    rows = [(q.name, q.symbolic, q.substituted(solution.values, fmt), fmt(solution.values[q.name]))
+            for q in solution.graph if q.stage == stage and (example is None or q.example == example)]
+    return Section(title, ("quantity", "formula", "with the numbers", "value"), rows, numeric=(3,))
+
+
+def _step_sections(solution: Solution, fmt) -> list[Section]:
+    """A step on a dataset (each example's passes and gradients, then their averages) or with an
+    optimizer (its state, named, in the update table)."""
+    network = solution.exercise.network
+    if not network.examples:
+        sections = [_formula_section(solution, STAGES[stage], stage, fmt) for stage in ("forward", "loss", "backward")]
+        gradients = _formula_section(solution, "Step 4: gradients", "update", fmt)
+        gradients.rows = [row for row in gradients.rows if solution.graph[row[0]].kind.startswith("dE_d")]
+    else:
+        count = len(network.examples)
+        sections = []
+        for index in range(1, count + 1):
+            for stage, title in (("forward", "forward pass"), ("loss", "error"), ("backward", "deltas"),
+                                 ("update", "gradients")):
+                sections.append(_formula_section(solution, f"Example {index} of {count}: {title}", stage, fmt, index))
+        gradients = _formula_section(solution, STAGES["gradient"], "gradient", fmt)
+        gradients.notes.append("E and each gradient are the mean over the examples (tutorial §18): "
+                               "one step of full-batch gradient descent.")
+        sections[0].notes.append(f"Within example n's tables, x1, y3, delta5 ... are that example's values "
+                                 f"(named x1[n], y3[n], delta5[n]); the weights are shared by all {count}.")
+    update = _formula_section(solution, _update_title(network), "update", fmt, 0)
+    update.rows = [row for row in update.rows if not solution.graph[row[0]].kind.startswith("dE_d")]
+    update.notes.append(_optimizer_note(network))
+    check = _formula_section(solution, STAGES["check"], "check", fmt)
+    return [*sections, gradients, update, check]
+
+
+def _update_title(network) -> str:
+    name = (network.optimizer.name if network.optimizer else "sgd")
+    return {"sgd": "Step 4: weight updates", "momentum": "Step 4: momentum and weight updates",
+            "adam": "Step 4: Adam's moments and weight updates"}[name]
+
+
+def _optimizer_note(network) -> str:
+    optimizer = network.optimizer
+    if optimizer is None or optimizer.name == "sgd":
+        return "ΔW = -η·∂E/∂W and W_new = W + ΔW (tutorial §7)."
+    if optimizer.name == "momentum":
+        return ("Momentum (torch.optim.SGD, no dampening): v_new = β·v + ∂E/∂W, ΔW = -η·v_new; "
+                "v_new is the v of the next step.")
+    return (f"Adam (torch.optim.Adam), step {optimizer.step}: m and v are running means of the gradient and of "
+            "its square; mhat and vhat undo their start at 0 (bias correction); ΔW = -η·mhat/(√vhat + ε).")
+
+
+def depth_section(solution: Solution, fmt) -> Section | None:
+    """Each layer's mean |δ| as a bar (tutorial §15): how much of the error signal reaches it."""
+    from ..training import mean_abs_deltas
+
+    means = mean_abs_deltas(solution.exercise.network, solution.values)
+    if len(means) < 2:
+        return None
+    return delta_bars("Mean |δ| per layer (vanishing gradients, tutorial §15)", means, fmt)
+
+
+def delta_bars(title: str, means: list[tuple[str, float]], fmt, width: int = 30) -> Section:
+    """Bars as long as each layer's mean |δ| is large next to the largest: a shrinking signal at a glance."""
+    largest = max(value for _, value in means) or 1.0
+    rows = []
+    for label, value in means:
+        bar = "█" * round(width * value / largest) or ("▏" if value else "")
+        rows.append((label, fmt(value), f"{value / largest:.2g}×" if value else "0", bar))
+    section = Section(title, ("layer", "mean |δ|", "of the largest", ""), rows, numeric=(1, 2))
+    section.notes.append("A hidden unit's δ is the next layer's δs, weighted, times its slope f'(a) (at most 0.25 "
+                         "for sigmoid): through saturating units it shrinks layer by layer towards the inputs.")
+    return section
 
 
 def update_section(solution: Solution, fmt) -> Section:
@@ -107,6 +184,8 @@ def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6
 
 def solution_json(solution) -> dict:
     """Every named quantity (givens too) at full double precision, and how each was computed."""
+    from ..training import mean_abs_deltas
+
     graph, values = solution.graph, solution.values
     return {
         "exercise": solution.exercise.name,
@@ -116,4 +195,5 @@ def solution_json(solution) -> dict:
         "quantities": [{"name": q.name, "stage": q.stage, "formula": q.symbolic or None,
                         "reads": list(dict.fromkeys(q.inputs)), "value": values[q.name]} for q in graph],
         "asked": solution.asked,
+        "mean_abs_delta": dict(mean_abs_deltas(solution.exercise.network, values)),
     }
