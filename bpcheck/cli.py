@@ -12,6 +12,8 @@ from . import __version__
 from .errors import BpcheckError
 
 FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
+SOLVE_FORMATS = click.Choice(["text", "json", "markdown", "html", "latex"], case_sensitive=False)
+GRADE_FORMATS = click.Choice(["text", "json", "html"], case_sensitive=False)  # LaTeX is for exam keys only
 # The core's names (feedback.LEVELS, ACTIVATIONS, LOSSES) without importing it for every command; a test
 # checks that they agree.
 FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")
@@ -150,8 +152,9 @@ def _precision(ctx, param, value: int) -> int:
 @click.argument("exercise")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown in the tables.")
-@click.option("--format", "-f", "output_format", type=FORMATS, default="text", show_default=True,
-              help="text tables, json (every value at full precision) or markdown.")
+@click.option("--format", "-f", "output_format", type=SOLVE_FORMATS, default="text", show_default=True,
+              help="text tables, json (every value at full precision), markdown, html (a self-contained page) "
+                   "or latex (a fragment for an exam key).")
 @VARIANT
 @reports_bad_input
 def solve(exercise: str, precision: int, output_format: str, variant: str | None):
@@ -166,8 +169,18 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
         return
     from .report.views import solution_sections
 
-    sections = solution_sections(solution, precision)
     heading = _heading(exercise_)
+    if output_format == "html":
+        from .report.html import solution_html
+
+        click.echo(solution_html(solution, precision, heading), nl=False)
+        return
+    if output_format == "latex":
+        from .report.latex import solution_latex
+
+        click.echo(solution_latex(solution, precision, heading), nl=False)
+        return
+    sections = solution_sections(solution, precision)
     if output_format == "markdown":
         from .report.markdown import markdown_sections
 
@@ -226,6 +239,374 @@ def template(exercise: str, variant: str | None):
         _bad_input(f"{path_shown(exercise)}: its name has bytes that are not UTF-8, which an answers file "
                    "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
     click.echo(answers_template(solution, exercise), nl=False)
+
+
+@main.command()
+@click.argument("exercise")
+@VARIANT
+@click.option("--save", "save_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The answers file written as you go (default: NAME-answers.yaml in the current folder, NAME "
+                   "being the exercise's).")
+@click.option("--resume", is_flag=True,
+              help="Go on from the --save answers file: what is right there is not asked again.")
+@click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
+              help="full; hint (never an expected value); verdict (no hint); score (the score at the end only). "
+                   "Default: the exercise's feedback:, else full.")
+@reports_bad_input
+def practice(exercise: str, variant: str | None, save_path: Path | None, resume: bool, feedback: str | None):
+    """Work EXERCISE value by value: each answer is checked at once, with a hint and a second try when
+    it is wrong, and saved as you go to an answers file that `bpcheck grade` reads.
+
+    \b
+    At each prompt type a number, or: an empty line to skip, < to go back,
+    q to quit (Ctrl-D too), ? for help. Piped, it reads one line a prompt.
+    Exit code 0 when every asked value is right, 1 otherwise, 130 on Ctrl-C.
+    """
+    from . import files
+    from .practice import Practice
+    from .safetext import path_shown
+
+    try:
+        exercise.encode("utf-8")
+    except UnicodeEncodeError:  # as for `template`: an answers file cannot name it
+        _bad_input(f"{path_shown(exercise)}: its name has bytes that are not UTF-8, which an answers file "
+                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
+    base, base_solution = _load(exercise)
+    save = save_path or Path(f"{base.name}-answers.yaml")
+    files.check_output_path(save, files.identities([Path(base.path)] if base.path else []), "save")
+    answers: dict = {}
+    student = None
+    if resume and files.is_file(save):
+        variant, answers, student = _resumed(save, exercise, variant)
+    elif files.identity(save) is not None:
+        raise BpcheckError("there is already an answers file there, and practice does not overwrite one",
+                           file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
+    exercise_, solution = _load(exercise, variant) if variant is not None else (base, base_solution)
+    level = feedback.lower() if feedback else (exercise_.feedback or "full")
+    session = Practice(solution, feedback=level, answers=answers,
+                       others=base_solution.values if variant is not None else None)
+    spec = _spec_beside(exercise, save)
+    resume_command = " ".join(["bpcheck practice", _quoted(exercise), *(["--save", _quoted(str(save))] if save_path
+                                                                        else []), "--resume"])
+    _practice_session(session, save, lambda: _answers_text(session, spec, student), _heading(exercise_),
+                      resume_command, written=files.is_file(save))
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    from .safetext import escape_controls
+
+    return escape_controls(shlex.quote(text))
+
+
+def _resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dict, str | None]:
+    """(variant, answers, student) of an answers file to go on from, checked as `bpcheck grade --exercise
+    SPEC [--variant NAME]` checks it: one naming another exercise or variant is refused at its line."""
+    from .answers import parse_answers, read_answers, written
+    from .batch import GradingSession
+    from .safetext import path_shown
+
+    outcome = GradingSession(exercise=spec, variant=variant).grade_file(save)
+    if outcome.error is not None:
+        raise outcome.error
+    assert outcome.grade is not None
+    variant = outcome.grade.variant
+    exercise_, solution = _load(spec, variant)
+    document, _ = read_answers(save, path_shown(save), exercise_required=False)
+    answers = parse_answers(document, solution.graph.names(), frozenset(exercise_.network.layers[0]))
+    return variant, answers.values, written(document, "student")
+
+
+def _spec_beside(spec: str, save: Path) -> str:
+    """What the answers file's `exercise:` says: the built-in name or the path as given, as `template`
+    writes it; a path from the answers file's folder when that is not the current one."""
+    import os
+
+    from . import builtin_exercises
+    from .loading import resolve_exercise
+
+    folder = os.path.realpath(save.parent)
+    if spec.lower() in builtin_exercises() or folder == os.path.realpath("."):
+        return spec
+    try:
+        return os.path.relpath(os.path.realpath(resolve_exercise(spec)[1]), folder)
+    except ValueError:  # another drive, on Windows
+        return os.path.realpath(resolve_exercise(spec)[1])
+
+
+def _answers_text(session, spec: str, student: str | None) -> str:
+    from .report.practice_text import answers_file
+
+    return answers_file(session.solution, spec, session.answers, student)
+
+
+def _practice_session(session, save: Path, answers_text, heading: str, resume_command: str, written: bool):
+    """The I/O of a session: prompts (click's, on a terminal; a line a prompt otherwise), events printed
+    (Rich on a terminal), the answers file rewritten whole after every answer. Ctrl-C or SIGTERM saves
+    what was given and exits 130 or 143 with one line."""
+    import signal
+
+    from . import files
+    from .numbers import number_formatter
+    from .report import practice_text
+    from .safetext import path_shown
+
+    interactive, fmt = sys.stdin.isatty(), number_formatter(4)
+    show = _practice_printer()
+    saved = [session.version]
+
+    def save_answers() -> None:
+        if session.version != saved[0]:
+            files.write_atomically(save, lambda stream: stream.write(answers_text()), "answers file")
+            saved[0] = session.version
+
+    handlers = {signum: signal.signal(signum, _terminate) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        events = session.start()
+        show(practice_text.intro_lines(events[0], heading, session.feedback, path_shown(save), fmt))
+        for event in events[1:]:
+            show(practice_text.event_lines(event, fmt))
+        while not session.finished:
+            line = _practice_line(practice_text.prompt_text(*session.prompt), interactive)
+            events = session.feed(line)
+            save_answers()
+            for event in events:
+                show(practice_text.event_lines(event, fmt))
+    except Interrupted as interruption:
+        for signum in handlers:  # a second Ctrl-C must not stop the last save half way
+            signal.signal(signum, signal.SIG_IGN)
+        save_answers()
+        kept = (f"your answers are saved in {path_shown(save)}" if written or session.version
+                else "no answer was given, so no file was written")
+        if interactive:  # the prompt's line is unfinished
+            click.echo()
+        click.echo(f"bpcheck: interrupted ({SIGNAL_NAMES.get(interruption.signum, interruption.signum)}); {kept}",
+                   err=True)
+        sys.exit(EXIT_INTERRUPTED + interruption.signum)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    shown = path_shown(save) if written or session.version else None
+    show(practice_text.closing_lines(shown, f"bpcheck grade {_quoted(str(save))}", resume_command))
+    sys.exit(0 if session.grade.passed() else 1)
+
+
+def _practice_line(prompt: str, interactive: bool) -> str | None:
+    """The line typed at ``prompt``; None at the end of input (Ctrl-D). Piped input is echoed after the
+    prompt, so that the transcript reads as a session at a terminal does."""
+    if interactive:
+        import os
+
+        text = prompt if os.environ.get("NO_COLOR") else click.style(prompt, bold=True)
+        try:
+            return click.prompt(text, default="", show_default=False, prompt_suffix=": ")
+        except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see _terminate)
+            click.echo()
+            return None
+    stdin = getattr(sys.stdin, "buffer", None)
+    raw = stdin.readline() if stdin is not None else sys.stdin.readline().encode("utf-8", "surrogateescape")
+    if not raw:
+        return None
+    line = raw.decode("utf-8", "replace").rstrip("\r\n")
+    from .safetext import escape_controls
+
+    click.echo(f"{prompt}: {escape_controls(line)}")
+    return line
+
+
+def _practice_printer():
+    """A function printing (style, text) lines: Rich, styled, on a terminal; plain text otherwise."""
+    from .safetext import escape_controls
+
+    if not sys.stdout.isatty():
+        def plain(lines) -> None:
+            for _, text in lines:
+                click.echo(escape_controls(text))
+
+        return plain
+    from rich.text import Text
+
+    from .report.text import terminal_console
+
+    console = terminal_console(sys.stdout)
+
+    def styled(lines) -> None:
+        for style, text in lines:
+            console.print(Text(escape_controls(text), style=style))
+
+    return styled
+
+
+# ---------------------------------------------------------------- training
+
+
+MAX_ITERATIONS = 1_000_000
+OPTIMIZERS = ("sgd", "momentum", "adam")  # network.OPTIMIZER_SETTINGS, checked by a test
+
+
+def _optimizer(ctx, param, value: str | None):
+    """``adam`` or ``momentum,beta=0.95``: a name and settings, checked when the exercise is loaded."""
+    if value is None:
+        return None
+    name, *pairs = [part.strip() for part in value.split(",")]
+    if name.lower() not in OPTIMIZERS:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(OPTIMIZERS)}")
+    settings = {}
+    for pair in pairs:
+        key, equals, number = pair.partition("=")
+        try:
+            settings[key.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9") from None
+        if not equals:
+            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9")
+    return name.lower(), settings
+
+
+def _positive(ctx, param, value: float | None):
+    import math
+
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise click.BadParameter("give a positive number")
+    return value
+
+
+def _with_optimizer(exercise, chosen):
+    """The exercise with --optimizer's settings (validated as the exercise file's would be)."""
+    from .network import OPTIMIZER_SETTINGS, Optimizer
+
+    name, settings = chosen
+    unknown = sorted(set(settings) - set(OPTIMIZER_SETTINGS[name]))
+    if unknown:
+        _bad_input(f"--optimizer: {name} has no setting {unknown[0]}; it takes "
+                   f"{', '.join(OPTIMIZER_SETTINGS[name]) or 'none'}")
+    merged = {**OPTIMIZER_SETTINGS[name], **settings}
+    for key, number in merged.items():
+        if not (number > 0 if key == "epsilon" else 0 <= number < 1):
+            _bad_input(f"--optimizer: {key} must be {'positive' if key == 'epsilon' else 'from 0 up to, not including, 1'}")
+    return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
+
+
+@main.command()
+@click.argument("exercise")
+@click.option("--iterations", "-n", type=click.IntRange(1, MAX_ITERATIONS), default=1000, show_default=True,
+              help="Updates to make.")
+@click.option("--eta", type=float, callback=_positive, help="The learning rate η (default: the exercise's).")
+@click.option("--until", type=float, callback=_positive, metavar="E",
+              help="Report the first update after which E is below this.")
+@click.option("--batch-size", type=click.IntRange(1, None), metavar="K",
+              help="Examples per update: 1 is stochastic, K mini-batch (default: all, full batch).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Shuffle the examples every epoch with this seed.")
+@click.option("--optimizer", callback=_optimizer, metavar="NAME[,KEY=VALUE]",
+              help="sgd, momentum or adam, with settings, e.g. momentum,beta=0.9 (default: the exercise's).")
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
+              default="text", show_default=True, help="text (the curve and a summary) or json.")
+@click.option("--plot", metavar="PATH", help='Also write the curve as PNG or SVG (needs pip install "bpcheck[plot]").')
+@click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
+              help="Significant digits shown.")
+@VARIANT
+@reports_bad_input
+def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_format, plot, precision, variant):
+    """Train EXERCISE: repeat the step and watch the loss (tutorial §14)."""
+    from .training import train as run_training
+
+    exercise_, _ = _load(exercise, variant)
+    if optimizer is not None:
+        exercise_ = _with_optimizer(exercise_, optimizer)
+    if eta is not None:
+        exercise_ = exercise_._replace(network=exercise_.network._replace(learning_rate=eta))
+    if plot is not None:
+        _check_plot(plot, exercise_)
+    progress = _training_progress(iterations) if sys.stderr.isatty() and iterations >= 20_000 else None
+    with progress or _nothing() as advance:
+        run = run_training(exercise_.network, iterations, batch_size=batch_size, seed=seed, until=until,
+                           progress=advance)
+    if plot is not None:
+        _write_plot(plot, run, _heading(exercise_))
+    if output_format == "json":
+        import json
+
+        from .report.training import training_json
+
+        click.echo(json.dumps(training_json(exercise_, run), indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    _print_training(exercise_, run, precision)
+
+
+def _nothing():
+    import contextlib
+
+    return contextlib.nullcontext(None)
+
+
+def _training_progress(total: int):
+    from .report.text import training_progress
+
+    return training_progress(total)
+
+
+def _check_plot(path: str, exercise) -> None:
+    from .files import check_output_paths, identities
+    from .report.plot import check_plot_path, load_matplotlib
+
+    check_plot_path(path)
+    load_matplotlib()  # before the run: a missing extra is said at once
+    inputs = identities([Path(exercise.path)]) if exercise.path else set()
+    check_output_paths([(Path(path), "plot")], inputs)
+
+
+def _write_plot(path: str, run, title: str) -> None:
+    from .files import write_atomically
+    from .report.plot import check_plot_path, loss_plot
+
+    image = loss_plot(run, title, check_plot_path(path))
+    write_atomically(Path(path), lambda stream: stream.write(image), "plot", binary=True)
+
+
+def _print_training(exercise, run, precision: int) -> None:
+    import shutil
+
+    from .report.text import emit
+    from .report.training import describe_settings, loss_curve, training_sections
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    curve = loss_curve(run.loss + [run.final_loss], min(width, 100))
+    emit([describe_settings(run), "", "E before each update, and after the last:", *curve, "",
+          *training_sections(run, precision)], heading=f"Training {_heading(exercise)}")
+
+
+@main.command()
+@click.argument("exercise")
+@click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
+              help="Significant digits shown.")
+@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
+              default="text", show_default=True)
+@VARIANT
+@reports_bad_input
+def gradcheck(exercise, precision, output_format, variant):
+    """Check every backprop gradient of EXERCISE against a central finite difference of E (tutorial §6).
+
+    Exit code 1 if any disagrees."""
+    from .gradcheck import FAIL, RELATIVE_TOLERANCE, gradient_check
+
+    exercise_, solution = _load(exercise, variant)
+    checks = gradient_check(solution)
+    if output_format == "json":
+        import json
+
+        click.echo(json.dumps({"exercise": exercise_.name, "variant": exercise_.variant,
+                               "relative_tolerance": RELATIVE_TOLERANCE,
+                               "checks": [check._asdict() for check in checks]}, indent=2, ensure_ascii=False))
+    else:
+        from .report.text import emit
+        from .report.training import gradcheck_section
+
+        failed = sum(check.verdict == FAIL for check in checks)
+        summary = (f"{len(checks) - failed} of {len(checks)} gradients agree within a relative difference of "
+                   f"{RELATIVE_TOLERANCE:g}" + (f"; {failed} do not." if failed else "."))
+        emit([gradcheck_section(checks, precision), summary], heading=f"Gradient check of {_heading(exercise_)}")
+    sys.exit(1 if any(check.verdict == FAIL for check in checks) else 0)
 
 
 def _shape(ctx, param, value: str) -> tuple[int, ...]:
@@ -356,8 +737,8 @@ def _tolerance(ctx, param, value):
               help="Absolute tolerance, added to the relative one for every value (default 0).")
 @click.option("--pass-mark", type=float, callback=_pass_mark,
               help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
-@click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
-              default="text", show_default=True, help="text tables or json.")
+@click.option("--format", "-f", "output_format", type=GRADE_FORMATS, default="text", show_default=True,
+              help="text tables, json, or html (a self-contained page).")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown.")
 @click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
@@ -469,8 +850,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     if github:
         from .report.ci import workflow_annotations
 
-        for line in workflow_annotations(outcomes):  # beside JSON on stdout, on stderr: the runner reads both
-            click.echo(line, err=output_format == "json")
+        for line in workflow_annotations(outcomes):  # beside JSON or a page, on stderr: the runner reads both
+            click.echo(line, err=output_format in ("json", "html"))
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
     if output_format == "json":
@@ -483,6 +864,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
             if mistakes and shown is not None:
                 record["mistakes"] = shown.to_dict()
             click.echo(json.dumps(record, ensure_ascii=False))
+    elif output_format == "html" and report is not None:
+        from .report.html import grade_html
+
+        click.echo(grade_html(*report), nl=False)
     elif report is not None:
         from .report.text import emit
 

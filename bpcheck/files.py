@@ -105,9 +105,10 @@ def append_to(path: str, text: str) -> None:
                            hint="check the variable that names it") from None
 
 
-def write_atomically(path: Path, write: Callable[[TextIO], None], what: str) -> None:
-    """Call ``write`` on a temporary file beside ``path``, then rename it into place; on any failure or
-    interruption the temporary file is removed and ``path`` is left as it was."""
+def write_atomically(path: Path, write: Callable[[TextIO], None], what: str, *, binary: bool = False) -> None:
+    """Call ``write`` on a temporary file beside ``path`` (a text stream, or a bytes one if ``binary``),
+    then rename it into place; on any failure or interruption the temporary file is removed and
+    ``path`` is left as it was."""
     import tempfile  # only when a file is written: start-up stays light
 
     target = Path(os.path.realpath(path))  # a symlinked output updates what it points at
@@ -117,7 +118,7 @@ def write_atomically(path: Path, write: Callable[[TextIO], None], what: str) -> 
         raise _cannot_write(path, what, error) from None
     try:
         os.chmod(temporary, _mode_for(target))
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+        with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", newline="", encoding="utf-8")) as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())

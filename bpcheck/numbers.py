@@ -34,9 +34,9 @@ def exact_sum(terms) -> float:
     """Σ terms, read as a person computing in decimals would: a sum no larger than the rounding error its
     terms can carry is exactly 0. 0.1·0.2 + 1·(-0.02) is 3.5e-18 in binary floating point, yet 0 on
     paper, where a ReLU's slope is 0 and an answer of 0 must match; 0.3 - (0.1 + 0.2) is 0 too."""
-    terms = list(terms)
+    terms = terms if isinstance(terms, (list, tuple)) else list(terms)
     total = math.fsum(terms)
-    if total and abs(total) <= _ROUNDING * math.fsum(abs(term) for term in terms):
+    if total and abs(total) <= _ROUNDING * math.fsum(map(abs, terms)):
         return 0.0
     return total
 

@@ -8,9 +8,20 @@ repeats a formula. Pure: no I/O, no click, rich or yaml.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+import random
+from operator import itemgetter
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
-from .network import Network
+from .network import OPTIMIZER_STATE, Example, Network, Optimizer
+from .quantities import Graph
+from .solver import build_graph
+
+# How a loss curve behaved, told from the curve itself (tutorial §7 and §14).
+DECREASING, OSCILLATING, DIVERGING = "decreasing", "oscillating", "diverging"
+_RISE = 1e-12  # a rise smaller than this, relative to E, is rounding, not a rise
+_FLOOR = 1e-20  # below this fraction of the first E, a loss has converged to rounding: its jitter is no rise
 
 
 def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple[str, float]]:
@@ -24,3 +35,208 @@ def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple
         means.append((f"{depth + 1} ({role}, units {layer[0]}-{layer[-1]})" if len(layer) > 1
                       else f"{depth + 1} ({role}, unit {layer[0]})", sum(deltas) / len(deltas)))
     return means
+
+
+# ---------------------------------------------------------------- a step, compiled once
+
+
+class Program:
+    """A step's graph compiled to be evaluated again and again: every value in one list, each computed
+    quantity a (slot, function, input slots) triple, and only the quantities ``wanted`` needs."""
+
+    def __init__(self, graph: Graph, wanted: Iterable[str]):
+        needed = set(wanted)
+        for quantity in reversed(graph.quantities):
+            if quantity.name in needed:
+                needed.update(quantity.inputs)
+        kept = [quantity for quantity in graph if quantity.name in needed]
+        self.slot = {quantity.name: index for index, quantity in enumerate(kept)}
+        self.values = [float(quantity.given or 0.0) for quantity in kept]
+        self.steps = [(self.slot[q.name], q.compute, _reader(tuple(self.slot[name] for name in q.inputs)))
+                      for q in kept if q.compute is not None]
+
+    def run(self) -> list[float]:
+        values = self.values
+        for slot, compute, read in self.steps:
+            values[slot] = compute(*read(values))
+        return values
+
+    def setter(self, names: Iterable[str]) -> list[int]:
+        return [self.slot[name] for name in names]
+
+
+def _reader(slots: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]]:
+    """The values at ``slots`` as a tuple (itemgetter: the fastest way CPython has to gather them)."""
+    if len(slots) == 1:
+        only = slots[0]
+        return lambda values: (values[only],)
+    return itemgetter(*slots) if slots else lambda values: ()
+
+
+# ---------------------------------------------------------------- training runs
+
+
+class Behaviour(NamedTuple):
+    """What the loss did: ``kind`` is decreasing, oscillating or diverging; ``rises`` counts the
+    iterations after which E went up."""
+
+    kind: str
+    rises: int
+    sentence: str
+
+
+class TrainingRun(NamedTuple):
+    loss: list[float]  # E before each update (a dataset's mean over every example)
+    final_loss: float  # E after the last update (inf when the numbers overflowed)
+    initial: dict[str, float]  # every parameter before the first update
+    final: dict[str, float]  # every parameter after the last update
+    state: dict[str, float]  # the optimizer's state after the last update (v_W13 ...)
+    behaviour: Behaviour
+    first_below: int | None  # the number of updates after which E first fell below ``until``
+    overflowed_at: int | None  # the update whose numbers overflowed double precision (the run stops)
+    depth_start: list[tuple[str, float]]  # each layer's mean |δ| before the first update
+    depth_end: list[tuple[str, float]]  # ... and after the last one (empty when it overflowed)
+    settings: dict
+
+
+def train(network: Network, iterations: int, *, batch_size: int | None = None, seed: int | None = None,
+          until: float | None = None, progress: Callable[[int], None] | None = None) -> TrainingRun:
+    """``iterations`` updates of ``network`` (its η, optimizer, examples): full batch by default, else
+    batches of ``batch_size`` examples taken in order, or shuffled every epoch when ``seed`` is given
+    (tutorial §18). ``progress`` is called with the number of updates done, now and then."""
+    dataset = network.dataset
+    size = min(batch_size or len(dataset), len(dataset))
+    trainer = _Trainer(network, size)
+    loss: list[float] = []
+    batches = _batches(len(dataset), size, seed)
+    overflowed_at = None
+    depth_start = mean_abs_deltas(network, build_graph(network).evaluate())
+    for done in range(iterations):
+        try:
+            loss.append(trainer.step([dataset[index] for index in next(batches)], done))
+        except (OverflowError, ValueError, ZeroDivisionError):
+            overflowed_at = done + 1
+            break
+        if progress is not None and done % 256 == 255:
+            progress(done + 1)
+    final_loss = math.inf if overflowed_at else trainer.loss()
+    if not math.isfinite(final_loss):
+        overflowed_at = overflowed_at or iterations
+    final = trainer.parameters()
+    trained_network = network._replace(weights={pair: final[name] for pair, name in _weight_names(network)},
+                                       biases={unit: final[f"b{unit}"] for unit in network.biases})
+    depth_end = [] if overflowed_at else mean_abs_deltas(trained_network, build_graph(trained_network).evaluate())
+    below = next((index for index, value in enumerate(loss + [final_loss]) if until is not None and value < until),
+                 None)
+    optimizer = network.optimizer or Optimizer()
+    settings = {"iterations": iterations, "eta": network.learning_rate, "optimizer": optimizer.name,
+                **optimizer.settings, "batch_size": size, "examples": len(dataset),
+                "shuffle_seed": seed if size < len(dataset) else None, "until": until}
+    return TrainingRun(loss, final_loss, trainer.initial, final, trainer.state(),
+                       loss_behaviour(loss + [final_loss], stopped=overflowed_at is not None), below,
+                       overflowed_at, depth_start, depth_end, settings)
+
+
+def _weight_names(network: Network):
+    from .network import weight_name
+
+    return [(pair, weight_name(*pair)) for pair in network.weights]
+
+
+def _batches(count: int, size: int, seed: int | None):
+    """Example indices, batch after batch: in order, or reshuffled every epoch (PyTorch's DataLoader
+    with shuffle=True and drop_last=False: the last batch of an epoch may be smaller)."""
+    order = list(range(count))
+    shuffler = random.Random(seed) if seed is not None else None
+    while True:
+        if shuffler is not None:
+            shuffler.shuffle(order)
+        for start in range(0, count, size):
+            yield order[start:start + size]
+
+
+class _Trainer:
+    """The parameters and optimizer state, carried from one compiled step to the next."""
+
+    def __init__(self, network: Network, size: int):
+        self.network = network
+        self.optimizer = network.optimizer or Optimizer()
+        self.full = len(network.dataset) == size
+        self.trained = [name for name in network.parameters if name not in network.frozen]
+        states = OPTIMIZER_STATE[self.optimizer.name]
+        # What one step reads and what it makes of it: W13 -> W13_new, v_W13 -> v_W13_new.
+        self.carried = self.trained + [f"{state}_{name}" for name in self.trained for state in states]
+        graph = build_graph(network)
+        self.initial = {name: float(graph[name].given or 0.0) for name in network.parameters}
+        self.current = [float(graph[name].given or 0.0) for name in self.carried]
+        self.programs: dict[int, Program] = {}
+        self.loss_program = Program(graph, ["E"])
+
+    def program(self, size: int) -> Program:
+        """The step for a batch of ``size`` examples, compiled on first use."""
+        if size not in self.programs:
+            network = self.network
+            if network.examples:
+                network = network._replace(examples=network.examples[:size])
+            wanted = [f"{name}_new" for name in self.carried] + (["E"] if self.full else [])
+            self.programs[size] = Program(build_graph(network), wanted)
+        return self.programs[size]
+
+    def step(self, batch: list[Example], done: int) -> float:
+        """One update on ``batch``; returns E over every example before it."""
+        program = self.program(len(batch))
+        values = program.values
+        _place(program, self.network, batch)
+        for slot, value in zip(program.setter(self.carried), self.current):
+            values[slot] = value
+        if self.optimizer.name == "adam":
+            values[program.slot["step"]] = float(self.optimizer.step + done)
+        program.run()
+        loss = values[program.slot["E"]] if self.full else self.loss()
+        if not math.isfinite(loss):
+            raise OverflowError(loss)
+        self.current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
+        return loss
+
+    def loss(self) -> float:
+        """E over every example at the current parameters."""
+        program = self.loss_program
+        for slot, value in zip(program.setter(self.carried[:len(self.trained)]), self.current):
+            program.values[slot] = value
+        return program.run()[program.slot["E"]]
+
+    def parameters(self) -> dict[str, float]:
+        return {**self.initial, **dict(zip(self.trained, self.current))}
+
+    def state(self) -> dict[str, float]:
+        return dict(zip(self.carried[len(self.trained):], self.current[len(self.trained):]))
+
+
+def _place(program: Program, network: Network, batch: list[Example]) -> None:
+    """Writes the batch's inputs and targets where the program reads them (x1[1] ... or x1)."""
+    values, slot = program.values, program.slot
+    for index, example in enumerate(batch, start=1):
+        suffix = f"[{index}]" if network.examples else ""
+        for unit, value in example.inputs.items():
+            values[slot[f"x{unit}{suffix}"]] = value
+        for unit, value in example.targets.items():
+            values[slot[f"t{unit}{suffix}"]] = value
+
+
+def loss_behaviour(loss: list[float], *, stopped: bool = False) -> Behaviour:
+    """Decreasing (E never rose), oscillating (it rose on some iterations but ends lower than it
+    began) or diverging (it ends no lower than it began, or overflowed). Told from the curve, not
+    from η."""
+    finite = [value for value in loss if math.isfinite(value)]
+    floor = _FLOOR * finite[0] if finite else 0.0
+    rises = sum(1 for before, after in zip(finite, finite[1:]) if after > before * (1 + _RISE) and after > floor)
+    if stopped or not finite:
+        return Behaviour(DIVERGING, rises, "diverges: the numbers grew past double precision")
+    tail = finite[-max(1, len(finite) // 10):]
+    if len(finite) > 1 and min(tail) >= finite[0] and finite[-1] > finite[0] * (1 + _RISE):
+        return Behaviour(DIVERGING, rises, f"diverges: E rose on {rises} of {len(finite) - 1} iterations and "
+                                           "ends higher than it began; η is too large")
+    if rises:
+        return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {len(finite) - 1} iterations, "
+                                             "overshooting the minimum, though it ends lower than it began")
+    return Behaviour(DECREASING, 0, "decreases on every iteration")

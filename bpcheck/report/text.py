@@ -258,3 +258,18 @@ def progress_console():
     from rich.console import Console
 
     return Console(file=sys.stderr, highlight=False, emoji=False)
+
+
+def training_progress(total: int):
+    """A progress bar on stderr for a long training run: a context giving ``advance(done)``."""
+    import contextlib
+
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(console=progress_console(), transient=True) as progress:
+            task = progress.add_task("Training", total=total)
+            yield lambda done: progress.update(task, completed=done)
+
+    return bar()
