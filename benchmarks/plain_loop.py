@@ -2,8 +2,8 @@
 independent oracle of tests/test_training.py and the baseline `benchmarks/bench.py train` compares
 `bpcheck train` with. It shares no code with bpcheck.
 
-weights[l][j][i] is the weight from unit i of layer l to unit j of layer l + 1 (the tutorial's
-companion verifier's layout, §18); biases[l][j] that of unit j of layer l + 1, or biases None for a
+weights[n][j][i] is the weight from unit i of layer n to unit j of layer n + 1 (the tutorial's
+companion verifier's layout, §18); biases[n][j] that of unit j of layer n + 1, or biases None for a
 network without them.
 """
 
@@ -36,22 +36,22 @@ def train(weights, biases, examples, eta: float, iterations: int) -> list[float]
             total += 0.5 * sum((t - y) ** 2 for t, y in zip(targets, outputs[-1]))
             # dE/da of each unit, output layer first
             deltas = [(y - t) * y * (1 - y) for t, y in zip(targets, outputs[-1])]
-            for l in range(len(weights) - 1, -1, -1):
-                below = outputs[l]
+            for n in range(len(weights) - 1, -1, -1):
+                below = outputs[n]
                 for j, d in enumerate(deltas):
-                    grads_b[l][j] += d
+                    grads_b[n][j] += d
                     for i, o in enumerate(below):
-                        grads_w[l][j][i] += d * o
-                if l:
-                    deltas = [y * (1 - y) * sum(weights[l][j][i] * deltas[j] for j in range(len(deltas)))
+                        grads_w[n][j][i] += d * o
+                if n:
+                    deltas = [y * (1 - y) * sum(weights[n][j][i] * deltas[j] for j in range(len(deltas)))
                               for i, y in enumerate(below)]
         losses.append(total / count)
-        for l, layer in enumerate(weights):
+        for n, layer in enumerate(weights):
             for j, row in enumerate(layer):
                 for i in range(len(row)):
-                    row[i] -= eta * grads_w[l][j][i] / count
+                    row[i] -= eta * grads_w[n][j][i] / count
                 if trained_biases:
-                    biases[l][j] -= eta * grads_b[l][j] / count
+                    biases[n][j] -= eta * grads_b[n][j] / count
     return losses
 
 

@@ -32,6 +32,7 @@ class Activation(NamedTuple):
     hidden: bool = True  # may a hidden layer use it?
     saturates: bool = False  # flat for large |a|: variants and `bpcheck check` keep |a| small
     can_die: bool = False  # 0 with slope 0 for a < 0 (a dead unit): variants keep units alive
+    kinked: bool = False  # its slope (relu) or curvature (softsign) jumps at a = 0: gradcheck says so there
 
     def written_slope(self, value_name: str) -> str:
         """The slope written with a name: y3(1 - y3)."""
@@ -70,10 +71,11 @@ ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in (
     Activation("tanh", math.tanh, "tanh", (-1.0, 1.0), slope=lambda y: 1.0 - y * y, slope_text="(1 - {v}²)",
                slope_shown=lambda y, fmt: f"(1 - {in_parentheses(fmt, y)}²)", saturates=True),
     Activation("relu", relu, "relu", (0.0, math.inf), slope=relu_slope, slope_of="a", slope_text="relu'({v})",
-               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a)), can_die=True),
+               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a)), can_die=True, kinked=True),
     Activation("linear", lambda a: a, "", (-math.inf, math.inf)),
     # f'(a) = 1/(1 + |a|)², which from the output y = a/(1 + |a|) is (1 - |y|)².
     Activation("softsign", softsign, "softsign", (-1.0, 1.0), slope=lambda y: (1.0 - abs(y)) ** 2,
-               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²", saturates=True),
+               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²", saturates=True,
+               kinked=True),
     Activation("softmax", None, "softmax", (0.0, 1.0), hidden=False),
 )}

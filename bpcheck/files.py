@@ -14,7 +14,7 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Any, Callable
 
 from .errors import BpcheckError
 from .safetext import path_shown
@@ -105,7 +105,7 @@ def append_to(path: str, text: str) -> None:
                            hint="check the variable that names it") from None
 
 
-def write_atomically(path: Path, write: Callable[[TextIO], None], what: str, *, binary: bool = False) -> None:
+def write_atomically(path: Path, write: Callable[[Any], object], what: str, *, binary: bool = False) -> None:
     """Call ``write`` on a temporary file beside ``path`` (a text stream, or a bytes one if ``binary``),
     then rename it into place; on any failure or interruption the temporary file is removed and
     ``path`` is left as it was."""

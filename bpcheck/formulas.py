@@ -101,14 +101,16 @@ def evaluate(node: Node, values: Mapping[str, float]) -> float:
     raise TypeError(node)
 
 
-def renamed(node: Node, rename) -> Node:
+def renamed(node: Any, rename) -> Any:
     """The same tree with every name ``rename``d (y3 -> y3[2] for an example of a dataset)."""
     if isinstance(node, Ref):
         return node._replace(name=rename(node.name))
     if isinstance(node, Num):
         return node
-    if isinstance(node, (Prod, Sum)):
-        return node._replace(**{node._fields[0]: tuple(renamed(part, rename) for part in node[0])})
+    if isinstance(node, Prod):
+        return node._replace(factors=tuple(renamed(part, rename) for part in node.factors))
+    if isinstance(node, Sum):
+        return node._replace(terms=tuple(renamed(part, rename) for part in node.terms))
     if isinstance(node, Sub):
         return node._replace(left=renamed(node.left, rename), right=renamed(node.right, rename))
     return node._replace(arg=renamed(node.arg, rename))

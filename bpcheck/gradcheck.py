@@ -2,14 +2,16 @@
 finite difference of E, (E(p + h) - E(p - h)) / 2h. Pure: no I/O.
 
 E is evaluated by the solver's own graph (its forward pass and loss), compiled once; nothing here
-repeats a formula. A ReLU unit whose pre-activation changes sign between p - h and p + h sits on its
-kink, where the derivative is not defined: such a parameter is reported, not failed.
+repeats a formula. A ReLU (or softsign) unit whose pre-activation changes sign between p - h and p + h
+sits on its kink, where a difference quotient is off by the step itself: such a parameter is reported
+as a kink, not failed.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from .activations import ACTIVATIONS
 from .solution import Solution
 from .training import Program
 
@@ -37,7 +39,7 @@ def gradient_check(solution: Solution) -> list[Check]:
     program = Program(graph, ["E"])
     network = solution.exercise.network
     kinks = [name for name in program.slot if graph[name].kind == "a"
-             and network.activation_of(graph[name].unit) == "relu"]
+             and ACTIVATIONS[network.activation_of(graph[name].unit)].kinked]
     checks = []
     for name in network.parameters:
         if f"dE_d{name}" not in values:

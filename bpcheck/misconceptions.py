@@ -14,7 +14,7 @@ from typing import Callable, NamedTuple
 from .activations import ACTIVATIONS
 from .losses import LOSSES
 from .network import Network, weight_name
-from .quantities import Quantity
+from .quantities import ExampleValues, Quantity
 from .solver import output_name, slope
 
 MISCONCEPTIONS = {
@@ -85,6 +85,10 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
     """Every known wrong value of ``quantity`` computed from ``values``: the mistakes written by hand
     below, then those made from the formula's tree (formulas.variants), each once."""
     finder = _FINDERS.get(quantity.kind)
+    if network.optimizer is not None and quantity.stage == "update":
+        finder = None  # written for ΔW = η·δ·o: momentum's and Adam's changes are made otherwise
+    if quantity.example:
+        values = ExampleValues(values, quantity.example)  # the mistakes by hand read y3 for y3[2]
     seen: dict[tuple[float, int], list[tuple[str, bool]]] = {}  # a value -> (id, by hand) of each giving it
     try:
         for candidate in _not_updated(quantity, values):

@@ -39,9 +39,9 @@ def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str |
     text = str(raw).strip().replace("m̂", "mhat").replace("v̂", "vhat")
     example = _EXAMPLE.match(text)
     if example:
-        base = canonical_name(example.group(1), input_units)
-        return None if base is None or base in _SETTINGS.values() or base == "eta" else \
-            f"{base}[{int(example.group(2))}]"
+        plain = canonical_name(example.group(1), input_units)
+        return None if plain is None or plain in _SETTINGS.values() or plain == "eta" else \
+            f"{plain}[{int(example.group(2))}]"
     if text.lower() in _SETTINGS or text in _SETTINGS:
         return _SETTINGS.get(text.lower(), _SETTINGS.get(text))
     state = _STATE.match(text)

@@ -36,7 +36,7 @@ def exact_sum(terms) -> float:
     paper, where a ReLU's slope is 0 and an answer of 0 must match; 0.3 - (0.1 + 0.2) is 0 too."""
     terms = terms if isinstance(terms, (list, tuple)) else list(terms)
     total = math.fsum(terms)
-    if total and abs(total) <= _ROUNDING * math.fsum(map(abs, terms)):
+    if total and abs(total) <= _ROUNDING * math.fsum(map(abs, terms)) and math.isfinite(total):
         return 0.0
     return total
 

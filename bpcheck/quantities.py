@@ -21,7 +21,7 @@ STAGES = {
     "forward": "Step 1: forward pass",
     "loss": "Step 2: error",
     "backward": "Step 3: deltas",
-    "gradient": "Step 4a: averages over the examples",
+    "gradient": "Step 3b: gradients, and their means over the examples",
     "update": "Step 4: gradients and weight updates",
     "check": "Step 5: forward pass with the new weights",
 }
@@ -66,6 +66,30 @@ class Quantity(NamedTuple):
         if self.show is None:
             return ""
         return self.show([values[name] for name in self.inputs], fmt)
+
+
+class ExampleValues(Mapping):
+    """One example's values of a dataset read by their plain names: y3 is y3[2] (for example 2), and a
+    name no example has (W13, eta) is the shared value. Lets code written for one example (the
+    hand-written mistakes, the checks of an exercise's numbers) read any example's."""
+
+    def __init__(self, values: Mapping[str, float], example: int):
+        self._values, self._suffix = values, f"[{example}]"
+
+    def __getitem__(self, name: str) -> float:
+        own = name + self._suffix
+        return self._values[own] if own in self._values else self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def example_values(network, values: Mapping[str, float]) -> list[Mapping[str, float]]:
+    """Each example's values (ExampleValues), or just ``values`` for an exercise of one example."""
+    return [ExampleValues(values, index) for index in range(1, len(network.examples) + 1)] or [values]
 
 
 class Graph:

@@ -251,7 +251,7 @@ class _Builder:
                  form=f.Prod((f.Num(-sign, "sign"), f.Ref("eta", "eta")) + factors))
         self.new_value(name, unit, source)
 
-    def gradient(self, name: str, unit: int, source: int | None) -> None:
+    def gradient(self, name: str, unit: int, source: int | None, stage: str = "update") -> None:
         """dE_dW = -delta·o under the default convention, +delta·o under the other (tutorial §9)."""
         delta, o = f"delta{unit}", self.output_name(source) if source is not None else None
         reads, product = ((delta, o), f"{delta}·{o}") if o else ((delta,), delta)
@@ -264,7 +264,7 @@ class _Builder:
             return ("-" if self.plus else "") + "".join(in_parentheses(fmt, x) for x in v)
 
         factors = (f.Ref(delta, "delta"),) + ((f.Ref(o, "output"),) if o else ())
-        self.add(name=f"dE_d{name}", stage="update", kind=f"dE_d{'W' if o else 'b'}", inputs=reads, show=show,
+        self.add(name=f"dE_d{name}", stage=stage, kind=f"dE_d{'W' if o else 'b'}", inputs=reads, show=show,
                  compute=gradient, symbolic=("-" if self.plus else "") + product, unit=unit, source=source,
                  parameter=name, form=f.Prod((f.Num(sign, "sign"),) + factors))
 
@@ -277,7 +277,7 @@ class _Builder:
 
     def trained(self):
         """(name, unit, source) of every parameter that is updated, in the tutorial's table order."""
-        units = {weight_name(s, d): (d, s) for s, d in self.net.weights}
+        units: dict[str, tuple[int, int | None]] = {weight_name(s, d): (d, s) for s, d in self.net.weights}
         units.update({bias_name(unit): (unit, None) for unit in self.net.biases})
         return [(name, *units[name]) for name in self.net.parameters if self.trainable(name)]
 
@@ -414,8 +414,10 @@ class _StepBuilder(_Builder):
         count = len(self.net.dataset)
         self.givens()
         for index in range(1, count + 1):
+            # Each example's gradients are averaged before any step: they belong with the averages.
+            stage = "gradient" if self.indexed else "update"
             self.example(index, lambda b: (b.forward(), b.loss(), b.deltas(),
-                                           [b.gradient(*entry) for entry in self.trained()]))
+                                           [b.gradient(*entry, stage=stage) for entry in self.trained()]))
         if self.indexed:
             self.mean("E", "gradient", "E")
             for name, unit, source in self.trained():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import random
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from typing import NamedTuple
 
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
@@ -193,9 +193,10 @@ class _Trainer:
             values[program.slot["step"]] = float(self.optimizer.step + done)
         program.run()
         loss = values[program.slot["E"]] if self.full else self.loss()
-        if not math.isfinite(loss):
+        current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
+        if not math.isfinite(loss + sum(current)):  # a weight past double precision: σ(∞) would hide it
             raise OverflowError(loss)
-        self.current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
+        self.current = current
         return loss
 
     def loss(self) -> float:

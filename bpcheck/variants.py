@@ -15,6 +15,7 @@ from .activations import ACTIVATIONS
 from .errors import ExerciseError
 from .losses import LOSSES
 from .network import Exercise, Network, bias_name, weight_name
+from .quantities import example_values
 
 GROUPS = ("inputs", "weights", "biases", "targets", "learning_rate")
 NONZERO = ("inputs", "weights", "biases")  # a 0 here makes a product, or a whole change, vanish
@@ -199,6 +200,9 @@ def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | 
     if exercise.variants is None:
         raise ExerciseError(f"{exercise.name} has no variants (its file says variants: false)",
                             file=exercise.path, hint="grade it without --variant, and without 'variant:'")
+    if exercise.network.examples:
+        raise ExerciseError(f"{exercise.name} gives several examples, and bpcheck makes no variants of a dataset",
+                            file=exercise.path, hint="grade it without --variant, and without 'variant:'")
     normalized = variant_name(name)
     if dead_units is None:
         dead_units = _dead_relu_units(solve(exercise))
@@ -279,14 +283,27 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
     unit dead (a ≤ 0) other than ``dead_units``; an output within 0.05 of its target (squared error);
     or a value that a student who rounds every value to 4 significant digits, and works on from the
     rounded values, would not get credit for."""
-    network, values = solution.exercise.network, solution.values
+    network = solution.exercise.network
     problems = [f"{number.name} is 0" for number in numbers_of(network)
                 if number.group in NONZERO and number.value == 0]
+    for index, values in enumerate(example_values(network, solution.values), start=1):
+        of = f" in example {index}" if network.examples else ""
+        problems += [problem + of for problem in _unit_problems(network, values, dead_units)
+                     if problem + of not in problems]
+    if not problems:
+        problems += _unfair_to_rounding(solution)
+    return problems
+
+
+def _unit_problems(network, values, dead_units: frozenset[int]) -> list[str]:
+    """Saturated or dead units, and outputs their targets make too easy, from one example's values."""
+    problems = []
     for unit in (unit for layer in network.layers[1:] for unit in layer):
         activation, a = network.activation_of(unit), values[f"a{unit}"]
         if ACTIVATIONS[activation].saturates and abs(a) > SATURATED:
             problems.append(f"unit {unit} is saturated (|a{unit}| > {SATURATED:g})")
-        if ACTIVATIONS[activation].can_die and (a <= 0) != (unit in dead_units):
+        # A dataset's unit may be dead for one example and alive for another: only an unexpected death counts.
+        if ACTIVATIONS[activation].can_die and (a <= 0) != (unit in dead_units) and (a <= 0 or not network.examples):
             problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} (a{unit} = {a:.3g})")
     if not LOSSES[network.loss].probability_targets:
         low, high = ACTIVATIONS[network.activations[-1]].output_range
@@ -294,8 +311,6 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
                      f"({low:g} to {high:g})" for unit in network.output_units if not low <= values[f"t{unit}"] <= high]
         problems += [f"y{unit} is within {MIN_OUTPUT_ERROR:g} of its target" for unit in network.output_units
                      if abs(values[f"t{unit}"] - values[f"y{unit}"]) < MIN_OUTPUT_ERROR]
-    if not problems:
-        problems += _unfair_to_rounding(solution)
     return problems
 
 
@@ -319,8 +334,9 @@ def worked_by_hand(solution, digits: int) -> dict[str, float]:
 
 
 def _dead_relu_units(solution) -> frozenset[int]:
-    network, values = solution.exercise.network, solution.values
-    return frozenset(unit for layer in network.layers[1:] for unit in layer
+    network = solution.exercise.network
+    return frozenset(unit for layer in network.layers[1:] for unit in layer for values in
+                     example_values(network, solution.values)
                      if ACTIVATIONS[network.activation_of(unit)].can_die and values[f"a{unit}"] <= 0)
 
 

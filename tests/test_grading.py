@@ -342,7 +342,7 @@ def test_the_mistake_cases_cover_every_named_misconception():
     generated = {"missing-source-output", "missing-delta", "missing-weight", "missing-output-error", "missing-bias",
                  "missing-input-term", "missing-output-term", "missing-old-value", "derivative-applied-twice",
                  "wrong-activation", "wrong-activation-slope", "preactivation-used", "wrong-log-base",
-                 "extra-activation-derivative"}
+                 "extra-activation-derivative", "missing-average", "missing-example-term"}
     assert set(MISCONCEPTIONS) == ids | {"not-updated", "other-numbers"} | generated
     assert {case[0] for case in MISTAKE_CASES} == ids
 

@@ -29,7 +29,8 @@ def load_matplotlib():
         matplotlib.use("Agg")
         import matplotlib.pyplot as pyplot
     except ImportError:
-        raise BpcheckError(f"--plot needs matplotlib, which is not installed: {EXTRA}") from None
+        raise BpcheckError("--plot needs matplotlib, which is not installed",
+                           hint=f"install the plot extra: {EXTRA}") from None
     return pyplot
 
 

@@ -15,6 +15,7 @@ STAGE_HINTS = {
     "forward": "a = Σ W·o (+ b), then y = the activation of a",
     "loss": "the error of the outputs",
     "backward": "output units first, then hidden: delta = f'(a)·(t - y) or f'(a)·Σ W·delta",
+    "gradient": "each example's dE_dW, then the means over the examples of E and of each gradient",
     "update": "for each weight: dE_dW (the gradient), dW (the change), W_new = W + dW",
     "check": "the forward pass again with the new weights, and the new error",
 }

@@ -32,13 +32,13 @@ def loss_curve(loss: list[float], width: int, height: int = CURVE_HEIGHT) -> lis
         for row in range(high, low + 1):
             rows[row][column] = "│" if high != low else "•"
     lines = []
-    for index, row in enumerate(rows):
+    for index, cells in enumerate(rows):
         label = labels[0] if index == 0 else labels[1] if index == height // 2 else labels[2] if index == height - 1 \
             else ""
-        lines.append(f"{label:>{margin - 2}} ┤" + "".join(row).rstrip())
-    last = str(len(finite) - 1)
+        lines.append(f"{label:>{margin - 2}} ┤" + "".join(cells).rstrip())
+    end = str(len(finite) - 1)
     lines.append(" " * (margin - 1) + "└" + "─" * columns)
-    lines.append(" " * margin + "0" + last.rjust(columns - 1) if columns > len(last) + 1 else " " * margin + "0")
+    lines.append(" " * margin + "0" + end.rjust(columns - 1) if columns > len(end) + 1 else " " * margin + "0")
     lines.append(" " * margin + "updates →".center(columns))
     return lines
 
@@ -85,7 +85,8 @@ def describe_settings(run: TrainingRun) -> str:
                f"batches of {size} of {count} examples, "
                + ("shuffled (seed " + str(settings["shuffle_seed"]) + ")" if settings["shuffle_seed"] is not None
                   else "in order"))
-    return f"{settings['iterations']} iterations, η = {fmt(settings['eta'])}, {optimizer[settings['optimizer']]}, {batches}"
+    return (f"{settings['iterations']} iterations, η = {fmt(settings['eta'])}, {optimizer[settings['optimizer']]}, "
+            f"{batches}")
 
 
 def training_json(exercise, run: TrainingRun) -> dict:

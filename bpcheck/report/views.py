@@ -82,9 +82,9 @@ def _step_sections(solution: Solution, fmt) -> list[Section]:
         sections = []
         for index in range(1, count + 1):
             for stage, title in (("forward", "forward pass"), ("loss", "error"), ("backward", "deltas"),
-                                 ("update", "gradients")):
+                                 ("gradient", "gradients")):
                 sections.append(_formula_section(solution, f"Example {index} of {count}: {title}", stage, fmt, index))
-        gradients = _formula_section(solution, STAGES["gradient"], "gradient", fmt)
+        gradients = _formula_section(solution, "Step 3b: the means over the examples", "gradient", fmt, 0)
         gradients.notes.append("E and each gradient are the mean over the examples (tutorial §18): "
                                "one step of full-batch gradient descent.")
         sections[0].notes.append(f"Within example n's tables, x1, y3, delta5 ... are that example's values "
