@@ -4,6 +4,7 @@
     python benchmarks/bench.py startup      # `bpcheck solve ex1` and one-file `grade --format json`
     python benchmarks/bench.py batch        # grading 1,000 answers files vs PyYAML's C loader parsing them
     python benchmarks/bench.py worst        # slipped answers on the widest and deepest exercises allowed
+    python benchmarks/bench.py train        # `train ex1 --iterations 10000` vs a plain Python loop
 
 Each start-up figure is the median of many runs of a fresh process (what a user waits for), the runs of
 the commands compared taken in turn, since these machines are noisy. Run it against an installed
@@ -13,7 +14,9 @@ nothing is compiled and every run pays for it.
 Budgets (a figure over budget is marked OVER):
 - one-file `bpcheck grade answers.yaml --format json` at most 1.2 x `python -c "import click, yaml"`;
 - `bpcheck grade` of 1,000 files, 20% of values slipped, CSV written: grading work at most 2 x the
-  parsing work of PyYAML's C loader on the same files.
+  parsing work of PyYAML's C loader on the same files;
+- `train ex1 --iterations 10000` at most 3 x a plain Python loop doing the same arithmetic
+  (benchmarks/plain_loop.py), in process and as whole commands; and linear in the iterations.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ BASELINE = [PYTHON, "-c", "import click, yaml, rich.console, rich.table"]
 BARE = [PYTHON, "-c", "import click, yaml"]
 STARTUP_BUDGET = 1.2
 BATCH_BUDGET = 2.0
+TRAIN_BUDGET = 3.0
 
 
 def bpcheck_command(*args: str) -> list[str]:
@@ -154,11 +158,54 @@ def worst(runs: int = 3) -> None:
               f"grade {grade_s * 1000:8.1f} ms  ratio {grade_s / solve_s:5.2f}")
 
 
+def train(runs: int = 5, iterations: int = 10_000) -> None:
+    """Training ex1 against benchmarks/plain_loop.py, side by side: in process (the fastest of ``runs``
+    each, taken in turn), as whole commands (start-up included), and at 10x the iterations."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import plain_loop
+
+    from bpcheck import load_exercise
+    from bpcheck.training import train as run_training
+
+    network = load_exercise("ex1").network
+
+    def plain(count: int) -> float:
+        weights, biases, examples = plain_loop.tutorial_network()
+        start = time.perf_counter()
+        plain_loop.train(weights, biases, examples, 1.0, count)
+        return time.perf_counter() - start
+
+    def ours(count: int) -> float:
+        start = time.perf_counter()
+        run_training(network, count)
+        return time.perf_counter() - start
+
+    loop_s, train_s = [], []
+    for _ in range(runs):
+        loop_s.append(plain(iterations))
+        train_s.append(ours(iterations))
+    ratio = min(train_s) / min(loop_s)
+    print(f"in process, {iterations:,} iterations: train {min(train_s) * 1000:.0f} ms, plain loop "
+          f"{min(loop_s) * 1000:.0f} ms: ratio {ratio:.2f} {verdict(ratio, TRAIN_BUDGET)}")
+    longer = min(ours(iterations * 10) for _ in range(2)) / min(train_s)
+    print(f"10x the iterations takes {longer:.1f}x the time (linear: 10)")
+    here = str(Path(__file__).resolve().parent)
+    script = (f"import sys; sys.path.insert(0, {here!r}); import plain_loop, json; "
+              f"w, b, e = plain_loop.tutorial_network(); print(json.dumps(plain_loop.train(w, b, e, 1.0, {iterations})))")
+    times = alternated({"train": bpcheck_command("train", "ex1", "--iterations", str(iterations), "--format", "json"),
+                        "loop": [PYTHON, "-c", script]}, runs=max(3, runs))
+    ratio = times["train"] / times["loop"]
+    print(f"whole commands: `bpcheck train ex1 --iterations {iterations} --format json` {times['train'] * 1000:.0f} "
+          f"ms, a plain loop script {times['loop'] * 1000:.0f} ms: ratio {ratio:.2f} {verdict(ratio, TRAIN_BUDGET)}")
+
+
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["startup", "batch", "worst"]
+    which = sys.argv[1:] or ["startup", "batch", "worst", "train"]
     if "startup" in which:
         startup()
     if "batch" in which:
         batch()
     if "worst" in which:
         worst()
+    if "train" in which:
+        train()
