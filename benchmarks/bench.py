@@ -191,7 +191,8 @@ def train(runs: int = 5, iterations: int = 10_000) -> None:
     print(f"10x the iterations takes {longer:.1f}x the time (linear: 10)")
     here = str(Path(__file__).resolve().parent)
     script = (f"import sys; sys.path.insert(0, {here!r}); import plain_loop, json; "
-              f"w, b, e = plain_loop.tutorial_network(); print(json.dumps(plain_loop.train(w, b, e, 1.0, {iterations})))")
+              "w, b, e = plain_loop.tutorial_network(); "
+              f"print(json.dumps(plain_loop.train(w, b, e, 1.0, {iterations})))")
     times = alternated({"train": bpcheck_command("train", "ex1", "--iterations", str(iterations), "--format", "json"),
                         "loop": [PYTHON, "-c", script]}, runs=max(3, runs))
     ratio = times["train"] / times["loop"]

@@ -140,6 +140,28 @@ def _heading(exercise) -> str:
 
 VARIANT = click.option("--variant", metavar="NAME",
                        help="The variant NAME (a student id, say): the same questions with its own numbers.")
+SVG = click.option("--svg", "svg_path", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",
+                   help="Also write the network drawn, with its numbers, as an SVG file.")
+
+
+def _diagram_lines(solution, *, step: bool = False, precision: int = 4) -> list[str]:
+    """The network drawn for the terminal's width (80 columns, or $COLUMNS, when not on a terminal)."""
+    import shutil
+
+    from .report.diagram import network_lines
+
+    return network_lines(solution, width=shutil.get_terminal_size().columns, step=step, precision=precision)
+
+
+def _write_svg(path: Path, exercise, solution, *, step: bool, precision: int = 4) -> None:
+    """The network as an SVG file, written whole or not at all, and never onto the exercise it draws."""
+    from . import files
+    from .report.diagram import network_svg
+
+    files.check_output_paths([(path, "svg")], files.identities([Path(exercise.path)] if exercise.path else []))
+    _sigterm_interrupts(click.get_current_context())
+    svg = network_svg(solution, step=step, precision=precision)
+    files.write_atomically(path, lambda stream: stream.write(svg), "svg")
 
 
 def _precision(ctx, param, value: int) -> int:
@@ -156,10 +178,13 @@ def _precision(ctx, param, value: int) -> int:
               help="text tables, json (every value at full precision), markdown, html (a self-contained page) "
                    "or latex (a fragment for an exam key).")
 @VARIANT
+@SVG
 @reports_bad_input
-def solve(exercise: str, precision: int, output_format: str, variant: str | None):
+def solve(exercise: str, precision: int, output_format: str, variant: str | None, svg_path: Path | None):
     """Print the worked solution of EXERCISE (a built-in name such as ex1, or a YAML file)."""
     exercise_, solution = _load(exercise, variant)
+    if svg_path is not None:  # before anything is printed: a file that cannot be written is one line
+        _write_svg(svg_path, exercise_, solution, step=True, precision=precision)
     if output_format == "json":
         import json
 
@@ -188,7 +213,7 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
         return
     from .report.text import emit
 
-    emit(sections, heading=heading)
+    emit([*_diagram_lines(solution, precision=precision), "", *sections], heading=heading)
 
 
 @main.command(name="list")
@@ -210,16 +235,26 @@ def list_exercises():
 @main.command()
 @click.argument("exercise")
 @VARIANT
+@click.option("--diagram", is_flag=True,
+              help="Draw the network with each unit's values after the forward pass and each weight.")
+@click.option("--step", is_flag=True,
+              help="Draw the step too: the deltas and the new weights (with --diagram or --svg).")
+@SVG
 @reports_bad_input
-def show(exercise: str, variant: str | None):
+def show(exercise: str, variant: str | None, diagram: bool, step: bool, svg_path: Path | None):
     """Show EXERCISE as a student reads it: the network, its numbers and what is asked."""
     from .report.text import emit
     from .report.views import exercise_sections
 
+    if step and not (diagram or svg_path):
+        raise click.UsageError("--step draws the step on --diagram or --svg; give one of them")
     exercise_, solution = _load(exercise, variant)
+    if svg_path is not None:
+        _write_svg(svg_path, exercise_, solution, step=step)
     # The YAML's own line breaks fall mid-sentence: one line a paragraph, for the terminal to wrap.
     paragraphs = [" ".join(p.split()) for p in exercise_.instructions.split("\n\n") if p.strip()]
-    emit([*paragraphs, "", *exercise_sections(exercise_, solution)], heading=_heading(exercise_))
+    drawing = [*_diagram_lines(solution, step=step), ""] if diagram else []
+    emit([*paragraphs, "", *drawing, *exercise_sections(exercise_, solution)], heading=_heading(exercise_))
 
 
 @main.command()
@@ -279,15 +314,15 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
     if resume and files.is_file(save):
         variant, answers, student = _resumed(save, exercise, variant)
     elif files.identity(save) is not None:
-        raise BpcheckError("there is already an answers file there, and practice does not overwrite one",
+        raise BpcheckError("there is already a file there, and practice never overwrites one",
                            file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
     exercise_, solution = _load(exercise, variant) if variant is not None else (base, base_solution)
     level = feedback.lower() if feedback else (exercise_.feedback or "full")
     session = Practice(solution, feedback=level, answers=answers,
                        others=base_solution.values if variant is not None else None)
     spec = _spec_beside(exercise, save)
-    resume_command = " ".join(["bpcheck practice", _quoted(exercise), *(["--save", _quoted(str(save))] if save_path
-                                                                        else []), "--resume"])
+    saved_as = ["--save", _quoted(str(save))] if save_path else []
+    resume_command = " ".join(["bpcheck practice", _quoted(exercise), *saved_as, "--resume"])
     _practice_session(session, save, lambda: _answers_text(session, spec, student), _heading(exercise_),
                       resume_command, written=files.is_file(save))
 
@@ -357,9 +392,15 @@ def _practice_session(session, save: Path, answers_text, heading: str, resume_co
     saved = [session.version]
 
     def save_answers() -> None:
-        if session.version != saved[0]:
-            files.write_atomically(save, lambda stream: stream.write(answers_text()), "answers file")
-            saved[0] = session.version
+        if session.version == saved[0]:
+            return
+        text = answers_text()
+
+        def write(stream) -> None:
+            stream.write(text)
+
+        files.write_atomically(save, write, "answers file")
+        saved[0] = session.version
 
     handlers = {signum: signal.signal(signum, _terminate) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -484,7 +525,8 @@ def _with_optimizer(exercise, chosen):
     merged = {**OPTIMIZER_SETTINGS[name], **settings}
     for key, number in merged.items():
         if not (number > 0 if key == "epsilon" else 0 <= number < 1):
-            _bad_input(f"--optimizer: {key} must be {'positive' if key == 'epsilon' else 'from 0 up to, not including, 1'}")
+            bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
+            _bad_input(f"--optimizer: {key} must be {bounds}")
     return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
 
 

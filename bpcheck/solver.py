@@ -8,6 +8,7 @@ printed is what was computed.
 from __future__ import annotations
 
 import math
+import re
 
 from . import formulas as f
 from .activations import ACTIVATIONS
@@ -296,6 +297,9 @@ class _Builder:
         return Graph(self.quantities)
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)  # a name in a formula's text: y3, W13_new, delta5
+
+
 class _StepBuilder(_Builder):
     """A step on a dataset (``examples:``: each example's values named y3[1], y3[2] ..., their mean
     gradient stepped along), or with momentum or Adam (tutorial §18, §19): gradient, then the
@@ -320,6 +324,7 @@ class _StepBuilder(_Builder):
         for quantity in single.quantities:
             self.quantities.append(quantity._replace(
                 name=rename(quantity.name), inputs=tuple(rename(name) for name in quantity.inputs),
+                symbolic=_NAME.sub(lambda match: rename(match.group()), quantity.symbolic),
                 before=rename(quantity.before) if quantity.before else "",
                 form=f.renamed(quantity.form, rename) if quantity.form is not None else None,
                 example=index if self.indexed else 0))
@@ -413,9 +418,9 @@ class _StepBuilder(_Builder):
     def build(self) -> Graph:
         count = len(self.net.dataset)
         self.givens()
+        # Each example's gradients are averaged before any step: they belong with the averages.
+        stage = "gradient" if self.indexed else "update"
         for index in range(1, count + 1):
-            # Each example's gradients are averaged before any step: they belong with the averages.
-            stage = "gradient" if self.indexed else "update"
             self.example(index, lambda b: (b.forward(), b.loss(), b.deltas(),
                                            [b.gradient(*entry, stage=stage) for entry in self.trained()]))
         if self.indexed:

@@ -87,8 +87,8 @@ def _step_sections(solution: Solution, fmt) -> list[Section]:
         gradients = _formula_section(solution, "Step 3b: the means over the examples", "gradient", fmt, 0)
         gradients.notes.append("E and each gradient are the mean over the examples (tutorial §18): "
                                "one step of full-batch gradient descent.")
-        sections[0].notes.append(f"Within example n's tables, x1, y3, delta5 ... are that example's values "
-                                 f"(named x1[n], y3[n], delta5[n]); the weights are shared by all {count}.")
+        sections[0].notes.append(f"Each example's values are named with its number in brackets (y3[2]); the "
+                                 f"weights are shared by all {count}.")
     update = _formula_section(solution, _update_title(network), "update", fmt, 0)
     update.rows = [row for row in update.rows if not solution.graph[row[0]].kind.startswith("dE_d")]
     update.notes.append(_optimizer_note(network))
