@@ -165,6 +165,20 @@ def test_the_reference_solver_reproduces_the_tutorial():
 EXPECTED_EX1_TEXT = """\
 Exercise 1: the tutorial's network (ex1)$
 $
+The network after the forward pass$
+inputs                 hidden, sigmoid            output, sigmoid$
+                       ┌──────────┐$
+             W13 0.1 ──┤ 3        │$
+┌─────────┐  W23 0.8 ──┤ a 0.755  │               ┌──────────┐$
+│ x1 0.35 │            │ y 0.6803 │     W35 0.3 ──┤ 5        │$
+└─────────┘            └──────────┘     W45 0.9 ──┤ a 0.8014 │$
+                                                  │ y 0.6903 │$
+┌─────────┐            ┌──────────┐               │ t 0.5    │$
+│ x2 0.9  │  W14 0.4 ──┤ 4        │               └──────────┘$
+└─────────┘  W24 0.6 ──┤ a 0.68   │$
+                       │ y 0.6637 │$
+                       └──────────┘$
+$
 Step 1: forward pass$
 quantity  formula          with the numbers                value$
 ────────  ───────────────  ─────────────────────────────  ──────$
