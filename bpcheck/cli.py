@@ -122,7 +122,8 @@ def main():
     """
 
 
-def _load(spec: str, variant: str | None = None):
+def _load(spec: str, variant: str | None = None, optimizer=None):
+    """The exercise (a variant of it, with --optimizer's optimizer), solved."""
     from . import load_exercise, solve
 
     exercise = load_exercise(spec)
@@ -130,6 +131,8 @@ def _load(spec: str, variant: str | None = None):
         from .variants import make_variant
 
         exercise = make_variant(exercise, variant)
+    if optimizer is not None:
+        exercise = _with_optimizer(exercise, optimizer)
     return exercise, solve(exercise)
 
 
@@ -164,6 +167,49 @@ def _write_svg(path: Path, exercise, solution, *, step: bool, precision: int = 4
     files.write_atomically(path, lambda stream: stream.write(svg), "svg")
 
 
+OPTIMIZERS = ("sgd", "momentum", "adam")  # network.OPTIMIZER_SETTINGS, checked by a test
+
+
+def _optimizer(ctx, param, value: str | None):
+    """``adam`` or ``momentum,beta=0.95``: a name and settings, checked when the exercise is loaded."""
+    if value is None:
+        return None
+    name, *pairs = [part.strip() for part in value.split(",")]
+    if name.lower() not in OPTIMIZERS:
+        raise click.BadParameter(f"{name!r} is not one of {', '.join(OPTIMIZERS)}")
+    settings = {}
+    for pair in pairs:
+        key, equals, number = pair.partition("=")
+        try:
+            settings[key.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9") from None
+        if not equals:
+            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9")
+    return name.lower(), settings
+
+
+def _with_optimizer(exercise, chosen):
+    """The exercise with --optimizer's settings (validated as the exercise file's would be)."""
+    from .network import OPTIMIZER_SETTINGS, Optimizer
+
+    name, settings = chosen
+    unknown = sorted(set(settings) - set(OPTIMIZER_SETTINGS[name]))
+    if unknown:
+        _bad_input(f"--optimizer: {name} has no setting {unknown[0]}; it takes "
+                   f"{', '.join(OPTIMIZER_SETTINGS[name]) or 'none'}")
+    merged = {**OPTIMIZER_SETTINGS[name], **settings}
+    for key, number in merged.items():
+        if not (number > 0 if key == "epsilon" else 0 <= number < 1):
+            bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
+            _bad_input(f"--optimizer: {key} must be {bounds}")
+    return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
+
+
+OPTIMIZER = click.option("--optimizer", callback=_optimizer, metavar="NAME[,KEY=VALUE]",
+                         help="sgd, momentum or adam, with settings, e.g. momentum,beta=0.9 (default: the exercise's).")
+
+
 def _precision(ctx, param, value: int) -> int:
     if not 1 <= value <= 17:
         raise click.BadParameter("give a number of significant digits from 1 to 17")
@@ -178,11 +224,12 @@ def _precision(ctx, param, value: int) -> int:
               help="text tables, json (every value at full precision), markdown, html (a self-contained page) "
                    "or latex (a fragment for an exam key).")
 @VARIANT
+@OPTIMIZER
 @SVG
 @reports_bad_input
-def solve(exercise: str, precision: int, output_format: str, variant: str | None, svg_path: Path | None):
+def solve(exercise: str, precision: int, output_format: str, variant: str | None, optimizer, svg_path: Path | None):
     """Print the worked solution of EXERCISE (a built-in name such as ex1, or a YAML file)."""
-    exercise_, solution = _load(exercise, variant)
+    exercise_, solution = _load(exercise, variant, optimizer)
     if svg_path is not None:  # before anything is printed: a file that cannot be written is one line
         _write_svg(svg_path, exercise_, solution, step=True, precision=precision)
     if output_format == "json":
@@ -483,51 +530,12 @@ def _practice_printer():
 
 
 MAX_ITERATIONS = 1_000_000
-OPTIMIZERS = ("sgd", "momentum", "adam")  # network.OPTIMIZER_SETTINGS, checked by a test
-
-
-def _optimizer(ctx, param, value: str | None):
-    """``adam`` or ``momentum,beta=0.95``: a name and settings, checked when the exercise is loaded."""
-    if value is None:
-        return None
-    name, *pairs = [part.strip() for part in value.split(",")]
-    if name.lower() not in OPTIMIZERS:
-        raise click.BadParameter(f"{name!r} is not one of {', '.join(OPTIMIZERS)}")
-    settings = {}
-    for pair in pairs:
-        key, equals, number = pair.partition("=")
-        try:
-            settings[key.strip()] = float(number)
-        except ValueError:
-            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9") from None
-        if not equals:
-            raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9")
-    return name.lower(), settings
-
-
 def _positive(ctx, param, value: float | None):
     import math
 
     if value is not None and not (math.isfinite(value) and value > 0):
         raise click.BadParameter("give a positive number")
     return value
-
-
-def _with_optimizer(exercise, chosen):
-    """The exercise with --optimizer's settings (validated as the exercise file's would be)."""
-    from .network import OPTIMIZER_SETTINGS, Optimizer
-
-    name, settings = chosen
-    unknown = sorted(set(settings) - set(OPTIMIZER_SETTINGS[name]))
-    if unknown:
-        _bad_input(f"--optimizer: {name} has no setting {unknown[0]}; it takes "
-                   f"{', '.join(OPTIMIZER_SETTINGS[name]) or 'none'}")
-    merged = {**OPTIMIZER_SETTINGS[name], **settings}
-    for key, number in merged.items():
-        if not (number > 0 if key == "epsilon" else 0 <= number < 1):
-            bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
-            _bad_input(f"--optimizer: {key} must be {bounds}")
-    return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
 
 
 @main.command()
@@ -540,8 +548,7 @@ def _with_optimizer(exercise, chosen):
 @click.option("--batch-size", type=click.IntRange(1, None), metavar="K",
               help="Examples per update: 1 is stochastic, K mini-batch (default: all, full batch).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Shuffle the examples every epoch with this seed.")
-@click.option("--optimizer", callback=_optimizer, metavar="NAME[,KEY=VALUE]",
-              help="sgd, momentum or adam, with settings, e.g. momentum,beta=0.9 (default: the exercise's).")
+@OPTIMIZER
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
               default="text", show_default=True, help="text (the curve and a summary) or json.")
 @click.option("--plot", metavar="PATH", help='Also write the curve as PNG or SVG (needs pip install "bpcheck[plot]").')
@@ -553,9 +560,7 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
     """Train EXERCISE: repeat the step and watch the loss (tutorial §14)."""
     from .training import train as run_training
 
-    exercise_, _ = _load(exercise, variant)
-    if optimizer is not None:
-        exercise_ = _with_optimizer(exercise_, optimizer)
+    exercise_, _ = _load(exercise, variant, optimizer)
     if eta is not None:
         exercise_ = exercise_._replace(network=exercise_.network._replace(learning_rate=eta))
     if plot is not None:
