@@ -498,7 +498,7 @@ def test_the_readme_dataset_example_is_valid():
 
 
 def test_the_readme_curve_is_the_real_output():
-    curve = README.split("drawn in the terminal as text:\n\n```\n", 1)[1].split("\n```", 1)[0]
+    curve = README.split("rewrites the picture):\n\n```\n", 1)[1].split("\n```", 1)[0]
     result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
     assert curve in result.stdout
 
@@ -506,3 +506,25 @@ def test_the_readme_curve_is_the_real_output():
 def test_every_documented_setting_is_an_optimizer_setting():
     documented = set(re.findall(r"`(beta\d?|epsilon|step)`", README))
     assert documented == {key for settings in OPTIMIZER_SETTINGS.values() for key in settings} | {"step"}
+
+
+DOCS_TRAIN_SVG = ROOT / "docs" / "train-xor.svg"
+
+
+def test_the_readme_picture_of_the_curve_is_what_train_prints():
+    """docs/train-xor.svg is the terminal showing the curve and summary; BPCHECK_REWRITE_DOCS=1 rewrites it."""
+    import io
+    import os
+
+    from rich.console import Console
+    from rich.text import Text
+
+    result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
+    shown = result.stdout.split("\n\nParameters", 1)[0]
+    console = Console(record=True, width=80, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    console.print(Text(shown))
+    svg = console.export_svg(title="bpcheck train examples/training/xor.yaml --iterations 3000")
+    if os.environ.get("BPCHECK_REWRITE_DOCS"):
+        DOCS_TRAIN_SVG.write_text(svg, encoding="utf-8")
+    assert DOCS_TRAIN_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
+    assert "](docs/train-xor.svg)" in README

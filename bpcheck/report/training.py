@@ -30,7 +30,7 @@ def loss_curve(loss: list[float], width: int, height: int = CURVE_HEIGHT) -> lis
         chunk = finite[start:max(start + 1, (column + 1) * len(finite) // columns)]
         high, low = (round((height - 1) * (top - value) / span) for value in (max(chunk), min(chunk)))
         for row in range(high, low + 1):
-            rows[row][column] = "│" if high != low else "•"
+            rows[row][column] = "│" if high != low else "─"
     lines = []
     for index, cells in enumerate(rows):
         label = labels[0] if index == 0 else labels[1] if index == height // 2 else labels[2] if index == height - 1 \
