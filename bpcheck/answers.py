@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -41,6 +42,9 @@ def read_answers(path: Path, display: str | None = None, *,
 
         from .yamlfile import parse_document
 
+        if sys.stdin is None:  # `bpcheck grade - <&-`: there is nothing to read
+            raise AnswersError("standard input is closed, so there are no answers to read",
+                               file=STDIN_SHOWN, hint="pipe an answers file in, or name one")
         document = parse_document(sys.stdin.buffer.read(ANSWERS_LIMITS.max_bytes + 1), STDIN_SHOWN, AnswersError,
                                   ANSWERS_LIMITS)
     else:
@@ -177,6 +181,12 @@ def answers_variant(document: Document) -> str | None:
 
 
 def _suggest(raw: str, name: str | None, known: list[str]) -> str:
+    from .names import canonical_name
+
+    indexed = re.match(r"^(.+?)\s*\[\s*\d+\s*\]$", str(raw))
+    shared = canonical_name(indexed.group(1)) if indexed else None
+    if shared in known and "[" not in shared:  # eta[1], W13[2]: one value for every example
+        return f"{shared} is shared by every example: write it without an index, as {shared}"
     return did_you_mean(name or raw, known, "run `bpcheck template EXERCISE` to see the names", cutoff=0.5)
 
 

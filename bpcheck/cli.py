@@ -122,9 +122,9 @@ def main():
     """
 
 
-def _load(spec: str, variant: str | None = None, optimizer=None):
-    """The exercise (a variant of it, with --optimizer's optimizer), solved."""
-    from . import load_exercise, solve
+def _exercise(spec: str, variant: str | None = None, optimizer=None):
+    """The exercise: a variant of it, with --optimizer's optimizer."""
+    from . import load_exercise
 
     exercise = load_exercise(spec)
     if variant is not None:
@@ -133,6 +133,14 @@ def _load(spec: str, variant: str | None = None, optimizer=None):
         exercise = make_variant(exercise, variant)
     if optimizer is not None:
         exercise = _with_optimizer(exercise, optimizer)
+    return exercise
+
+
+def _load(spec: str, variant: str | None = None, optimizer=None):
+    """The exercise, as _exercise gives it, solved."""
+    from . import solve
+
+    exercise = _exercise(spec, variant, optimizer)
     return exercise, solve(exercise)
 
 
@@ -191,6 +199,8 @@ def _optimizer(ctx, param, value: str | None):
 
 def _with_optimizer(exercise, chosen):
     """The exercise with --optimizer's settings (validated as the exercise file's would be)."""
+    import math
+
     from .network import OPTIMIZER_SETTINGS, Optimizer
 
     name, settings = chosen
@@ -200,9 +210,10 @@ def _with_optimizer(exercise, chosen):
                    f"{', '.join(OPTIMIZER_SETTINGS[name]) or 'none'}")
     merged = {**OPTIMIZER_SETTINGS[name], **settings}
     for key, number in merged.items():
-        if not (number > 0 if key == "epsilon" else 0 <= number < 1):
-            bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
-            _bad_input(f"--optimizer: {key} must be {bounds}")
+        if not (0 < number < math.inf if key == "epsilon" else 0 <= number < 1):
+            bounds = "a positive number" if key == "epsilon" else "from 0 up to, not including, 1"
+            _bad_input(f"--optimizer: {key} must be {bounds}; PyTorch's default is "
+                       f"{OPTIMIZER_SETTINGS[name][key]:g}, e.g. {name},{key}={OPTIMIZER_SETTINGS[name][key]:g}")
     return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
 
 
@@ -434,7 +445,7 @@ def _practice_session(session, save: Path, answers_text, heading: str, resume_co
     from .report import practice_text
     from .safetext import path_shown
 
-    interactive, fmt = sys.stdin.isatty(), number_formatter(4)
+    interactive, fmt = sys.stdin is not None and sys.stdin.isatty(), number_formatter(4)
     show = _practice_printer()
     saved = [session.version]
 
@@ -492,6 +503,8 @@ def _practice_line(prompt: str, interactive: bool) -> str | None:
         except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see _terminate)
             click.echo()
             return None
+    if sys.stdin is None:  # closed (`<&-`): the end of input
+        return None
     stdin = getattr(sys.stdin, "buffer", None)
     raw = stdin.readline() if stdin is not None else sys.stdin.readline().encode("utf-8", "surrogateescape")
     if not raw:
@@ -560,15 +573,19 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
     """Train EXERCISE: repeat the step and watch the loss (tutorial §14)."""
     from .training import train as run_training
 
-    exercise_, _ = _load(exercise, variant, optimizer)
+    exercise_ = _exercise(exercise, variant, optimizer)  # not solved: --eta may be what makes it solvable
     if eta is not None:
         exercise_ = exercise_._replace(network=exercise_.network._replace(learning_rate=eta))
     if plot is not None:
         _check_plot(plot, exercise_)
     progress = _training_progress(iterations) if sys.stderr.isatty() and iterations >= 20_000 else None
     with progress or _nothing() as advance:
-        run = run_training(exercise_.network, iterations, batch_size=batch_size, seed=seed, until=until,
-                           progress=advance)
+        try:
+            run = run_training(exercise_.network, iterations, batch_size=batch_size, seed=seed, until=until,
+                               progress=advance)
+        except BpcheckError as error:  # numbers too large: say which file's
+            error.file = error.file or exercise_.path
+            raise
     if plot is not None:
         _write_plot(plot, run, _heading(exercise_))
     if output_format == "json":

@@ -9,9 +9,11 @@ as a kink, not failed.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from .activations import ACTIVATIONS
+from .errors import ExerciseError
 from .solution import Solution
 from .training import Program
 
@@ -46,6 +48,10 @@ def gradient_check(solution: Solution) -> list[Check]:
             continue  # frozen: no gradient is computed for it
         h = STEP * max(1.0, abs(values[name]))
         (plus, plus_a), (minus, minus_a) = (_loss(program, name, values[name] + step, kinks) for step in (h, -h))
+        if not math.isfinite(plus - minus):  # E at the edge of double precision: no difference to take
+            raise ExerciseError(f"E overflows double precision when {name} moves by {h:.3g}, so its finite "
+                                "difference cannot be taken", file=solution.exercise.path,
+                                hint="use smaller weights, inputs or learning rate")
         numeric = (plus - minus) / (2 * h)
         backprop = values[f"dE_d{name}"]
         difference = _relative_difference(backprop, numeric)
@@ -63,6 +69,8 @@ def _loss(program: Program, name: str, value: float, kinks: list[str]) -> tuple[
     try:
         values = program.run()
         return values[program.slot["E"]], [values[program.slot[a]] for a in kinks]
+    except (OverflowError, ValueError, ZeroDivisionError):  # math.fsum overflows, or meets inf - inf
+        return math.inf, []
     finally:
         program.values[slot] = saved
 

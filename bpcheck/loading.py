@@ -284,6 +284,9 @@ class _ExerciseReader:
             return None
         if not isinstance(given, dict):
             given = {"name": given}
+        if "name" not in given:
+            self.fail(("optimizer",), "optimizer: 'name' is missing",
+                      "write e.g. optimizer: {name: momentum, beta: 0.9}")
         name = self.choice("optimizer", tuple(OPTIMIZER_SETTINGS), {"gd": "sgd", "plain": "sgd"}, "sgd",
                            path=("optimizer", "name") if "name" in given else ("optimizer",), value=given.get("name"))
         allowed = {"name", "state", *OPTIMIZER_SETTINGS[name], *(("step",) if name == "adam" else ())}
@@ -312,13 +315,18 @@ class _ExerciseReader:
         if not isinstance(given, dict):
             self.fail(("optimizer", "state"), "optimizer: 'state' must map names such as v_W13 to numbers",
                       "write e.g. state: {v_W13: 0.01}")
-        state = {}
+        state: dict[str, float] = {}
+        spelled: dict[str, str] = {}
         for key, value in given.items():
             canonical = canonical_name(str(key))
             if canonical not in known:
                 self.fail(("optimizer", "state", key), f"optimizer state: {quoted(key)} is not a state of {name} "
                           "for a trained weight or bias", did_you_mean(str(key), known, f"{name} keeps "
                           + (", ".join(f"{s}_W13" for s in OPTIMIZER_STATE[name]) or "no state")), key=True)
+            if canonical in state:
+                self.fail(("optimizer", "state", key), f"optimizer state: {canonical} is given twice (as "
+                          f"{shown(spelled[canonical])} and as {shown(key)})", "keep one of them", key=True)
+            spelled[canonical] = str(key)
             state[canonical] = self.number(("optimizer", "state", key), value)
             if canonical.startswith("v_") and name == "adam" and state[canonical] < 0:
                 self.fail(("optimizer", "state", key), f"{canonical} is a mean of squares and cannot be negative",

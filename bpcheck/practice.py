@@ -139,7 +139,7 @@ class Practice:
     def feed(self, line: str | None) -> list[Event]:
         """What to say after the student typed ``line`` at ``prompt`` (None: no more input)."""
         assert self.prompt is not None, "the session has finished"
-        text = "" if line is None else line.strip()
+        text = "" if line is None else line.replace("\ufeff", "").strip()  # a script saved with a byte-order mark
         command = text.lower()
         if line is None or command in QUIT:
             return [self._finish(quit=True)]

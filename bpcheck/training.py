@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Mapping
 from operator import itemgetter
 from typing import NamedTuple
 
+from .errors import ExerciseError
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
 from .quantities import Graph
 from .solver import build_graph
 
 # How a loss curve behaved, told from the curve itself (tutorial §7 and §14).
-DECREASING, OSCILLATING, DIVERGING = "decreasing", "oscillating", "diverging"
+DECREASING, OSCILLATING, DIVERGING, FLAT = "decreasing", "oscillating", "diverging", "flat"
 _RISE = 1e-12  # a rise smaller than this, relative to E, is rounding, not a rise
 _FLOOR = 1e-20  # below this fraction of the first E, a loss has converged to rounding: its jitter is no rise
 
@@ -107,10 +108,11 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     dataset = network.dataset
     size = min(batch_size or len(dataset), len(dataset))
     trainer = _Trainer(network, size)
+    _check_start(trainer)
     loss: list[float] = []
     batches = _batches(len(dataset), size, seed)
     overflowed_at = None
-    depth_start = mean_abs_deltas(network, build_graph(network).evaluate())
+    depth_start = _depth(network)
     for done in range(iterations):
         try:
             loss.append(trainer.step([dataset[index] for index in next(batches)], done))
@@ -119,13 +121,16 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
             break
         if progress is not None and done % 256 == 255:
             progress(done + 1)
-    final_loss = math.inf if overflowed_at else trainer.loss()
+    try:
+        final_loss = math.inf if overflowed_at else trainer.loss()
+    except (OverflowError, ValueError, ZeroDivisionError):  # finite weights whose E overflows (math.fsum)
+        final_loss = math.inf
     if not math.isfinite(final_loss):
         overflowed_at = overflowed_at or iterations
     final = trainer.parameters()
     trained_network = network._replace(weights={pair: final[name] for pair, name in _weight_names(network)},
                                        biases={unit: final[f"b{unit}"] for unit in network.biases})
-    depth_end = [] if overflowed_at else mean_abs_deltas(trained_network, build_graph(trained_network).evaluate())
+    depth_end = [] if overflowed_at else _depth(trained_network)
     below = next((index for index, value in enumerate(loss + [final_loss]) if until is not None and value < until),
                  None)
     optimizer = network.optimizer or Optimizer()
@@ -135,6 +140,31 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     return TrainingRun(loss, final_loss, trainer.initial, final, trainer.state(),
                        loss_behaviour(loss + [final_loss], stopped=overflowed_at is not None), below,
                        overflowed_at, depth_start, depth_end, settings)
+
+
+def _check_start(trainer: _Trainer) -> None:
+    """Numbers whose E overflows before any update are no run to watch, but bad input (as in `solve`)."""
+    try:
+        start = trainer.loss()
+    except (OverflowError, ValueError, ZeroDivisionError):
+        start = math.inf
+    if not math.isfinite(start):
+        raise ExerciseError("E comes out as inf before any update: the numbers are too large for double precision",
+                            hint="use smaller weights, inputs or learning rate")
+
+
+def _depth(network: Network) -> list[tuple[str, float]]:
+    """Each layer's mean |δ| at the network's parameters, from the forward pass and the deltas alone (the
+    step after them may overflow: a run that diverges says so); empty when the deltas overflow too."""
+    graph = build_graph(network)
+    deltas = [quantity.name for quantity in graph if quantity.kind == "delta"]
+    program = Program(graph, deltas)
+    try:
+        values = program.run()
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return []
+    means = mean_abs_deltas(network, {name: values[program.slot[name]] for name in deltas})
+    return means if all(math.isfinite(mean) for _, mean in means) else []
 
 
 def _weight_names(network: Network):
@@ -189,12 +219,12 @@ class _Trainer:
         _place(program, self.network, batch)
         for slot, value in zip(program.setter(self.carried), self.current):
             values[slot] = value
-        if self.optimizer.name == "adam":
+        if "step" in program.slot:  # Adam's t (not read when every parameter is frozen)
             values[program.slot["step"]] = float(self.optimizer.step + done)
         program.run()
         loss = values[program.slot["E"]] if self.full else self.loss()
         current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
-        if not math.isfinite(loss + sum(current)):  # a weight past double precision: σ(∞) would hide it
+        if not (math.isfinite(loss) and all(map(math.isfinite, current))):  # σ(∞) would hide an infinite weight
             raise OverflowError(loss)
         self.current = current
         return loss
@@ -218,16 +248,17 @@ def _place(program: Program, network: Network, batch: list[Example]) -> None:
     values, slot = program.values, program.slot
     for index, example in enumerate(batch, start=1):
         suffix = f"[{index}]" if network.examples else ""
-        for unit, value in example.inputs.items():
-            values[slot[f"x{unit}{suffix}"]] = value
-        for unit, value in example.targets.items():
-            values[slot[f"t{unit}{suffix}"]] = value
+        for letter, given in (("x", example.inputs), ("t", example.targets)):
+            for unit, value in given.items():
+                name = f"{letter}{unit}{suffix}"
+                if name in slot:  # not when every weight it feeds is frozen: the step never reads it
+                    values[slot[name]] = value
 
 
 def loss_behaviour(loss: list[float], *, stopped: bool = False) -> Behaviour:
     """Decreasing (E never rose), oscillating (it rose on some iterations but ends lower than it
-    began) or diverging (it ends no lower than it began, or overflowed). Told from the curve, not
-    from η."""
+    began), diverging (it ends no lower than it began, or overflowed) or flat (it never changed: every
+    parameter frozen, or E at 0 from the start). Told from the curve, not from η."""
     finite = [value for value in loss if math.isfinite(value)]
     floor = _FLOOR * finite[0] if finite else 0.0
     rises = sum(1 for before, after in zip(finite, finite[1:]) if after > before * (1 + _RISE) and after > floor)
@@ -240,4 +271,6 @@ def loss_behaviour(loss: list[float], *, stopped: bool = False) -> Behaviour:
     if rises:
         return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {len(finite) - 1} iterations, "
                                              "overshooting the minimum, though it ends lower than it began")
-    return Behaviour(DECREASING, 0, "decreases on every iteration")
+    if max(finite) == min(finite):
+        return Behaviour(FLAT, 0, "stays where it began: no update changes E")
+    return Behaviour(DECREASING, 0, "decreases: E never rose from one iteration to the next")

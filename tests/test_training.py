@@ -440,7 +440,7 @@ def test_train_text_has_the_curve_and_the_summary():
     assert "50 iterations, η = 2, plain gradient descent, full batch (1 example)" in text
     assert "0.0181 ┤" in text and "└" in text and "updates →" in text
     assert re.search(r"E at the start +0\.01810", text)
-    assert "decreases on every iteration" in text
+    assert "decreases: E never rose from one iteration to the next" in text
 
 
 @pytest.mark.parametrize("args, words", [

@@ -50,7 +50,8 @@ figure { margin: 1rem 0; }
 figure svg { max-width: 100%; height: auto; }
 @media screen and (max-width: 40rem) {
   /* On a phone a row is a line, not a table too wide to see whole: a formula reads as the tutorial
-     writes it (a3 = W13·x1 + W23·x2 = ... = 0.755), a grade as its values and verdict, its note below. */
+     writes it (name = formula = numbers = value), a grade as its values and verdict, its note below. No
+     number here: a grade page that withholds expected values holds none, even in its style sheet. */
   table.formulas thead, table.grades thead { position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); }
   table.formulas tr, table.grades tr { display: block; padding: .3rem 0; border-bottom: 1px solid var(--line); }

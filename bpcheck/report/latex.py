@@ -47,10 +47,17 @@ def text(value: object) -> str:
                   lambda bar: rf"\rule{{{0.3 * bar.group(0).count('rule'):.1f}em}}{{1ex}}", typeset)
 
 
+# What pdflatex sets with its default fonts and only amsmath and booktabs loaded, each character compiled
+# alone (TeX Live 2022): below U+0180 all but _NOT_SET (which stop the key compiling: "not set up for use
+# with LaTeX", or a command the default OT1 encoding lacks), and the few of _SET_TOO above it.
+_NOT_SET = frozenset("«»ÐÞðþĄąĐđĘęĦħĮįĸĿŀŉŊŋŦŧŲųſ")
+_SET_TOO = frozenset("–—‘’“”•€ƒǄǅǆǇǈǉǊǋǌǍǎǏǐǑǒǓǔǢǣǦǧǨǩǰǴǵȘșȚțȲȳȷ")
+
+
 def _typeset(char: str) -> str:
-    """A character pdflatex sets as it is (ASCII, Latin letters, typographic punctuation), else its code
-    ([U+4E2D]): a title in another script is still shown, and never stops the key compiling."""
-    return char if ord(char) < 0x250 or char in "–—‘’“”•€" else f"[U+{ord(char):04X}]"
+    """A character pdflatex sets as it is (ASCII, most Latin letters, typographic punctuation), else its
+    code ([U+4E2D]): a title in another script is still shown, and never stops the key compiling."""
+    return char if (ord(char) < 0x180 and char not in _NOT_SET) or char in _SET_TOO else f"[U+{ord(char):04X}]"
 
 
 _PARAMETER = re.compile(r"([Wb])(?:(\d)(\d)|(\d+)_(\d+)|(\d+))")
@@ -172,7 +179,9 @@ def _aligned(section: Section, solution) -> list[str]:
         worked = f"= {formula(substituted)} {result}" if substituted else result
         left = f"{name(quantity)} &= {formula(symbolic)}"
         lines.append(f"{left} \\\\\n  &{worked}" if _width(left + worked) > LINE else f"{left} {worked}")
-    return [r"\begin{align*}", "  " + " \\\\\n  ".join(lines), r"\end{align*}"]
+    # A display longer than the page may break between its lines (amsmath forbids it by default, and a
+    # step of a dataset or of Adam runs to dozens of lines); the group keeps the setting to this display.
+    return [r"{\allowdisplaybreaks%", r"\begin{align*}", "  " + " \\\\\n  ".join(lines), r"\end{align*}}"]
 
 
 # The update table's headings as the tutorial writes them.

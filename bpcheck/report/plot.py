@@ -43,15 +43,17 @@ def loss_plot(run: TrainingRun, title: str, kind: str) -> bytes:
         axes.plot(range(len(curve)), curve, color="#0f766e", linewidth=1.5)
         axes.set_xlabel("updates")
         axes.set_ylabel("E")
-        axes.set_title(title)
+        axes.set_title(title, parse_math=False)  # the exercise's title as written: its $ is no mathtext
         axes.grid(True, alpha=0.3)
         axes.annotate(run.behaviour.sentence, xy=(0.99, 0.97), xycoords="axes fraction", ha="right", va="top",
                       fontsize=8)
         figure.tight_layout()
         buffer = io.BytesIO()
-        # No timestamp in the file: the same run writes the same bytes.
+        # No timestamp in the file, and SVG ids from a fixed salt, not a random one: the same run writes the
+        # same bytes.
         metadata = {"Date": None} if kind == "svg" else {"Software": None}
-        figure.savefig(buffer, format=kind, metadata=metadata)
+        with pyplot.rc_context({"svg.hashsalt": "bpcheck"}):
+            figure.savefig(buffer, format=kind, metadata=metadata)
         return buffer.getvalue()
     finally:
         pyplot.close(figure)

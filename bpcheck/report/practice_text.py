@@ -7,6 +7,7 @@ labelled as the grade report labels them (report/grades.py).
 from __future__ import annotations
 
 import json
+import re
 
 from ..practice import Ask, Checked, Event, Finished, Intro, Noted, Revealed, Said
 from ..solution import Solution
@@ -109,9 +110,20 @@ def answers_file(solution: Solution, spec: str, answers: dict[str, float], stude
             line = f"{line} {_number(answers[name])}"
         lines.append(line)
         if student is not None and line.startswith("exercise:"):
-            lines.append(f"student: {json.dumps(student, ensure_ascii=False)}")  # a JSON string is YAML too
+            lines.append(f"student: {_quoted(student)}")
     lines += [f"  {name}: {_number(value)}" for name, value in answers.items() if name not in asked]
     return "\n".join(lines) + "\n"
+
+
+# Characters a YAML file may not hold as they are (DEL, the C1 controls) or that YAML reads as a line break
+# (NEL, the line and paragraph separators) or drops (a byte-order mark): written as escapes instead.
+_ESCAPED_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _quoted(text: str) -> str:
+    """A double-quoted YAML string that reads back as ``text``: JSON's escapes (a JSON string is YAML
+    too), and \\uXXXX for what YAML refuses or folds, so that a resumed file stays readable."""
+    return _ESCAPED_IN_YAML.sub(lambda found: f"\\u{ord(found.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _number(value: float) -> str:
