@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NoReturn
@@ -181,10 +180,10 @@ def answers_variant(document: Document) -> str | None:
 
 
 def _suggest(raw: str, name: str | None, known: list[str]) -> str:
-    from .names import canonical_name
+    from .names import canonical_name, without_example_index
 
-    indexed = re.match(r"^(.+?)\s*\[\s*\d+\s*\]$", str(raw))
-    shared = canonical_name(indexed.group(1)) if indexed else None
+    base = without_example_index(raw)
+    shared = canonical_name(base) if base is not None else None
     if shared in known and "[" not in shared:  # eta[1], W13[2]: one value for every example
         return f"{shared} is shared by every example: write it without an index, as {shared}"
     return did_you_mean(name or raw, known, "run `bpcheck template EXERCISE` to see the names", cutoff=0.5)

@@ -175,7 +175,9 @@ def _write_svg(path: Path, exercise, solution, *, step: bool, precision: int = 4
     files.write_atomically(path, lambda stream: stream.write(svg), "svg")
 
 
-OPTIMIZERS = ("sgd", "momentum", "adam")  # network.OPTIMIZER_SETTINGS, checked by a test
+# network.OPTIMIZER_SETTINGS and OPTIMIZER_ALIASES without importing the core for every command (a test checks)
+OPTIMIZERS = ("sgd", "momentum", "adam")
+OPTIMIZER_ALIASES = {"gd": "sgd", "plain": "sgd"}
 
 
 def _optimizer(ctx, param, value: str | None):
@@ -183,7 +185,8 @@ def _optimizer(ctx, param, value: str | None):
     if value is None:
         return None
     name, *pairs = [part.strip() for part in value.split(",")]
-    if name.lower() not in OPTIMIZERS:
+    name = OPTIMIZER_ALIASES.get(name.lower(), name.lower())
+    if name not in OPTIMIZERS:
         raise click.BadParameter(f"{name!r} is not one of {', '.join(OPTIMIZERS)}")
     settings = {}
     for pair in pairs:
@@ -194,14 +197,12 @@ def _optimizer(ctx, param, value: str | None):
             raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9") from None
         if not equals:
             raise click.BadParameter(f"write settings as KEY=NUMBER, e.g. {name},beta=0.9")
-    return name.lower(), settings
+    return name, settings
 
 
 def _with_optimizer(exercise, chosen):
     """The exercise with --optimizer's settings (validated as the exercise file's would be)."""
-    import math
-
-    from .network import OPTIMIZER_SETTINGS, Optimizer
+    from .network import OPTIMIZER_SETTINGS, Optimizer, setting_problem
 
     name, settings = chosen
     unknown = sorted(set(settings) - set(OPTIMIZER_SETTINGS[name]))
@@ -210,10 +211,10 @@ def _with_optimizer(exercise, chosen):
                    f"{', '.join(OPTIMIZER_SETTINGS[name]) or 'none'}")
     merged = {**OPTIMIZER_SETTINGS[name], **settings}
     for key, number in merged.items():
-        if not (0 < number < math.inf if key == "epsilon" else 0 <= number < 1):
-            bounds = "a positive number" if key == "epsilon" else "from 0 up to, not including, 1"
-            _bad_input(f"--optimizer: {key} must be {bounds}; PyTorch's default is "
-                       f"{OPTIMIZER_SETTINGS[name][key]:g}, e.g. {name},{key}={OPTIMIZER_SETTINGS[name][key]:g}")
+        problem = setting_problem(key, number)
+        if problem:
+            default = OPTIMIZER_SETTINGS[name][key]
+            _bad_input(f"--optimizer: {problem}; PyTorch's default is {default:g}, e.g. {name},{key}={default:g}")
     return exercise._replace(network=exercise.network._replace(optimizer=Optimizer(name, merged)))
 
 
@@ -376,7 +377,9 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
                            file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
     exercise_, solution = _load(exercise, variant) if variant is not None else (base, base_solution)
     level = feedback.lower() if feedback else (exercise_.feedback or "full")
-    session = Practice(solution, feedback=level, answers=answers,
+    from .yamlfile import as_number  # the answers file's rule for numbers, so that the file reads back the same
+
+    session = Practice(solution, feedback=level, answers=answers, read_number=as_number,
                        others=base_solution.values if variant is not None else None)
     spec = _spec_beside(exercise, save)
     saved_as = ["--save", _quoted(str(save))] if save_path else []
@@ -543,6 +546,8 @@ def _practice_printer():
 
 
 MAX_ITERATIONS = 1_000_000
+
+
 def _positive(ctx, param, value: float | None):
     import math
 
@@ -625,6 +630,7 @@ def _write_plot(path: str, run, title: str) -> None:
     from .report.plot import check_plot_path, loss_plot
 
     image = loss_plot(run, title, check_plot_path(path))
+    _sigterm_interrupts(click.get_current_context())
     write_atomically(Path(path), lambda stream: stream.write(image), "plot", binary=True)
 
 
@@ -652,7 +658,7 @@ def gradcheck(exercise, precision, output_format, variant):
     """Check every backprop gradient of EXERCISE against a central finite difference of E (tutorial §6).
 
     Exit code 1 if any disagrees."""
-    from .gradcheck import FAIL, RELATIVE_TOLERANCE, gradient_check
+    from .gradcheck import FAIL, KINK, PASS, RELATIVE_TOLERANCE, gradient_check
 
     exercise_, solution = _load(exercise, variant)
     checks = gradient_check(solution)
@@ -666,9 +672,11 @@ def gradcheck(exercise, precision, output_format, variant):
         from .report.text import emit
         from .report.training import gradcheck_section
 
-        failed = sum(check.verdict == FAIL for check in checks)
-        summary = (f"{len(checks) - failed} of {len(checks)} gradients agree within a relative difference of "
-                   f"{RELATIVE_TOLERANCE:g}" + (f"; {failed} do not." if failed else "."))
+        counts = {verdict: sum(check.verdict == verdict for check in checks) for verdict in (PASS, FAIL, KINK)}
+        summary = (f"{counts[PASS]} of {len(checks)} gradients agree (a relative difference of at most "
+                   f"{RELATIVE_TOLERANCE:g}, or less than rounding in E can show)"
+                   + (f"; {counts[KINK]} sit on a ReLU or softsign kink" if counts[KINK] else "")
+                   + (f"; {counts[FAIL]} do not." if counts[FAIL] else "."))
         emit([gradcheck_section(checks, precision), summary], heading=f"Gradient check of {_heading(exercise_)}")
     sys.exit(1 if any(check.verdict == FAIL for check in checks) else 0)
 

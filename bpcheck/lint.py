@@ -53,8 +53,7 @@ def _unreachable_targets(exercise: Exercise) -> list[Finding]:
     low, high = ACTIVATIONS[activation].output_range
     return [Finding(f"t{unit}", f"t{unit} = {target:g} is reached only as a{unit} grows without bound (fine for "
                     f"one step; for training, {0.9 * target + 0.1 * (low + high) / 2:g} is reachable)", "note")
-            for unit, target in {unit: target for example in network.dataset
-                                 for unit, target in example.targets.items()}.items()
+            for unit, target in sorted({pair for example in network.dataset for pair in example.targets.items()})
             if target in (low, high) and ACTIVATIONS[activation].saturates]
 
 

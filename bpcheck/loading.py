@@ -19,6 +19,7 @@ from .losses import LOSSES
 from .names import canonical_name, unit_of, weight_units
 from .network import (
     CONVENTIONS,
+    OPTIMIZER_ALIASES,
     OPTIMIZER_SETTINGS,
     OPTIMIZER_STATE,
     Example,
@@ -26,6 +27,7 @@ from .network import (
     Network,
     Optimizer,
     bias_name,
+    setting_problem,
     weight_name,
 )
 from .quantities import STAGES
@@ -287,7 +289,7 @@ class _ExerciseReader:
         if "name" not in given:
             self.fail(("optimizer",), "optimizer: 'name' is missing",
                       "write e.g. optimizer: {name: momentum, beta: 0.9}")
-        name = self.choice("optimizer", tuple(OPTIMIZER_SETTINGS), {"gd": "sgd", "plain": "sgd"}, "sgd",
+        name = self.choice("optimizer", tuple(OPTIMIZER_SETTINGS), OPTIMIZER_ALIASES, "sgd",
                            path=("optimizer", "name") if "name" in given else ("optimizer",), value=given.get("name"))
         allowed = {"name", "state", *OPTIMIZER_SETTINGS[name], *(("step",) if name == "adam" else ())}
         for key in given:
@@ -297,9 +299,9 @@ class _ExerciseReader:
         settings = {}
         for key, default in OPTIMIZER_SETTINGS[name].items():
             value = self.number(("optimizer", key), given.get(key, default))
-            if not (0 < value if key == "epsilon" else 0 <= value < 1):
-                bounds = "positive" if key == "epsilon" else "from 0 up to, not including, 1"
-                self.fail(("optimizer", key), f"optimizer: {key} must be {bounds}", f"PyTorch's default is {default:g}")
+            problem = setting_problem(key, value)
+            if problem:
+                self.fail(("optimizer", key), f"optimizer: {problem}", f"PyTorch's default is {default:g}")
             settings[key] = value
         step = given.get("step", 1)
         if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= MAX_ADAM_STEP:

@@ -85,8 +85,9 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
     """Every known wrong value of ``quantity`` computed from ``values``: the mistakes written by hand
     below, then those made from the formula's tree (formulas.variants), each once."""
     finder = _FINDERS.get(quantity.kind)
-    if network.optimizer is not None and quantity.stage == "update":
-        finder = None  # written for ΔW = η·δ·o: momentum's and Adam's changes are made otherwise
+    if (network.optimizer is not None or network.examples) and quantity.kind in ("dW", "db") or (
+            network.examples and quantity.example == 0 and quantity.kind.startswith("dE_d")):
+        finder = None  # written for ΔW = η·δ·o and one example's ∂E/∂W, not for an optimizer's or a mean
     if quantity.example:
         values = ExampleValues(values, quantity.example)  # the mistakes by hand read y3 for y3[2]
     seen: dict[tuple[float, int], list[tuple[str, bool]]] = {}  # a value -> (id, by hand) of each giving it

@@ -27,9 +27,15 @@ _AFTER_PREFIXES = ("new_", "new")
 
 
 _EXAMPLE = re.compile(r"^(.+?)\s*\[\s*(\d+)\s*\]$", re.ASCII)
+
+
+def without_example_index(raw: str) -> str | None:
+    """y3 for y3[2] (as written: not made canonical); None for a name with no example index."""
+    match = _EXAMPLE.match(str(raw).strip())
+    return match.group(1) if match else None
 _STATE = re.compile(r"^(mhat|vhat|m|v)_(.+)$", re.ASCII | re.IGNORECASE)
 _SETTINGS = {"beta": "beta", "β": "beta", "beta1": "beta1", "β1": "beta1", "beta2": "beta2", "β2": "beta2",
-             "epsilon": "epsilon", "eps": "epsilon", "ε": "epsilon", "step": "step", "t": "step",
+             "epsilon": "epsilon", "eps": "epsilon", "ε": "epsilon", "step": "step",
              "bias_correction1": "bias_correction1", "bias_correction2": "bias_correction2"}
 
 

@@ -8,6 +8,7 @@ output unit 5. Weight (i, j) runs from unit i to unit j.
 from __future__ import annotations
 
 import functools
+import math
 from typing import NamedTuple
 
 # target_minus_output: delta = -dE/da, dW = +eta*delta*o (tutorial §9, the default).
@@ -48,6 +49,16 @@ OPTIMIZER_SETTINGS: dict[str, dict[str, float]] = {
     "momentum": {"beta": 0.9},
     "adam": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
 }
+OPTIMIZER_ALIASES = {"gd": "sgd", "plain": "sgd"}
+
+
+def setting_problem(key: str, value: float) -> str | None:
+    """What is wrong with an optimizer's setting (None: nothing): the βs lie in [0, 1), ε is positive."""
+    if key == "epsilon":
+        return None if 0 < value < math.inf else "epsilon must be a positive number"
+    return None if 0 <= value < 1 else f"{key} must be from 0 up to, not including, 1"
+
+
 # The state each optimizer carries from step to step, per parameter (v_W13: velocity, or second moment).
 OPTIMIZER_STATE: dict[str, tuple[str, ...]] = {"sgd": (), "momentum": ("v",), "adam": ("m", "v")}
 

@@ -71,7 +71,8 @@ class Quantity(NamedTuple):
 class ExampleValues(Mapping):
     """One example's values of a dataset read by their plain names: y3 is y3[2] (for example 2), and a
     name no example has (W13, eta) is the shared value. Lets code written for one example (the
-    hand-written mistakes, the checks of an exercise's numbers) read any example's."""
+    hand-written mistakes, the checks of an exercise's numbers) read any example's. For lookups only:
+    iterating it gives the underlying names, as the values they read hold them."""
 
     def __init__(self, values: Mapping[str, float], example: int):
         self._values, self._suffix = values, f"[{example}]"

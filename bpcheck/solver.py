@@ -13,7 +13,7 @@ import re
 from . import formulas as f
 from .activations import ACTIVATIONS
 from .losses import LOSSES
-from .network import OPTIMIZER_STATE, Network, Optimizer, bias_name, weight_name
+from .network import OPTIMIZER_SETTINGS, OPTIMIZER_STATE, Network, Optimizer, bias_name, weight_name
 from .numbers import exact_sum, in_parentheses
 from .quantities import Graph, Quantity
 
@@ -321,10 +321,13 @@ class _StepBuilder(_Builder):
         single = _Builder(self.net._replace(inputs=chosen.inputs, targets=chosen.targets, examples=()))
         run(single)
         rename = self.example_name(index)
+        # Only the names of values are renamed in a formula's text, never a function's (tanh, exp, ln).
+        names = {q.name for q in single.quantities} | {name for q in single.quantities for name in q.inputs}
         for quantity in single.quantities:
             self.quantities.append(quantity._replace(
                 name=rename(quantity.name), inputs=tuple(rename(name) for name in quantity.inputs),
-                symbolic=_NAME.sub(lambda match: rename(match.group()), quantity.symbolic),
+                symbolic=_NAME.sub(lambda match: rename(match.group()) if match.group() in names else match.group(),
+                                   quantity.symbolic),
                 before=rename(quantity.before) if quantity.before else "",
                 form=f.renamed(quantity.form, rename) if quantity.form is not None else None,
                 example=index if self.indexed else 0))
@@ -342,8 +345,8 @@ class _StepBuilder(_Builder):
                                            for u, v in sorted(b.net.targets.items())])
         self.add(name="eta", stage="given", kind="eta", given=self.net.learning_rate)
         optimizer = self.optimizer
-        for setting, value in optimizer.settings.items():
-            self.add(name=setting, stage="given", kind=setting, given=value)
+        for setting, default in OPTIMIZER_SETTINGS[optimizer.name].items():  # PyTorch's, where not given
+            self.add(name=setting, stage="given", kind=setting, given=optimizer.settings.get(setting, default))
         if optimizer.name == "adam":
             self.add(name="step", stage="given", kind="step", given=float(optimizer.step))
         for name, *_ in self.trained():

@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from .errors import ExerciseError
-from .network import OPTIMIZER_STATE, Example, Network, Optimizer
+from .network import OPTIMIZER_STATE, Example, Network, Optimizer, bias_name, weight_name
 from .quantities import Graph
 from .solver import build_graph
 
@@ -78,7 +78,7 @@ def _reader(slots: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]
 
 
 class Behaviour(NamedTuple):
-    """What the loss did: ``kind`` is decreasing, oscillating or diverging; ``rises`` counts the
+    """What the loss did: ``kind`` is decreasing, oscillating, diverging or flat; ``rises`` counts the
     iterations after which E went up."""
 
     kind: str
@@ -105,6 +105,8 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     """``iterations`` updates of ``network`` (its η, optimizer, examples): full batch by default, else
     batches of ``batch_size`` examples taken in order, or shuffled every epoch when ``seed`` is given
     (tutorial §18). ``progress`` is called with the number of updates done, now and then."""
+    if batch_size is not None and batch_size < 1 or iterations < 0:
+        raise ValueError("batch_size is at least 1, and iterations at least 0")
     dataset = network.dataset
     size = min(batch_size or len(dataset), len(dataset))
     trainer = _Trainer(network, size)
@@ -116,20 +118,19 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     for done in range(iterations):
         try:
             loss.append(trainer.step([dataset[index] for index in next(batches)], done))
-        except (OverflowError, ValueError, ZeroDivisionError):
+        except Overflow as overflow:  # the E before the update that overflowed is still on the curve
+            loss += [overflow.loss] if overflow.loss is not None else []
             overflowed_at = done + 1
             break
         if progress is not None and done % 256 == 255:
             progress(done + 1)
-    try:
-        final_loss = math.inf if overflowed_at else trainer.loss()
-    except (OverflowError, ValueError, ZeroDivisionError):  # finite weights whose E overflows (math.fsum)
-        final_loss = math.inf
+    after = None if overflowed_at else trainer.finite_loss()  # finite weights may still give an E that overflows
+    final_loss = math.inf if after is None else after
     if not math.isfinite(final_loss):
         overflowed_at = overflowed_at or iterations
     final = trainer.parameters()
-    trained_network = network._replace(weights={pair: final[name] for pair, name in _weight_names(network)},
-                                       biases={unit: final[f"b{unit}"] for unit in network.biases})
+    trained_network = network._replace(weights={pair: final[weight_name(*pair)] for pair in network.weights},
+                                       biases={unit: final[bias_name(unit)] for unit in network.biases})
     depth_end = [] if overflowed_at else _depth(trained_network)
     below = next((index for index, value in enumerate(loss + [final_loss]) if until is not None and value < until),
                  None)
@@ -144,11 +145,7 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
 
 def _check_start(trainer: _Trainer) -> None:
     """Numbers whose E overflows before any update are no run to watch, but bad input (as in `solve`)."""
-    try:
-        start = trainer.loss()
-    except (OverflowError, ValueError, ZeroDivisionError):
-        start = math.inf
-    if not math.isfinite(start):
+    if trainer.finite_loss() is None:
         raise ExerciseError("E comes out as inf before any update: the numbers are too large for double precision",
                             hint="use smaller weights, inputs or learning rate")
 
@@ -161,16 +158,10 @@ def _depth(network: Network) -> list[tuple[str, float]]:
     program = Program(graph, deltas)
     try:
         values = program.run()
-    except (OverflowError, ValueError, ZeroDivisionError):
+    except ARITHMETIC:
         return []
     means = mean_abs_deltas(network, {name: values[program.slot[name]] for name in deltas})
     return means if all(math.isfinite(mean) for _, mean in means) else []
-
-
-def _weight_names(network: Network):
-    from .network import weight_name
-
-    return [(pair, weight_name(*pair)) for pair in network.weights]
 
 
 def _batches(count: int, size: int, seed: int | None):
@@ -183,6 +174,17 @@ def _batches(count: int, size: int, seed: int | None):
             shuffler.shuffle(order)
         for start in range(0, count, size):
             yield order[start:start + size]
+
+
+ARITHMETIC = (OverflowError, ValueError, ZeroDivisionError)  # math.fsum overflows, or meets inf - inf
+
+
+class Overflow(Exception):
+    """An update whose numbers grew past double precision; ``loss`` is E before it, if that is a number."""
+
+    def __init__(self, loss: float | None):
+        super().__init__(loss)
+        self.loss = loss
 
 
 class _Trainer:
@@ -221,13 +223,24 @@ class _Trainer:
             values[slot] = value
         if "step" in program.slot:  # Adam's t (not read when every parameter is frozen)
             values[program.slot["step"]] = float(self.optimizer.step + done)
-        program.run()
-        loss = values[program.slot["E"]] if self.full else self.loss()
+        try:
+            program.run()
+        except ARITHMETIC:
+            raise Overflow(self.finite_loss()) from None
+        loss = values[program.slot["E"]] if self.full else self.finite_loss()
         current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
-        if not (math.isfinite(loss) and all(map(math.isfinite, current))):  # σ(∞) would hide an infinite weight
-            raise OverflowError(loss)
+        if loss is None or not all(map(math.isfinite, current)):  # σ(∞) would hide an infinite weight
+            raise Overflow(loss if loss is not None and math.isfinite(loss) else None)
         self.current = current
         return loss
+
+    def finite_loss(self) -> float | None:
+        """E over every example at the current parameters; None where it overflows."""
+        try:
+            loss = self.loss()
+        except ARITHMETIC:
+            return None
+        return loss if math.isfinite(loss) else None
 
     def loss(self) -> float:
         """E over every example at the current parameters."""
@@ -264,13 +277,14 @@ def loss_behaviour(loss: list[float], *, stopped: bool = False) -> Behaviour:
     rises = sum(1 for before, after in zip(finite, finite[1:]) if after > before * (1 + _RISE) and after > floor)
     if stopped or not finite:
         return Behaviour(DIVERGING, rises, "diverges: the numbers grew past double precision")
-    tail = finite[-max(1, len(finite) // 10):]
-    if len(finite) > 1 and min(tail) >= finite[0] and finite[-1] > finite[0] * (1 + _RISE):
-        return Behaviour(DIVERGING, rises, f"diverges: E rose on {rises} of {len(finite) - 1} iterations and "
-                                           "ends higher than it began; η is too large")
-    if rises:
-        return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {len(finite) - 1} iterations, "
-                                             "overshooting the minimum, though it ends lower than it began")
-    if max(finite) == min(finite):
+    if max(finite) - min(finite) <= _RISE * max(finite):
         return Behaviour(FLAT, 0, "stays where it began: no update changes E")
+    tail = finite[-max(1, len(finite) // 10):]
+    if len(finite) > 1 and min(tail) >= finite[0]:
+        return Behaviour(DIVERGING, rises, f"diverges: E rose on {rises} of {len(finite) - 1} iterations and "
+                                           "ends no lower than it began; η is too large")
+    if rises:
+        ends = "ends lower than it began" if finite[-1] < finite[0] else "ends no lower than it began"
+        return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {len(finite) - 1} iterations, "
+                                             f"overshooting the minimum; it {ends}")
     return Behaviour(DECREASING, 0, "decreases: E never rose from one iteration to the next")

@@ -284,10 +284,14 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
     or a value that a student who rounds every value to 4 significant digits, and works on from the
     rounded values, would not get credit for."""
     network = solution.exercise.network
+    per_example = ("inputs",) if network.examples else ()  # a dataset's inputs: every example's, below
     problems = [f"{number.name} is 0" for number in numbers_of(network)
-                if number.group in NONZERO and number.value == 0]
+                if number.group in NONZERO and number.group not in per_example and number.value == 0]
     for index, values in enumerate(example_values(network, solution.values), start=1):
         of = f" in example {index}" if network.examples else ""
+        if per_example:
+            inputs = sorted(network.examples[index - 1].inputs.items())
+            problems += [f"x{unit} is 0{of}" for unit, x in inputs if x == 0 and "inputs" in NONZERO]
         problems += [problem + of for problem in _unit_problems(network, values, dead_units)
                      if problem + of not in problems]
     if not problems:

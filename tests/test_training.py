@@ -121,6 +121,15 @@ def test_numbers_that_overflow_stop_the_run_as_diverging():
     assert math.isinf(result.final_loss) and result.depth_end == []
 
 
+def test_the_error_before_an_update_that_overflows_stays_on_the_curve():
+    # y = W13·x1 + W23·x2 = 2, t = 0: E = 2 is a number, but W13 - 1e308·2 is not.
+    text = ("title: t\nlayers: [2, {units: 1, activation: linear}]\ninputs: {x1: 1, x2: 1}\n"
+            "weights: {W13: 1, W23: 1}\ntargets: {t3: 0}\nlearning_rate: 1e308\n")
+    result = train(load_exercise_text(text).network, 10)
+    assert result.loss == [2.0] and result.overflowed_at == 1 and result.behaviour.kind == DIVERGING
+    assert result.final == result.initial  # the last parameters that were numbers
+
+
 @pytest.mark.parametrize("curve, kind, rises", [
     ([4, 3, 2, 1], DECREASING, 0),
     ([4, 3, 3, 3], DECREASING, 0),  # a plateau is no rise
@@ -344,7 +353,10 @@ def test_optimizer_state_is_asked_and_graded():
 
 
 def test_the_cli_s_optimizer_names_are_the_core_s():
-    assert set(OPTIMIZERS) == set(OPTIMIZER_SETTINGS)
+    from bpcheck.cli import OPTIMIZER_ALIASES as CLI_ALIASES
+    from bpcheck.network import OPTIMIZER_ALIASES
+
+    assert set(OPTIMIZERS) == set(OPTIMIZER_SETTINGS) and CLI_ALIASES == OPTIMIZER_ALIASES
 
 
 def test_train_optimizer_option_matches_the_exercise_key():

@@ -9,7 +9,7 @@ from ..numbers import number_formatter
 from ..training import TrainingRun
 from .views import Section, delta_bars
 
-CURVE_HEIGHT = 12
+CURVE_HEIGHT = 13  # odd: the middle label sits on the row of E's midpoint
 
 
 def loss_curve(loss: list[float], width: int, height: int = CURVE_HEIGHT) -> list[str]:

@@ -49,8 +49,11 @@ def solution_sections(solution: Solution, precision: int) -> list[Section]:
         sections.insert(3, update_section(solution, fmt))
     depth = depth_section(solution, fmt)
     if depth is not None:
-        last_deltas = max(i for i, section in enumerate(sections) if section.title.endswith("deltas"))
-        sections.insert(last_deltas + (1 if not network.examples else 3), depth)
+        # After the deltas; on a dataset, after every example's and their means, before the update.
+        place = (max(i for i, section in enumerate(sections) if section.title.endswith("deltas")) + 1
+                 if not network.examples else
+                 next(i for i, section in enumerate(sections) if section.title == _update_title(network)))
+        sections.insert(place, depth)
     before, after = values["E"], values["E_after"]
     change = (after - before) / before * 100 if before else 0.0
     sections[-1].notes.append(f"E went from {fmt(before)} to {fmt(after)} ({change:+.1f}%).")
