@@ -358,6 +358,7 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
     """
     from . import files
     from .practice import Practice
+    from .practice_cli import answers_text, quoted_argument, resumed, run_session, spec_beside
     from .safetext import path_shown
 
     try:
@@ -371,7 +372,7 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
     answers: dict = {}
     student = None
     if resume and files.is_file(save):
-        variant, answers, student = _resumed(save, exercise, variant)
+        variant, answers, student = resumed(save, exercise, variant)
     elif files.identity(save) is not None:
         raise BpcheckError("there is already a file there, and practice never overwrites one",
                            file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
@@ -381,165 +382,11 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
 
     session = Practice(solution, feedback=level, answers=answers, read_number=as_number,
                        others=base_solution.values if variant is not None else None)
-    spec = _spec_beside(exercise, save)
-    saved_as = ["--save", _quoted(str(save))] if save_path else []
-    resume_command = " ".join(["bpcheck practice", _quoted(exercise), *saved_as, "--resume"])
-    _practice_session(session, save, lambda: _answers_text(session, spec, student), _heading(exercise_),
-                      resume_command, written=files.is_file(save))
-
-
-def _quoted(text: str) -> str:
-    import shlex
-
-    from .safetext import escape_controls
-
-    return escape_controls(shlex.quote(text))
-
-
-def _resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dict, str | None]:
-    """(variant, answers, student) of an answers file to go on from, checked as `bpcheck grade --exercise
-    SPEC [--variant NAME]` checks it: one naming another exercise or variant is refused at its line."""
-    from .answers import parse_answers, read_answers, written
-    from .batch import GradingSession
-    from .safetext import path_shown
-
-    outcome = GradingSession(exercise=spec, variant=variant).grade_file(save)
-    if outcome.error is not None:
-        raise outcome.error
-    assert outcome.grade is not None
-    variant = outcome.grade.variant
-    exercise_, solution = _load(spec, variant)
-    document, _ = read_answers(save, path_shown(save), exercise_required=False)
-    answers = parse_answers(document, solution.graph.names(), frozenset(exercise_.network.layers[0]))
-    return variant, answers.values, written(document, "student")
-
-
-def _spec_beside(spec: str, save: Path) -> str:
-    """What the answers file's `exercise:` says: the built-in name or the path as given, as `template`
-    writes it; a path from the answers file's folder when that is not the current one."""
-    import os
-
-    from . import builtin_exercises
-    from .loading import resolve_exercise
-
-    folder = os.path.realpath(save.parent)
-    if spec.lower() in builtin_exercises() or folder == os.path.realpath("."):
-        return spec
-    try:
-        return os.path.relpath(os.path.realpath(resolve_exercise(spec)[1]), folder)
-    except ValueError:  # another drive, on Windows
-        return os.path.realpath(resolve_exercise(spec)[1])
-
-
-def _answers_text(session, spec: str, student: str | None) -> str:
-    from .report.practice_text import answers_file
-
-    return answers_file(session.solution, spec, session.answers, student)
-
-
-def _practice_session(session, save: Path, answers_text, heading: str, resume_command: str, written: bool):
-    """The I/O of a session: prompts (click's, on a terminal; a line a prompt otherwise), events printed
-    (Rich on a terminal), the answers file rewritten whole after every answer. Ctrl-C or SIGTERM saves
-    what was given and exits 130 or 143 with one line."""
-    import signal
-
-    from . import files
-    from .numbers import number_formatter
-    from .report import practice_text
-    from .safetext import path_shown
-
-    interactive, fmt = sys.stdin is not None and sys.stdin.isatty(), number_formatter(4)
-    show = _practice_printer()
-    saved = [session.version]
-
-    def save_answers() -> None:
-        if session.version == saved[0]:
-            return
-        text = answers_text()
-
-        def write(stream) -> None:
-            stream.write(text)
-
-        files.write_atomically(save, write, "answers file")
-        saved[0] = session.version
-
-    handlers = {signum: signal.signal(signum, _terminate) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        events = session.start()
-        show(practice_text.intro_lines(events[0], heading, session.feedback, path_shown(save), fmt))
-        for event in events[1:]:
-            show(practice_text.event_lines(event, fmt))
-        while not session.finished:
-            line = _practice_line(practice_text.prompt_text(*session.prompt), interactive)
-            events = session.feed(line)
-            save_answers()
-            for event in events:
-                show(practice_text.event_lines(event, fmt))
-    except Interrupted as interruption:
-        for signum in handlers:  # a second Ctrl-C must not stop the last save half way
-            signal.signal(signum, signal.SIG_IGN)
-        save_answers()
-        kept = (f"your answers are saved in {path_shown(save)}" if written or session.version
-                else "no answer was given, so no file was written")
-        if interactive:  # the prompt's line is unfinished
-            click.echo()
-        click.echo(f"bpcheck: interrupted ({SIGNAL_NAMES.get(interruption.signum, interruption.signum)}); {kept}",
-                   err=True)
-        sys.exit(EXIT_INTERRUPTED + interruption.signum)
-    finally:
-        for signum, handler in handlers.items():
-            signal.signal(signum, handler)
-    shown = path_shown(save) if written or session.version else None
-    show(practice_text.closing_lines(shown, f"bpcheck grade {_quoted(str(save))}", resume_command))
-    sys.exit(0 if session.grade.passed() else 1)
-
-
-def _practice_line(prompt: str, interactive: bool) -> str | None:
-    """The line typed at ``prompt``; None at the end of input (Ctrl-D). Piped input is echoed after the
-    prompt, so that the transcript reads as a session at a terminal does."""
-    if interactive:
-        import os
-
-        text = prompt if os.environ.get("NO_COLOR") else click.style(prompt, bold=True)
-        try:
-            return click.prompt(text, default="", show_default=False, prompt_suffix=": ")
-        except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see _terminate)
-            click.echo()
-            return None
-    if sys.stdin is None:  # closed (`<&-`): the end of input
-        return None
-    stdin = getattr(sys.stdin, "buffer", None)
-    raw = stdin.readline() if stdin is not None else sys.stdin.readline().encode("utf-8", "surrogateescape")
-    if not raw:
-        return None
-    line = raw.decode("utf-8", "replace").rstrip("\r\n")
-    from .safetext import escape_controls
-
-    click.echo(f"{prompt}: {escape_controls(line)}")
-    return line
-
-
-def _practice_printer():
-    """A function printing (style, text) lines: Rich, styled, on a terminal; plain text otherwise."""
-    from .safetext import escape_controls
-
-    if not sys.stdout.isatty():
-        def plain(lines) -> None:
-            for _, text in lines:
-                click.echo(escape_controls(text))
-
-        return plain
-    from rich.text import Text
-
-    from .report.text import terminal_console
-
-    console = terminal_console(sys.stdout)
-
-    def styled(lines) -> None:
-        for style, text in lines:
-            console.print(Text(escape_controls(text), style=style))
-
-    return styled
+    spec = spec_beside(exercise, save)
+    saved_as = ["--save", quoted_argument(str(save))] if save_path else []
+    resume_command = " ".join(["bpcheck practice", quoted_argument(exercise), *saved_as, "--resume"])
+    run_session(session, save, lambda: answers_text(session, spec, student), _heading(exercise_),
+                resume_command, written=files.is_file(save))
 
 
 # ---------------------------------------------------------------- training
