@@ -18,6 +18,21 @@ learning_rate: 1
 """
 
 
+# A 1-1 linear unit with a bias, y = w·x + b, and three examples: a dataset small enough to train by hand
+# (tests/test_training.py works its steps out).
+LINEAR_DATASET_YAML = """\
+title: three examples
+layers: [1, {units: 1, activation: linear}]
+weights: {W12: 0.5}
+biases: {b2: 0}
+examples:
+  - {inputs: {x1: 1}, targets: {t2: 2}}
+  - {inputs: {x1: 2}, targets: {t2: 3}}
+  - {inputs: {x1: 3}, targets: {t2: 5}}
+learning_rate: 0.1
+"""
+
+
 def assert_bad_input_line(result, prefix: str, words) -> str:
     """The CLI's contract for bad input: exit 2, nothing on stdout, one line on stderr starting
     'bpcheck: ' + ``prefix`` (a location such as 'file:line:column: '), saying what is wrong and what

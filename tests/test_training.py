@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_solver_oracle import cases
@@ -148,17 +148,7 @@ def test_behaviour_is_read_from_the_curve(curve, kind, rises):
 
 # A 1-1 linear unit with a bias, y = w·x + b, E_n = ½(t - y)², η = 0.1: every number below is worked
 # by hand (and exact in binary to the digits shown, or compared to 1e-12).
-LINEAR = """\
-title: three examples
-layers: [1, {units: 1, activation: linear}]
-weights: {W12: 0.5}
-biases: {b2: 0}
-examples:
-  - {inputs: {x1: 1}, targets: {t2: 2}}
-  - {inputs: {x1: 2}, targets: {t2: 3}}
-  - {inputs: {x1: 3}, targets: {t2: 5}}
-learning_rate: 0.1
-"""
+LINEAR = LINEAR_DATASET_YAML
 
 
 def linear_loss(w: float, b: float) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line, sigmoid
+from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line, sigmoid
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -773,16 +773,7 @@ def test_until_is_reported_in_text_and_json():
     assert json.loads(run("train", "ex1", "-n", "3", "--until", "1", "-f", "json").stdout)["first_below"] == 0
 
 
-LINEAR_DATASET = """title: a straight line
-layers: [1, {units: 1, activation: linear}]
-weights: {W12: 0.5}
-biases: {b2: 0}
-examples:
-  - {inputs: {x1: 1}, targets: {t2: 2}}
-  - {inputs: {x1: 2}, targets: {t2: 3}}
-  - {inputs: {x1: 3}, targets: {t2: 5}}
-learning_rate: 0.1
-"""
+LINEAR_DATASET = LINEAR_DATASET_YAML
 
 
 def strict_json(text: str):
