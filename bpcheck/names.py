@@ -2,7 +2,7 @@
 
 δ3, d3, delta_3 -> delta3;  W_13, w13, W1_3 -> W13;  ΔW13, delta_W13 -> dW13;  W13', new_W13 -> W13_new;
 o3 -> y3;  y3', y3_new -> y3_after;  dE/dW13, ∂E/∂W13 -> dE_dW13;  E' -> E_after;  η -> eta.
-A dataset's example index follows in brackets: y3[2], delta_3[2] -> delta3[2].  An optimizer's state:
+A dataset's example index follows in brackets: y3[2], delta_3[2], y3(2), y3^(2) -> y3[2].  An optimizer's state:
 v_W13, m_w13, v_W13', mhat_W13 (m̂_W13), vhat_W13; its settings beta, beta1, beta2, epsilon (β, ε), step.
 """
 
@@ -26,7 +26,8 @@ _AFTER_SUFFIXES = ("'", "_new", "new", "_after", "after", "_updated", "updated",
 _AFTER_PREFIXES = ("new_", "new")
 
 
-_EXAMPLE = re.compile(r"^(.+?)\s*\[\s*(\d+)\s*\]$", re.ASCII)
+# y3[2], and as people also write it: y3(2), y3^(2), y3^[2]
+_EXAMPLE = re.compile(r"^(.+?)\s*\^?\s*(?:\[\s*(\d+)\s*\]|\(\s*(\d+)\s*\))$", re.ASCII)
 
 
 def without_example_index(raw: str) -> str | None:
@@ -47,7 +48,7 @@ def canonical_name(raw: str, input_units: frozenset[int] = frozenset()) -> str |
     if example:
         plain = canonical_name(example.group(1), input_units)
         return None if plain is None or plain in _SETTINGS.values() or plain == "eta" else \
-            f"{plain}[{int(example.group(2))}]"
+            f"{plain}[{int(example.group(2) or example.group(3))}]"
     if text.lower() in _SETTINGS or text in _SETTINGS:
         return _SETTINGS.get(text.lower(), _SETTINGS.get(text))
     state = _STATE.match(text)

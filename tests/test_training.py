@@ -236,7 +236,8 @@ def test_a_dataset_templates_and_grades_with_indexed_names(tmp_path):
 
 
 @pytest.mark.parametrize("written, canonical", [
-    ("y3[2]", "y3[2]"), ("δ3 [1]", "delta3[1]"), ("dE/dW13[3]", "dE_dW13[3]"), ("y3'[2]", "y3_after[2]"),
+    ("y3[2]", "y3[2]"), ("δ3 [1]", "delta3[1]"), ("y3(2)", "y3[2]"), ("y3^(2)", "y3[2]"), ("δ3^[1]", "delta3[1]"),
+    ("delta(3)", None), ("dE/dW13[3]", "dE_dW13[3]"), ("y3'[2]", "y3_after[2]"),
     ("v_W13", "v_W13"), ("v_w13'", "v_W13_new"), ("m̂_W13", "mhat_W13"), ("β1", "beta1"), ("ε", "epsilon"),
     ("eta[1]", None), ("mhat_W13_new", None), ("v_x1", None),
 ])
