@@ -105,7 +105,7 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     """``iterations`` updates of ``network`` (its η, optimizer, examples): full batch by default, else
     batches of ``batch_size`` examples taken in order, or shuffled every epoch when ``seed`` is given
     (tutorial §18). ``progress`` is called with the number of updates done, now and then."""
-    if batch_size is not None and batch_size < 1 or iterations < 0:
+    if (batch_size is not None and batch_size < 1) or iterations < 0:
         raise ValueError("batch_size is at least 1, and iterations at least 0")
     dataset = network.dataset
     size = min(batch_size or len(dataset), len(dataset))
