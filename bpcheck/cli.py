@@ -11,7 +11,6 @@ import click
 from . import __version__
 from .errors import BpcheckError
 
-FORMATS = click.Choice(["text", "json", "markdown"], case_sensitive=False)
 SOLVE_FORMATS = click.Choice(["text", "json", "markdown", "html", "latex"], case_sensitive=False)
 GRADE_FORMATS = click.Choice(["text", "json", "html"], case_sensitive=False)  # LaTeX is for exam keys only
 # The core's names (feedback.LEVELS, ACTIVATIONS, LOSSES) without importing it for every command; a test

@@ -15,7 +15,7 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from .errors import ExerciseError
-from .network import OPTIMIZER_STATE, Example, Network, Optimizer, bias_name, weight_name
+from .network import OPTIMIZER_STATE, Example, Network, Optimizer
 from .quantities import Graph
 from .solver import build_graph
 
@@ -114,7 +114,7 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     loss: list[float] = []
     batches = _batches(len(dataset), size, seed)
     overflowed_at = None
-    depth_start = _depth(network)
+    depth_start = trainer.depth()
     for done in range(iterations):
         try:
             loss.append(trainer.step([dataset[index] for index in next(batches)], done))
@@ -128,17 +128,14 @@ def train(network: Network, iterations: int, *, batch_size: int | None = None, s
     final_loss = math.inf if after is None else after
     if not math.isfinite(final_loss):
         overflowed_at = overflowed_at or iterations
-    final = trainer.parameters()
-    trained_network = network._replace(weights={pair: final[weight_name(*pair)] for pair in network.weights},
-                                       biases={unit: final[bias_name(unit)] for unit in network.biases})
-    depth_end = [] if overflowed_at else _depth(trained_network)
+    depth_end = [] if overflowed_at else trainer.depth()
     below = next((index for index, value in enumerate(loss + [final_loss]) if until is not None and value < until),
                  None)
     optimizer = network.optimizer or Optimizer()
     settings = {"iterations": iterations, "eta": network.learning_rate, "optimizer": optimizer.name,
                 **optimizer.settings, "batch_size": size, "examples": len(dataset),
                 "shuffle_seed": seed if size < len(dataset) else None, "until": until}
-    return TrainingRun(loss, final_loss, trainer.initial, final, trainer.state(),
+    return TrainingRun(loss, final_loss, trainer.initial, trainer.parameters(), trainer.state(),
                        loss_behaviour(loss + [final_loss], stopped=overflowed_at is not None), below,
                        overflowed_at, depth_start, depth_end, settings)
 
@@ -148,20 +145,6 @@ def _check_start(trainer: _Trainer) -> None:
     if trainer.finite_loss() is None:
         raise ExerciseError("E comes out as inf before any update: the numbers are too large for double precision",
                             hint="use smaller weights, inputs or learning rate")
-
-
-def _depth(network: Network) -> list[tuple[str, float]]:
-    """Each layer's mean |δ| at the network's parameters, from the forward pass and the deltas alone (the
-    step after them may overflow: a run that diverges says so); empty when the deltas overflow too."""
-    graph = build_graph(network)
-    deltas = [quantity.name for quantity in graph if quantity.kind == "delta"]
-    program = Program(graph, deltas)
-    try:
-        values = program.run()
-    except ARITHMETIC:
-        return []
-    means = mean_abs_deltas(network, {name: values[program.slot[name]] for name in deltas})
-    return means if all(math.isfinite(mean) for _, mean in means) else []
 
 
 def _batches(count: int, size: int, seed: int | None):
@@ -203,6 +186,8 @@ class _Trainer:
         self.current = [float(graph[name].given or 0.0) for name in self.carried]
         self.programs: dict[int, Program] = {}
         self.loss_program = Program(graph, ["E"])
+        self.deltas = [quantity.name for quantity in graph if quantity.kind == "delta"]
+        self.delta_program = Program(graph, self.deltas)
 
     def program(self, size: int) -> Program:
         """The step for a batch of ``size`` examples, compiled on first use."""
@@ -244,10 +229,24 @@ class _Trainer:
 
     def loss(self) -> float:
         """E over every example at the current parameters."""
-        program = self.loss_program
-        for slot, value in zip(program.setter(self.carried[:len(self.trained)]), self.current):
-            program.values[slot] = value
-        return program.run()[program.slot["E"]]
+        return self.at_current(self.loss_program)[self.loss_program.slot["E"]]
+
+    def depth(self) -> list[tuple[str, float]]:
+        """Each layer's mean |δ| at the current parameters, from the forward pass and the deltas alone (the
+        step after them may overflow: a run that diverges says so); empty when the deltas overflow too."""
+        try:
+            values = self.at_current(self.delta_program)
+        except ARITHMETIC:
+            return []
+        means = mean_abs_deltas(self.network, {name: values[self.delta_program.slot[name]] for name in self.deltas})
+        return means if all(math.isfinite(mean) for _, mean in means) else []
+
+    def at_current(self, program: Program) -> list[float]:
+        """``program`` run at the current parameters."""
+        for name, value in zip(self.trained, self.current):
+            if name in program.slot:
+                program.values[program.slot[name]] = value
+        return program.run()
 
     def parameters(self) -> dict[str, float]:
         return {**self.initial, **dict(zip(self.trained, self.current))}
