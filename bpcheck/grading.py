@@ -25,8 +25,8 @@ from .quantities import Graph, Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
+SEVERAL = 3  # values of one file that must agree before a copy (other-numbers) or a step not taken is named
 _EDGE = 8 * 2.0 ** -52  # a few ulps: 2.02 - 2 is 0.020000000000000018 in binary, and 2.02 is the range's end
-_CORRECT = ("correct", None, "", ())
 TRIVIAL = 0.1  # a slip that leaves under a tenth of a value (or of a change) has trivialised it
 
 
@@ -58,7 +58,9 @@ class Result(NamedTuple):
     message: str = ""
     line: int | None = None
     follows_from: tuple[str, ...] = ()
-    hint: str = ""  # the note with no expected value in it, for --feedback hint (see _hint)
+    hint: str = ""  # the note with no expected value in it, for --feedback hint
+    rounded: bool = False  # wrong only for being the student's own number rounded too coarsely
+    check: bool = False  # a check of the whole step (downhill), not a value the student wrote
 
     @property
     def earned(self) -> float:
@@ -81,7 +83,18 @@ class Grade(NamedTuple):
 
     @property
     def first_wrong(self) -> Result | None:
-        return next((r for r in self.results if r.verdict not in CREDITED), None)
+        """The first value not credited; a check (downhill) only where the exercise gives it points."""
+        return next((r for r in self.results if r.verdict not in CREDITED and (r.points or not r.check)), None)
+
+    @property
+    def values(self) -> tuple[Result, ...]:
+        """The results of the values the student writes, without the step check."""
+        return tuple(r for r in self.results if not r.check)
+
+    @property
+    def check(self) -> Result | None:
+        """The step check (downhill), where the exercise asks for the step."""
+        return next((r for r in self.results if r.check), None)
 
     @property
     def percent(self) -> float | None:
@@ -119,11 +132,12 @@ class Grade(NamedTuple):
 def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Mapping[str, int] | None = None,
           rtol: float | None = None, atol: float | None = None, fmt: Formatter | None = None,
           others: Mapping[str, float] | None = None) -> Grade:
-    """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number).
+    """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number),
+    then the step check ``downhill`` (see ``downhill``).
 
-    ``others``: for a variant, the values of the exercise's own numbers. A wrong value that is the
-    exercise's own (worked from numbers that are not the variant's) is named ``other-numbers``, and
-    earns nothing downstream: a copied solution is not carried forward.
+    ``others``: for a variant, the values of the exercise's own numbers. Several wrong values that are
+    the exercise's own (worked from numbers that are not the variant's) are named ``other-numbers``,
+    and earn nothing downstream: a copied solution is not carried forward.
     """
     fmt = fmt or number_formatter(4)
     exercise = solution.exercise
@@ -147,10 +161,15 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
                                   message=f"not answered; expected {tolerance.describe(solution.values[name], fmt)}",
                                   line=lines.get(name), hint=f"not answered; work it out as {_formula(quantity)}"))
             continue
-        verdict, misconception, message, follows = marker.marks[name]
-        results.append(Result(name, quantity.stage, verdict, student[name], solution.values[name], points,
-                              misconception, message, lines.get(name), follows,
-                              _hint(quantity, verdict, misconception, follows, student, marker)))
+        mark = marker.marks[name]
+        results.append(Result(name, quantity.stage, mark.verdict, student[name], solution.values[name], points,
+                              mark.misconception, mark.message, lines.get(name), mark.follows, mark.hint,
+                              rounded=mark.rounded))
+    step_right = all(marker.marks[name].verdict == "correct" for name in student
+                     if solution.graph[name].stage in STEP_STAGES)
+    check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right)
+    if check is not None:
+        results.append(check)
     return Grade(exercise.name, tuple(results), tolerance, exercise.variant)
 
 
@@ -158,25 +177,80 @@ def _formula(quantity: Quantity) -> str:
     return f"{quantity.name} = {quantity.symbolic}"
 
 
-def _hint(quantity: Quantity, verdict: str, misconception: str | None, follows: tuple[str, ...],
-          student: Mapping[str, float], marker: _Marker) -> str:
-    """What a tutor says without giving the answer away: the mistake named, the formula to check with
-    its symbols, and the student's own upstream numbers; never an expected value or its range."""
-    if verdict == "correct":
-        return ""
-    fmt = marker.fmt
-    if verdict == "carried_forward":
-        return "follows from your " + ", ".join(f"{source} = {fmt(student[source])}" for source in follows)
-    given, exact = student[quantity.name], marker.exact[quantity.name]
-    if misconception is not None:
-        return f"{MISCONCEPTIONS[misconception]}; the formula is {_formula(quantity)}"
-    in_range = marker.tolerance.accepts(given, exact)
-    if _rounding_hint(given, exact, in_range):  # how close it is would tell the answer: only what to do
-        return f"keep at least 4 significant digits as you work; the formula is {_formula(quantity)}"
-    if in_range and quantity.before:
-        return f"check the step: the formula is {_formula(quantity)}"
-    yours = [f"{source} = {fmt(student[source])}" for source in dict.fromkeys(quantity.inputs) if source in student]
-    return f"check {_formula(quantity)}" + (f" with your {', '.join(yours)}" if yours else "")
+# ---------------------------------------------------------------- the step check
+
+
+DOWNHILL = "downhill"
+STEP_STAGES = ("backward", "gradient", "update", "check")  # what a student works to take the step
+
+
+def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, points: float = 0.0,
+             line: int | None = None, step_right: bool = False) -> Result | None:
+    """Does the student's own step go downhill? E after it, from their own new weights (their forward
+    pass after the step where they gave it, else bpcheck's from their numbers), against E before it
+    (theirs where given). None when the exercise asks nothing of the step.
+
+    It speaks only of a step with something off: when every value the student gave of it is correct
+    (``step_right``), their step is the exact one, whatever their rounding makes of E. A rise within
+    the rounding of E and E_after as the student wrote them is no rise; and when the exact step itself
+    goes uphill (a learning rate that overshoots) the check passes, saying so."""
+    graph, exact = solution.graph, solution.values
+    if not any(graph[name].stage in STEP_STAGES for name in solution.asked):
+        return None
+    if not any(graph[name].stage in STEP_STAGES for name in student):
+        return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
+                      line=line, hint="no step given to check: work the deltas and the new weights", check=True)
+    theirs = own_values(graph, exact, student)
+    before, after = (theirs.get("E"), theirs.get("E_after"))
+    given = student.get("E_after")
+    if before is None or after is None:  # their numbers overflow the forward pass
+        return Result(DOWNHILL, "check", "wrong", given, exact["E"], points, "uphill-step",
+                      "E after the step cannot be worked from your numbers: they overflow", line,
+                      hint="E after the step cannot be worked from your numbers", check=True)
+    allowance = sum(_half_unit(student[name], _working_digits(student[name]))
+                    for name in ("E", "E_after") if name in student) + 1e-12 * abs(before)
+    rose = after - before > allowance and not step_right
+    shown = f"from {fmt(before)} to {fmt(after)}"
+    written = ", ".join(f"{name} = {fmt(student[name])}" for name in ("E", "E_after") if name in student)
+    yours = f" (your {written})" if written else ""
+    if exact["E_after"] >= exact["E"]:  # the exercise's own step overshoots: nothing to tell from this one
+        return Result(DOWNHILL, "check", "correct", given, before, points,
+                      message=f"E goes {shown} with your step; the exact step goes uphill too (the learning rate "
+                              "overshoots), so this check tells nothing here", line=line, check=True)
+    if not rose:
+        return Result(DOWNHILL, "check", "correct", given, before, points,
+                      message=f"E falls {shown} with your new weights", line=line, check=True)
+    return Result(DOWNHILL, "check", "wrong", given, before, points, "uphill-step",
+                  f"E rises {shown} with your new weights: your step goes uphill. {UPHILL}", line,
+                  hint=f"E rises with your new weights{yours}: your step goes uphill. {UPHILL}", check=True)
+
+
+UPHILL = ("A sign the wrong way round (y - t for t - y in a delta, or a change subtracted instead of added) "
+          "sends every weight uphill: check the sign of each delta and of each change")
+
+
+def own_values(graph: Graph, exact: Mapping[str, float], student: Mapping[str, float]) -> dict[str, float]:
+    """Every value as the student's own numbers give it: theirs where given, else each formula on their
+    numbers (the exact values where nothing of theirs reaches). A value their numbers overflow is
+    left out, and so is all that reads it."""
+    values = dict(exact)
+    changed: set[str] = set()
+    lost: set[str] = set()
+    for quantity in graph:
+        name = quantity.name
+        if name in student:
+            values[name] = student[name]
+            if student[name] != exact[name]:
+                changed.add(name)
+        elif quantity.compute is not None and any(source in changed or source in lost for source in quantity.inputs):
+            value = None if any(source in lost for source in quantity.inputs) else _evaluate(quantity, values)
+            if value is None:
+                lost.add(name)
+                del values[name]
+            else:
+                values[name] = value
+                changed.add(name)
+    return values
 
 
 def _field(result: Result, field: str):
@@ -184,24 +258,44 @@ def _field(result: Result, field: str):
     return list(value) if isinstance(value, tuple) else value
 
 
+class Mark(NamedTuple):
+    """A value's verdict as the marker finds it, with the note at full and the hint (no expected value)."""
+
+    verdict: str
+    misconception: str | None = None
+    message: str = ""
+    follows: tuple[str, ...] = ()
+    hint: str = ""
+    rounded: bool = False  # the student's own number, rounded too coarsely
+
+
+_CORRECT = Mark("correct")
+
+
 class _Marker:
     def __init__(self, solution: Solution, tolerance: Tolerance, fmt, others: Mapping[str, float]):
         self.solution = solution
+        self.graph = solution.graph
         self.others = others
         self.network: Network = solution.exercise.network
         self.exact = solution.values
         self.tolerance = tolerance
         self.fmt = fmt
-        self.marks: dict[str, tuple[str, str | None, str, tuple[str, ...]]] = {}
-        self.tainted: set[str] = set()  # off and impossible, or built on such a value
+        self.marks: dict[str, Mark] = {}
+        self.tainted: dict[str, str] = {}  # off and impossible, or built on such a value: name -> its root
         self.slipped: set[str] = set()  # wrong, or carried forward from a slip
         self.before = _before_names(solution.graph)
+        self.student: Mapping[str, float] = {}
+        self.copied: list[str] = []  # values that are the exercise's own numbers', not the variant's
+        self.stale: list[str] = []  # values after the step that are the student's own values before it
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
         mixed = {**self.exact, **student}  # the student's values where given, else the exact ones
+        self.student = student
+        self.copied, self.stale = self._evidence(student, mixed)
         rtol, atol = self.tolerance
-        for quantity in self.solution.graph:
+        for quantity in self.graph:
             name = quantity.name
             if name not in student:
                 continue
@@ -209,29 +303,39 @@ class _Marker:
             if abs(given - exact) <= atol + rtol * abs(exact) and name not in self.before:
                 self.marks[name] = _CORRECT  # most values of most files: the short way
                 continue
-            self.marks[name] = self.mark(quantity, given, mixed)
-            if self.marks[name][0] != "correct" and self._other_numbers(quantity, given):
-                self.marks[name] = ("wrong", "other-numbers", f"{MISCONCEPTIONS['other-numbers']}. expected "
-                                    f"{self.tolerance.describe(exact, self.fmt)}", ())
-                self.tainted.add(name)
-            # A value that is off and impossible, or off and built on such a value, taints what follows.
-            if self.marks[name][0] != "correct" and (
-                    not _possible_output(self.network, quantity, student[name])
-                    or any(source in self.tainted for source in quantity.inputs)):
-                self.tainted.add(name)
+            mark = self.marks[name] = self.mark(quantity, given, mixed)
+            if mark.verdict == "correct":
+                continue
+            if mark.misconception == "other-numbers" or not _possible_output(self.network, quantity, given):
+                self.tainted[name] = name  # a root: nothing built on it earns credit
+            else:
+                root = next((self.tainted[source] for source in quantity.inputs if source in self.tainted), None)
+                if root is not None:
+                    self.tainted[name] = root
 
-    def _other_numbers(self, quantity: Quantity, given: float) -> bool:
-        """Is this wrong value the one the exercise's own numbers give, worked from a given that is not
-        this variant's (a3 from the exercise's W13 and x1)?"""
-        other = self.others.get(quantity.name)
-        graph = self.solution.graph
-        return (other is not None and self.tolerance.accepts(given, other)
-                and any((graph[source].compute is None and self.others.get(source) != self.exact[source])
-                        or self.marks.get(source, _CORRECT)[1] == "other-numbers" for source in quantity.inputs))
-
-    def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]):
-        name, exact = quantity.name, self.exact[quantity.name]
+    def _evidence(self, student: Mapping[str, float], mixed: Mapping[str, float]) -> tuple[list[str], list[str]]:
+        """The values of the file that agree with a copy of the exercise's own numbers (``others``), and
+        those after the step that are the student's own values before it, neither being the student's
+        own number rounded. One such value is a coincidence; several are how the file was worked."""
+        copied, stale = [], []
         accepts = self.tolerance.accepts
+        for name, given in student.items():
+            exact, other = self.exact[name], self.others.get(name)
+            quantity = self.graph[name]
+            if other is not None and accepts(given, other) and not accepts(given, exact):
+                if self._rounding_of_own(quantity, given, mixed) is None:
+                    copied.append(name)
+            before_name = self.before.get(name)
+            if before_name is None or self._step_too_small(self.exact[before_name], exact):
+                continue
+            before = mixed[before_name]
+            unmoved = given == before or is_rounding(given, before)
+            if unmoved and self._rounding_of_own(quantity, given, mixed) is None:
+                stale.append(name)
+        return copied, stale
+
+    def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]) -> Mark:
+        name, exact = quantity.name, self.exact[quantity.name]
         if self._correct(quantity, given, exact):
             return _CORRECT
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
@@ -239,50 +343,129 @@ class _Marker:
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
         follows_own = carried is not None and self._matches(quantity, given, carried)
-        if carried is not None and follows_own:
+        refusal = None
+        if follows_own:
+            assert carried is not None
             slips = tuple(source for source in own if self._slip(source, mixed))
-            if self._carry_forward_allowed(quantity, carried, exact, slips, mixed):
+            refusal = self._carry_forward_refusal(quantity, carried, exact, slips, mixed)
+            if refusal is None:
                 if slips:
                     self.slipped.add(name)  # what follows from a slip may not trivialise what follows it
-                follows = tuple(source for source in own if self.marks[source][0] != "correct") or own
+                follows = tuple(source for source in own if self.marks[source].verdict != "correct") or own
                 yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in follows)
-                return ("carried_forward", None,
-                        f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows)
+                return Mark("carried_forward", None,
+                            f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows,
+                            f"follows from your {yours}")
         self.slipped.add(name)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
-        if accepts(given, exact):  # in the range printed, so rejected only for not taking the step
+        if self.tolerance.accepts(given, exact):  # in the range printed, so rejected only for not taking the step
             expected += self._no_step(quantity, given, exact)
-        if follows_own or (carried is not None and is_rounding(given, carried, min_digits=2, max_digits=3)):
-            # Right from their own numbers, but not credited (built on nonsense, or trivialised): what
-            # they did is the right formula, so no mistake of method is named for it.
-            return "wrong", None, expected, ()
+        if refusal is not None:
+            # Right from their own numbers, but not credited: what they did is the right formula, so no
+            # mistake of method is named for it; the note says why no credit is carried.
+            return Mark("wrong", None, f"{refusal}; {expected}", (), refusal)
+        rounding = self._rounding_of_own(quantity, given, mixed)
+        if rounding is not None:
+            return self._rounded(quantity, given, exact, rounding, expected)
+        if name in self.copied and len(self.copied) >= SEVERAL:
+            return Mark("wrong", "other-numbers", f"{MISCONCEPTIONS['other-numbers']}.{self._also(name, self.copied)} "
+                        f"{expected}", (), f"{MISCONCEPTIONS['other-numbers']}; the formula is {_formula(quantity)}")
+        best = self._named_mistake(quantity, given, exact, mixed if own else None)
+        if best is not None:
+            also = self._also(name, self.stale) if best.misconception == "not-updated" else ""
+            return Mark("wrong", best.misconception, f"{best.message}{also} {expected}", (),
+                        f"{MISCONCEPTIONS[best.misconception]}; the formula is {_formula(quantity)}")
+        if self.tolerance.accepts(given, exact) and quantity.before:
+            hint = f"check the step: the formula is {_formula(quantity)}"
+        else:
+            yours = ", ".join(f"{source} = {self.fmt(self.student[source])}"
+                              for source in dict.fromkeys(quantity.inputs) if source in self.student)
+            hint = f"check {_formula(quantity)}" + (f" with your {yours}" if yours else "")
+        return Mark("wrong", None, expected, (), hint)
+
+    def _named_mistake(self, quantity: Quantity, given: float, exact: float, mixed: Mapping[str, float] | None):
+        """The known mistake the value matches, on the student's own numbers first, then on the exact
+        ones; None when none does, or when two different mistakes give the number as written."""
+        accepts = self.tolerance.accepts
+        stale_named = quantity.name in self.stale and len(self.stale) >= SEVERAL
         matches = []
-        for values in (mixed, self.exact) if own else (self.exact,):  # their own numbers first
+        for values in (mixed, self.exact) if mixed is not None else (self.exact,):  # their own numbers first
             matches = [candidate for candidate in candidates(quantity, self.network, values)
                        if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
                        and abs(candidate.value) > self.tolerance.atol]
             if matches:
                 break
-        # W - dW and W may both be near: the mistake the value is nearest to. A value that is the right
-        # one rounded to 2 or 3 digits names no mistake, even when it is also a mistaken value to the
-        # letter (W23_new = 0.7976 is 0.80, and W23 is 0.8): a class's mistake counts must not count
-        # rounding. One digit is too coarse to tell (W35_new = 0.2723 is 0.3, and so is W35 unchanged).
+        # W - dW and W may both be near: the mistake the value is nearest to.
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
         if best is not None and any(other.misconception != best.misconception and (
                 abs(other.value - best.value) <= 1e-12 * abs(best.value)
                 or (given != best.value and is_rounding(given, other.value))) for other in matches):
-            best = None  # two mistakes give this number as written: naming one could name the wrong one
-        rounded = is_rounding(given, exact, max_digits=3)
-        if best is not None and not is_rounding(given, exact, min_digits=2, max_digits=3):
-            return "wrong", best.misconception, f"{best.message} {expected}", ()
-        return "wrong", None, (_rounding_hint(given, exact, accepts(given, exact)) if rounded else "") + expected, ()
+            return None  # two mistakes give this number as written: naming one could name the wrong one
+        if best is not None and best.misconception == "not-updated" and not stale_named:
+            return None  # one value like the one before the step may be a coincidence: several are named
+        return best
+
+    def _also(self, name: str, agreeing: list[str]) -> str:
+        """Which other values of the file agree with a copy or a step not taken (the evidence, at full)."""
+        others = [other for other in agreeing if other != name]
+        if not others:
+            return ""
+        listed = others[:5] + ([f"{len(others) - 5} more"] if len(others) > 5 else [])
+        return f" So are your {', '.join(listed[:-1])} and {listed[-1]}." if len(listed) > 1 else \
+            f" So is your {listed[0]}."
+
+    def _rounded(self, quantity: Quantity, given: float, exact: float, what: str, expected: str) -> Mark:
+        """The student's own number rounded too coarsely: no mistake of method, a word on the digits."""
+        too_coarse = ("too coarse to show the step" if self.tolerance.accepts(given, exact)
+                      else "too coarse for the tolerance")
+        advice = f"keep at least {max(4, significant_digits(given) + 1)} significant digits as you work"
+        return Mark("wrong", None, f"This is {what}, {too_coarse}: {advice}. {expected}", (),
+                    f"{advice}; the formula is {_formula(quantity)}", rounded=True)
+
+    def _rounding_of_own(self, quantity: Quantity, given: float, mixed: Mapping[str, float]) -> str | None:
+        """Is ``given`` the student's own number, only rounded? How, in words: the exact value, or the
+        formula on their own numbers, rounded to some digits, or within the rounding that the numbers it
+        is worked from carry; None when rounding does not explain it."""
+        digits = significant_digits(given)
+        rounded = f"rounded to {digits} significant digit{'s' if digits > 1 else ''}"
+        if is_rounding(given, self.exact[quantity.name]):
+            return f"the exact value {rounded}"
+        own = _evaluate(quantity, mixed) if quantity.compute is not None else None
+        if own is None or not given:
+            return None
+        if is_rounding(given, own):
+            return f"the value your own numbers give, {rounded}"
+        if abs(given - own) <= self._rounding_band(quantity, given, own, mixed) * (1 + 1e-9):
+            return "the value your own numbers give, within the rounding of the numbers it is worked from"
+        return None
+
+    def _rounding_band(self, quantity: Quantity, given: float, own: float, mixed: Mapping[str, float]) -> float:
+        """How far the formula can move when each computed number it reads is off by the rounding it was
+        written with (the student's digits; for a value they did not write, the digits of ``given``),
+        plus the rounding of ``given`` itself. A given number of the exercise is exact."""
+        digits = _working_digits(given)
+        band = _half_unit(given, digits)
+        for source in dict.fromkeys(quantity.inputs):
+            if self.graph[source].compute is None:
+                continue
+            value = mixed[source]
+            step = _half_unit(value, _working_digits(value) if source in self.student else digits)
+            moved = [_evaluate(quantity, _Replaced(mixed, source, value + shift)) for shift in (step, -step)]
+            if None in moved:
+                return 0.0
+            band += max(abs(m - own) for m in moved if m is not None)
+        return band
 
     def _no_step(self, quantity: Quantity, given: float, exact: float) -> str:
         """Why a value within the range is not credited: after the step, it has not taken the step."""
         before_name = self.before[quantity.name]
         before = self.exact[before_name]
-        return (f"; yours is in that range but has not taken the step from {before_name} = {self.fmt(before)}: "
-                f"it changes it by {self.fmt(given - before)}, the step is {self.fmt(exact - before)}")
+        fmt = self.fmt
+        # A change smaller than the digits shown is shown as none, never as floating-point noise.
+        moved = ("it leaves it unchanged" if fmt(given) == fmt(before)
+                 else f"it changes it by {fmt(given - before)}")
+        return (f"; yours is in that range but has not taken the step from {before_name} = {fmt(before)}: "
+                f"{moved}, the step is {fmt(exact - before)}")
 
     def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
         return self._matches(quantity, value, exact)
@@ -305,31 +488,45 @@ class _Marker:
             return True
         return 0.5 <= (value - before) / (target - before) <= 1.5 or is_rounding(value, target, min_digits=3)
 
-    def _carry_forward_allowed(self, quantity: Quantity, carried: float, exact: float,
-                               slips: tuple[str, ...], mixed) -> bool:
-        """No credit for values made trivially consistent by nonsense upstream.
+    def _carry_forward_refusal(self, quantity: Quantity, carried: float, exact: float,
+                               slips: tuple[str, ...], mixed) -> str | None:
+        """Why a value that follows from the student's own numbers earns no credit, in plain words
+        without an expected value; None when it earns it.
 
-        Nothing built on an output its activation cannot produce (a sigmoid output of 5) earns
-        credit, however far downstream. Nor does a value that a slip has trivialised: under a tenth
-        of the exact value (all-zero answers, or an output written equal to its target, make every
-        later delta and change 0), or a value after the step that has barely moved from the value
-        before it (dW13 written as 0, so W13_new = W13, and the first pass copied out again as the
-        second). Rounding alone may trivialise a value honestly (y3 = 1.00 for a saturated tanh makes
-        1 - y3² = 0): values built only on honest rounding are always followed.
+        Nothing built on an output its activation cannot produce (a sigmoid output of 5), or on a value
+        worked from the exercise's own numbers instead of the variant's, earns credit, however far
+        downstream. Nor does a value that a slip has trivialised (``_trivial``). Rounding alone may
+        trivialise a value honestly (y3 = 1.00 for a saturated tanh makes 1 - y3² = 0): values built
+        only on honest rounding are always followed.
         """
-        if any(source in self.tainted for source in quantity.inputs if source in self.marks):
-            return False
+        root = next((self.tainted[source] for source in quantity.inputs
+                     if source in self.marks and source in self.tainted), None)
+        if root is not None:
+            if self.marks[root].misconception == "other-numbers":
+                why = "which is worked from the exercise's own numbers, not your variant's"
+            else:
+                low, high = ACTIVATIONS[self.network.activation_of(self.graph[root].unit)].output_range
+                why = f"which its activation cannot produce (its outputs lie from {low:g} to {high:g})"
+            return (f"it follows from your {root} = {self.fmt(mixed[root])}, {why}: nothing built on it earns "
+                    "carried-forward credit")
         if not slips or not self._trivial(quantity, carried, exact):
-            return True
+            return None
         # Trivial all the same with the slips put right? Then honest rounding did it, not the slips.
         mended = _evaluate(quantity, {**mixed, **{source: self.exact[source] for source in slips}})
-        return mended is not None and self._trivial(quantity, mended, exact)
+        if mended is not None and self._trivial(quantity, mended, exact):
+            return None
+        yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in slips)
+        if quantity.before:
+            return (f"it follows from your {yours}, but that slip leaves {quantity.name} almost where "
+                    f"{quantity.before} was: a step an earlier slip has made vanish earns no carried-forward credit")
+        return (f"it follows from your {yours}, but that slip makes {quantity.name} almost 0: a value an earlier "
+                "slip has made vanish earns no carried-forward credit")
 
     def _trivial(self, quantity: Quantity, value: float, exact: float) -> bool:
-        """Under a tenth of the exact value; or, for a value after a step that shows in 4 digits, a
-        change from the exact value before it under a tenth of the real change (W13_new = W13,
+        """At most a tenth of the exact value; or, for a value after a step that shows in 4 digits, a
+        change from the exact value before it of at most a tenth of the real change (W13_new = W13,
         y3_after = y3). A step too small to show (early layers of a deep chain) makes nothing trivial."""
-        if abs(value) <= TRIVIAL * abs(exact):
+        if _at_most_a_tenth(value, exact):
             return True
         before_name = self.before.get(quantity.name)
         if before_name is None:
@@ -337,23 +534,44 @@ class _Marker:
         before = self.exact[before_name]
         if self._step_too_small(before, exact):
             return False
-        return abs(value - before) <= TRIVIAL * abs(exact - before)
+        return _at_most_a_tenth(value - before, exact - before)
 
     def _step_too_small(self, before: float, after: float) -> bool:
         """A step from ``before`` to ``after`` too small to show in 4 significant digits (or the tolerance)."""
-        return abs(after - before) <= max(self.tolerance.atol, _half_unit_of_4_digits(after))
+        return abs(after - before) <= max(self.tolerance.atol, _half_unit(after, 4))
 
     def _slip(self, name: str, mixed) -> bool:
         """Off by a mistake rather than by rounding: marked wrong, carried forward from a slip, or within
         tolerance yet neither the exact value rounded nor its own formula on the student's values
         rounded (an output written equal to a nearby target)."""
-        verdict, value = self.marks[name][0], mixed[name]
+        verdict, value = self.marks[name].verdict, mixed[name]
         if verdict != "correct":
             return name in self.slipped
         if is_rounding(value, self.exact[name]):
             return False
-        own_value = _evaluate(self.solution.graph[name], mixed)
+        own_value = _evaluate(self.graph[name], mixed)
         return own_value is None or not is_rounding(value, own_value, min_digits=2)
+
+
+class _Replaced(Mapping):
+    """``values`` with one name's value replaced, without copying them (a formula reads a few)."""
+
+    def __init__(self, values: Mapping[str, float], name: str, value: float):
+        self._values, self._name, self._value = values, name, value
+
+    def __getitem__(self, name: str) -> float:
+        return self._value if name == self._name else self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+def _at_most_a_tenth(part: float, whole: float) -> bool:
+    """The one test of "trivialised", for a value and for a change alike: |part| ≤ a tenth of |whole|."""
+    return abs(part) <= TRIVIAL * abs(whole)
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
@@ -370,9 +588,15 @@ def _before_names(graph: Graph) -> dict[str, str]:
     return {q.name: q.before for q in graph if q.before}
 
 
-def _half_unit_of_4_digits(value: float) -> float:
-    """Half a unit in the 4th significant digit of ``value``: changes smaller than this cannot show."""
-    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 3) if value else 0.0
+def _working_digits(value: float) -> int:
+    """The digits a written number was rounded to, as far as rounding can be told from it: its own, but
+    at least 2 (1, 0.5 and 0.25 are as often exact as rounded, and 1 digit would excuse anything)."""
+    return max(2, significant_digits(value))
+
+
+def _half_unit(value: float, digits: int) -> float:
+    """Half a unit in the ``digits``-th significant digit of ``value``: the most rounding can move it."""
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1) if value else 0.0
 
 
 def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
@@ -395,20 +619,18 @@ def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: 
     if value == 0:
         return False
     digits = max(significant_digits(value), min_digits)
-    return digits <= max_digits and value == float(f"{exact:.{digits}g}")
+    if digits > max_digits or not math.isfinite(exact):
+        return False
+    rounded = float(f"{exact:.{digits}g}")
+    if value == rounded:
+        return True
+    # A tie rounded half up, as a person rounds: 0.35·0.7 = 0.245 is 0.25 on paper, though binary
+    # floating point reads 0.245 as 0.24499999… and rounds it down.
+    unit = 2.0 * _half_unit(exact, digits)
+    return abs(abs(value - exact) - unit / 2) <= 1e-9 * unit and abs(value - rounded) <= unit * (1 + 1e-9)
 
 
 def significant_digits(value: float) -> int:
     """3 for 0.0991, 1 for 0.9, 2 for 1200.0: the digits of the shortest text that reads back as value."""
     mantissa = repr(abs(value)).lower().split("e")[0].replace(".", "").strip("0")
     return max(len(mantissa), 1)
-
-
-def _rounding_hint(given: float, exact: float, in_range: bool) -> str:
-    """A kind word when the value is the right one rounded too early."""
-    too_coarse = "too coarse to show the step" if in_range else "too coarse for the tolerance"
-    for digits in (1, 2, 3):
-        if is_rounding(given, exact, min_digits=digits, max_digits=digits):
-            return (f"This is the exact value rounded to {digits} significant digit{'s' if digits > 1 else ''}, "
-                    f"{too_coarse}: keep at least 4. ")
-    return ""

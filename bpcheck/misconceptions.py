@@ -30,6 +30,7 @@ MISCONCEPTIONS = {
     "swapped-weight-indices": "The weight indices are swapped",
     "not-updated": "The value before the step was written for the value after it",
     "other-numbers": "This is the value for the exercise's own numbers, not for your variant's",
+    "uphill-step": "E rises after the step: the step goes uphill",
     # Made from each formula's tree (formulas.py): a factor or term left out or repeated, another
     # activation, a pre-activation for an output, the wrong logarithm, a slope where it cancels.
     "missing-source-output": "The source's output is missing from the product",

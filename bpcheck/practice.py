@@ -121,7 +121,7 @@ class Practice:
         self.answers: dict[str, float] = {name: value for name, value in (answers or {}).items() if value is not None}
         self.version = 0
         self.grade = self._grade()
-        self.todo = [r.name for r in self.grade.results if r.verdict not in CREDITED]
+        self.todo = [r.name for r in self.grade.values if r.verdict not in CREDITED]
         self.index = 0
         self.prompt: Prompt | None = None  # None once the session has finished
         self._stage = ""
@@ -243,4 +243,4 @@ class Practice:
         return grade(self.solution, self.answers, fmt=self.fmt, others=self.others)
 
     def _result(self, name: str) -> Result:
-        return next(result for result in self.grade.results if result.name == name)
+        return next(result for result in self.grade.values if result.name == name)

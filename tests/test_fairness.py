@@ -68,7 +68,7 @@ def test_a_new_weight_must_take_the_step():
     ex2 = solve(load_exercise("ex2"))
     assert abs(ex2.values["dW13"]) < 0.001
     result = {r.name: r for r in grade(ex2, {"W13_new": 0.4975, "W23_new": round(ex2.values["W23_new"], 4)})
-              .results}
+              .values}
     assert result["W13_new"].verdict == "wrong"
     assert result["W23_new"].verdict == "correct"
 
@@ -76,18 +76,20 @@ def test_a_new_weight_must_take_the_step():
 def test_one_honest_slip_costs_one_mark():
     """y3 off by 3%, the rest worked from it: only y3 is wrong."""
     result = grade(SOLUTION, worked({"y3": SOLUTION.values["y3"] * 1.03}))
-    assert [r.name for r in result.results if r.verdict == "wrong"] == ["y3"]
+    assert [r.name for r in result.values if r.verdict == "wrong"] == ["y3"]
 
 
 @pytest.mark.parametrize("answers, name, misconception", [
-    ({"dW13": -0.0009291, "W13_new": 0.1}, "W13_new", "not-updated"),   # the old weight, beside a right dW
-    ({"dW35": -0.02767, "W35_new": 0.3}, "W35_new", "not-updated"),     # 0.2723 to 1 digit tells nothing
+    # One value equal to the one before the step names nothing (issue 17): 0.1 is also W13_new = 0.09907
+    # rounded to 1 digit, and one such value may be a coincidence (tests/test_grading.py names several).
+    ({"dW13": -0.0009291, "W13_new": 0.1}, "W13_new", None),   # the old weight, beside a right dW
+    ({"dW35": -0.02767, "W35_new": 0.3}, "W35_new", None),     # 0.2723 to 1 digit
     ({"dW23": -0.002389, "W23_new": 0.800}, "W23_new", None),   # 0.7976 to 2 digits, and W23
-    ({"W13_new": 0.09907, "W23_new": 0.7976, "a3_after": 0.755}, "a3_after", "not-updated"),  # first pass copied
+    ({"W13_new": 0.09907, "W23_new": 0.7976, "a3_after": 0.755}, "a3_after", None),  # the first pass, once
     ({"dW23": -0.002389, "W23_new": 0.8024}, "W23_new", "subtracted-update"),  # W - dW
 ])
 def test_a_value_after_the_step_that_did_not_take_it_earns_nothing(answers, name, misconception):
-    result = {r.name: r for r in grade(SOLUTION, answers).results}[name]
+    result = {r.name: r for r in grade(SOLUTION, answers).values}[name]
     assert (result.verdict, result.misconception) == ("wrong", misconception)
 
 
@@ -97,4 +99,4 @@ def test_a_value_after_the_step_that_did_not_take_it_earns_nothing(answers, name
 ])
 def test_a_change_too_small_for_four_digits_is_not_asked_to_show(exercise, answers):
     result = grade(solve(load_exercise(exercise)), answers)
-    assert {r.name: r.verdict for r in result.results if r.verdict != "missing"} == dict.fromkeys(answers, "correct")
+    assert {r.name: r.verdict for r in result.values if r.verdict != "missing"} == dict.fromkeys(answers, "correct")

@@ -82,7 +82,7 @@ def output_is_possible(network: Network, name: str, value: float) -> bool:
 def test_a_student_who_rounds_every_step_is_never_marked_wrong(network, digits):
     solution = solve(Exercise("random", "random", network))
     graded = grade(solution, work_by_hand(solution, digits))
-    assert [r.name for r in graded.results if r.verdict != "correct" and r.verdict != "carried_forward"] == []
+    assert [r.name for r in graded.values if r.verdict != "correct" and r.verdict != "carried_forward"] == []
     assert graded.score == graded.max_score
 
 
@@ -98,7 +98,7 @@ def test_one_slip_costs_at_most_that_one_mark(network, data):
     # nothing there, by design: that is how all-zero answers are refused. Such coincidences are left out.
     assume(not any(trivialised(solution, student, name) for name in student))
     graded = grade(solution, student)
-    wrong = [r.name for r in graded.results if r.verdict == "wrong"]
+    wrong = [r.name for r in graded.values if r.verdict == "wrong"]
     assert wrong in ([], [slip])
     if abs(solution.values[slip]) > 1e-6:  # a slip of 5% or more on a value that is not ~0 is caught
         assert wrong == [slip]

@@ -22,7 +22,7 @@ def test_grade_reads_every_spelling_an_answers_file_accepts():
                "dE/dW13": SOLUTION.values["dE_dW13"], "ΔW13": SOLUTION.values["dW13"], "o3": "0.68027",
                "y3'": SOLUTION.values["y3_after"], "E'": f"{SOLUTION.values['E_after']:.6g}"}
     result = bpcheck.grade(SOLUTION, spelled)
-    credited = {r.name for r in result.results if r.verdict == "correct"}
+    credited = {r.name for r in result.values if r.verdict == "correct"}
     assert credited == {"delta3", "W13_new", "dE_dW13", "dW13", "y3", "y3_after", "E_after"}
 
 
@@ -47,7 +47,7 @@ def test_the_core_grader_refuses_names_it_does_not_know():
 def test_grade_takes_an_exercise_too_and_its_tolerance_can_be_overridden():
     exercise = bpcheck.load_exercise("ex1")
     loose = bpcheck.grade(exercise, {"y3": 0.7}, rtol=0.05)
-    assert {r.name: r.verdict for r in loose.results}["y3"] == "correct"
+    assert {r.name: r.verdict for r in loose.values}["y3"] == "correct"
 
 
 def test_the_records_give_exactly_the_json_the_cli_prints(tmp_path):

@@ -14,9 +14,19 @@ VERDICT_LABELS = {"correct": "✓ correct", "carried_forward": "✓ carried forw
 VERDICT_STYLES = {"correct": "green", "carried_forward": "yellow", "wrong": "red", "missing": "red"}
 
 
+CHECK_LABELS = {"correct": "✓ downhill", "wrong": "✗ uphill", "missing": "· no step"}  # the downhill check's
+
+
 def verdict_label(result: Result, named: bool = True) -> str:
+    if result.check:
+        return CHECK_LABELS[result.verdict]
     label = VERDICT_LABELS[result.verdict]
     return f"{label} ({result.misconception})" if result.misconception and named else label
+
+
+def expected_shown(result: Result, fmt) -> str:
+    """The expected column: the value, or for the downhill check the E its E_after must fall below."""
+    return f"< {fmt(result.expected)}" if result.check else fmt(result.expected)
 
 
 def grade_sections(grade: Grade, fmt, feedback: str = "full") -> list[Section]:
@@ -35,7 +45,7 @@ def grade_sections(grade: Grade, fmt, feedback: str = "full") -> list[Section]:
         for result in results:
             yours = "" if result.given is None else fmt(result.given)
             label = verdict_label(result, named=shows_notes(feedback))
-            section.rows.append({"full": (result.name, yours, fmt(result.expected), label, result.message),
+            section.rows.append({"full": (result.name, yours, expected_shown(result, fmt), label, result.message),
                                  "hint": (result.name, yours, label, result.hint),
                                  "verdict": (result.name, label)}[feedback])
             section.row_styles.append(VERDICT_STYLES[result.verdict])
@@ -48,10 +58,12 @@ def score_line(grade: Grade, feedback: str = "full") -> str:
     total = f"Score: {grade.score:g} / {grade.max_score:g} ({percent})"
     if not shows_results(feedback):
         return total + "."
-    counts = {verdict: sum(r.verdict == verdict for r in grade.results) for verdict in VERDICT_LABELS}
+    counts = {verdict: sum(r.verdict == verdict for r in grade.values) for verdict in VERDICT_LABELS}
     parts = [f"{counts['correct']} correct", f"{counts['carried_forward']} carried forward",
              f"{counts['wrong']} wrong", f"{counts['missing']} missing"]
-    return f"{total}: " + ", ".join(parts) + "."
+    check = grade.check
+    step = {"correct": " The step goes downhill.", "wrong": " The step goes uphill.", "missing": ""}
+    return f"{total}: " + ", ".join(parts) + "." + (step[check.verdict] if check is not None else "")
 
 
 def who_and_what(outcome) -> str:

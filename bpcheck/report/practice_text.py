@@ -86,7 +86,7 @@ def finished_lines(event: Finished) -> list[Line]:
     for verdict, title in (("correct", "right"), ("carried_forward", "carried forward"), ("wrong", "wrong"),
                            ("missing", "missing")):
         names = [f"{r.name} ({r.misconception})" if named and r.misconception else r.name
-                 for r in grade.results if r.verdict == verdict]
+                 for r in grade.values if r.verdict == verdict]
         if names:
             lines.append((VERDICT_STYLES[verdict], f"  {title}: {', '.join(names)}"))
     return lines
