@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .grading import is_rounding
-
 ROUNDED = "rounded too early"  # the line that is not a mistake
 
 
@@ -75,7 +73,7 @@ def _mistake(result) -> str | None:
         return None
     if result.misconception:
         return result.misconception
-    if result.given is not None and is_rounding(result.given, result.expected, max_digits=3):
+    if result.rounded:
         return ROUNDED
     return None
 

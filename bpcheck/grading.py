@@ -182,6 +182,7 @@ def _formula(quantity: Quantity) -> str:
 
 DOWNHILL = "downhill"
 STEP_STAGES = ("backward", "gradient", "update", "check")  # what a student works to take the step
+NEW_WEIGHTS = ("update", "check")  # an exercise that asks for neither asks for no step to check
 
 
 def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, points: float = 0.0,
@@ -195,31 +196,37 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     the rounding of E and E_after as the student wrote them is no rise; and when the exact step itself
     goes uphill (a learning rate that overshoots) the check passes, saying so."""
     graph, exact = solution.graph, solution.values
-    if not any(graph[name].stage in STEP_STAGES for name in solution.asked):
+    if not any(graph[name].stage in NEW_WEIGHTS for name in solution.asked):
         return None
     if not any(graph[name].stage in STEP_STAGES for name in student):
         return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
                       line=line, hint="no step given to check: work the deltas and the new weights", check=True)
-    theirs = own_values(graph, exact, student)
-    before, after = (theirs.get("E"), theirs.get("E_after"))
+    # Like with like: their own E and E_after where they gave both, else both from their other numbers
+    # (an E without its ½ beside an E_after bpcheck works out would seem to fall).
     given = student.get("E_after")
+    written = [name for name in ("E", "E_after") if name in student]
+    if len(written) < 2:
+        written = []
+        student = {name: value for name, value in student.items() if graph[name].kind != "E"}
+    theirs = own_values(graph, exact, student)
+    before, after = theirs.get("E"), theirs.get("E_after")
     if before is None or after is None:  # their numbers overflow the forward pass
         return Result(DOWNHILL, "check", "wrong", given, exact["E"], points, "uphill-step",
                       "E after the step cannot be worked from your numbers: they overflow", line,
                       hint="E after the step cannot be worked from your numbers", check=True)
-    allowance = sum(_half_unit(student[name], _working_digits(student[name]))
-                    for name in ("E", "E_after") if name in student) + 1e-12 * abs(before)
+    allowance = sum(_half_unit(student[name], _working_digits(student[name])) for name in written)
+    allowance += 1e-12 * abs(before)
     rose = after - before > allowance and not step_right
     shown = f"from {fmt(before)} to {fmt(after)}"
-    written = ", ".join(f"{name} = {fmt(student[name])}" for name in ("E", "E_after") if name in student)
-    yours = f" (your {written})" if written else ""
+    yours = f" (your {', '.join(f'{name} = {fmt(student[name])}' for name in written)})" if written else ""
     if exact["E_after"] >= exact["E"]:  # the exercise's own step overshoots: nothing to tell from this one
         return Result(DOWNHILL, "check", "correct", given, before, points,
                       message=f"E goes {shown} with your step; the exact step goes uphill too (the learning rate "
                               "overshoots), so this check tells nothing here", line=line, check=True)
     if not rose:
-        return Result(DOWNHILL, "check", "correct", given, before, points,
-                      message=f"E falls {shown} with your new weights", line=line, check=True)
+        how = (f"E falls {shown} with your new weights" if after < before else
+               f"E goes {shown} with your new weights, no more than the rounding of your numbers")
+        return Result(DOWNHILL, "check", "correct", given, before, points, message=how, line=line, check=True)
     return Result(DOWNHILL, "check", "wrong", given, before, points, "uphill-step",
                   f"E rises {shown} with your new weights: your step goes uphill. {UPHILL}", line,
                   hint=f"E rises with your new weights{yours}: your step goes uphill. {UPHILL}", check=True)
@@ -440,16 +447,15 @@ class _Marker:
         return None
 
     def _rounding_band(self, quantity: Quantity, given: float, own: float, mixed: Mapping[str, float]) -> float:
-        """How far the formula can move when each computed number it reads is off by the rounding it was
-        written with (the student's digits; for a value they did not write, the digits of ``given``),
-        plus the rounding of ``given`` itself. A given number of the exercise is exact."""
-        digits = _working_digits(given)
-        band = _half_unit(given, digits)
+        """How far the formula can move when each number the student wrote and it reads is off by the
+        rounding it was written with, plus the rounding of ``given`` itself. What they did not write
+        (a given of the exercise, a value not asked) moves nothing: its rounding is not known."""
+        band = _half_unit(given, _working_digits(given))
         for source in dict.fromkeys(quantity.inputs):
-            if self.graph[source].compute is None:
+            if source not in self.student:
                 continue
             value = mixed[source]
-            step = _half_unit(value, _working_digits(value) if source in self.student else digits)
+            step = _half_unit(value, _working_digits(value))
             moved = [_evaluate(quantity, _Replaced(mixed, source, value + shift)) for shift in (step, -step)]
             if None in moved:
                 return 0.0

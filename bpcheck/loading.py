@@ -532,10 +532,13 @@ class _ExerciseReader:
         if not isinstance(points, dict):
             self.fail(("points",), "'points' must map quantity names to points", "write e.g. points: {E: 2}")
         result = {}
+        from .grading import DOWNHILL  # the step check: worth 0 points unless the exercise gives it some
+
+        checks = (DOWNHILL,)
         for name, value in points.items():
-            if name not in graph_names:
+            if name not in graph_names and name not in checks:
                 self.fail(("points", name), f"points: {quoted(name)} is not a quantity of this exercise",
-                          did_you_mean(name, graph_names, "use the names `bpcheck solve` shows"), key=True)
+                          did_you_mean(name, [*graph_names, *checks], "use the names `bpcheck solve` shows"), key=True)
             result[name] = self.number(("points", name), value)
             if not 0 <= result[name] <= 1e6:
                 self.fail(("points", name), f"points for {name} must be from 0 to 1,000,000",

@@ -323,7 +323,7 @@ def _unfair_to_rounding(solution) -> list[str]:
 
     graded = grade(solution, worked_by_hand(solution, 4))
     return [f"{result.name} is not credited when worked with 4 significant digits"
-            for result in graded.results if result.verdict not in ("correct", "carried_forward")]
+            for result in graded.values if result.verdict not in ("correct", "carried_forward")]
 
 
 def worked_by_hand(solution, digits: int) -> dict[str, float]:

@@ -24,7 +24,7 @@ def mistaken(values: dict, name: str, kind: str) -> float:
     """The value a student writes who makes mistake ``kind`` on ``name``, upstream values exact."""
     exact = values[name]
     return {"sign-flip": -exact, "missing-half": 2 * exact, "rounded": float(f"{exact:.1g}"),
-            "not-updated": values.get("W13", 0.0), "slip": exact * 1.9}[kind]
+            "subtracted-update": values.get("W13", 0.0) - values.get("dW13", 0.0), "slip": exact * 1.9}[kind]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def generated_class(tmp_path_factory):
     rng = random.Random(12)
     values = EX1.values
     injected: dict[tuple[str, str], set[str]] = {}  # (mistake, quantity) -> files
-    plan = [("delta5", "sign-flip"), ("E", "missing-half"), ("delta3", "rounded"), ("W13_new", "not-updated"),
+    plan = [("delta5", "sign-flip"), ("E", "missing-half"), ("delta3", "rounded"), ("W13_new", "subtracted-update"),
             ("a4", "slip")]
     for index in range(200):
         answers = {name: values[name] for name in ANSWERED}
@@ -65,9 +65,12 @@ def test_every_injected_mistake_is_counted_exactly(generated_class):
     counts = {m["mistake"]: (m["students"], m["quantities"]) for m in report["mistakes"]}
     assert counts["sign-flip"] == (len(injected["sign-flip", "delta5"]), ["delta5"])
     assert counts["missing-half"] == (len(injected["missing-half", "E"]), ["E"])
-    assert counts["not-updated"] == (len(injected["not-updated", "W13_new"]), ["W13_new"])
+    assert counts["subtracted-update"] == (len(injected["subtracted-update", "W13_new"]), ["W13_new"])
     assert counts["rounded too early"] == (len(injected["rounded", "delta3"]), ["delta3"])
-    assert set(counts) == {"sign-flip", "missing-half", "not-updated", "rounded too early"}  # a slip names none
+    # δ5's sign flipped sends the student's step uphill (the downhill check), and nothing else here does.
+    assert counts["uphill-step"] == (len(injected["sign-flip", "delta5"]), ["downhill"])
+    assert set(counts) == {"sign-flip", "uphill-step", "missing-half", "subtracted-update",
+                           "rounded too early"}  # a slip names none
     by_quantity = {q["name"]: q for q in report["quantities"]}
     slipped = len(injected["slip", "a4"])
     assert (by_quantity["a4"]["correct"], by_quantity["a4"]["wrong"]) == (200 - slipped, slipped)

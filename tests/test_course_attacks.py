@@ -217,7 +217,7 @@ def test_json_fields_per_level_and_the_csv_keeps_everything(tmp_path, level):
         if level == "score":
             assert "results" not in record
         else:
-            assert [set(r) for r in record["results"]] == [FIELDS[level]] * 35
+            assert [set(r) for r in record["results"]] == [FIELDS[level]] * (35 + 1)  # and the downhill check
     assert "wrong:sign-flip" in csv.read_text() and "wrong:missing-half" in csv.read_text()
     text = run("grade", path, "-e", "ex1", "--feedback", level).stdout
     assert ("sign-flip" in text) == (level == "hint") and ("Score: 3 / 35" in text)

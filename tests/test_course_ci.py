@@ -73,10 +73,11 @@ def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
     result = run("grade", one, two, bad, "--junit-xml", tmp_path / "r.xml")
     assert result.exit_code == 2
     root = ET.parse(tmp_path / "r.xml").getroot()
-    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures"), root.get("errors")) == ("71", "67", "1")
+    # A case per quantity and one for the step check (downhill): one.yaml's step goes uphill (delta5's sign).
+    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures"), root.get("errors")) == ("73", "69", "1")
     suites = {Path(suite.get("name")).name: suite for suite in root}
     suite = suites["one.yaml"]
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("35", "33", "0", "0")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("36", "34", "0", "0")
     cases = {case.get("name"): case for case in suite}
     assert cases["a3"].get("line") == "3" and cases["a3"].get("file") == str(one) and cases["a3"].find("failure") is None
     failure = cases["delta5"].find("failure")
@@ -119,7 +120,8 @@ def test_gradescope_results(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert (results["score"], results["visibility"], results["stdout_visibility"]) == (2.0, "after_published", "hidden")
     tests = {test["name"]: test for test in results["tests"]}
-    assert len(tests) == 35 and sum(test["max_score"] for test in tests.values()) == 35
+    assert len(tests) == 35 + 1 and sum(test["max_score"] for test in tests.values()) == 35
+    assert (tests["downhill"]["max_score"], tests["downhill"]["status"]) == (0.0, "failed")  # uphill: delta5's sign
     assert tests["a3"] == {"name": "a3", "number": "1", "score": 1.0, "max_score": 1.0, "status": "passed",
                            "output": "a3: correct", "output_format": "text"}
     assert (tests["delta5"]["score"], tests["delta5"]["status"]) == (0.0, "failed")
@@ -194,12 +196,12 @@ def test_annotations_at_the_file_and_line_of_each_wrong_and_missing_value(tmp_pa
     answers = answers_file(tmp_path / "a,b: c.yaml", SLIPS)
     result = run("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true"})
     commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
-    assert len(commands) == 11  # 33 wrong or missing: the first ten, and a notice
+    assert len(commands) == 11  # 33 wrong or missing and the uphill step: the first ten, and a notice
     file = str(answers).replace(":", "%3A").replace(",", "%2C")
     assert commands[0] == f"::error file={file},title=a4%3A missing::a4: missing: work it out as a4 = W14·x1 + W24·x2"
     assert commands[5] == (f"::error file={file},line=5,title=delta5%3A wrong::delta5: wrong (sign-flip): "
                            "The sign is flipped; the formula is delta5 = y5(1 - y5)(t5 - y5)")
-    assert commands[-1] == ("::notice title=bpcheck::23 more wrong or missing values not annotated (GitHub shows "
+    assert commands[-1] == ("::notice title=bpcheck::24 more wrong or missing values not annotated (GitHub shows "
                             "10 a step); see the step summary or the report")
     assert leaks("\n".join(commands)) == []
 

@@ -83,7 +83,8 @@ def verdicts(record: dict) -> dict[str, list[str]]:
     lists: dict[str, list[str]] = {"right": [], "carried forward": [], "wrong": [], "missing": []}
     titles = {"correct": "right", "carried_forward": "carried forward", "wrong": "wrong", "missing": "missing"}
     for result in record["results"]:
-        lists[titles[result["verdict"]]].append(result["name"])
+        if result["name"] != "downhill":  # the step check: the session's summary lists values only
+            lists[titles[result["verdict"]]].append(result["name"])
     return lists
 
 
@@ -146,7 +147,8 @@ show the answer? [y/N]: y
 """ in out
     assert "delta5, second try: 2\n  ✗ wrong · score 5/35\nshow the answer? [y/N]: n\ndelta3 = " in out
     assert "  ✗ wrong (missing-activation-derivative) · score 5/35\n" in out
-    assert "delta3, second try: q\n\nScore: 5 / 35 (14.3%): 5 correct, 0 carried forward, 3 wrong, 27 missing.\n" in out
+    assert ("delta3, second try: q\n\nScore: 5 / 35 (14.3%): 5 correct, 0 carried forward, 3 wrong, 27 missing. "
+            "The step goes uphill.\n") in out
     said = summary(out)
     assert said["right"] == ["a3", "y3", "y4", "a5", "y5"] and said["wrong"] == ["E", "delta5", "delta3"]
     text = save.read_text(encoding="utf-8")

@@ -236,7 +236,7 @@ def test_grade_workflow_annotates_summarises_and_keeps_junit(course, bin_dir, ke
     assert text.startswith(f"# {ANSWERS}: hw1\n")
     assert f"Exercise: {EXERCISE} · Variant: {USER} · Feedback: hint" in text
     rows = [line for line in text.splitlines() if line.startswith("|")]
-    assert len(rows) == 5 * 2 + len(key["asked"])  # a header and a rule per stage, a row per quantity
+    assert len(rows) == 5 * 2 + len(key["asked"]) + 1  # a header and a rule per stage, a row per quantity, downhill
     tables = re.findall(r"(?m)^(\|.*\|)\n(\|.*\|)\n((?:\|.*\|\n)+)", text)
     assert len(tables) == 5
     for header, rule, body in tables:
@@ -252,10 +252,10 @@ def test_grade_workflow_annotates_summarises_and_keeps_junit(course, bin_dir, ke
     (upload,) = [s for s in steps(document) if s.get("uses", "").startswith("actions/upload-artifact@")]
     root = ET.parse(course / upload["with"]["path"]).getroot()
     (suite,) = root
-    assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == (ANSWERS, "35", "24",
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures"), suite.get("errors")) == (ANSWERS, "36", "24",
                                                                                                   "0")
     cases = {case.get("name"): case for case in suite}
-    assert list(cases) == key["asked"]
+    assert list(cases) == key["asked"] + ["downhill"]
     assert (cases["delta3"].find("failure").get("type"), cases["delta3"].get("line")) == ("sign-flip", "19")
     assert cases["a3"].find("failure") is None and cases["a3"].get("file") == ANSWERS
     assert leaks(ET.tostring(root, encoding="unicode"), key, graded) == []
@@ -320,7 +320,7 @@ def test_classroom_workflow_reports_per_quantity_credit(course, bin_dir, key, gr
     assert list(outputs) == ["result"]
     (result,) = reporter_reads(reporter, {"bpcheck": outputs})
     assert (result["version"], result["status"], result["max_score"]) == (1, "fail", 37.0)
-    assert [test["name"] for test in result["tests"]] == key["asked"]
+    assert [test["name"] for test in result["tests"]] == key["asked"] + ["downhill"]
     assert sum(test["score"] for test in result["tests"]) == graded["score"] == 13.0
     assert points_notice([result]) == "Points 13/37"
     tests = {test["name"]: test for test in result["tests"]}
@@ -330,7 +330,8 @@ def test_classroom_workflow_reports_per_quantity_credit(course, bin_dir, key, gr
                                           "delta3 = y3(1 - y3)·W35·delta5",
                                "test_code": "", "filename": ANSWERS, "line_no": 19, "duration": 0}
     assert {test["status"] for test in result["tests"]} == {"pass", "fail"}
-    assert all((test["status"] == "pass") == (test["score"] > 0) for test in result["tests"])
+    assert all((test["status"] == "pass") == (test["score"] > 0) for test in result["tests"][:-1])
+    assert (tests["downhill"]["status"], tests["downhill"]["score"]) == ("pass", 0.0)  # worth 0 points here
     assert leaks(json.dumps(result, ensure_ascii=False), key, graded) == []
     assert leaks(process.stdout + summary.read_text(encoding="utf-8"), key, graded) == []
 
@@ -394,7 +395,7 @@ def test_gradescope_grades_a_submission(tmp_path, bin_dir, key, graded, where):
     assert process.returncode == 0, process.stderr
     assert results["score"] == graded["score"] == 13.0
     assert results["output"] == f"{EXERCISE} (variant {USER}). Score: 13 / 37 (35.1%)."
-    assert [test["name"] for test in results["tests"]] == key["asked"]
+    assert [test["name"] for test in results["tests"]] == key["asked"] + ["downhill"]
     assert sum(test["max_score"] for test in results["tests"]) == 37.0
     assert sum(test["score"] for test in results["tests"]) == 13.0
     tests = {test["name"]: test for test in results["tests"]}

@@ -143,8 +143,9 @@ def test_the_template_graded_unchanged_is_all_missing(tmp_path):
     before = write(path, template.stdout)
     result, payload = run_json("grade", path)
     assert result.exit_code == 1, result.output
+    # Every value missing, and the step check (downhill, worth 0 points) with no step to check.
     assert [(r["name"], r["verdict"], r["given"]) for r in payload["results"]] == [
-        (name, "missing", None) for name in EX1_ASKED]
+        (name, "missing", None) for name in EX1_ASKED + ["downhill"]]
     assert (payload["score"], payload["max_score"]) == (0, 35)
     text = run("grade", path)
     assert text.exit_code == 1
@@ -158,7 +159,7 @@ def test_the_template_of_an_exercise_file_grades_when_saved_beside_it(tmp_path, 
     (tmp_path / "answers.yaml").write_text(run("template", "hw1.yaml").stdout, encoding="utf-8")
     result, payload = run_json("grade", "answers.yaml")
     assert result.exit_code == 1, result.output
-    assert {r["verdict"] for r in payload["results"]} == {"missing"} and len(payload["results"]) == 35
+    assert {r["verdict"] for r in payload["results"]} == {"missing"} and len(payload["results"]) == 35 + 1
 
 
 def test_the_template_of_an_exercise_whose_name_yaml_would_misread(tmp_path, monkeypatch):
@@ -188,12 +189,13 @@ def test_tutorial_section_13_grades_fully_correct(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.rstrip().splitlines()[-1] == (
-        "Score: 25 / 25 (100.0%): 25 correct, 0 carried forward, 0 wrong, 0 missing.")
+        "Score: 25 / 25 (100.0%): 25 correct, 0 carried forward, 0 wrong, 0 missing. The step goes downhill.")
     result, payload = run_json("grade", path)
     assert result.exit_code == 0
     assert [(r["name"], r["verdict"]) for r in payload["results"]] == [
-        (name, "correct") for name in EX1_ASKED if name in SECTION_13]
-    assert {r["name"]: r["given"] for r in payload["results"]} == {k: float(v) for k, v in SECTION_13.items()}
+        (name, "correct") for name in EX1_ASKED + ["downhill"] if name in [*SECTION_13, "downhill"]]
+    assert {r["name"]: r["given"] for r in payload["results"] if r["name"] != "downhill"} == {
+        k: float(v) for k, v in SECTION_13.items()}
     assert payload["passed"] is True
 
 
@@ -202,7 +204,7 @@ def test_tutorial_section_13_against_ex1_leaves_the_unprinted_values_missing(tmp
     result, payload = run_json("grade", path)
     assert result.exit_code == 1
     verdicts = {r["name"]: r["verdict"] for r in payload["results"]}
-    assert {name for name, v in verdicts.items() if v == "correct"} == set(SECTION_13)
+    assert {name for name, v in verdicts.items() if v == "correct"} == {*SECTION_13, "downhill"}
     assert {name for name, v in verdicts.items() if v == "missing"} == set(EX1_ASKED) - set(SECTION_13)
     assert (payload["score"], payload["max_score"]) == (25, 35)
 
@@ -214,7 +216,7 @@ def test_the_json_report(tmp_path):
     assert result.exit_code == 1
     assert {"exercise", "score", "max_score", "results"} <= set(payload)
     assert (payload["exercise"], payload["score"], payload["max_score"]) == ("ex1", 2, 35)
-    assert [r["name"] for r in payload["results"]] == EX1_ASKED
+    assert [r["name"] for r in payload["results"]] == EX1_ASKED + ["downhill"]
     for record in payload["results"]:
         assert {"name", "verdict", "given", "expected", "misconception", "message", "line"} <= set(record)
     records = by_name(payload)
@@ -241,7 +243,8 @@ def test_the_text_report_has_a_table_per_stage_then_the_score(tmp_path):
               "Step 5: forward pass with the new weights"]
     positions = [out.index(title) for title in titles]
     assert positions == sorted(positions)
-    assert out.rstrip().splitlines()[-1] == "Score: 2 / 35 (5.7%): 1 correct, 1 carried forward, 2 wrong, 31 missing."
+    assert out.rstrip().splitlines()[-1] == ("Score: 2 / 35 (5.7%): 1 correct, 1 carried forward, 2 wrong, 31 missing. "
+                                             "The step goes downhill.")
     assert table_row(out, "a3")[:4] == ["a3", "0.755", "0.755", "✓ correct"]
     assert table_row(out, "y3") == ["y3", "0.7007", "0.6803", "✗ wrong", "expected 0.6803 ± 1%: 0.6735 … 0.6871"]
     assert table_row(out, "E")[3] == "✗ wrong (missing-half)"
@@ -297,6 +300,7 @@ def test_points_weight_the_score(tmp_path):
     assert by_name(payload)["delta3"]["misconception"] == "sign-flip"
     text = run("grade", path)
     assert text.stdout.rstrip().splitlines()[-1] == "Score: 3 / 6 (50.0%): 2 correct, 0 carried forward, 1 wrong, 0 missing."
+    assert "downhill" not in by_name(payload)  # nothing of the update is asked: no step to check
 
 
 @pytest.mark.parametrize("options, exit_code", [([], 1), (["--pass-mark", "70"], 0), (["--pass-mark", "72"], 1),
@@ -334,7 +338,8 @@ def test_the_usual_spellings_are_accepted(tmp_path):
     result, payload = run_json("grade", path)
     assert result.stderr == ""
     assert result.exit_code == 1  # not everything is answered
-    graded = {r["name"]: (r["verdict"], r["line"]) for r in payload["results"] if r["verdict"] != "missing"}
+    graded = {r["name"]: (r["verdict"], r["line"]) for r in payload["results"]
+              if r["verdict"] != "missing" and r["name"] != "downhill"}
     assert graded == {"a3": ("correct", 3), "y3": ("correct", 4), "delta5": ("correct", 5),
                       "delta3": ("correct", 6), "delta4": ("correct", 7), "dW13": ("correct", 8),
                       "dW23": ("correct", 9), "W13_new": ("correct", 10), "W23_new": ("correct", 11),
@@ -615,15 +620,15 @@ def test_the_csv(classroom):
         rows = list(csv.reader(handle))
     header = ["id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error"]
     # Two exercises: a column set each, in solving order (§13's quantities, then all of ex1's).
-    quantities = ([f"section13.yaml:{name}" for name in EX1_ASKED if name in SECTION_13]
-                  + [f"ex1:{name}" for name in EX1_ASKED])
+    quantities = ([f"section13.yaml:{name}" for name in EX1_ASKED if name in SECTION_13] + ["section13.yaml:downhill"]
+                  + [f"ex1:{name}" for name in EX1_ASKED] + ["ex1:downhill"])
     assert rows[0] == header + quantities
     assert len(rows) == 4 and all(len(row) == len(rows[0]) for row in rows)
     a, c, b = (dict(zip(rows[0], row)) for row in rows[1:])
     assert {k: a[k] for k in header} == {"id": "Ada", "student": "Ada", "file": "a.yaml",
                                         "exercise": "section13.yaml", "variant": "", "score": "25",
                                         "max_score": "25", "percent": "100.00", "passed": "true", "error": ""}
-    assert {a[f"section13.yaml:{name}"] for name in SECTION_13} == {"correct"}
+    assert {a[f"section13.yaml:{name}"] for name in [*SECTION_13, "downhill"]} == {"correct"}
     assert {a[f"ex1:{name}"] for name in EX1_ASKED} == {""}
     assert {k: b[k] for k in header} == {"id": "b", "student": "", "file": "b.yaml", "exercise": "ex1",
                                         "variant": "", "score": "1", "max_score": "35", "percent": "2.86",

@@ -1237,7 +1237,8 @@ def test_optimizer_state_spellings_grade(adam_dataset, tmp_path):
     answers = written(tmp_path, "\n".join(lines) + "\n", "answers.yaml")
     data = json.loads(run("grade", answers, "-f", "json").stdout)
     correct = {r["name"] for r in data["results"] if r["verdict"] == "correct"}
-    assert correct == {"m_W13_new", "v_W13_new", "mhat_W13", "vhat_b3", "bias_correction1", "delta5[2]", "dE_db5"}
+    assert correct == {"m_W13_new", "v_W13_new", "mhat_W13", "vhat_b3", "bias_correction1", "delta5[2]", "dE_db5",
+                       "downhill"}
 
 
 def test_adam_at_the_largest_step_number(tmp_path):

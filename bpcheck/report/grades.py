@@ -149,6 +149,6 @@ def class_sections(found) -> list[Section]:
         where = ", ".join(m.quantities[:4]) + (", …" if len(m.quantities) > 4 else "")
         mistakes.rows.append((f"{m.exercise}: {m.mistake}" if several else m.mistake, str(m.students),
                               _bar(m.students, top), where, m.example))
-    mistakes.notes.append("A student counts once per mistake. \"rounded too early\" is a value rounded to 1 to 3 "
-                          "significant digits, not a mistake of method.")
+    mistakes.notes.append("A student counts once per mistake. \"rounded too early\" is a value that is the student's "
+                          "own number rounded too coarsely, not a mistake of method.")
     return [quantities, mistakes] if found.mistakes else [quantities]
