@@ -363,17 +363,18 @@ class _Marker:
                 return Mark("carried_forward", None,
                             f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows,
                             f"follows from your {yours}")
-        self.slipped.add(name)
         expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
         if self.tolerance.accepts(given, exact):  # in the range printed, so rejected only for not taking the step
             expected += self._no_step(quantity, given, exact)
         if refusal is not None:
             # Right from their own numbers, but not credited: what they did is the right formula, so no
             # mistake of method is named for it; the note says why no credit is carried.
+            self.slipped.add(name)
             return Mark("wrong", None, f"{refusal}; {expected}", (), refusal)
         rounding = self._rounding_of_own(quantity, given, mixed)
-        if rounding is not None:
+        if rounding is not None:  # honest, if too coarse: what follows from it is no slip's
             return self._rounded(quantity, given, exact, rounding, expected)
+        self.slipped.add(name)
         if name in self.copied and len(self.copied) >= SEVERAL:
             return Mark("wrong", "other-numbers", f"{MISCONCEPTIONS['other-numbers']}.{self._also(name, self.copied)} "
                         f"{expected}", (), f"{MISCONCEPTIONS['other-numbers']}; the formula is {_formula(quantity)}")

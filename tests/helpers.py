@@ -57,3 +57,20 @@ def sigmoid(a: float) -> float:
     if a >= 0:
         return 1.0 / (1.0 + math.exp(-a))
     return math.exp(a) / (1.0 + math.exp(a))
+
+
+def worked(solution, *, digits: int | None = None, flip_output_deltas: bool = False,
+           values: dict[str, float] | None = None) -> dict[str, float]:
+    """Every asked value as a student works it, each from their own earlier values as they wrote them:
+    rounded to ``digits`` significant digits when written (so later values are worked from the rounded
+    ones: "2 digits throughout"), with the output deltas' sign flipped (y - t where the convention says
+    t - y) if asked, and from ``values`` for the givens (another exercise's numbers: a copy) if given."""
+    known = dict(values or solution.values)
+    for quantity in solution.graph:
+        if quantity.compute is None:
+            continue
+        value = quantity.evaluate(known)
+        if flip_output_deltas and quantity.kind == "delta" and quantity.unit in solution.exercise.network.output_units:
+            value = -value
+        known[quantity.name] = float(f"{value:.{digits}g}") if digits else value
+    return {name: known[name] for name in solution.asked}
