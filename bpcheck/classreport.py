@@ -1,8 +1,8 @@
 """Where the class went wrong: per quantity, how many students got it right, carried forward, wrong and
 missing; and the named mistakes with their counts and an example file. Pure: records in, records out.
 
-Rounding too early (a wrong value that is the exact one rounded to 1 to 3 significant digits, with no
-mistake named) is counted on its own line, not as a mistake.
+Rounding too early (a wrong value that is the student's own number rounded too coarsely, with no
+mistake named: grading.Result.rounded) is counted on its own line, not as a mistake.
 """
 
 from __future__ import annotations
