@@ -807,6 +807,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=17, help="which class (default 17)")
     parser.add_argument("--worst", type=int, default=12, help="examples listed per offender (default 12)")
     args = parser.parse_args(argv)
+    if args.students < 1:
+        parser.error("--students must be at least 1")
     print(report(run(args.students, args.seed), args.worst))
     return 0
 
