@@ -1,0 +1,817 @@
+"""Is grading fair to a class? (issue 17) A generated class, graded as a course grades it, measured.
+
+    python3 benchmarks/fairness.py [--students 200] [--seed 17] [--worst 12]
+
+Two classes of ``--students`` each. Every student works a variant (named by their id, s001 ...) of one
+of the exercises (the built-ins ex1..ex8, and shapes `bpcheck new` makes); their answers are written to
+real YAML files, one folder per student, and each exercise's class is graded as a course grades it:
+``grade_files([folder], exercise=..., variant_from_id=True)``.
+
+- Honest files, in six styles: the exact values rounded to 4, 3 or 2 significant digits as they are
+  written (exact-4, exact-3, exact-2), or worked at 4, 3 or 2 digits throughout, each value from the
+  student's own rounded earlier values (worked-4, worked-3, worked-2). Measured: values named with a
+  mistake (the goal is none) and values not credited.
+- Injected files: worked exactly (exact) or at 4 digits throughout (worked-4), with one mistake, and
+  worked on from it: a named mistake at a random quantity (candidate), every output delta's sign
+  flipped, y - t for t - y (sign-at-output), a value copied from the exercise's own solution
+  (other-numbers), or the forward pass after the step copied from the first one (after-pass-copied).
+  Measured: files whose mistake is named right, named with a wrong id, not named, or credited; and the
+  other values, which should be credited (carried forward) unless a rule in README says otherwise.
+
+The common mistakes' wrong values are worked here by hand (``hand_mistakes``), apart from
+bpcheck/misconceptions.py, and every quantity of every injected file is checked against what it offers
+(``cross_check``); only the rarer mistakes take their value from its candidates. The honest work reads
+the solver's formulas (``Quantity.evaluate``), which have an oracle of their own
+(tests/test_solver_oracle.py). Deterministic for a seed. tests/test_class_fairness.py asserts the goals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import NamedTuple
+
+from bpcheck import load_exercise
+from bpcheck.batch import grade_files
+from bpcheck.grading import CREDITED
+from bpcheck.misconceptions import candidates
+from bpcheck.network import Exercise, Network, bias_name, weight_name
+from bpcheck.quantities import Graph, Quantity
+from bpcheck.report.exercise_file import exercise_yaml
+from bpcheck.solution import Solution, solve
+from bpcheck.variants import make_variant, new_exercise
+
+BUILT_IN = tuple(f"ex{number}" for number in range(1, 9))
+# What `bpcheck new` makes: shape, activation, loss, biases, seed.
+NEW_SHAPES = (
+    ((2, 2, 1), "sigmoid", "squared_error", False, 1),
+    ((2, 2, 2), "sigmoid", "squared_error", False, 2),
+    ((2, 3, 1), "tanh", "squared_error", False, 3),
+    ((3, 2, 2), "sigmoid", "squared_error", True, 4),
+    ((2, 2, 3), "sigmoid", "cross_entropy", False, 5),
+    ((2, 3, 1), "relu", "squared_error", False, 6),
+)
+
+
+class Style(NamedTuple):
+    name: str
+    digits: int | None  # significant digits written; None: every digit a float has
+    throughout: bool  # worked from their own rounded values (else from full-precision ones)
+
+
+HONEST_STYLES = (Style("exact-4", 4, False), Style("exact-3", 3, False), Style("exact-2", 2, False),
+                 Style("worked-4", 4, True), Style("worked-3", 3, True), Style("worked-2", 2, True))
+INJECTED_STYLES = (Style("exact", None, False), Style("worked-4", 4, True))
+# Of every ten injected files, seven make a named mistake at a random quantity.
+INJECTIONS = ("candidate",) * 7 + ("sign-at-output", "other-numbers", "after-pass-copied")
+EXPECTED_ID = {"sign-at-output": "sign-flip", "other-numbers": "other-numbers", "after-pass-copied": "not-updated"}
+OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0),
+                 "relu": (0.0, math.inf)}
+
+
+class Course(NamedTuple):
+    label: str  # ex1, new-2-3-1-tanh
+    spec: str  # what --exercise gets: a built-in name or the exercise file's path
+    exercise: Exercise
+    own_values: dict[str, float]  # the exercise's own solution (what a copied answer holds)
+
+
+class Paper(NamedTuple):
+    """One student's answers file, and what the harness knows of how it was made."""
+
+    sid: str
+    course: Course
+    style: str
+    answers: dict[str, str]  # name -> the number as written
+    solution: Solution  # of the student's variant
+    kind: str = "honest"  # or one of INJECTIONS
+    heads: dict[str, str] = {}  # where the mistake shows -> the id that names it
+    origin: str = ""  # where a candidate mistake's value came from: "hand" or "candidates"
+    downstream: frozenset[str] = frozenset()  # the other values worked on from the mistake
+    impossible: frozenset[str] = frozenset()  # outputs written that the unit's activation cannot give
+
+    def value(self, name: str) -> float:
+        return float(self.answers[name])
+
+    def exact(self, name: str) -> float:
+        return self.solution.values[name]
+
+
+class Marked(NamedTuple):
+    """A graded value."""
+
+    paper: Paper
+    name: str
+    verdict: str
+    misconception: str | None
+    message: str
+
+
+# ---------------------------------------------------------------- the exercises
+
+
+def courses(folder: Path) -> list[Course]:
+    """The built-ins, and each of NEW_SHAPES written into ``folder`` as `bpcheck new` writes it."""
+    specs = [(name, name) for name in BUILT_IN]
+    for shape, activation, loss, biases, seed in NEW_SHAPES:
+        extras = ["biases"] * biases + ["ce"] * (loss == "cross_entropy")
+        label = "-".join(["new", *map(str, shape), activation, *extras])
+        path = folder / f"{label}.yaml"
+        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed)
+        path.write_text(exercise_yaml(exercise, f"benchmarks/fairness.py: {label}"), encoding="utf-8")
+        specs.append((label, str(path)))
+    return [Course(label, spec, exercise, solve(exercise).values)
+            for label, spec in specs for exercise in [load_exercise(spec)]]
+
+
+# ---------------------------------------------------------------- working a variant
+
+
+def number_text(value: float, digits: int | None) -> str:
+    """``value`` as a student writes it: ``digits`` significant digits, trailing zeros kept (0.50), no
+    exponent (0.000027); or, with no digits, every digit a float has."""
+    if digits is None:
+        return repr(value)
+    if value == 0:
+        return "0"
+    return format(Decimal(f"{value:.{digits - 1}e}"), "f")
+
+
+def work(graph: Graph, style: Style, overrides: Mapping[str, float] = {}) -> tuple[dict[str, str], dict[str, float]]:
+    """Every computed value in solving order as written, and the values worked from: each from the
+    earlier ones, or from ``overrides`` (a mistake), kept whole, or as written when the style works at
+    its digits throughout."""
+    basis: dict[str, float] = {}
+    written: dict[str, str] = {}
+    for quantity in graph:
+        if quantity.compute is None:
+            basis[quantity.name] = quantity.evaluate({})
+            continue
+        value = overrides[quantity.name] if quantity.name in overrides else quantity.evaluate(basis)
+        written[quantity.name] = number_text(value, style.digits)
+        basis[quantity.name] = float(written[quantity.name]) if style.throughout else value
+    return written, basis
+
+
+def descendants(graph: Graph, heads: Iterable[str]) -> frozenset[str]:
+    """Every value that reads one of ``heads``, directly or through others."""
+    reached = set(heads)
+    for quantity in graph:
+        if any(name in reached for name in quantity.inputs):
+            reached.add(quantity.name)
+    return frozenset(reached - set(heads))
+
+
+def within(given: float, target: float, exercise: Exercise) -> bool:
+    return abs(given - target) <= exercise.atol + exercise.rtol * abs(target)
+
+
+def looks_rounded(given: float, exact: float) -> bool:
+    """Is ``given`` the exact value rounded to 2 or 3 significant digits (what honest rounding writes)?"""
+    return any(given == float(f"{exact:.{digits}g}") for digits in (2, 3))
+
+
+def rounds_to(given: float, target: float) -> bool:
+    """Is ``given`` ``target`` rounded to 3 or more significant digits (README: such a value after the
+    step takes it, whatever change it implies)?"""
+    return any(given == float(f"{target:.{digits}g}") for digits in range(3, 18))
+
+
+def visible(quantity: Quantity, shown: float, target: float, solution: Solution) -> bool:
+    """Can a grader tell ``shown`` from ``target`` (what the formula gives on the student's own values)?
+    Yes when it is outside the tolerance, or, after a step that shows in 4 significant digits, has not
+    taken between half and one and a half times it, unless it is ``target`` or the exact value rounded
+    to 3 or more digits (README, "The value after the step"). Never when it is the exact value rounded
+    to 2 or 3 digits (honest rounding names no mistake), or 0 (a blank)."""
+    exact = solution.values[quantity.name]
+    if shown == 0 or looks_rounded(shown, exact):
+        return False
+    if not within(shown, target, solution.exercise):
+        return True
+    if not quantity.before or rounds_to(shown, target) or rounds_to(shown, exact):
+        return False
+    before = solution.values[quantity.before]
+    step = target - before
+    if abs(step) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(target))) - 3):
+        return False
+    return not 0.5 <= (shown - before) / step <= 1.5
+
+
+# ---------------------------------------------------------------- wrong values, worked by hand
+
+
+def _sigmoid(a: float) -> float:
+    return 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
+
+
+FUNCTIONS = {"sigmoid": _sigmoid, "tanh": math.tanh, "relu": lambda a: max(a, 0.0), "linear": lambda a: a}
+# Slopes a student writes from the unit's output (and, mistaken, applies to its pre-activation).
+SLOPE_FROM_OUTPUT = {"sigmoid": lambda y: y * (1.0 - y), "tanh": lambda y: 1.0 - y * y}
+
+
+def _slope(activation: str, a: float, y: float) -> float | None:
+    if activation in SLOPE_FROM_OUTPUT:
+        return SLOPE_FROM_OUTPUT[activation](y)
+    return {"relu": 1.0 if a > 0 else 0.0, "linear": 1.0}.get(activation)
+
+
+def _output(network: Network, unit: int, suffix: str = "") -> str:
+    return f"x{unit}" if unit in network.layers[0] else f"y{unit}{suffix}"
+
+
+def hand_mistakes(quantity: Quantity, network: Network, v: Mapping[str, float]) -> list[tuple[str, float]]:
+    """(id, wrong value) of the common mistakes at ``quantity``, worked from ``v`` (every earlier value;
+    W13_new too, for the already-updated weight) without misconceptions.py. Empty for what is not
+    worked here (another activation's slope, softsign, a dataset, an optimizer)."""
+    if network.examples or network.optimizer is not None:
+        return []
+    worker = {"a": _preactivation, "y": _activation, "E": _loss, "delta": _delta,
+              "dE_dW": _gradient, "dE_db": _gradient, "dW": _change, "db": _change,
+              "W_new": _new, "b_new": _new}.get(quantity.kind)
+    found = worker(quantity, network, v) if worker else []
+    if quantity.before and quantity.kind not in ("W_new", "b_new"):
+        found.append(("not-updated", v[quantity.before]))
+    return found
+
+
+def _plus(network: Network) -> bool:
+    return network.convention == "target_minus_output"
+
+
+def _preactivation(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    unit, suffix = quantity.unit, "_after" if quantity.before else ""
+
+    def parameter(name: str) -> float:
+        return v[f"{name}_new" if suffix and name not in network.frozen else name]
+
+    sources = network.incoming(unit)
+    terms = [parameter(weight_name(source, unit)) * v[_output(network, source, suffix)] for source in sources]
+    bias = [parameter(bias_name(unit))] if unit in network.biases else []
+    total = math.fsum(terms + bias)
+    found = [("missing-bias", math.fsum(terms))] if bias else []
+    for source, term in zip(sources, terms):
+        if len(terms) + len(bias) > 1:
+            found.append(("missing-input-term", total - term))
+        found.append(("missing-weight", total - term + v[_output(network, source, suffix)]))
+        found.append(("missing-source-output", total - term + parameter(weight_name(source, unit))))
+    if any(source not in network.layers[0] for source in sources):  # W35·a3 for W35·y3
+        found.append(("preactivation-used", math.fsum(
+            [parameter(weight_name(s, unit)) * v[f"a{s}{suffix}" if s not in network.layers[0] else f"x{s}"]
+             for s in sources] + bias)))
+    layer = network.layer_of(unit)
+    if len(sources) == len(layer) > 1:  # W14 read for W23: the layer's matrix transposed
+        k = layer.index(unit)
+        found.append(("swapped-weight-indices", math.fsum(
+            [parameter(weight_name(sources[k], dest)) * v[_output(network, source, suffix)]
+             for dest, source in zip(layer, sources)] + bias)))
+    return found
+
+
+def _activation(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    activation = network.activation_of(quantity.unit)
+    if activation not in FUNCTIONS:
+        return []
+    a = v[f"a{quantity.unit}{'_after' if quantity.before else ''}"]
+    return [("wrong-activation", other(a)) for name, other in FUNCTIONS.items() if name != activation]
+
+
+def _loss(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    suffix = "_after" if quantity.before else ""
+    outputs = network.output_units
+    t = {k: v[f"t{k}"] for k in outputs}
+    y = {k: v[f"y{k}{suffix}"] for k in outputs}
+    if network.loss == "cross_entropy":
+        found = [("wrong-log-base", -math.fsum(t[k] * math.log(y[k], base) for k in outputs)) for base in (10, 2)]
+        terms = {k: -t[k] * math.log(y[k]) for k in outputs}
+    elif network.loss == "squared_error":
+        terms = {k: 0.5 * (t[k] - y[k]) ** 2 for k in outputs}
+        swapped = {k: 0.5 * (t[k] - v[f"a{k}{suffix}"]) ** 2 for k in outputs}  # a5 for y5
+        found = [("missing-half", 2 * math.fsum(terms.values())), ("preactivation-used", math.fsum(swapped.values()))]
+        if len(outputs) > 1:
+            found += [("preactivation-used", math.fsum(terms.values()) - terms[k] + swapped[k]) for k in outputs]
+    else:
+        return []
+    if len(outputs) > 1:
+        found += [("missing-output-term", math.fsum(terms.values()) - terms[k]) for k in outputs]
+    return found
+
+
+def _delta(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    unit = quantity.unit
+    activation = network.activation_of(unit)
+    a, y = v[f"a{unit}"], v[f"y{unit}"]
+    if unit in network.output_units:
+        error = v[f"t{unit}"] - y if _plus(network) else y - v[f"t{unit}"]
+        if network.loss == "cross_entropy":  # softmax: the slope cancels, delta is the error alone
+            return [("sign-flip", -error), ("extra-activation-derivative", y * (1.0 - y) * error)]
+        slope = _slope(activation, a, y)
+        if slope is None:
+            return []
+        found = [("sign-flip", -slope * error), ("missing-output-error", slope)]
+    else:
+        downstream = network.outgoing(unit)
+        terms = {k: v[weight_name(unit, k)] * v[f"delta{k}"] for k in downstream}
+        error = math.fsum(terms.values())
+        slope = _slope(activation, a, y)
+        if slope is None:
+            return []
+        found = [("sign-flip", -slope * error)]
+        if any(weight_name(unit, k) not in network.frozen for k in downstream):
+            found.append(("updated-weight-used", slope * math.fsum(
+                _updated(network, weight_name(unit, k), unit, k, v) * v[f"delta{k}"] for k in downstream)))
+        for k in downstream:
+            found.append(("missing-weight", slope * (error - terms[k] + v[f"delta{k}"])))
+            found.append(("missing-delta", slope * (error - terms[k] + v[weight_name(unit, k)])))
+            if len(downstream) > 1:
+                found.append(("missing-downstream-term", slope * (error - terms[k])))
+                found.append(("missing-downstream-term", slope * terms[k]))
+    found.append(("derivative-applied-twice", slope * slope * error))
+    if activation in SLOPE_FROM_OUTPUT:
+        found.append(("missing-activation-derivative", error))
+        found.append(("preactivation-derivative", SLOPE_FROM_OUTPUT[activation](a) * error))
+    return found
+
+
+def _updated(network: Network, weight: str, source: int, dest: int, v) -> float:
+    """The weight after the step: the student's own W35_new once worked, else W + η·δ·o worked here."""
+    if weight in network.frozen:
+        return v[weight]
+    if f"{weight}_new" in v:
+        return v[f"{weight}_new"]
+    sign = 1.0 if _plus(network) else -1.0
+    return v[weight] + sign * v["eta"] * v[f"delta{dest}"] * v[f"y{source}"]
+
+
+def _gradient(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    """dE_dW13 = -delta3·x1 (+delta3·x1 under the other convention)."""
+    sign = -1.0 if _plus(network) else 1.0
+    delta = v[f"delta{quantity.unit}"]
+    if quantity.source is None:
+        return [("sign-flip", -sign * delta)]
+    source = v[_output(network, quantity.source)]
+    return [("sign-flip", -sign * delta * source), ("wrong-source-output", sign * delta * v[f"y{quantity.unit}"]),
+            ("missing-source-output", sign * delta), ("missing-delta", sign * source)]
+
+
+def _change(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    """dW13 = η·delta3·x1 (-η·delta3·x1 under the other convention)."""
+    sign, eta = (1.0 if _plus(network) else -1.0), v["eta"]
+    delta = v[f"delta{quantity.unit}"]
+    if quantity.source is None:
+        return [("sign-flip", -sign * eta * delta), ("missing-learning-rate", sign * delta)]
+    source = v[_output(network, quantity.source)]
+    return [("sign-flip", -sign * eta * delta * source), ("missing-learning-rate", sign * delta * source),
+            ("wrong-source-output", sign * eta * delta * v[f"y{quantity.unit}"]),
+            ("missing-source-output", sign * eta * delta), ("missing-delta", sign * eta * source)]
+
+
+def _new(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
+    old, change = v[quantity.parameter], v[f"d{quantity.parameter}"]
+    found = [("subtracted-update", old - change), ("not-updated", old), ("missing-old-value", change)]
+    if quantity.source is not None:
+        found.append(("missing-learning-rate", old + change / v["eta"]))
+    return found
+
+
+# ---------------------------------------------------------------- the mistakes a quantity allows
+
+
+class Mistake(NamedTuple):
+    id: str
+    value: float
+    origin: str  # "hand", or "candidates" for a value only misconceptions.py works out
+
+
+def offered(quantity: Quantity, network: Network, v: Mapping[str, float]) -> list[tuple[str, float]]:
+    return [(candidate.misconception, candidate.value) for candidate in candidates(quantity, network, v)]
+
+
+def _same(a: float, b: float) -> bool:
+    """The same number but for the last bits (a sum that cancels may leave 1e-17 for 0)."""
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b)) + 1e-15
+
+
+def every_mistake(quantity: Quantity, network: Network, v: Mapping[str, float]) -> list[Mistake]:
+    """The mistakes worked by hand, then those misconceptions.py offers besides (another id, or
+    another value)."""
+    hand = [Mistake(i, value, "hand") for i, value in hand_mistakes(quantity, network, v) if math.isfinite(value)]
+    return hand + [Mistake(i, value, "candidates") for i, value in offered(quantity, network, v)
+                   if not any(i == mistake.id and _same(value, mistake.value) for mistake in hand)]
+
+
+def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], style: Style) -> list[Mistake]:
+    """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity``: those
+    whose value as written a grader can tell from the right one (``visible``) and from every other
+    mistake's (two that write the same number cannot be told apart)."""
+    every = every_mistake(quantity, solution.exercise.network, v)
+    right = quantity.evaluate(v)
+    return [mistake for mistake in every
+            if visible(quantity, float(number_text(mistake.value, style.digits)), right, solution)
+            and not any(other.id != mistake.id and same_written(other.value, mistake.value, style.digits)
+                        for other in every)]
+
+
+def same_written(a: float, b: float, digits: int | None) -> bool:
+    """Do ``a`` and ``b`` write the same number to ``digits`` (or all) significant digits?"""
+    return number_text(a, digits) == number_text(b, digits) if digits else _same(a, b)
+
+
+def cross_check(quantity: Quantity, network: Network, v: Mapping[str, float]) -> list[str]:
+    """Where misconceptions.py and the hand disagree at ``quantity``: a mistake worked by hand that it
+    does not offer at that value (under any id: it lists a number once), or one of the ids the hand
+    works that it offers at another value. Values equal to the right one are no mistakes (η = 1)."""
+    right = quantity.evaluate(v)
+    hand = [(i, value) for i, value in hand_mistakes(quantity, network, v)
+            if math.isfinite(value) and not _same(value, right)]
+    if not hand:
+        return []
+    theirs = [(i, value) for i, value in offered(quantity, network, v) if not _same(value, right)]
+    worked = {i for i, _ in hand}
+    return ([f"{quantity.name}: {i} = {value:.6g} worked by hand, not offered"
+             for i, value in hand if not any(_same(value, other) for _, other in theirs)]
+            + [f"{quantity.name}: {i} = {value:.6g} offered, not worked by hand" for i, value in theirs
+               if i in worked and not any(i == j and _same(value, other) for j, other in hand)])
+
+
+# ---------------------------------------------------------------- the students
+
+
+def asked_computed(solution: Solution) -> list[Quantity]:
+    asked = set(solution.asked)
+    return [quantity for quantity in solution.graph if quantity.compute is not None and quantity.name in asked]
+
+
+def honest_paper(sid: str, course: Course, style: Style) -> Paper:
+    solution = solve(make_variant(course.exercise, sid))
+    return Paper(sid, course, style.name, work(solution.graph, style)[0], solution)
+
+
+def injected_paper(sid: str, course: Course, style: Style, kind: str, rng: random.Random,
+                   problems: list[str]) -> Paper:
+    """A student who works ``course``'s variant ``sid`` in ``style`` and makes a mistake of ``kind``
+    (one of another kind where that one cannot show). Adds to ``problems`` what ``cross_check`` finds on
+    every quantity of the student's honest work."""
+    solution = solve(make_variant(course.exercise, sid))
+    network, graph = solution.exercise.network, solution.graph
+    honest = work(graph, style)[1]
+    for quantity in asked_computed(solution):
+        problems += [f"{course.label} {sid} {problem}" for problem in cross_check(quantity, network, honest)]
+    paper = Paper(sid, course, style.name, {}, solution, kind)
+    if kind == "sign-at-output":  # y - t for t - y: every output delta flipped, the rest worked from them
+        overrides = {f"delta{unit}": next(value for i, value in _delta(graph[f"delta{unit}"], network, honest)
+                                          if i == "sign-flip") for unit in network.output_units}
+    elif kind == "after-pass-copied":  # every value after the step written as it was before it
+        overrides = {q.name: honest[q.before] for q in graph if q.before and q.kind not in ("W_new", "b_new")}
+    elif kind == "other-numbers":
+        overrides = _copied(course, solution, honest, rng)
+    else:
+        return _candidate_paper(paper, honest, style, rng)
+    written, basis = work(graph, style, overrides)
+    # Where the mistake shows: values that do not follow from the student's own (y3_after copied from
+    # y3 follows from a3_after copied from a3) and that a grader can tell from the right ones.
+    heads = {name: EXPECTED_ID[kind] for name in overrides
+             if visible(graph[name], float(written[name]), graph[name].evaluate(basis), solution)}
+    if not heads:
+        return _candidate_paper(paper._replace(kind="candidate"), honest, style, rng)
+    return _made(paper, written, heads, descendants(graph, overrides) | set(overrides))
+
+
+def _candidate_paper(paper: Paper, honest: dict[str, float], style: Style, rng: random.Random) -> Paper:
+    """One mistake at a random quantity, chosen at random among those it allows (``mistakes_at``)."""
+    solution = paper.solution
+    quantities = asked_computed(solution)
+    for quantity in rng.sample(quantities, len(quantities)):
+        pool = mistakes_at(quantity, solution, honest, style)
+        if not pool:
+            continue
+        chosen = rng.choice(sorted({mistake.id for mistake in pool}))
+        mistake = rng.choice([mistake for mistake in pool if mistake.id == chosen])
+        try:
+            written = work(solution.graph, style, {quantity.name: mistake.value})[0]
+        except (ArithmeticError, ValueError):  # a wrong value the rest cannot be worked from
+            continue
+        return _made(paper._replace(origin=mistake.origin), written, {quantity.name: mistake.id},
+                     descendants(solution.graph, [quantity.name]))
+    raise RuntimeError(f"{paper.sid}: no mistake fits anywhere in {paper.course.label}")
+
+
+def _copied(course: Course, solution: Solution, honest: dict[str, float], rng: random.Random) -> dict[str, float]:
+    """One value copied from the exercise's own solution as `bpcheck solve` prints it (4 digits), at a
+    quantity that reads a given the variant changed, where no other mistake writes that number."""
+    graph, network = solution.graph, solution.exercise.network
+    fits = []
+    for quantity in asked_computed(solution):
+        copied = number_text(course.own_values[quantity.name], 4)
+        if (any(graph[name].compute is None and course.own_values[name] != honest[name] for name in quantity.inputs)
+                and visible(quantity, float(copied), honest[quantity.name], solution)
+                and not any(same_written(mistake.value, float(copied), 4)
+                            for mistake in every_mistake(quantity, network, honest))):
+            fits.append((quantity.name, float(copied)))
+    return dict([rng.choice(fits)]) if fits else {}
+
+
+def _made(paper: Paper, written: dict[str, str], heads: dict[str, str], reached: Iterable[str]) -> Paper:
+    """``paper`` with its answers, where its mistake shows, the other values worked on from it, and the
+    outputs written that their unit's activation cannot give."""
+    network = paper.solution.exercise.network
+
+    def possible(quantity: Quantity) -> bool:
+        low, high = OUTPUT_RANGES.get(network.activation_of(quantity.unit), (-math.inf, math.inf))
+        return low <= float(written[quantity.name]) <= high
+
+    impossible = frozenset(q.name for q in paper.solution.graph if q.kind == "y" and not possible(q))
+    return paper._replace(answers=written, heads=heads, downstream=frozenset(reached) - set(heads),
+                          impossible=impossible)
+
+
+# ---------------------------------------------------------------- the class, graded
+
+
+def assigned(count: int, first: int, styles: tuple[Style, ...], courses: list[Course],
+             seed: int) -> list[tuple[str, Course, Style]]:
+    """(student id, exercise, style) for ``count`` students from s{first}: every exercise, and every
+    style with every exercise, as often as the count allows; who gets which is drawn by the seed."""
+    pairs = [(courses[i % len(courses)], styles[(i // len(courses) + i % len(courses)) % len(styles)])
+             for i in range(count)]
+    random.Random(f"fairness {seed} {first}").shuffle(pairs)
+    return [(f"s{first + i:03d}", course, style) for i, (course, style) in enumerate(pairs)]
+
+
+class Measured(NamedTuple):
+    honest: list[Marked]  # every graded value of the honest files
+    injected: list[Paper]
+    injected_marks: list[Marked]
+    cross_check: list[str]  # where misconceptions.py and the hand disagree (there should be nothing)
+    errors: list[str]  # files not graded as their student's variant (there should be none)
+    seconds: float
+
+
+def run(students: int = 200, seed: int = 17) -> Measured:
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="bpcheck-fairness-") as temporary:
+        folder = Path(temporary)
+        course_list = courses(folder)
+        honest = [honest_paper(sid, course, style)
+                  for sid, course, style in assigned(students, 1, HONEST_STYLES, course_list, seed)]
+        problems: list[str] = []
+        injected = [injected_paper(sid, course, style, INJECTIONS[index % len(INJECTIONS)],
+                                   random.Random(f"fairness {seed} {sid}"), problems)
+                    for index, (sid, course, style)
+                    in enumerate(assigned(students, students + 1, INJECTED_STYLES, course_list, seed))]
+        errors: list[str] = []
+        honest_marks = grade_class(folder / "honest", honest, errors)
+        injected_marks = grade_class(folder / "injected", injected, errors)
+    return Measured(honest_marks, injected, injected_marks, problems, errors, time.perf_counter() - start)
+
+
+def grade_class(folder: Path, papers: list[Paper], errors: list[str]) -> list[Marked]:
+    """Each exercise's papers written to ``folder/<exercise>/hw-<id>/answers.yaml`` and graded as a
+    course does: the exercise pinned, each file's variant its student's id."""
+    marks = []
+    for label in dict.fromkeys(paper.course.label for paper in papers):
+        mine = {paper.sid: paper for paper in papers if paper.course.label == label}
+        course = next(iter(mine.values())).course
+        for paper in mine.values():
+            (folder / label / f"hw-{paper.sid}").mkdir(parents=True)
+            (folder / label / f"hw-{paper.sid}" / "answers.yaml").write_text(answers_yaml(paper), encoding="utf-8")
+        pattern = None if len(mine) > 1 else r"hw-(?P<id>[^/]+)/"  # one folder alone shows no id prefix
+        graded = grade_files([folder / label], exercise=course.spec, variant_from_id=True, id_pattern=pattern)
+        for outcome in graded.outcomes:
+            if outcome.grade is None or outcome.student not in mine or outcome.grade.variant != outcome.student:
+                errors.append(f"{outcome.file}: {outcome.error or 'not graded as its student variant'}")
+                continue
+            paper = mine[outcome.student]
+            marks += [Marked(paper, r.name, r.verdict, r.misconception, r.message) for r in outcome.grade.results]
+    return marks
+
+
+def answers_yaml(paper: Paper) -> str:
+    """The answers file a student hands in: the exercise as `bpcheck template` names it, their variant."""
+    spec = paper.course.spec
+    lines = [f"exercise: {spec if spec in BUILT_IN else Path(spec).as_posix()}", f"variant: {paper.sid}",
+             f"student: {paper.sid}", "answers:"]
+    return "\n".join(lines + [f"  {name}: {text}" for name, text in paper.answers.items()]) + "\n"
+
+
+# ---------------------------------------------------------------- what was measured
+
+
+class Injected(NamedTuple):
+    """How one injected file was graded."""
+
+    paper: Paper
+    outcome: str  # right, wrong-id, not-named, credited
+    heads: dict[str, Marked]  # how each value where the mistake shows was graded
+    others_named: list[Marked]  # other values named with a mistake other than the one made
+    others_uncredited: list[tuple[Marked, str]]  # other values not credited, and why (``why_uncredited``)
+
+
+def judged(measured: Measured) -> list[Injected]:
+    by_paper: dict[str, dict[str, Marked]] = {}
+    for mark in measured.injected_marks:
+        by_paper.setdefault(mark.paper.sid, {})[mark.name] = mark
+    return [_judged(paper, by_paper[paper.sid]) for paper in measured.injected if paper.sid in by_paper]
+
+
+def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
+    heads = {name: marks[name] for name in paper.heads}
+    if any(mark.verdict in CREDITED for mark in heads.values()):
+        outcome = "credited"
+    elif any(mark.misconception not in (None, paper.heads[name]) for name, mark in heads.items()):
+        outcome = "wrong-id"
+    elif all(mark.misconception == paper.heads[name] for name, mark in heads.items()):
+        outcome = "right"
+    else:
+        outcome = "not-named"
+    others = [mark for name, mark in marks.items() if name not in paper.heads]
+    named = [mark for mark in others if mark.misconception not in (None, *paper.heads.values())]
+    falsely = [mark.name for mark in named] + [name for name, mark in heads.items()
+                                               if mark.misconception not in (None, paper.heads[name])]
+    after_false = descendants(paper.solution.graph, falsely)
+    uncredited = [(mark, "unexplained: named falsely" if mark.name in falsely
+                   else f"unexplained: after a false {marks[falsely[0]].misconception} upstream"
+                   if mark.name in after_false else why_uncredited(paper, mark))
+                  for mark in others if mark.verdict not in CREDITED]
+    return Injected(paper, outcome, heads, named, uncredited)
+
+
+def why_uncredited(paper: Paper, mark: Marked) -> str:
+    """Why an injected file's other value earns nothing: a rule README states, or "unexplained". The
+    rules: nothing built on a value copied from the exercise's own numbers, or on an output the unit's
+    activation cannot give, is carried forward; nor is a value a slip trivialised (its formula on the
+    student's own values under a tenth of the exact value, or, after the step, moved less than a tenth
+    of the step); and a copied value that is the right one rounded to 2 or 3 digits, or 0, cannot be
+    told from rounding or a blank."""
+    if mark.name not in paper.downstream:
+        return "unexplained (not downstream of the mistake)"
+    if paper.kind == "other-numbers":
+        return "rule: built on other-numbers"
+    if paper.impossible:
+        return "rule: built on an impossible output"
+    exact = paper.exact(mark.name)
+    if paper.value(mark.name) == 0 or looks_rounded(paper.value(mark.name), exact):
+        return "rule: the mistake cannot be told from rounding or a blank"
+    quantity = paper.solution.graph[mark.name]
+    carried = quantity.evaluate({**paper.solution.values, **{name: paper.value(name) for name in paper.answers}})
+    before = paper.solution.values.get(quantity.before, math.nan)
+    if abs(carried) <= 0.1 * abs(exact) or abs(carried - before) <= 0.1 * abs(exact - before):
+        return "rule: trivialised"
+    return "unexplained"
+
+
+class Figures(NamedTuple):
+    honest_values: int
+    honest_named: int
+    honest_uncredited: int
+    injected_files: int
+    injected_right: int
+    injected_wrong_id: int
+    injected_not_named: int
+    injected_credited: int
+    others_named: int
+    others_unexplained: int
+
+
+def figures(measured: Measured, injected: list[Injected] | None = None) -> Figures:
+    injected = judged(measured) if injected is None else injected
+    outcomes = Counter(item.outcome for item in injected)
+    return Figures(
+        len(measured.honest), sum(mark.misconception is not None for mark in measured.honest),
+        sum(mark.verdict not in CREDITED for mark in measured.honest),
+        len(injected), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"], outcomes["credited"],
+        sum(len(item.others_named) for item in injected),
+        sum(why.startswith("unexplained") for item in injected for _, why in item.others_uncredited))
+
+
+# ---------------------------------------------------------------- the report
+
+
+def table(title: str, header: list[str], rows: list[list]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    line = "  ".join(f"{{:{'<' if i == 0 else '>'}{width}}}" for i, width in enumerate(widths))
+    return "\n".join([title, line.format(*header)] + [line.format(*map(str, row)) for row in rows])
+
+
+def _groups(items: Iterable, key) -> list[tuple]:
+    """(key, items) for each key, the largest group first."""
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return sorted(groups.items(), key=lambda pair: (-len(pair[1]), str(pair[0])))
+
+
+def honest_rows(marks: list[Marked], key) -> list[list]:
+    return [[name, len({m.paper.sid for m in group}), len(group), sum(m.misconception is not None for m in group),
+             sum(m.verdict not in CREDITED for m in group)] for name, group in sorted(_groups(marks, key))]
+
+
+def injected_rows(items: list[Injected], key) -> list[list]:
+    rows = []
+    for name, group in sorted(_groups(items, key)):
+        outcomes = Counter(item.outcome for item in group)
+        reasons = [why.startswith("unexplained") for item in group for _, why in item.others_uncredited]
+        rows.append([name, len(group), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"],
+                     outcomes["credited"], sum(len(item.others_named) for item in group), sum(reasons),
+                     len(reasons) - sum(reasons)])
+    return rows
+
+
+def report(measured: Measured, worst: int = 12) -> str:
+    items = judged(measured)
+    numbers = figures(measured, items)
+    honest_header = ["", "files", "values", "named", "not credited"]
+    injected_header = ["", "files", "right", "wrong id", "not named", "credited", "others named",
+                       "others unexplained", "others by rule"]
+    parts = [
+        f"Honest: {numbers.honest_named} of {numbers.honest_values} values named with a mistake (goal 0); "
+        f"{numbers.honest_uncredited} not credited.",
+        f"Injected: {numbers.injected_right} of {numbers.injected_files} files name the mistake right; "
+        f"{numbers.injected_wrong_id} with a wrong id, {numbers.injected_not_named} not named, "
+        f"{numbers.injected_credited} credited; {numbers.others_named} other values named, "
+        f"{numbers.others_unexplained} other values not credited with no rule to say why.",
+        table("\nHonest files by style", honest_header, honest_rows(measured.honest, lambda m: m.paper.style)),
+        table("\nHonest files by exercise", honest_header,
+              honest_rows(measured.honest, lambda m: m.paper.course.label)),
+        table("\nInjected files by mistake", injected_header,
+              injected_rows(items, lambda i: i.paper.kind + (f" ({i.paper.origin})" if i.paper.origin else ""))),
+        table("\nInjected files by style", injected_header, injected_rows(items, lambda i: i.paper.style)),
+        table("\nInjected files by exercise", injected_header, injected_rows(items, lambda i: i.paper.course.label)),
+        offenders(measured.honest, items, worst),
+    ]
+    for title, lines in (("misconceptions.py and the hand disagree", measured.cross_check),
+                         ("Files not graded as their student's variant", measured.errors)):
+        if lines:
+            parts.append(f"\n{title} ({len(lines)}):\n  " + "\n  ".join(lines[:worst]))
+    parts.append(f"\nRun time: {measured.seconds:.1f} s")
+    return "\n".join(parts)
+
+
+def offenders(honest: list[Marked], items: list[Injected], worst: int) -> str:
+    """The false names, most frequent first, with where they fall and examples (the value written, the
+    exact one, the exercise's own, and the grader's message); the mistakes missed; and the other values
+    of injected files not credited, by reason."""
+    lines = ["\nHonest values named with a mistake (exercise quantity style (student): written; message):"]
+    lines += _named([mark for mark in honest if mark.misconception is not None], worst)
+    lines.append("\nInjected files' other values named with a mistake not made:")
+    lines += _named([mark for item in items for mark in item.others_named], worst)
+    lines.append("\nInjected mistakes not named right (exercise quantity style (student): made -> named; message):")
+    misses = [item for item in items if item.outcome != "right"]
+    for (outcome, kind), group in _groups(misses, lambda item: (item.outcome, item.paper.kind)):
+        lines.append(f"  {outcome} ({kind}): {len(group)}")
+        for item in group[:worst]:
+            name, mark = next((name, mark) for name, mark in item.heads.items()
+                              if mark.misconception != item.paper.heads[name])
+            lines.append(f"    {_place(mark)}: {item.paper.heads[name]} -> {mark.misconception}; {_numbers(mark)}; "
+                         f"{mark.message}")
+    lines.append("\nInjected files' other values not credited, by reason:")
+    uncredited = [(mark, why) for item in items for mark, why in item.others_uncredited]
+    for why, group in _groups(uncredited, lambda pair: pair[1]):
+        lines.append(f"  {why}: {len(group)}")
+        for mark, _ in group[:min(worst, 3) if why.startswith("rule") else worst]:
+            lines.append(f"    {_place(mark)} ({mark.paper.kind} at {', '.join(mark.paper.heads)}): "
+                         f"{_numbers(mark)}; {mark.message}")
+    return "\n".join(lines)
+
+
+def _named(marks: list[Marked], worst: int) -> list[str]:
+    lines = []
+    for misconception, group in _groups(marks, lambda mark: mark.misconception):
+        places = Counter(f"{m.name} {m.paper.course.label} {m.paper.style}" for m in group)
+        lines.append(f"  {misconception}: {len(group)} values; most at "
+                     + ", ".join(f"{place} ×{count}" for place, count in places.most_common(4)))
+        lines += [f"    {_place(mark)}: {_numbers(mark)}; {mark.message}" for mark in group[:worst]]
+    return lines
+
+
+def _place(mark: Marked) -> str:
+    return f"{mark.paper.course.label} {mark.name} {mark.paper.style} ({mark.paper.sid})"
+
+
+def _numbers(mark: Marked) -> str:
+    paper = mark.paper
+    return (f"wrote {paper.answers[mark.name]}, exact {paper.exact(mark.name):.6g}, "
+            f"the exercise's own {paper.course.own_values[mark.name]:.6g}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=200, help="students in each class (default 200)")
+    parser.add_argument("--seed", type=int, default=17, help="which class (default 17)")
+    parser.add_argument("--worst", type=int, default=12, help="examples listed per offender (default 12)")
+    args = parser.parse_args(argv)
+    if args.students < 1:
+        parser.error("--students must be at least 1")
+    print(report(run(args.students, args.seed), args.worst))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
