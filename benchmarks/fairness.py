@@ -552,6 +552,8 @@ class Measured(NamedTuple):
     cross_check: list[str]  # where misconceptions.py and the hand disagree (there should be nothing)
     errors: list[str]  # files not graded as their student's variant (there should be none)
     seconds: float
+    honest_checks: list[Marked] = []  # each honest file's step check (downhill): none should go uphill
+    injected_checks: list[Marked] = []
 
 
 def run(students: int = 200, seed: int = 17) -> Measured:
@@ -567,14 +569,24 @@ def run(students: int = 200, seed: int = 17) -> Measured:
                     for index, (sid, course, style)
                     in enumerate(assigned(students, students + 1, INJECTED_STYLES, course_list, seed))]
         errors: list[str] = []
-        honest_marks = grade_class(folder / "honest", honest, errors)
-        injected_marks = grade_class(folder / "injected", injected, errors)
-    return Measured(honest_marks, injected, injected_marks, problems, errors, time.perf_counter() - start)
+        honest_checks: list[Marked] = []
+        injected_checks: list[Marked] = []
+        honest_marks = grade_class(folder / "honest", honest, errors, honest_checks)
+        injected_marks = grade_class(folder / "injected", injected, errors, injected_checks)
+    return Measured(honest_marks, injected, injected_marks, problems, errors, time.perf_counter() - start,
+                    honest_checks, injected_checks)
 
 
-def grade_class(folder: Path, papers: list[Paper], errors: list[str]) -> list[Marked]:
+def uphill(checks: list[Marked], kind: str | None = None) -> tuple[int, int]:
+    """(files whose step check found the step uphill, files checked), of papers of ``kind`` if given."""
+    mine = [check for check in checks if kind is None or check.paper.kind == kind]
+    return sum(check.verdict == "wrong" for check in mine), len(mine)
+
+
+def grade_class(folder: Path, papers: list[Paper], errors: list[str], checks: list[Marked]) -> list[Marked]:
     """Each exercise's papers written to ``folder/<exercise>/hw-<id>/answers.yaml`` and graded as a
-    course does: the exercise pinned, each file's variant its student's id."""
+    course does: the exercise pinned, each file's variant its student's id. The values' marks are
+    returned; each file's step check (downhill) is added to ``checks``."""
     marks = []
     for label in dict.fromkeys(paper.course.label for paper in papers):
         mine = {paper.sid: paper for paper in papers if paper.course.label == label}
@@ -589,7 +601,10 @@ def grade_class(folder: Path, papers: list[Paper], errors: list[str]) -> list[Ma
                 errors.append(f"{outcome.file}: {outcome.error or 'not graded as its student variant'}")
                 continue
             paper = mine[outcome.student]
-            marks += [Marked(paper, r.name, r.verdict, r.misconception, r.message) for r in outcome.grade.results]
+            marks += [Marked(paper, r.name, r.verdict, r.misconception, r.message) for r in outcome.grade.values]
+            check = outcome.grade.check
+            if check is not None:
+                checks.append(Marked(paper, check.name, check.verdict, check.misconception, check.message))
     return marks
 
 
@@ -737,6 +752,9 @@ def report(measured: Measured, worst: int = 12) -> str:
         f"{numbers.injected_wrong_id} with a wrong id, {numbers.injected_not_named} not named, "
         f"{numbers.injected_credited} credited; {numbers.others_named} other values named, "
         f"{numbers.others_unexplained} other values not credited with no rule to say why.",
+        "Step check: {} of {} honest files seen going uphill (goal 0); {} of {} files with every output delta's "
+        "sign flipped seen going uphill.".format(*uphill(measured.honest_checks),
+                                                 *uphill(measured.injected_checks, "sign-at-output")),
         table("\nHonest files by style", honest_header, honest_rows(measured.honest, lambda m: m.paper.style)),
         table("\nHonest files by exercise", honest_header,
               honest_rows(measured.honest, lambda m: m.paper.course.label)),
