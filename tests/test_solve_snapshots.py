@@ -18,7 +18,6 @@ from click.testing import CliRunner
 
 from bpcheck import load_exercise, solve
 from bpcheck.cli import main
-from bpcheck.loading import load_exercise_text
 from bpcheck.numbers import number_formatter
 from bpcheck.variants import make_variant
 
