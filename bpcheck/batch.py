@@ -279,7 +279,7 @@ class GradingSession:
 
         if (key, variant) not in self._variants:
             try:
-                exercise = make_variant(found.solution.exercise, variant)
+                exercise = make_variant(found.solution.exercise, variant, solution=found.solution)
                 self._variants[key, variant] = _found(exercise, found.label, found.solution.values)
             except BpcheckError as error:
                 self._variants[key, variant] = error

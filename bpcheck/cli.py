@@ -19,6 +19,7 @@ FEEDBACK_LEVELS = ("full", "hint", "verdict", "score")
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softsign")
 LOSS_NAMES = ("squared_error", "cross_entropy")
 GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
+MAX_EXAMPLES = 100  # loading.MAX_EXAMPLES, without importing the loader to build the options
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 128  # plus the signal's number, as shells report it: 130 for Ctrl-C, 143 for SIGTERM
 SIGINT, SIGTERM = 2, 15  # the same on every POSIX system and on Windows; `signal` is imported only when needed
@@ -552,13 +553,16 @@ def _shape(ctx, param, value: str) -> tuple[int, ...]:
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1),
               help="The same seed, the same exercise (default: a fresh one, written in the file).")
 @click.option("--title", help="The exercise's title.")
+@click.option("--examples", type=click.IntRange(1, MAX_EXAMPLES), metavar="N",
+              help=f"A dataset of N examples (1 to {MAX_EXAMPLES}) in place of one, each with its own numbers.")
 @reports_bad_input
-def new(shape, activation, loss, biases, seed, title):
+def new(shape, activation, loss, biases, seed, title, examples):
     """Print a fresh exercise of this shape, with numbers a person can work by hand.
 
     \b
       bpcheck new --shape 2-3-1 > hw.yaml
       bpcheck new --shape 2-2-2 --activation tanh --loss cross_entropy --biases --seed 7
+      bpcheck new --shape 2-3-1 --examples 4
     """
     from .report.exercise_file import exercise_yaml
     from .variants import new_exercise
@@ -566,22 +570,41 @@ def new(shape, activation, loss, biases, seed, title):
     if loss == "cross_entropy" and shape[-1] < 2:
         raise click.BadParameter("cross_entropy needs two or more output units, e.g. 2-3-2",
                                  param_hint="'--shape'")
+    if examples:
+        _check_dataset_size(shape, biases, examples)
     if seed is None:
         import secrets
 
         seed = secrets.randbelow(1_000_000)
     try:
-        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title)
+        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, title=title,
+                                examples=examples or 0)
     except BpcheckError:  # the rules refused every draw: nothing in a file to widen here
         _bad_input(f"no numbers for a {'-'.join(map(str, shape))} {activation} network meet the rules for hand "
                    f"calculation with --seed {seed}; try another --seed, or fewer units a layer")
     import shlex
 
     command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
-               *(["--biases"] if biases else []), f"--seed {seed}"]
+               *(["--biases"] if biases else []), *([f"--examples {examples}"] if examples else []),
+               f"--seed {seed}"]
     if title:
         command.append(f"--title {shlex.quote(title)}")
     click.echo(exercise_yaml(exercise, " ".join(command)), nl=False)
+
+
+def _check_dataset_size(shape: tuple[int, ...], biases: bool, examples: int) -> None:
+    """A dataset within the exercise limits: at most MAX_WEIGHTS gradients (examples × parameters)."""
+    from .loading import MAX_WEIGHTS
+
+    parameters = sum(a * b for a, b in zip(shape, shape[1:])) + (sum(shape[1:]) if biases else 0)
+    if examples * parameters > MAX_WEIGHTS:
+        most = MAX_WEIGHTS // parameters
+        fix = f"give at most {most} examples, or a smaller --shape" if most else \
+            "give a smaller --shape, or no --examples"
+        raise click.BadParameter(
+            f"{examples} examples of {parameters:,} weights and biases make {examples * parameters:,} gradients; "
+            f"bpcheck takes at most {MAX_WEIGHTS:,}: {fix}",
+            param_hint="'--examples'")
 
 
 @main.command()

@@ -36,9 +36,9 @@ def lint(exercise: Exercise) -> list[Finding]:
     dead: frozenset[int] = frozenset()  # a dead ReLU unit is worth a warning here: the exercise may mean it, or not
     for problem in number_problems(solution, dead):
         warnings.append(Finding(_named(problem), problem))
-    if exercise.variants is not None and not network.examples:  # a dataset has no variants, by design
+    if exercise.variants is not None:
         try:
-            make_variant(exercise, "check")
+            make_variant(exercise, "check", solution=solution)
         except BpcheckError as error:
             warnings.append(Finding(None, f"variants: {error.message}"))
     return warnings

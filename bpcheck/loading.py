@@ -128,20 +128,28 @@ def _looks_like_an_exercise(path: Path) -> bool:
 
 
 def given_lines(spec: str) -> dict[str, int]:
-    """The line of each given number in an exercise file (x1, W13, b3, t5, eta), for messages about them."""
+    """The line of each given number in an exercise file (x1, W13, b3, t5, eta; a dataset's x1[2], t5[2]),
+    for messages about them."""
     path = resolve_exercise(spec)[1]
     try:
         document = read_document(path, ExerciseError)
     except ExerciseError:
         return {}
+    data = document.data if isinstance(document.data, dict) else {}
+    examples = data.get("examples")
+    places: list[tuple[tuple, Any, str]] = [((group,), data.get(group), "")
+                                            for group in ("inputs", "weights", "biases", "targets")]
+    places += [(("examples", index, group), example.get(group), f"[{index + 1}]")  # x1[2]: example 2's x1
+               for index, example in enumerate(examples if isinstance(examples, list) else [])
+               if isinstance(example, dict)
+               for group in ("inputs", "targets")]
     lines = {}
-    for group in ("inputs", "weights", "biases", "targets"):
-        given = document.data.get(group) if isinstance(document.data, dict) else None
+    for at, given, suffix in places:
         for key in given if isinstance(given, dict) else ():
             name = canonical_name(str(key))
             if name is not None:
-                lines[name] = document.where((group, key), key=True)[0]
-    if isinstance(document.data, dict) and "learning_rate" in document.data:
+                lines[name + suffix] = document.where(at + (key,), key=True)[0]
+    if "learning_rate" in data:
         lines["eta"] = document.where(("learning_rate",), key=True)[0]
     return {name: line for name, line in lines.items() if line is not None}
 
@@ -548,19 +556,19 @@ class _ExerciseReader:
 
     def variants(self, network: Network) -> tuple | None:
         """``variants: false`` forbids them; else each entry says how a group (inputs, weights, biases,
-        targets, learning_rate) or one number (x1, W13, b3, t5) varies: ``fixed``, a list of choices,
-        or {min, max, step}."""
+        targets, learning_rate) or one number (x1, W13, b3, t5; in a dataset x1[2], or x1 for every
+        example's) varies: ``fixed``, a list of choices, or {min, max, step}."""
         given = self.data.get("variants")
         if given is False:
             return None
         if given is None or given is True:
             return ()
-        from .variants import FIXED, GROUPS, numbers_of
+        from .variants import FIXED, GROUPS, rule_names
 
         if not isinstance(given, dict):
             self.fail(("variants",), "'variants' must be a mapping, or false",
                       "write e.g. variants: {weights: {min: -1, max: 1, step: 0.1}}, or variants: false")
-        numbers = {number.name: number.group for number in numbers_of(network)}
+        numbers = rule_names(network)
         rules: dict[str, Any] = {}
         for key, value in given.items():
             path = ("variants", key)

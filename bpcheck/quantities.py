@@ -115,12 +115,15 @@ class Graph:
     def names(self, *, computed_only: bool = False) -> list[str]:
         return [q.name for q in self.quantities if not (computed_only and q.compute is None)]
 
-    def evaluate(self) -> dict[str, float]:
-        """Every value, in order; a value that is not finite means the numbers overflowed double precision."""
+    def evaluate(self, givens: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Every value, in order, with ``givens`` (by name) in place of the graph's own given numbers; a
+        value that is not finite means the numbers overflowed double precision."""
         values: dict[str, float] = {}
+        givens = givens or {}
         for quantity in self.quantities:
             try:
-                value = quantity.evaluate(values)
+                value = givens[quantity.name] if quantity.compute is None and quantity.name in givens \
+                    else quantity.evaluate(values)
             except (OverflowError, ValueError):  # math.fsum overflows, or meets inf - inf
                 value = math.inf
             if not math.isfinite(value):

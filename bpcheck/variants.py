@@ -9,13 +9,16 @@ by hand needs (``number_problems``); the first draw that meets them is the varia
 from __future__ import annotations
 
 import functools
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .activations import ACTIVATIONS
 from .errors import ExerciseError
 from .losses import LOSSES
-from .network import Exercise, Network, bias_name, weight_name
+from .network import Example, Exercise, Network, bias_name, weight_name
 from .quantities import example_values
+
+if TYPE_CHECKING:
+    from .solution import Solution
 
 GROUPS = ("inputs", "weights", "biases", "targets", "learning_rate")
 NONZERO = ("inputs", "weights", "biases")  # a 0 here makes a product, or a whole change, vanish
@@ -99,39 +102,67 @@ def exercise_key(exercise: Exercise) -> str:
     import json
 
     network = exercise.network
-    key = {
+    key: dict[str, object] = {
         "layers": list(network.layer_sizes), "activations": list(network.activations), "loss": network.loss,
         "convention": network.convention, "learning_rate": float(network.learning_rate),
-        "inputs": {f"x{unit}": float(value) for unit, value in network.inputs.items()},
+        **_example_key(Example(network.inputs, network.targets)),
         "weights": {weight_name(*pair): float(value) for pair, value in network.weights.items()},
         "biases": {bias_name(unit): float(value) for unit, value in network.biases.items()},
-        "targets": {f"t{unit}": float(value) for unit, value in network.targets.items()},
         "variants": {name: [rule.kind, [float(v) for v in rule.values], float(rule.low), float(rule.high),
                             float(rule.step)] for name, rule in (exercise.variants or ())},
     }
+    if network.examples:  # a dataset: its examples, in order, in place of one example's inputs and targets
+        del key["inputs"], key["targets"]
+        key["examples"] = [_example_key(example) for example in network.examples]
     return json.dumps(key, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _example_key(example: Example) -> dict[str, dict[str, float]]:
+    return {"inputs": {f"x{unit}": float(value) for unit, value in example.inputs.items()},
+            "targets": {f"t{unit}": float(value) for unit, value in example.targets.items()}}
 
 
 # ---------------------------------------------------------------- what varies, and how
 
 
 class Given(NamedTuple):
-    name: str  # x1, W13, b3, t5, eta
+    name: str  # x1, W13, b3, t5, eta; a dataset's inputs and targets x1[2], t5[2]
     group: str  # one of GROUPS
     value: float
     unit: int = 0  # the unit it belongs to (a weight's destination)
+    example: int = 0  # a dataset's example (from 1) an input or target belongs to; 0: none
+
+    @property
+    def plain(self) -> str:
+        """The name without its example index: x1 for x1[2] (a rule for x1 is a rule for every example's)."""
+        return self.name.split("[", 1)[0]
 
 
 def numbers_of(network: Network) -> list[Given]:
-    """Every given number, in the order they are drawn: inputs, weights (by destination, then source),
-    biases (by unit), the learning rate, and last the targets (by unit), which are drawn knowing the
-    outputs the other numbers give."""
+    """Every given number, in the order they are drawn: inputs (example by example, each by unit),
+    weights (by destination, then source), biases (by unit), the learning rate, and last the targets
+    (example by example, each by unit), which are drawn knowing the outputs the other numbers give."""
     weights = sorted(network.weights, key=lambda pair: (pair[1], pair[0]))
-    return ([Given(f"x{unit}", "inputs", network.inputs[unit], unit) for unit in sorted(network.inputs)]
+    examples = list(enumerate(network.examples, start=1)) or [(0, Example(network.inputs, network.targets))]
+    return ([Given(_named("x", unit, index), "inputs", example.inputs[unit], unit, index)
+             for index, example in examples for unit in sorted(example.inputs)]
             + [Given(weight_name(*pair), "weights", network.weights[pair], pair[1]) for pair in weights]
             + [Given(bias_name(unit), "biases", network.biases[unit], unit) for unit in sorted(network.biases)]
             + [Given("eta", "learning_rate", network.learning_rate)]
-            + [Given(f"t{unit}", "targets", network.targets[unit], unit) for unit in sorted(network.targets)])
+            + [Given(_named("t", unit, index), "targets", example.targets[unit], unit, index)
+               for index, example in examples for unit in sorted(example.targets)])
+
+
+def _named(letter: str, unit: int, example: int) -> str:
+    """x1, or x1[2] for example 2 of a dataset (the solver's names)."""
+    return f"{letter}{unit}[{example}]" if example else f"{letter}{unit}"
+
+
+def rule_names(network: Network) -> dict[str, str]:
+    """The names a ``variants:`` rule may give, each with its group: every given number, and for a
+    dataset also each input and target without its index (x1: every example's x1)."""
+    numbers = numbers_of(network)
+    return {**{number.plain: number.group for number in numbers}, **{number.name: number.group for number in numbers}}
 
 
 def default_rule(network: Network, number: Given, dead_units: frozenset[int] = frozenset()) -> Rule:
@@ -166,10 +197,11 @@ def _weight_limit(fan_in: int) -> float:
 
 
 def rules_for(exercise: Exercise, dead_units: frozenset[int] = frozenset()) -> dict[str, Rule]:
-    """Every given number's rule: the exercise's own for it, else for its group, else the default."""
+    """Every given number's rule: the exercise's own for it (x1[2]), else for its name in every example
+    (x1, in a dataset), else for its group, else the default."""
     network = exercise.network
     given = dict(exercise.variants or ())
-    return {number.name: given.get(number.name) or given.get(number.group)
+    return {number.name: given.get(number.name) or given.get(number.plain) or given.get(number.group)
             or default_rule(network, number, dead_units) for number in numbers_of(network)}
 
 
@@ -190,22 +222,27 @@ def grid(rule: Rule, nonzero: bool) -> tuple[float, ...]:
 # ---------------------------------------------------------------- making a variant
 
 
-def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | None = None) -> Exercise:
+def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | None = None,
+                 solution: Solution | None = None) -> Exercise:
     """The exercise with numbers drawn for variant ``name``: the first draw (of ``attempts_for``) whose
     numbers meet ``number_problems``. ReLU units dead in the exercise stay dead, and only those
-    (``dead_units`` overrides). Raises ExerciseError when the exercise forbids variants or no draw
-    meets the rules."""
-    from .solution import solve
+    (``dead_units`` overrides). ``solution``: the exercise solved, when the caller has it (saves
+    solving it again). Raises ExerciseError when the exercise forbids variants or no draw meets the
+    rules."""
+    from .solution import Solution, asked_names, solve
+    from .solver import build_graph
 
     if exercise.variants is None:
         raise ExerciseError(f"{exercise.name} has no variants (its file says variants: false)",
                             file=exercise.path, hint="grade it without --variant, and without 'variant:'")
-    if exercise.network.examples:
-        raise ExerciseError(f"{exercise.name} gives several examples, and bpcheck makes no variants of a dataset",
-                            file=exercise.path, hint="grade it without --variant, and without 'variant:'")
     normalized = variant_name(name)
+    # A step's quantities and formulas depend on the exercise's shape and settings, never on its numbers
+    # (training relies on it too): built once, the graph is evaluated with each attempt's numbers.
     if dead_units is None:
-        dead_units = _dead_relu_units(solve(exercise))
+        solution = solution or solve(exercise)
+        dead_units = _dead_relu_units(solution)
+    graph = solution.graph if solution is not None else build_graph(exercise.network)
+    asked = asked_names(exercise, graph)
     draws = Draws(seed_of(exercise, normalized))
     numbers = numbers_of(exercise.network)
     rules = rules_for(exercise, dead_units)
@@ -217,14 +254,14 @@ def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | 
                             file=exercise.path, hint="widen its range")
     attempts = attempts_for(exercise)
     for _ in range(attempts):
-        network = _drawn(exercise.network, numbers, rules, grids, draws)
+        drawn = _drawn(numbers, grids, draws)
         try:
-            network = _drawn_targets(exercise.network, network, numbers, rules, grids, draws)
-            candidate = exercise._replace(network=network, variant=normalized)
-            solution = solve(candidate)
+            drawn |= _drawn_targets(graph, drawn, numbers, rules, grids, draws)
+            candidate = exercise._replace(network=_with_numbers(exercise.network, numbers, drawn), variant=normalized)
+            solved = Solution(candidate, graph, graph.evaluate(drawn), asked)
         except ExerciseError:  # overflow, or no target far enough from its output: not numbers to work with
             continue
-        if not number_problems(solution, dead_units):
+        if not number_problems(solved, dead_units):
             return candidate
     raise ExerciseError(f"no numbers for variant {normalized} of {exercise.name} meet the rules for hand "
                         f"calculation in {attempts} draws", file=exercise.path,
@@ -232,46 +269,60 @@ def make_variant(exercise: Exercise, name: str, *, dead_units: frozenset[int] | 
 
 
 def attempts_for(exercise: Exercise) -> int:
-    """MAX_ATTEMPTS draws, or fewer for a large network, so that no exercise stalls a batch: at least 10."""
-    sizes = exercise.network.layer_sizes
-    quantities = 3 * sum(a * b for a, b in zip(sizes, sizes[1:])) + 4 * sum(sizes)  # about: per weight and unit
-    return max(10, min(MAX_ATTEMPTS, WORK_PER_VARIANT // quantities))
+    """MAX_ATTEMPTS draws, or fewer for a large network or dataset, so that no exercise stalls a batch:
+    at least 10."""
+    network = exercise.network
+    sizes = network.layer_sizes
+    per_example = 3 * sum(a * b for a, b in zip(sizes, sizes[1:])) + 4 * sum(sizes)  # about: per weight and unit
+    return max(10, min(MAX_ATTEMPTS, WORK_PER_VARIANT // (len(network.dataset) * per_example)))
 
 
-def _drawn(network: Network, numbers: list[Given], rules: dict[str, Rule], grids: dict[str, tuple[float, ...]],
-           draws: Draws) -> Network:
-    """Every number but the targets drawn (those keep the exercise's values for now)."""
-    drawn = {number.name: draws.choice(grids[number.name]) if number.name in grids else number.value
-             for number in numbers if number.group != "targets"}
-    return network._replace(
-        inputs={unit: drawn[f"x{unit}"] for unit in network.inputs},
-        weights={pair: drawn[weight_name(*pair)] for pair in network.weights},
-        biases={unit: drawn[bias_name(unit)] for unit in network.biases},
-        learning_rate=drawn["eta"])
+def _drawn(numbers: list[Given], grids: dict[str, tuple[float, ...]], draws: Draws) -> dict[str, float]:
+    """Every number but the targets drawn, in order, by name (a fixed number takes no draw)."""
+    return {number.name: draws.choice(grids[number.name]) for number in numbers
+            if number.group != "targets" and number.name in grids}
 
 
-def _drawn_targets(base: Network, network: Network, numbers: list[Given], rules: dict[str, Rule],
-                   grids: dict[str, tuple[float, ...]], draws: Draws) -> Network:
-    """The targets, drawn last: one-hot, one draw picks the output that is 1; else each from its rule's
-    values at least MIN_OUTPUT_ERROR from the output the drawn numbers give (its forward pass)."""
-    outputs = sorted(base.targets)
-    if any(rules[f"t{unit}"].kind == "one_hot" for unit in outputs):
-        hot = outputs[draws.below(len(outputs))]
-        return network._replace(targets={unit: float(unit == hot) for unit in outputs})
-    from .solver import build_graph
-
-    values = build_graph(network).evaluate()  # the targets are not drawn yet: E is a placeholder
-    targets = {}
-    for unit in outputs:
-        name, y = f"t{unit}", values[f"y{unit}"]
-        if name not in grids:
-            targets[unit] = base.targets[unit]
+def _drawn_targets(graph, drawn: dict[str, float], numbers: list[Given], rules: dict[str, Rule],
+                   grids: dict[str, tuple[float, ...]], draws: Draws) -> dict[str, float]:
+    """The targets, drawn last, example by example: one-hot, one draw picks the output that is 1; else
+    each from its rule's values at least MIN_OUTPUT_ERROR from the output the drawn numbers give (the
+    example's forward pass)."""
+    targets = [number for number in numbers if number.group == "targets"]
+    chosen: dict[str, float] = {}
+    if any(rules[number.name].kind == "one_hot" for number in targets):
+        for index in sorted({number.example for number in targets}):
+            outputs = [number.name for number in targets if number.example == index]  # by unit
+            hot = draws.below(len(outputs))
+            chosen.update((name, float(place == hot)) for place, name in enumerate(outputs))
+        return chosen
+    values = graph.evaluate(drawn)  # the exercise's own targets stand in for those not drawn yet
+    for number in targets:
+        y = values[_named("y", number.unit, number.example)]
+        if number.name not in grids:
             continue
-        allowed = tuple(t for t in grids[name] if abs(t - y) >= MIN_OUTPUT_ERROR)
+        allowed = tuple(t for t in grids[number.name] if abs(t - y) >= MIN_OUTPUT_ERROR)
         if not allowed:
-            raise ExerciseError(f"no target for y{unit} = {y:.3g}")
-        targets[unit] = draws.choice(allowed)
-    return network._replace(targets=targets)
+            raise ExerciseError(f"no target for {_named('y', number.unit, number.example)} = {y:.3g}")
+        chosen[number.name] = draws.choice(allowed)
+    return chosen
+
+
+def _with_numbers(network: Network, numbers: list[Given], drawn: dict[str, float]) -> Network:
+    """The network with the numbers ``drawn`` (by name); every other given number keeps its value."""
+    value = {number.name: drawn.get(number.name, number.value) for number in numbers}
+
+    def example(index: int, given: Example) -> Example:
+        return Example({unit: value[_named("x", unit, index)] for unit in given.inputs},
+                       {unit: value[_named("t", unit, index)] for unit in given.targets})
+
+    examples = tuple(example(index, given) for index, given in enumerate(network.examples, start=1))
+    first = examples[0] if examples else example(0, Example(network.inputs, network.targets))
+    return network._replace(
+        inputs=first.inputs, targets=first.targets, examples=examples,
+        weights={pair: value[weight_name(*pair)] for pair in network.weights},
+        biases={unit: value[bias_name(unit)] for unit in network.biases},
+        learning_rate=value["eta"])
 
 
 # ---------------------------------------------------------------- the rules
@@ -284,36 +335,34 @@ def number_problems(solution, dead_units: frozenset[int] = frozenset()) -> list[
     or a value that a student who rounds every value to 4 significant digits, and works on from the
     rounded values, would not get credit for."""
     network = solution.exercise.network
-    per_example = ("inputs",) if network.examples else ()  # a dataset's inputs: every example's, below
     problems = [f"{number.name} is 0" for number in numbers_of(network)
-                if number.group in NONZERO and number.group not in per_example and number.value == 0]
-    for index, values in enumerate(example_values(network, solution.values), start=1):
-        of = f" in example {index}" if network.examples else ""
-        if per_example:
-            inputs = sorted(network.examples[index - 1].inputs.items())
-            problems += [f"x{unit} is 0{of}" for unit, x in inputs if x == 0 and "inputs" in NONZERO]
-        problems += [problem + of for problem in _unit_problems(network, values, dead_units)
-                     if problem + of not in problems]
+                if number.group in NONZERO and number.value == 0]
+    indices = range(1, len(network.examples) + 1) or [0]
+    for index, values in zip(indices, example_values(network, solution.values)):
+        problems += _unit_problems(network, values, dead_units, index)
     if not problems:
         problems += _unfair_to_rounding(solution)
     return problems
 
 
-def _unit_problems(network, values, dead_units: frozenset[int]) -> list[str]:
-    """Saturated or dead units, and outputs their targets make too easy, from one example's values."""
+def _unit_problems(network, values, dead_units: frozenset[int], example: int = 0) -> list[str]:
+    """Saturated or dead units, and outputs their targets make too easy, from one example's values
+    (named as the solver names them: a3[2] for example 2 of a dataset)."""
     problems = []
     for unit in (unit for layer in network.layers[1:] for unit in layer):
-        activation, a = network.activation_of(unit), values[f"a{unit}"]
+        activation, a, a_name = network.activation_of(unit), values[f"a{unit}"], _named("a", unit, example)
         if ACTIVATIONS[activation].saturates and abs(a) > SATURATED:
-            problems.append(f"unit {unit} is saturated (|a{unit}| > {SATURATED:g})")
+            problems.append(f"unit {unit} is saturated (|{a_name}| > {SATURATED:g})")
         # A dataset's unit may be dead for one example and alive for another: only an unexpected death counts.
         if ACTIVATIONS[activation].can_die and (a <= 0) != (unit in dead_units) and (a <= 0 or not network.examples):
-            problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} (a{unit} = {a:.3g})")
+            problems.append(f"unit {unit} is {'dead' if a <= 0 else 'alive'} ({a_name} = {a:.3g})")
     if not LOSSES[network.loss].probability_targets:
         low, high = ACTIVATIONS[network.activations[-1]].output_range
-        problems += [f"t{unit} = {values[f't{unit}']:g} is outside what a {network.activations[-1]} output can be "
-                     f"({low:g} to {high:g})" for unit in network.output_units if not low <= values[f"t{unit}"] <= high]
-        problems += [f"y{unit} is within {MIN_OUTPUT_ERROR:g} of its target" for unit in network.output_units
+        problems += [f"{_named('t', unit, example)} = {values[f't{unit}']:g} is outside what a "
+                     f"{network.activations[-1]} output can be ({low:g} to {high:g})"
+                     for unit in network.output_units if not low <= values[f"t{unit}"] <= high]
+        problems += [f"{_named('y', unit, example)} is within {MIN_OUTPUT_ERROR:g} of its target"
+                     for unit in network.output_units
                      if abs(values[f"t{unit}"] - values[f"y{unit}"]) < MIN_OUTPUT_ERROR]
     return problems
 
@@ -348,21 +397,24 @@ def _dead_relu_units(solution) -> frozenset[int]:
 
 
 def new_exercise(sizes: tuple[int, ...], activation: str = "sigmoid", loss: str = "squared_error", *,
-                 biases: bool = False, seed: int = 0, title: str | None = None) -> Exercise:
+                 biases: bool = False, seed: int = 0, title: str | None = None, examples: int = 0) -> Exercise:
     """A fresh exercise of this shape, its numbers drawn as a variant's are (the default rules, no
-    dead ReLU unit), deterministically from the shape, the settings and ``seed``."""
+    dead ReLU unit), deterministically from the shape, the settings and ``seed``: one example, or with
+    ``examples`` a dataset of that many (each example's inputs and targets drawn)."""
     layers = Network(sizes, (), {}, {}, {}, 1.0).layers
     output = LOSSES[loss].output_activation or activation
+    example = Example({unit: 0.5 for unit in layers[0]}, {unit: float(unit == layers[-1][0]) for unit in layers[-1]})
     network = Network(
         layer_sizes=tuple(sizes), activations=(activation,) * (len(sizes) - 2) + (output,),
-        inputs={unit: 0.5 for unit in layers[0]},
+        inputs=example.inputs,
         weights={(source, dest): 0.5 for before, after in zip(layers, layers[1:]) for dest in after
                  for source in before},
-        targets={unit: float(unit == layers[-1][0]) for unit in layers[-1]},
+        targets=example.targets,
         learning_rate=0.5, biases={unit: 0.1 for layer in layers[1:] for unit in layer} if biases else {},
-        loss=loss)
+        loss=loss, examples=(example,) * examples)
     shape = "-".join(str(size) for size in sizes)
     extras = " and ".join(["biases"] * biases + ["cross-entropy"] * (loss == "cross_entropy"))
-    title = title or f"A {shape} {activation} network" + (f" with {extras}" if extras else "")
+    dataset = f" on {examples} example{'s' * (examples > 1)}" if examples else ""
+    title = title or f"A {shape} {activation} network" + (f" with {extras}" if extras else "") + dataset
     base = Exercise(name=f"new-{shape}", title=title, network=network)
     return make_variant(base, f"seed {seed}", dead_units=frozenset())._replace(variant=None)

@@ -10,22 +10,26 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from helpers import EX1_YAML, assert_bad_input_line
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bpcheck import grade_file, load_exercise, solve
 from bpcheck.cli import main
 from bpcheck.loading import load_exercise_text
-from bpcheck.network import Exercise
+from bpcheck.network import Example, Exercise
 from bpcheck.numbers import number_formatter
 from bpcheck.variants import Draws, make_variant, new_exercise, seed_of, variant_name, worked_by_hand
 
 ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 LEVELS = ("full", "hint", "verdict", "score")
+THOROUGH = bool(os.environ.get("CI"))
 
 
 def run(*args, cwd: Path | None = None):
@@ -389,23 +393,32 @@ def hand_numbers(value: float) -> bool:
 
 
 def assert_meets_the_rules(exercise: Exercise, dead: frozenset[int] = frozenset()):
-    """The README's rules, checked apart from variants.number_problems."""
+    """The README's rules, checked apart from variants.number_problems: in every example of a dataset
+    (its values named y3[2] ...), and fair to rounding for every value, the means over the examples too."""
     from bpcheck.grading import grade
 
     solution = solve(exercise)
     network, values = exercise.network, solution.values
-    numbers = [*network.inputs.values(), *network.weights.values(), *network.biases.values()]
+    examples = network.examples or (Example(network.inputs, network.targets),)
+    suffixes = [f"[{index}]" for index in range(1, len(network.examples) + 1)] or [""]
+    numbers = [*network.weights.values(), *network.biases.values()]
+    numbers += [x for example in examples for x in example.inputs.values()]
     assert all(number != 0 and hand_numbers(number) for number in numbers)
-    assert all(hand_numbers(target) for target in network.targets.values())
-    for layer in network.layers[1:]:
-        for unit in layer:
-            activation = network.activation_of(unit)
-            if activation in ("sigmoid", "tanh", "softsign"):
-                assert abs(values[f"a{unit}"]) <= 3
-            if activation == "relu":
-                assert (values[f"a{unit}"] <= 0) == (unit in dead)
-    if network.loss == "squared_error":
-        assert all(abs(values[f"t{u}"] - values[f"y{u}"]) >= 0.05 for u in network.output_units)
+    assert all(hand_numbers(target) for example in examples for target in example.targets.values())
+    assert network.inputs == examples[0].inputs and network.targets == examples[0].targets
+    for suffix, example in zip(suffixes, examples):
+        assert all(values[f"x{unit}{suffix}"] == x for unit, x in example.inputs.items())
+        assert all(values[f"t{unit}{suffix}"] == t for unit, t in example.targets.items())
+        for layer in network.layers[1:]:
+            for unit in layer:
+                activation, a = network.activation_of(unit), values[f"a{unit}{suffix}"]
+                if activation in ("sigmoid", "tanh", "softsign"):
+                    assert abs(a) <= 3
+                if activation == "relu":  # dead only where the exercise had it dead (in a dataset: in some example)
+                    assert a > 0 or unit in dead
+                    assert a <= 0 or unit not in dead or network.examples
+        if network.loss == "squared_error":
+            assert all(abs(values[f"t{u}{suffix}"] - values[f"y{u}{suffix}"]) >= 0.05 for u in network.output_units)
     graded = grade(solution, worked_by_hand(solution, 4))
     assert graded.score == graded.max_score
 
@@ -514,7 +527,9 @@ def test_new_without_a_seed_writes_the_one_it_drew():
 
 @pytest.mark.parametrize("options", [["--shape", "2-3-1"], ["--shape", "3-2-2", "--activation", "tanh", "--biases"],
                                      ["--shape", "2-3-2", "--loss", "cross_entropy", "--activation", "relu"],
-                                     ["--shape", "1-1-1-1", "--activation", "softsign", "--title", "A 'quiz': #3"]])
+                                     ["--shape", "1-1-1-1", "--activation", "softsign", "--title", "A 'quiz': #3"],
+                                     ["--shape", "2-3-1", "--examples", "4"],
+                                     ["--shape", "2-2-3", "--loss", "cross_entropy", "--biases", "--examples", "3"]])
 def test_new_is_ready_to_solve_template_and_grade(tmp_path, options):
     made = run("new", *options, "--seed", "11")
     assert made.exit_code == 0, made.output
@@ -541,7 +556,7 @@ def test_new_cross_entropy_needs_two_outputs():
     assert_bad_input_line(run("new", "--shape", "2-2-1", "--loss", "cross_entropy"), "", ["two or more output"])
 
 
-SEEDS = 1000 if __import__("os").environ.get("CI") else 60
+SEEDS = 1000 if THOROUGH else 60
 
 
 def test_every_new_exercise_meets_the_rules():
@@ -553,6 +568,241 @@ def test_every_new_exercise_meets_the_rules():
         exercise = new_exercise(shape, activations[seed % len(activations)], loss, biases=seed % 2 == 1, seed=seed)
         assert_meets_the_rules(exercise)
         assert not math.isnan(solve(exercise).values["E"])
+
+
+# ---------------------------------------------------------------- datasets vary too (issue 17)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+XOR = ROOT / "examples" / "training" / "xor.yaml"
+DATASET = """\
+title: four examples
+layers: [2, 3, 1]
+weights: {W13: 0.1, W23: 0.8, W14: 0.4, W24: 0.6, W15: 0.2, W25: -0.3, W36: 0.3, W46: 0.9, W56: -0.5}
+examples:
+  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t6: 0.5}}
+  - {inputs: {x1: 0.1, x2: 0.2}, targets: {t6: 0.9}}
+  - {inputs: {x1: 0.5, x2: 0.3}, targets: {t6: 0.1}}
+  - {inputs: {x1: 0.7, x2: 0.6}, targets: {t6: 0.2}}
+learning_rate: 1
+"""
+CROSS_ENTROPY_DATASET = """\
+title: softmax on three examples
+layers: [2, {units: 2, activation: tanh}, 3]
+loss: cross_entropy
+biases: {b3: 0.1, b4: -0.1, b5: 0, b6: 0, b7: 0}
+weights: {W13: 0.1, W23: 0.8, W14: 0.4, W24: 0.6, W35: 0.3, W45: 0.9, W36: -0.5, W46: 0.2, W37: 0.7, W47: -0.4}
+examples:
+  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 1, t6: 0, t7: 0}}
+  - {inputs: {x1: 0.1, x2: 0.2}, targets: {t5: 0, t6: 0, t7: 1}}
+  - {inputs: {x1: 0.5, x2: 0.3}, targets: {t5: 0, t6: 1, t7: 0}}
+learning_rate: 0.5
+"""
+# A ReLU unit dead in example 2 only (a4[2] = 0.2·0.5 - 0.5·0.3 < 0): it may be dead or alive in a variant.
+RELU_DATASET = """\
+title: a unit that dies for one example
+layers: [2, {units: 2, activation: relu}, {units: 1, activation: linear}]
+weights: {W13: 0.5, W23: 0.5, W14: 0.8, W24: -0.5, W35: 0.6, W45: -0.4}
+examples:
+  - {inputs: {x1: 0.9, x2: 0.2}, targets: {t5: 1}}
+  - {inputs: {x1: 0.2, x2: 0.9}, targets: {t5: -1}}
+learning_rate: 0.1
+"""
+
+
+def dataset_exercises() -> dict[str, Exercise]:
+    return {"xor": load_exercise(str(XOR)), "2-3-1": load_exercise_text(DATASET, name="four"),
+            "cross-entropy": load_exercise_text(CROSS_ENTROPY_DATASET, name="ce"),
+            "relu": load_exercise_text(RELU_DATASET, name="relu")}
+
+
+def assert_a_variant_of(base: Exercise, variant: Exercise):
+    """The same exercise (shape, questions, examples) with other numbers; shared numbers shared."""
+    assert variant.network.layer_sizes == base.network.layer_sizes and variant.asked == base.asked
+    assert len(variant.network.examples) == len(base.network.examples) and variant.network != base.network
+    assert set(solve(variant).values) == set(solve(base).values)
+
+
+@pytest.mark.parametrize("which", ["xor", "2-3-1", "cross-entropy", "relu"])
+def test_default_variants_of_datasets_meet_the_rules_in_every_example(which):
+    base = dataset_exercises()[which]
+    dead = frozenset({4}) if which == "relu" else frozenset()
+    for index in range(12):
+        variant = make_variant(base, f"student{index}")
+        assert_a_variant_of(base, variant)
+        assert_meets_the_rules(variant, dead)
+    inputs = {x for index in range(12) for example in make_variant(base, f"student{index}").network.examples
+              for x in example.inputs.values()}
+    assert len(inputs) > 5  # drawn per example, not copied from the file
+
+
+@settings(max_examples=15 if not THOROUGH else 200)
+@given(name=st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")),
+                    min_size=1, max_size=30),
+       which=st.sampled_from(["xor", "2-3-1", "cross-entropy"]))
+def test_any_name_gives_a_dataset_variant_that_meets_the_rules(name, which):
+    base = dataset_exercises()[which]
+    variant = make_variant(base, name)
+    assert variant == make_variant(base, f" {name.upper() if name.isascii() else name} ")._replace(
+        variant=variant.variant)
+    assert_meets_the_rules(variant)
+    # Targets are drawn per example from that example's outputs, as one example's are
+    values = solve(variant).values
+    if which != "cross-entropy":
+        for index, example in enumerate(variant.network.examples, start=1):
+            assert all(abs(t - values[f"y{unit}[{index}]"]) >= 0.05 for unit, t in example.targets.items())
+    else:
+        assert all(sorted(example.targets.values()) == [0, 0, 1] for example in variant.network.examples)
+
+
+@settings(max_examples=20 if not THOROUGH else 300)
+@given(shape=st.lists(st.integers(1, 4), min_size=2, max_size=4).map(tuple),
+       activation=st.sampled_from(["sigmoid", "tanh", "relu", "softsign", "linear"]),
+       cross_entropy=st.booleans(), biases=st.booleans(), examples=st.integers(1, 6),
+       seed=st.integers(0, 2**63 - 1))
+def test_every_new_dataset_meets_the_rules(shape, activation, cross_entropy, biases, examples, seed):
+    loss = "cross_entropy" if cross_entropy and shape[-1] > 1 else "squared_error"
+    exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, examples=examples)
+    assert len(exercise.network.examples) == examples and exercise.network.layer_sizes == shape
+    assert_meets_the_rules(exercise)
+    variant = make_variant(exercise, f"s{seed % 1000}")  # and its variants, as a course would hand them out
+    assert_meets_the_rules(variant)
+
+
+def test_variants_rules_name_one_example_or_every_example():
+    text = DATASET + "variants:\n  x1: [0.5, 1]\n  x2[2]: fixed\n  x2(3): [0.25]\n  t6[4]: [0.2, 0.8]\n" \
+                     "  weights: {min: -0.4, max: 0.4, step: 0.2}\n"
+    base = load_exercise_text(text)
+    for index in range(20):
+        examples = make_variant(base, f"n{index}").network.examples
+        assert all(example.inputs[1] in (0.5, 1.0) for example in examples)
+        assert examples[1].inputs[2] == 0.2 and examples[2].inputs[2] == 0.25 and examples[3].targets[6] in (0.2, 0.8)
+        assert all(round(example.inputs[2], 2) == example.inputs[2] for example in examples)
+        assert set(make_variant(base, f"n{index}").network.weights.values()) <= {-0.4, -0.2, 0.2, 0.4}
+
+
+def test_readmes_dataset_rules_load_and_are_followed():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rules = readme.split("(in YAML's flow style, `{x1[2]: fixed}`, brackets are punctuation):\n\n```yaml\n", 1)[1]
+    base = load_exercise_text(XOR.read_text(encoding="utf-8") + rules.split("```", 1)[0])
+    for index in range(10):
+        examples = make_variant(base, f"r{index}").network.examples
+        assert examples[2].inputs[2] == 0.1 and {examples[0].inputs[1], examples[3].inputs[2]} <= {0.5, 1.0}
+        assert all(example.targets[5] in (0.1, 0.3, 0.5, 0.7, 0.9) for example in examples)
+
+
+@pytest.mark.parametrize("text, spec, words", [
+    (DATASET, "variants:\n  x1[5]: fixed\n", ["'x1[5]' is neither a group nor a given number"]),
+    (DATASET, "variants:\n  x1[2]: fixed\n  x1(2): [0.5]\n", ["names the same number as another entry"]),
+    (DATASET, "variants:\n  t6[2]: [2, 3]\n  y6[2]: fixed\n", ["'y6[2]' is neither a group"]),
+    (EX1_YAML, "variants:\n  x1[1]: fixed\n", ["'x1[1]' is neither a group nor a given number"]),
+    (CROSS_ENTROPY_DATASET, "variants:\n  t5[2]: fixed\n", ["cross-entropy targets vary together"]),
+])
+def test_a_bad_dataset_rule_is_one_line(tmp_path, text, spec, words):
+    exercise = write(tmp_path / "hw.yaml", text + spec)
+    assert_bad_input_line(run("show", exercise), f"{exercise}:", words)
+
+
+def test_a_dataset_that_cannot_vary_says_so_in_one_line(tmp_path):
+    exercise = write(tmp_path / "hw.yaml", DATASET.replace("x1: 0.1,", "x1: 0,") + "variants: {inputs: fixed}\n")
+    assert_bad_input_line(run("solve", exercise, "--variant", "a"), f"{exercise}: ",
+                          ["no numbers for variant a", "meet the rules"])
+
+
+def fill(template: str, values: dict[str, float]) -> str:
+    for name, value in values.items():
+        template = template.replace(f"  {name}:\n", f"  {name}: {value!r}\n")
+    return template
+
+
+@pytest.mark.parametrize("which", ["2-3-1", "cross-entropy"])
+def test_a_dataset_variant_solves_templates_and_grades_full_marks(tmp_path, which):
+    base = dataset_exercises()[which]
+    exercise = write(tmp_path / "hw.yaml", {"2-3-1": DATASET, "cross-entropy": CROSS_ENTROPY_DATASET}[which])
+    solved = json.loads(run("solve", exercise, "--variant", "Ada", "-f", "json").stdout)
+    ada = solve(make_variant(base, "ada"))
+    assert solved["variant"] == "ada" and solved["values"] == ada.values
+    template = run("template", exercise, "--variant", "ada", cwd=tmp_path).stdout
+    assert "variant: ada\n" in template and "  y3[2]:\n" in template and "  dE_dW13:\n" in template
+    exact = write(tmp_path / "exact.yaml", fill(template, {name: ada.values[name] for name in ada.asked}))
+    rounded = write(tmp_path / "rounded.yaml", fill(template, worked_by_hand(ada, 4)))
+    assert any(worked_by_hand(ada, 4)[name] != ada.values[name] for name in ada.asked)
+    for answers in (exact, rounded):
+        graded = json.loads(run("grade", answers, "-f", "json").stdout)
+        assert graded["variant"] == "ada" and graded["score"] == graded["max_score"] == len(ada.asked)
+    for student in ("ada", "bob"):  # a class graded by the ids of its paths, each worked by hand
+        own = solve(make_variant(base, student))
+        write(tmp_path / "submissions" / f"hw-{student}" / "answers.yaml",
+              fill(template, worked_by_hand(own, 4)).replace("variant: ada\n", ""))
+    batch = run("grade", tmp_path / "submissions", "--exercise", exercise, "--variant-from-id", "-f", "json")
+    assert batch.exit_code == 0, batch.output
+    records = json.loads(batch.stdout)["files"]
+    assert sorted((record["variant"], record["score"]) for record in records) == [("ada", len(ada.asked)),
+                                                                                  ("bob", len(ada.asked))]
+
+
+def test_a_copied_base_solution_graded_as_a_dataset_variant_names_other_numbers(tmp_path):
+    exercise = write(tmp_path / "hw.yaml", DATASET)
+    copy = write(tmp_path / "my-copy.yaml", DATASET.replace("title: four examples", "title: my copy"))
+    base = solve(load_exercise(str(exercise)))
+    template = run("template", copy, cwd=tmp_path).stdout  # the student's template of their own copy
+    copied = write(tmp_path / "bob.yaml", fill(template, {name: base.values[name] for name in base.asked}))
+    graded = json.loads(run("grade", copied, "--exercise", exercise, "--variant", "bob", "-f", "json").stdout)
+    assert graded["variant"] == "bob" and graded["score"] == 0
+    bob = solve(make_variant(load_exercise(str(exercise)), "bob")).values
+    differ = [name for name in base.asked if not math.isclose(base.values[name], bob[name], rel_tol=0.01)]
+    assert len(differ) > len(base.asked) // 2
+    verdicts = {result["name"]: (result["verdict"], result["misconception"]) for result in graded["results"]}
+    assert all(verdicts[name] == ("wrong", "other-numbers") for name in differ)
+    assert verdicts["a3[2]"] == verdicts["E"] == verdicts["dE_dW13"] == ("wrong", "other-numbers")
+
+
+# Pinned: a dataset's variants, as README's algorithm gives them (tests/test_variant_spec.py re-implements it).
+PINNED_DATASETS = {
+    ("xor", "alice"): ([({1: 0.25, 2: 0.5}, {5: 0.5}), ({1: 0.5, 2: 0.8}, {5: 0.9}), ({1: 0.9, 2: 0.4}, {5: 0.6}),
+                        ({1: 0.75, 2: 0.25}, {5: 0.9})],
+                       {(1, 3): -0.35, (2, 3): -0.65, (1, 4): 0.25, (2, 4): 0.4, (3, 5): 0.6, (4, 5): -0.75},
+                       {3: -0.3, 4: -0.35, 5: -0.05}),
+    ("2-3-1", "bob"): ([({1: 0.45, 2: 0.25}, {6: 0.6}), ({1: 0.35, 2: 0.65}, {6: 0.3}), ({1: 0.9, 2: 0.15}, {6: 0.4}),
+                        ({1: 0.25, 2: 0.25}, {6: 0.6})],
+                       {(1, 3): -0.2, (2, 3): 0.6, (1, 4): 0.6, (2, 4): -0.8, (1, 5): -1.0, (2, 5): -0.75, (3, 6): 0.85,
+                        (4, 6): 0.05, (5, 6): 0.8}, {}),
+}
+
+
+@pytest.mark.parametrize("which, name", list(PINNED_DATASETS))
+def test_pinned_dataset_variants(which, name):
+    network = make_variant(dataset_exercises()[which], name).network
+    assert ([(example.inputs, example.targets) for example in network.examples], network.weights,
+            network.biases) == PINNED_DATASETS[which, name]
+
+
+def test_new_examples_is_pinned_and_ready(tmp_path):
+    made = run("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3")
+    assert made.exit_code == 0 and made.stdout == run("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3").stdout
+    assert made.stdout.startswith("# Made by: bpcheck new --shape 2-3-1 --activation sigmoid --loss squared_error "
+                                  "--examples 4 --seed 3\n")
+    assert 'title: "A 2-3-1 sigmoid network on 4 examples"\n' in made.stdout
+    assert "\ninputs:" not in made.stdout and "\ntargets:" not in made.stdout
+    assert made.stdout.endswith("W46: -1\n  W56: -0.5\nexamples:   # each example's values are named x1[1], y3[2] ...\n"
+                                "  - {inputs: {x1: 0.95, x2: 0.45}, targets: {t6: 0.7}}\n"
+                                "  - {inputs: {x1: 0.8, x2: 0.95}, targets: {t6: 0.9}}\n"
+                                "  - {inputs: {x1: 0.4, x2: 0.75}, targets: {t6: 0.1}}\n"
+                                "  - {inputs: {x1: 0.1, x2: 0.45}, targets: {t6: 0.7}}\n"
+                                "learning_rate: 0.5   # η\n")
+    exercise = load_exercise(str(write(tmp_path / "new.yaml", made.stdout)))
+    assert_meets_the_rules(exercise)
+
+
+@pytest.mark.parametrize("options, words", [
+    (["--examples", "0"], ["'--examples'", "1<=x<=100"]), (["--examples", "101"], ["'--examples'", "1<=x<=100"]),
+    (["--shape", "5-10-5", "--examples", "101"], ["1<=x<=100"]),
+    (["--shape", "10-10-1", "--examples", "100"], ["11,000 gradients", "at most 10,000", "give at most 90 examples"]),
+    (["--shape", "50-50-50-50-50", "--biases", "--examples", "1"], ["10,200 gradients", "no --examples"]),
+])
+def test_new_examples_within_the_limits_or_one_line(options, words):
+    shape = [] if "--shape" in options else ["--shape", "2-3-1"]
+    assert_bad_input_line(run("new", *shape, *options), "Invalid value for ", words)
 
 
 def test_cli_constants_agree_with_the_core():
@@ -567,6 +817,9 @@ def test_cli_constants_agree_with_the_core():
     from bpcheck.report.ci import GRADESCOPE_VISIBILITY
 
     assert cli.GRADESCOPE_VISIBILITY == GRADESCOPE_VISIBILITY
+    from bpcheck.loading import MAX_EXAMPLES
+
+    assert cli.MAX_EXAMPLES == MAX_EXAMPLES
 
 
 def test_a_fixed_learning_rate_and_reachable_targets(tmp_path):

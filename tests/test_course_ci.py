@@ -345,6 +345,22 @@ def test_check_saturated_and_dead_units(tmp_path):
     assert f"{exercise}: warning: unit 4 is saturated (|a4| > 3)" in lines
 
 
+def test_check_names_each_examples_numbers_at_their_lines_and_tries_a_datasets_variants(tmp_path):
+    text = ("layers: [2, 1]\nweights: {W13: 0.1, W23: 0.8}\nexamples:\n"
+            "  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t3: 0.5}}\n"
+            "  - {inputs: {x1: 0, x2: 0.2123}, targets: {t3: 1.5}}\nlearning_rate: 1\n")
+    exercise = write(tmp_path / "hw.yaml", text + "variants:\n  x1[2]: fixed\n")  # its 0 cannot vary away
+    assert run("check", exercise).stdout.splitlines() == [
+        f"{exercise}:5: warning: x2[2] = 0.2123 has more than 3 decimals; numbers worked by hand have one or two",
+        f"{exercise}:5: warning: x1[2] is 0",
+        f"{exercise}:5: warning: t3[2] = 1.5 is outside what a sigmoid output can be (0 to 1)",
+        f"{exercise}: warning: variants: no numbers for variant check of hw meet the rules for hand calculation "
+        "in 1000 draws"]
+    varies = write(tmp_path / "ok.yaml", text.replace("x1: 0,", "x1: 0.5,").replace("0.2123", "0.2")
+                   .replace("t3: 1.5", "t3: 0.9"))
+    assert run("check", varies, "--strict").stdout == f"{varies}: ready: it solves, and a person can work it by hand\n"
+
+
 def test_a_broken_exercise_is_one_line(tmp_path):
     exercise = write(tmp_path / "hw.yaml", "layers: [2, 1]\n")
     assert_bad_input_line(run("check", exercise), f"{exercise}:", ["is missing"])

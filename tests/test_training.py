@@ -268,9 +268,16 @@ def test_bad_datasets_and_optimizers_are_one_line(tmp_path, change, where, words
     assert_bad_input_line(run("solve", str(path)), f"{path}{where}", words)
 
 
-def test_a_dataset_has_no_variants():
+def test_a_dataset_varies_per_student_and_its_variant_trains():
+    # Issue 17 lifted the refusal of a dataset's variants (README, "Variants"): XOR gets a student's own numbers.
     path = str(XOR)
-    assert_bad_input_line(run("solve", path, "--variant", "ada"), path, ["no variants of a dataset"])
+    base, ada = (json.loads(run("solve", path, *variant, "-f", "json").stdout)["values"] for variant in
+                 ([], ["--variant", "ada"]))
+    names = [f"x{unit}[{index}]" for index in range(1, 5) for unit in (1, 2)] + ["W13", "W45", "b3"]
+    assert [ada[name] for name in names] != [base[name] for name in names]
+    trained = json.loads(run("train", path, "--variant", "ada", "-n", "3", "-f", "json").stdout)
+    assert trained["variant"] == "ada" and trained["initial"]["W13"] == ada["W13"]
+    assert trained["loss"][0] == pytest.approx(ada["E"], rel=1e-12)
 
 
 # ---------------------------------------------------------------- optimizers, two steps by hand

@@ -606,11 +606,19 @@ def test_saturated_huge_inputs_still_train_and_check(tmp_path):
                                                                             PASS)
 
 
-def test_a_dataset_with_variants_refuses_a_variant_in_every_command(tmp_path):
+def test_a_dataset_with_variants_gives_the_variant_in_every_command(tmp_path):
+    # Issue 17: a dataset varies (it was refused before); its variants: rules are followed in every command.
     path = written(tmp_path, HEAD + ONE + "variants: {weights: {min: -1, max: 1, step: 0.1}}\n")
-    for command in ("solve", "show", "template", "train", "gradcheck", "practice"):
-        result = run(command, path, "--variant", "alice")
-        assert_bad_input_line(result, f"{path}", ["no variants of a dataset"])
+    values = json.loads(run("solve", path, "--variant", "alice", "-f", "json").stdout)["values"]
+    assert all(round(values[name], 1) == values[name] and values[name] != 0 for name in ("W13", "W23", "W35"))
+    for command in ("train", "gradcheck"):
+        result = run(command, path, "--variant", "alice", "-f", "json")
+        assert result.exit_code == 0 and json.loads(result.stdout)["variant"] == "alice", result.output
+    assert "variant: alice\n" in run("template", path, "--variant", "alice").stdout
+    shown = run("show", path, "--variant", "alice")
+    assert shown.exit_code == 0 and "(exercise, variant alice)" in shown.stdout
+    practice = run("practice", path, "--variant", "alice", "--save", tmp_path / "p.yaml", input="")
+    assert "variant alice" in practice.stdout and f"W13 = {values['W13']:g}," in practice.stdout
 
 
 # -------------------------------------------------------------------- every command on a dataset with Adam

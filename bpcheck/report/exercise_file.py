@@ -11,6 +11,9 @@ from ..safetext import escape_controls
 INSTRUCTIONS = ("Do one step of gradient descent on this network: the forward pass, the error, the deltas\n"
                 "(output units first, then hidden), every weight update, and the forward pass again with\n"
                 "the new weights.")
+DATASET_INSTRUCTIONS = ("Do one step of full-batch gradient descent on these examples: each example's forward\n"
+                        "pass, error, deltas and gradients; the mean of each gradient over the examples; every\n"
+                        "weight update; and each example's forward pass again with the new weights.")
 
 
 def exercise_yaml(exercise: Exercise, made_by: str) -> str:
@@ -26,19 +29,32 @@ def exercise_yaml(exercise: Exercise, made_by: str) -> str:
              "# Solve it: bpcheck solve THIS_FILE.yaml   Answers to fill in: bpcheck template THIS_FILE.yaml",
              f"title: {json.dumps(exercise.title, ensure_ascii=False)}",
              "instructions: |",
-             *(f"  {line}" for line in INSTRUCTIONS.splitlines()),
+             *(f"  {line}" for line in (DATASET_INSTRUCTIONS if network.examples else INSTRUCTIONS).splitlines()),
              f"layers: [{', '.join(sizes)}]   # units {roles}",
              f"activation: {hidden}",
              f"loss: {network.loss}   # E = {LOSSES[network.loss].description}",
-             f"inputs: {_mapping({f'x{unit}': value for unit, value in network.inputs.items()})}",
+             *([] if network.examples else [f"inputs: {_inputs(network.inputs)}"]),
              "weights:   # W13 runs from unit 1 to unit 3",
              *(f"  {weight_name(source, dest)}: {_number(network.weights[source, dest])}"
                for dest in (unit for layer in layers[1:] for unit in layer) for source in network.incoming(dest))]
     if network.biases:
         lines.append(f"biases: {_mapping({bias_name(unit): value for unit, value in network.biases.items()})}")
-    lines += [f"targets: {_mapping({f't{unit}': value for unit, value in network.targets.items()})}",
-              f"learning_rate: {_number(network.learning_rate)}   # η"]
+    if network.examples:  # a dataset: E is the mean of the examples' losses, and the step is along the mean gradient
+        lines += ["examples:   # each example's values are named x1[1], y3[2] ...",
+                  *(f"  - {{inputs: {_inputs(example.inputs)}, targets: {_targets(example.targets)}}}"
+                    for example in network.examples)]
+    else:
+        lines.append(f"targets: {_targets(network.targets)}")
+    lines.append(f"learning_rate: {_number(network.learning_rate)}   # η")
     return "\n".join(lines) + "\n"
+
+
+def _inputs(inputs: dict[int, float]) -> str:
+    return _mapping({f"x{unit}": value for unit, value in inputs.items()})
+
+
+def _targets(targets: dict[int, float]) -> str:
+    return _mapping({f"t{unit}": value for unit, value in targets.items()})
 
 
 def _mapping(values: dict[str, float]) -> str:
