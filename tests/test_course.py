@@ -752,9 +752,13 @@ def test_a_copied_base_solution_graded_as_a_dataset_variant_names_other_numbers(
     bob = solve(make_variant(load_exercise(str(exercise)), "bob")).values
     differ = [name for name in base.asked if not math.isclose(base.values[name], bob[name], rel_tol=0.01)]
     assert len(differ) > len(base.asked) // 2
-    verdicts = {result["name"]: (result["verdict"], result["misconception"]) for result in graded["results"]}
-    assert all(verdicts[name] == ("wrong", "other-numbers") for name in differ)
-    assert verdicts["a3[2]"] == verdicts["E"] == verdicts["dE_dW13"] == ("wrong", "other-numbers")
+    verdicts = {result["name"]: (result["verdict"], result["misconception"]) for result in graded["results"]
+                if result["name"] != "downhill"}
+    # Every differing value is wrong; those worked from the givens are named (issue 17: three or more agree),
+    # and those that only follow from copied values name nothing and earn nothing.
+    assert all(verdicts[name][0] == "wrong" and verdicts[name][1] in (None, "other-numbers") for name in differ)
+    assert verdicts["a3[2]"] == ("wrong", "other-numbers")
+    assert sum(misconception == "other-numbers" for _, misconception in verdicts.values()) >= 3
 
 
 # Pinned: a dataset's variants, as README's algorithm gives them (tests/test_variant_spec.py re-implements it).
