@@ -7,41 +7,58 @@ the pre-activation. Adding an activation is adding an entry here (see CONTRIBUTI
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable, NamedTuple
 
-from .numbers import Formatter, in_parentheses
+from .nodes import Abs, Node, Num, Prod, Ref, Shown, Square, Step, Sub
 
 
 class Activation(NamedTuple):
     """One activation function.
 
-    The slope f'(a) is computed from one value of the unit: its output ``y`` (as the tutorial writes
-    it, §3: y(1 - y) for sigmoid) or its pre-activation ``a`` (relu). ``slope_text`` writes it with the
-    name of that value for ``{v}``; ``slope_shown`` writes it with the number substituted.
+    The slope f'(a) is a formula's tree (nodes.py) of one value of the unit: its output ``y`` (as the
+    tutorial writes it, §3: y(1 - y) for sigmoid) or its pre-activation ``a`` (relu), passed in as a
+    Ref. From it come the slope's value, its text (y3(1 - y3), with the numbers (0.6803)(0.3197)), its
+    LaTeX and the mistakes that edit it (formulas.py).
     """
 
     name: str
     function: Callable[[float], float] | None  # None for softmax, which needs the whole layer
     symbol: str  # y3 = σ(a3); "" for linear, whose output is its pre-activation
     output_range: tuple[float, float]  # ends included: a saturated output rounds to them
-    slope: Callable[[float], float] | None = None  # None: a slope of 1 (linear), or none to write (softmax)
+    slope_tree: Callable[[Ref], Node] | None = None  # None: a slope of 1 (linear), or none to write (softmax)
     slope_of: str = "y"  # the value the slope is computed from: "y" or "a"
-    slope_text: str = ""  # "{v}(1 - {v})"
-    slope_shown: Callable[[float, Formatter], str] | None = None
     hidden: bool = True  # may a hidden layer use it?
     saturates: bool = False  # flat for large |a|: variants and `bpcheck check` keep |a| small
     can_die: bool = False  # 0 with slope 0 for a < 0 (a dead unit): variants keep units alive
     kinked: bool = False  # its slope (relu) or curvature (softsign) jumps at a = 0: gradcheck says so there
 
+    @property
+    def slope(self) -> Callable[[float], float] | None:
+        """f'(a) as a function of the value it is computed from; None for a slope of 1 (linear)."""
+        return None if self.slope_tree is None else _slope_function(self.name)
+
     def written_slope(self, value_name: str) -> str:
         """The slope written with a name: y3(1 - y3)."""
-        return self.slope_text.format(v=value_name)
+        from .formulas import written
+
+        assert self.slope_tree is not None
+        return written(self.slope_tree(Ref(value_name)))
 
     @property
     def slope_from_output(self) -> bool:
         """Written from the output, so that it can be forgotten or taken at a instead (named mistakes)."""
-        return self.slope is not None and self.slope_of == "y"
+        return self.slope_tree is not None and self.slope_of == "y"
+
+
+@functools.cache
+def _slope_function(name: str) -> Callable[[float], float]:
+    from .formulas import compiled
+
+    tree = ACTIVATIONS[name].slope_tree
+    assert tree is not None
+    return compiled(tree(Ref("v")), ("v",))
 
 
 def sigmoid(a: float) -> float:
@@ -66,16 +83,15 @@ def softsign(a: float) -> float:
 
 
 ACTIVATIONS: dict[str, Activation] = {entry.name: entry for entry in (
-    Activation("sigmoid", sigmoid, "σ", (0.0, 1.0), slope=lambda y: y * (1.0 - y), slope_text="{v}(1 - {v})",
-               slope_shown=lambda y, fmt: in_parentheses(fmt, y) + in_parentheses(fmt, 1.0 - y), saturates=True),
-    Activation("tanh", math.tanh, "tanh", (-1.0, 1.0), slope=lambda y: 1.0 - y * y, slope_text="(1 - {v}²)",
-               slope_shown=lambda y, fmt: f"(1 - {in_parentheses(fmt, y)}²)", saturates=True),
-    Activation("relu", relu, "relu", (0.0, math.inf), slope=relu_slope, slope_of="a", slope_text="relu'({v})",
-               slope_shown=lambda a, fmt: in_parentheses(fmt, relu_slope(a)), can_die=True, kinked=True),
+    # y(1 - y): written with the numbers as (0.6803)(0.3197), the second factor shown as its value.
+    Activation("sigmoid", sigmoid, "σ", (0.0, 1.0),
+               slope_tree=lambda y: Prod((y, Shown(Sub(Num(1.0, "one"), y, exact=False)))), saturates=True),
+    Activation("tanh", math.tanh, "tanh", (-1.0, 1.0),
+               slope_tree=lambda y: Sub(Num(1.0, "one"), Square(y), exact=False), saturates=True),
+    Activation("relu", relu, "relu", (0.0, math.inf), slope_tree=Step, slope_of="a", can_die=True, kinked=True),
     Activation("linear", lambda a: a, "", (-math.inf, math.inf)),
     # f'(a) = 1/(1 + |a|)², which from the output y = a/(1 + |a|) is (1 - |y|)².
-    Activation("softsign", softsign, "softsign", (-1.0, 1.0), slope=lambda y: (1.0 - abs(y)) ** 2,
-               slope_text="(1 - |{v}|)²", slope_shown=lambda y, fmt: f"(1 - |{fmt(y)}|)²", saturates=True,
-               kinked=True),
+    Activation("softsign", softsign, "softsign", (-1.0, 1.0),
+               slope_tree=lambda y: Square(Sub(Num(1.0, "one"), Abs(y), exact=False)), saturates=True, kinked=True),
     Activation("softmax", None, "softmax", (0.0, 1.0), hidden=False),
 )}

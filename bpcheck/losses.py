@@ -1,9 +1,9 @@
 """Loss functions: one entry each, holding everything bpcheck knows of it.
 
-The solver reads how E is computed and written, and whether the output slope cancels from the output
-delta; exercise validation reads which output activation it needs and what targets it takes; the
-named mistakes read whether it has a ½ to forget; the exercise view reads its description. Adding a
-loss is adding an entry here. Pure: no I/O.
+The solver reads E's formula (a tree: how it is computed and written comes from it) and whether the
+output slope cancels from the output delta; exercise validation reads which output activation it needs
+and what targets it takes; the named mistakes read whether it has a ½ to forget; the exercise view
+reads its description. Adding a loss is adding an entry here. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,22 +12,13 @@ import math
 from collections.abc import Sequence
 from typing import Callable, NamedTuple
 
-from .numbers import Formatter, exact_sum, in_parentheses
-
-
-class LossTerms(NamedTuple):
-    """E of one network as a quantity: what it reads, how it is computed and how it is written."""
-
-    inputs: tuple[str, ...]
-    compute: Callable[..., float]
-    symbolic: str
-    show: Callable[[Sequence[float], Formatter], str]
+from .nodes import CrossEntropy, Node, Num, Prod, Ref, Square, Sub, Sum
 
 
 class Loss(NamedTuple):
     name: str
     description: str  # for the exercise as a student reads it
-    terms: Callable[[tuple[str, ...], tuple[str, ...], tuple[str, ...]], LossTerms]  # (targets, outputs, logits)
+    form: Callable[[tuple[Ref, ...], tuple[Ref, ...], tuple[Ref, ...]], Node]  # E's tree of (targets, outputs, logits)
     output_activation: str | None = None  # the output layer it needs (and implies), if any
     slope_cancels: bool = False  # the output delta is just t - y (§19)
     halved: bool = False  # E = ½Σ...: a ½ a student can forget (the missing-half mistake)
@@ -42,28 +33,14 @@ class Loss(NamedTuple):
         return None
 
 
-def _squared_error(targets, ys, logits) -> LossTerms:
-    count = len(targets)
-
-    def compute(*v):
-        errors = [exact_sum((v[k], -v[count + k])) for k in range(count)]  # t - y: 0 when on target
-        return 0.5 * math.fsum(error * error for error in errors)
-
-    def written(parts: list[str]) -> str:
-        return "½" + (parts[0] if count == 1 else "[" + " + ".join(parts) + "]")
-
-    return LossTerms(targets + ys, compute, written([f"({t} - {y})²" for t, y in zip(targets, ys)]),
-                     lambda v, fmt: written([f"({fmt(v[k])} - {fmt(v[count + k])})²" for k in range(count)]))
+def _squared_error(targets, outputs, logits) -> Node:
+    """½Σ(t - y)²."""
+    return Prod((Num(0.5, "half"), Sum(tuple(Square(Sub(t, y), "output-term") for t, y in zip(targets, outputs)))))
 
 
-def _cross_entropy(targets, ys, logits) -> LossTerms:
-    count = len(targets)
-    return LossTerms(
-        targets + ys + logits,
-        lambda *v: cross_entropy(v[:count], v[count:2 * count], v[2 * count:]),
-        "-(" + " + ".join(f"{t}·ln {y}" for t, y in zip(targets, ys)) + ")",
-        lambda v, fmt: "-(" + " + ".join(f"{in_parentheses(fmt, v[k])}·ln {in_parentheses(fmt, v[count + k])}"
-                                         for k in range(count)) + ")")
+def _cross_entropy(targets, outputs, logits) -> Node:
+    """-Σ t·ln y, computed from the logits where an output rounds to 0 (``cross_entropy``)."""
+    return CrossEntropy(tuple(targets), tuple(outputs), tuple(logits))
 
 
 def log_sum_exp(logits) -> float:

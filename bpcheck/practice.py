@@ -202,7 +202,7 @@ class Practice:
         quantity = graph[name]
         asked = set(self.solution.asked)
         theirs = {n: v for n, v in self.answers.items() if n in asked}
-        if quantity.show is None or any(graph[source].compute is not None and source not in theirs
+        if quantity.form is None or any(graph[source].form is not None and source not in theirs
                                         for source in quantity.inputs):
             return ""
         return f"{name} = {quantity.substituted({**self.solution.values, **theirs}, self.fmt)}"

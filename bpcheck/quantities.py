@@ -1,19 +1,22 @@
 """Named quantities and the graph of one training step.
 
-Every number a student writes down is a Quantity: a name (``delta3``), a stage, the names it reads, a
-function that computes it from them, and two renderings of its formula (with names, and with the
-numbers substituted). Solving evaluates the graph; grading re-evaluates single nodes on a student's own
-upstream values. Nothing here knows whether it is solving or grading.
+Every number a student writes down is a Quantity: a name (``delta3``), a stage, and its formula as a
+tree, from which come the names it reads, how it is computed and how it is written. Solving evaluates
+the graph; grading re-evaluates single nodes on a student's own upstream values. Nothing here knows
+whether it is solving or grading.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Callable, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Callable
 
 from .errors import ExerciseError
 from .numbers import Formatter
+
+if TYPE_CHECKING:
+    from .nodes import Node
 
 # Stages in solving order, with the headings a person reads.
 STAGES = {
@@ -26,46 +29,77 @@ STAGES = {
     "check": "Step 5: forward pass with the new weights",
 }
 
-Shower = Callable[[Sequence[float], Formatter], str]
-
-
-class Quantity(NamedTuple):
+class Quantity:
     """One named value of a training step.
 
     ``kind`` says what sort of value it is (``a``, ``y``, ``E``, ``delta``, ``dE_dW``, ``dW``,
     ``W_new`` ...); ``unit`` is the unit it belongs to (the destination, for a weight; 0 for E and η)
     and ``source`` the source unit of a weight (None for a bias). ``parameter`` names the weight or bias
     a gradient, change or new value is of (W13 for dW13); ``before`` the value a value after the step
-    was before it (W13 for W13_new, y3 for y3_after). Givens have a ``given`` value and no ``compute``.
+    was before it (W13 for W13_new, y3 for y3_after). Givens have a ``given`` value and no ``form``.
     Code reads these fields, never the name's letters.
+
+    ``form`` is the formula, written once as a tree (formulas.py): what it reads (``inputs``), how it is
+    computed (``compute``, compiled from it), and how it is written (``symbolic``, ``substituted``).
     """
 
-    name: str
-    stage: str
-    kind: str
-    inputs: tuple[str, ...] = ()
-    compute: Callable[..., float] | None = None
-    symbolic: str = ""
-    show: Shower | None = None
-    given: float | None = None
-    unit: int = 0
-    source: int | None = None
-    parameter: str = ""
-    before: str = ""
-    form: object = None  # the formula as a tree (formulas.py), for the wrong versions of it; None: none made
-    example: int = 0  # the example of a dataset this value is of (from 1; its name ends [1]); 0: none
+    __slots__ = ("name", "stage", "kind", "form", "inputs", "given", "unit", "source", "parameter", "before",
+                 "example", "_compute")
+
+    def __init__(self, name: str, stage: str, kind: str, form: Node | None = None, *, given: float | None = None,
+                 unit: int = 0, source: int | None = None, parameter: str = "", before: str = "", example: int = 0):
+        from .formulas import refs
+
+        self.name, self.stage, self.kind, self.form, self.given = name, stage, kind, form, given
+        self.unit, self.source, self.parameter, self.before, self.example = unit, source, parameter, before, example
+        self.inputs: tuple[str, ...] = refs(form) if form is not None else ()
+        self._compute: Callable[..., float] | None = None
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.name!r}, {self.stage!r}, {self.kind!r})"
+
+    @property
+    def compute(self) -> Callable[..., float] | None:
+        """The formula compiled, its arguments the ``inputs`` in order; None for a given."""
+        if self._compute is None and self.form is not None:
+            from .formulas import compiled
+
+            self._compute = compiled(self.form, self.inputs)
+        return self._compute
+
+    @property
+    def symbolic(self) -> str:
+        """The formula with names: ``W13·x1 + W23·x2``."""
+        from .formulas import written
+
+        return written(self.form) if self.form is not None else ""
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""
-        if self.compute is None:
+        compute = self.compute
+        if compute is None:
             return values[self.name] if self.name in values else float(self.given or 0.0)
-        return self.compute(*(values[name] for name in self.inputs))
+        return compute(*[values[name] for name in self.inputs])
 
     def substituted(self, values: Mapping[str, float], fmt: Formatter) -> str:
         """The formula with the input values written in, e.g. ``(0.1)(0.35) + (0.8)(0.9)``."""
-        if self.show is None:
-            return ""
-        return self.show([values[name] for name in self.inputs], fmt)
+        from .formulas import written
+
+        return written(self.form, values, fmt) if self.form is not None else ""
+
+    _FIELDS = ("name", "stage", "kind", "form", "given", "unit", "source", "parameter", "before", "example")
+
+    def replace(self, **changes) -> Quantity:
+        """A copy with some fields changed (``form=None, given=0.0`` makes it a given)."""
+        fields = {field: changes.get(field, getattr(self, field)) for field in self._FIELDS}
+        return Quantity(fields.pop("name"), fields.pop("stage"), fields.pop("kind"), fields.pop("form"), **fields)
+
+    def renamed(self, rename: Callable[[str], str], example: int) -> Quantity:
+        """The same quantity for one example of a dataset: y3 -> y3[2], its formula's names likewise."""
+        from .formulas import renamed
+
+        return self.replace(name=rename(self.name), form=renamed(self.form, rename) if self.form is not None else None,
+                            before=rename(self.before) if self.before else "", example=example)
 
 
 class ExampleValues(Mapping):

@@ -214,10 +214,10 @@ def examples_of(solution: Solution, count: int = 2) -> Solution:
         if quantity.kind in ("x", "t", "a", "y", "delta") and quantity.stage != "check":
             for n in range(1, count + 1):
                 name = f"{quantity.name}[{n}]"
-                quantities.append(quantity._replace(name=name, inputs=(), compute=None, given=0.0))
+                quantities.append(quantity.replace(name=name, form=None, given=0.0))
                 values[name] = solution.values[quantity.name] + n
         else:
-            quantities.append(quantity._replace(inputs=(), compute=None, given=0.0))
+            quantities.append(quantity.replace(form=None, given=0.0))
             values[quantity.name] = solution.values[quantity.name]
     return solution._replace(graph=Graph(quantities), values=values)
 
@@ -248,7 +248,7 @@ def test_a_real_dataset_draws_its_first_example():
 
 def test_a_name_the_drawing_does_not_know_is_left_out_not_a_crash():
     solution = solve(load_exercise("ex1"))
-    extra = solution.graph.quantities + (solution.graph["W13"]._replace(name="v_W13", kind="v"),)
+    extra = solution.graph.quantities + (solution.graph["W13"].replace(name="v_W13", kind="v"),)
     solution = solution._replace(graph=Graph(extra), values={**solution.values, "v_W13": 0.5})
     assert "W13 = 0.1" in text_set(network_svg(solution))
 

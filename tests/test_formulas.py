@@ -57,6 +57,8 @@ def assert_every_variant_is_named(solution):
                 continue
             ids = {c.misconception for c in listed if same(c.value, value)}
             assert variant.mistake in ids or ids - set(MISCONCEPTIONS) == set(), (name, variant)
+            if ids == {"not-updated"}:
+                continue  # the value before the step: named only beside several like it (tests/test_grading.py)
             if len(ids) == 1:
                 assert result.misconception == ids.pop(), (name, variant, value, result.message)
             else:

@@ -11,7 +11,9 @@ from helpers import EX1_YAML
 import bpcheck
 from bpcheck.activations import ACTIVATIONS
 from bpcheck.cli import main
+from bpcheck.formulas import refs, written
 from bpcheck.losses import LOSSES
+from bpcheck.nodes import Ref
 from bpcheck.quantities import Graph, Quantity
 
 SOLUTION = bpcheck.solve(bpcheck.load_exercise("ex1"))
@@ -64,7 +66,7 @@ def test_the_records_give_exactly_the_json_the_cli_prints(tmp_path):
 
 def test_the_graph_refuses_a_value_read_before_it_is_defined():
     with pytest.raises(ValueError, match="a3 reads x1, not yet defined"):
-        Graph([Quantity("a3", "forward", "a", inputs=("x1",), compute=lambda x: x)])
+        Graph([Quantity("a3", "forward", "a", Ref("x1"))])
     with pytest.raises(ValueError, match="x1 is defined twice"):
         Graph([Quantity("x1", "given", "x", given=1.0), Quantity("x1", "given", "x", given=2.0)])
 
@@ -84,7 +86,7 @@ def test_every_activation_is_in_the_finite_difference_oracle():
 def test_every_loss_names_what_the_rest_of_bpcheck_reads():
     for name, loss in LOSSES.items():
         assert loss.name == name and loss.description
-        terms = loss.terms(("t5", "t6"), ("y5", "y6"), ("a5", "a6"))
-        assert set(terms.inputs) >= {"t5", "t6", "y5", "y6"} and terms.symbolic
+        form = loss.form(*((Ref(f"{letter}5"), Ref(f"{letter}6")) for letter in "tya"))
+        assert set(refs(form)) >= {"t5", "t6", "y5", "y6"} and written(form)
         if loss.output_activation:
             assert loss.output_activation in ACTIVATIONS
