@@ -48,6 +48,13 @@ MISCONCEPTIONS = {
     "wrong-log-base": "The logarithm has the wrong base",
     "extra-activation-derivative": "An activation's derivative was multiplied in where it cancels",
     "missing-average": "The sum over the examples was not divided by their number",
+    # Momentum and Adam (tutorial §19), made from their formulas' trees too.
+    "missing-decay-factor": "The decay factor β is missing from the old velocity or moment",
+    "missing-momentum-term": "The old velocity is missing: the velocity is β·v plus the gradient",
+    "missing-moment-weight": "The new gradient's weight (1 - β) is missing",
+    "missing-square": "The gradient is not squared in the second moment",
+    "missing-bias-correction": "The bias correction is missing: the moment was not divided by 1 - β^t",
+    "missing-square-root": "The square root of the second moment is missing",
     "missing-example-term": "One example's term is missing from the average",
 }
 
@@ -66,6 +73,8 @@ _DETAILS = {
     "missing-weight": "{detail} belongs in it",
     "missing-output-error": "{detail} belongs in it",
     "preactivation-used": "{detail}",
+    "missing-bias-correction": "{detail} belongs in it",
+    "missing-square-root": "√{detail} belongs in it",
 }
 
 
@@ -92,16 +101,14 @@ def candidates(quantity: Quantity, network: Network, values: Values) -> Iterator
     if quantity.example:
         values = ExampleValues(values, quantity.example)  # the mistakes by hand read y3 for y3[2]
     seen: dict[tuple[float, int], list[tuple[str, bool]]] = {}  # a value -> (id, by hand) of each giving it
-    try:
-        for candidate in _not_updated(quantity, values):
-            seen.setdefault(_key(candidate.value), []).append((candidate.misconception, True))
-            yield candidate
-        if finder is not None:
-            for candidate in finder(quantity, network, values):
+    finders = [_not_updated(quantity, values)] + ([finder(quantity, network, values)] if finder else [])
+    for found in finders:
+        try:  # one guard per finder: numbers it cannot evaluate end its candidates, not the others'
+            for candidate in found:
                 seen.setdefault(_key(candidate.value), []).append((candidate.misconception, True))
                 yield candidate
-    except (KeyError, ValueError, ArithmeticError):
-        pass  # a formula that cannot be evaluated on these values is no candidate
+        except (ValueError, ArithmeticError):
+            continue  # a student's numbers that overflow, or a log of a negative: no such candidate
     yield from _generated(quantity, values, seen)
 
 
@@ -114,7 +121,9 @@ def _generated(quantity: Quantity, values: Values,
     for variant in variants(quantity.form):
         try:
             value = evaluate(variant.form, values)
-        except (KeyError, ValueError, ArithmeticError, TypeError):
+        except KeyError:  # an edit naming a value this graph lacks (the a of an input) is no candidate
+            continue
+        except (ValueError, ArithmeticError):  # numbers it cannot evaluate on
             continue
         if not math.isfinite(value):
             continue

@@ -342,7 +342,9 @@ def test_the_mistake_cases_cover_every_named_misconception():
     generated = {"missing-source-output", "missing-delta", "missing-weight", "missing-output-error", "missing-bias",
                  "missing-input-term", "missing-output-term", "missing-old-value", "derivative-applied-twice",
                  "wrong-activation", "wrong-activation-slope", "preactivation-used", "wrong-log-base",
-                 "extra-activation-derivative", "missing-average", "missing-example-term"}
+                 "extra-activation-derivative", "missing-average", "missing-example-term",
+                 "missing-decay-factor", "missing-momentum-term", "missing-moment-weight", "missing-square",
+                 "missing-bias-correction", "missing-square-root"}  # the optimizers' (tests/test_formula_trees.py)
     # uphill-step is the downhill check's (tests/test_downhill.py)
     assert set(MISCONCEPTIONS) == ids | {"not-updated", "other-numbers", "uphill-step"} | generated
     assert {case[0] for case in MISTAKE_CASES} == ids
