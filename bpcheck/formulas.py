@@ -418,7 +418,8 @@ class _Writer:
         elif isinstance(node, Mean):
             self.symbol("(")
             self.sum(node.terms)
-            self.symbol(f") / {len(node.terms)}")
+            self.symbol(") / ")
+            self.emit("number", str(len(node.terms)))
         else:
             raise TypeError(node)
 

@@ -129,11 +129,21 @@ def test_names_are_typeset_as_the_tutorial_writes_them():
 
 
 def test_formulas_and_numbers_become_math():
-    assert latex.formula("1.2e-05") == "1.2\\times 10^{-5}"
-    assert latex.formula("(1 - β2)·dE_dW13²") == "(1 - \\beta_{2})\\cdot(\\partial E/\\partial W_{13})^2"
-    assert latex.formula("1 - β1^step") == "1 - \\beta_{1}^{\\text{step}}"
-    assert latex.formula("-(t5·ln y5 + t6·ln y6)") == "-(t_{5}\\cdot\\ln y_{5} + t_{6}\\cdot\\ln y_{6})"
-    assert latex.formula("(1 - |0.5|)² ✓ #") == "(1 - |0.5|)^2 \\text{[U+2713]} \\text{\\#}"
+    """Each token of a formula's tree set as the tutorial sets it; no text is re-parsed."""
+    from bpcheck.formulas import Token, tokens
+    from bpcheck.nodes import Abs, CrossEntropy, Num, Power, Prod, Ref, Square, Sub
+
+    def math(tree, values=None):
+        return latex.formula(tokens(tree, values, number_formatter(4)))
+
+    assert math(Ref("y"), {"y": 1.2e-05}) == "(1.2\\times 10^{-5})"
+    moment = Prod((Sub(Num(1.0, "one"), Ref("beta2"), exact=False), Ref("dE_dW13"), Ref("dE_dW13")))
+    assert math(moment) == "(1 - \\beta_{2})\\cdot(\\partial E/\\partial W_{13})^2"
+    assert math(Sub(Num(1.0, "one"), Power(Ref("beta1"), Ref("step")), exact=False)) == "1 - \\beta_{1}^{\\text{step}}"
+    entropy = CrossEntropy((Ref("t5"), Ref("t6")), (Ref("y5"), Ref("y6")), (Ref("a5"), Ref("a6")))
+    assert math(entropy) == "-(t_{5}\\cdot\\ln y_{5} + t_{6}\\cdot\\ln y_{6})"
+    assert math(Square(Sub(Num(1.0, "one"), Abs(Ref("y")), exact=False)), {"y": 0.5}) == "(1 - |0.5|)^2"
+    assert latex.formula([Token("symbol", "✓ #")]) == "\\text{[U+2713]} \\text{\\#}"
     assert latex.text("ΔW = η·δ·o") == "$\\Delta$W = $\\eta\\cdot\\delta\\cdot$o"
 
 

@@ -10,7 +10,10 @@ Every string an exercise controls (the title, the instructions) is escaped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from ..formulas import Token, tokens
+from ..numbers import number_formatter
 from ..safetext import escape_controls
 from .views import Section, solution_sections
 
@@ -108,39 +111,47 @@ def name(quantity: str) -> str:
     return f"{{({base})^{{{marks}}}}}" if "/" in base else f"{{{base}^{{{marks}}}}}"
 
 
-# A name (y3[2]), a number (1.2e-05), a Greek letter with an index (β1), or any one character.
-_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[\d+\])?|\d+(?:\.\d*)?(?:e[+-]?\d+)?|[βε]\d+|.", re.S)
-
-
-def formula(written: str) -> str:
-    """A formula as bpcheck writes it (``W13·x1 + W23·x2``, ``σ(0.755)``, ``1.2e-05``), in math mode:
-    a word is a function (ln, exp ...) or a quantity's name (y3 inside an example's formula too)."""
+def formula(written: Sequence[Token]) -> str:
+    """A formula as the tree writes it (formulas.tokens: ``W13·x1 + W23·x2``, ``σ(0.755)``, ``1.2e-05``),
+    in math mode: each name, number and function token set as the tutorial sets it."""
     out: list[str] = []
-    tokens = _TOKEN.findall(written)
-    for index, token in enumerate(tokens):
+    pieces = [piece for token in written for piece in _pieces(token)]
+    for index, (kind, piece) in enumerate(pieces):
         if out and out[-1] == "^":  # β1^step: the exponent in braces
             out[-1] = "^{"
-            out.append(formula(token) + "}")
-        elif token in _SYMBOLS:  # before letters and digits: σ is a letter to Python, ² a digit
-            out.append(_SYMBOLS[token])
-        elif token[0] in "βε":
-            out.append(f"{_SYMBOLS[token[0]]}_{{{token[1:]}}}")
-        elif token[0].isascii() and (token[0].isalpha() or token[0] == "_"):
-            typeset = _FUNCTIONS.get(token) or name(token)
-            squared = index + 1 < len(tokens) and tokens[index + 1] == "²"
+            out.append(formula([Token(kind, piece)]) + "}")
+        elif piece in _SYMBOLS:  # σ, η, ², ½ ...
+            out.append(_SYMBOLS[piece])
+        elif kind == "name" and piece[0] in "βε":  # β1
+            out.append(f"{_SYMBOLS[piece[0]]}_{{{piece[1:]}}}")
+        elif kind in ("name", "function"):
+            typeset = _FUNCTIONS.get(piece) or name(piece)
+            squared = index + 1 < len(pieces) and pieces[index + 1][1] == "²"
             out.append(f"({typeset})" if squared and "/" in typeset else typeset)  # (∂E/∂W13)², not ∂E/∂W13²
-        elif token[0].isascii() and token[0].isdigit():
-            out.append(number(token))
-        elif token in _MATH_SAFE:
-            out.append(token)
+        elif kind == "number":
+            out.append(number(piece))
+        elif piece in _MATH_SAFE:
+            out.append(piece)
         else:
-            out.append(rf"\text{{{text(token)}}}")
+            out.append(rf"\text{{{text(piece)}}}")
     if out and out[-1] == "^":  # a caret with nothing after it
         out[-1] = r"\hat{}"
     joined = ""
-    for piece in out:  # a space only where TeX needs one: \cdot x_{1}, but \cdot\delta_{5} and \sigma(a_{3})
-        joined += " " + piece if piece[:1].isalpha() and re.search(r"\\[a-zA-Z]+$", joined) else piece
+    for part in out:  # a space only where TeX needs one: \cdot x_{1}, but \cdot\delta_{5} and \sigma(a_{3})
+        joined += " " + part if part[:1].isalpha() and re.search(r"\\[a-zA-Z]+$", joined) else part
     return joined.strip()
+
+
+def _pieces(token: Token) -> list[tuple[str, str]]:
+    """A token as the pieces TeX sets one by one: a symbol's characters, a number's sign apart from it,
+    relu' as relu and its prime."""
+    if token.kind == "symbol":
+        return [("symbol", char) for char in token.text]
+    if token.kind == "number" and token.text.startswith("-"):
+        return [("symbol", "-"), ("number", token.text[1:])]
+    if token.kind == "function" and token.text.endswith("'"):
+        return [("function", token.text[:-1]), ("symbol", "'")]
+    return [(token.kind, token.text)]
 
 
 def number(shown: str) -> str:
@@ -171,13 +182,14 @@ def _width(math: str) -> int:
 _OPERATORS = {"exp", "ln", "log", "tanh", "max", "operatorname"}
 
 
-def _aligned(section: Section, solution) -> list[str]:
+def _aligned(section: Section, solution, fmt) -> list[str]:
     """A stage of formulas: ``name &= formula = numbers = value``, broken after the formula if long."""
     lines = []
-    for quantity, symbolic, substituted, shown in section.rows:
+    for quantity, _, substituted, shown in section.rows:
         result = _result(shown, solution.values[quantity])
-        worked = f"= {formula(substituted)} {result}" if substituted else result
-        left = f"{name(quantity)} &= {formula(symbolic)}"
+        form = solution.graph[quantity].form
+        worked = f"= {formula(tokens(form, solution.values, fmt))} {result}" if substituted else result
+        left = f"{name(quantity)} &= {formula(tokens(form))}"
         lines.append(f"{left} \\\\\n  &{worked}" if _width(left + worked) > LINE else f"{left} {worked}")
     # A display longer than the page may break between its lines (amsmath forbids it by default, and a
     # step of a dataset or of Adam runs to dozens of lines); the group keeps the setting to this display.
@@ -210,8 +222,9 @@ def solution_latex(solution, precision: int = 4, heading: str | None = None) -> 
     for paragraph in re.split(r"\n\s*\n", solution.exercise.instructions.strip()):  # as TeX reads them
         if paragraph.strip():
             lines += ["", text(" ".join(paragraph.split()))]
+    fmt = number_formatter(precision)
     for section in solution_sections(solution, precision):
         lines += ["", rf"\subsection*{{{text(section.title)}}}"]
-        lines += _aligned(section, solution) if "formula" in section.columns else _tabular(section, solution)
+        lines += _aligned(section, solution, fmt) if "formula" in section.columns else _tabular(section, solution)
         lines += ["", *(text(note) + r"\par" for note in section.notes)] if section.notes else []
     return "\n".join(lines) + "\n"
