@@ -245,11 +245,10 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
     if svg_path is not None:  # before anything is printed: a file that cannot be written is one line
         _write_svg(svg_path, exercise_, solution, step=True, precision=precision)
     if output_format == "json":
-        import json
-
+        from .report.jsonout import json_lines
         from .report.views import solution_json
 
-        click.echo(json.dumps(solution_json(solution), indent=2, ensure_ascii=False))
+        click.echo(json_lines(solution_json(solution)))
         return
     from .report.views import solution_sections
 

@@ -124,10 +124,21 @@ def refs(node: Node) -> tuple[str, ...]:
 
 
 def _collect(node: Node, found: dict[str, None]) -> None:
-    if isinstance(node, Ref):
-        found[node.name] = None
-    elif isinstance(node, Slope):
-        _collect(node.arg, found)
+    # The solver builds tens of thousands of trees for a large network: the common kinds come first.
+    kind = type(node)
+    if kind is Ref:
+        found[node.name] = None  # type: ignore[union-attr]
+    elif kind is Prod:
+        for factor in node.factors:  # type: ignore[union-attr]
+            if type(factor) is Ref:
+                found[factor.name] = None
+            else:
+                _collect(factor, found)
+    elif kind is Sum:
+        for term in node.terms:  # type: ignore[union-attr]
+            _collect(term, found)
+    elif kind is Slope:
+        _collect(node.arg, found)  # type: ignore[union-attr]
     else:
         for part in children(node):
             _collect(part, found)
@@ -283,20 +294,14 @@ def compiled(node: Node, names: tuple[str, ...] | None = None) -> Callable[..., 
 # ---------------------------------------------------------------- the formula as written
 
 
-class Token(NamedTuple):
-    """A piece of a formula as written: ``kind`` is name (a quantity: y3, W13_new, η), number (as the
-    formatter wrote it), function (σ, tanh, ln, exp, relu', √) or symbol (operators, brackets, ², ½)."""
-
-    kind: str
-    text: str
-
-
-Tokens = list
+# A piece of a formula as written: (kind, text), kind being name (a quantity: y3, W13_new, η), number (as
+# the formatter wrote it), function (σ, tanh, ln, exp, relu', √) or symbol (operators, brackets, ², ½).
+Token = tuple[str, str]
 
 
 def written(node: Node, values: Mapping[str, float] | None = None, fmt: Formatter | None = None) -> str:
     """The formula as text: with names (``values`` None), or with the numbers substituted."""
-    return "".join(token.text for token in tokens(node, values, fmt))
+    return "".join([text for _, text in tokens(node, values, fmt)])
 
 
 def tokens(node: Node, values: Mapping[str, float] | None = None, fmt: Formatter | None = None) -> list[Token]:
@@ -317,7 +322,7 @@ class _Writer:
         self.values, self.fmt, self.out = values, fmt, out
 
     def emit(self, kind: str, text: str) -> None:
-        self.out.append(Token(kind, text))
+        self.out.append((kind, text))
 
     def symbol(self, text: str) -> None:
         self.emit("symbol", text)
@@ -446,7 +451,7 @@ class _Writer:
             return
         inner: list[Token] = []
         _Writer(self.values, self.fmt, inner).sum(node.terms)
-        square = not always_round and any(token.text in ("(", ")") for token in inner if token.kind == "symbol")
+        square = not always_round and any(kind == "symbol" and text in ("(", ")") for kind, text in inner)
         self.symbol("[" if square else "(")
         self.out += inner
         self.symbol("]" if square else ")")
@@ -691,4 +696,4 @@ def _term_name(term: Node) -> str:
         return term.role
     out: list[Token] = []
     _Writer(None, None, out).node(term)
-    return "".join(token.text for token in out)
+    return "".join([text for _, text in out])

@@ -249,7 +249,7 @@ def own_values(graph: Graph, exact: Mapping[str, float], student: Mapping[str, f
             values[name] = student[name]
             if student[name] != exact[name]:
                 changed.add(name)
-        elif quantity.compute is not None and any(source in changed or source in lost for source in quantity.inputs):
+        elif quantity.form is not None and any(source in changed or source in lost for source in quantity.inputs):
             value = None if any(source in lost for source in quantity.inputs) else _evaluate(quantity, values)
             if value is None:
                 lost.add(name)
@@ -438,7 +438,7 @@ class _Marker:
         rounded = f"rounded to {digits} significant digit{'s' if digits > 1 else ''}"
         if is_rounding(given, self.exact[quantity.name]):
             return f"the exact value {rounded}"
-        own = _evaluate(quantity, mixed) if quantity.compute is not None else None
+        own = _evaluate(quantity, mixed) if quantity.form is not None else None
         if own is None or not given:
             return None
         if is_rounding(given, own):

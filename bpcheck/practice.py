@@ -132,7 +132,7 @@ class Practice:
         return self.prompt is None
 
     def start(self) -> list[Event]:
-        givens = tuple((q.name, self.solution.values[q.name]) for q in self.solution.graph if q.compute is None)
+        givens = tuple((q.name, self.solution.values[q.name]) for q in self.solution.graph if q.form is None)
         intro = Intro(givens, len(self.todo), len(self.solution.asked) - len(self.todo))
         return [intro, *self._ask()] if self.todo else [intro, self._finish(quit=False)]
 

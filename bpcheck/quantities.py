@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Callable
 
 from .errors import ExerciseError
+from .formulas import compiled, refs, renamed, written
+from .formulas import evaluate as walk
 from .numbers import Formatter
 
 if TYPE_CHECKING:
@@ -48,8 +50,6 @@ class Quantity:
 
     def __init__(self, name: str, stage: str, kind: str, form: Node | None = None, *, given: float | None = None,
                  unit: int = 0, source: int | None = None, parameter: str = "", before: str = "", example: int = 0):
-        from .formulas import refs
-
         self.name, self.stage, self.kind, self.form, self.given = name, stage, kind, form, given
         self.unit, self.source, self.parameter, self.before, self.example = unit, source, parameter, before, example
         self.inputs: tuple[str, ...] = refs(form) if form is not None else ()
@@ -62,16 +62,12 @@ class Quantity:
     def compute(self) -> Callable[..., float] | None:
         """The formula compiled, its arguments the ``inputs`` in order; None for a given."""
         if self._compute is None and self.form is not None:
-            from .formulas import compiled
-
             self._compute = compiled(self.form, self.inputs)
         return self._compute
 
     @property
     def symbolic(self) -> str:
         """The formula with names: ``W13·x1 + W23·x2``."""
-        from .formulas import written
-
         return written(self.form) if self.form is not None else ""
 
     def evaluate(self, values: Mapping[str, float]) -> float:
@@ -83,8 +79,6 @@ class Quantity:
 
     def substituted(self, values: Mapping[str, float], fmt: Formatter) -> str:
         """The formula with the input values written in, e.g. ``(0.1)(0.35) + (0.8)(0.9)``."""
-        from .formulas import written
-
         return written(self.form, values, fmt) if self.form is not None else ""
 
     _FIELDS = ("name", "stage", "kind", "form", "given", "unit", "source", "parameter", "before", "example")
@@ -96,9 +90,8 @@ class Quantity:
 
     def renamed(self, rename: Callable[[str], str], example: int) -> Quantity:
         """The same quantity for one example of a dataset: y3 -> y3[2], its formula's names likewise."""
-        from .formulas import renamed
-
-        return self.replace(name=rename(self.name), form=renamed(self.form, rename) if self.form is not None else None,
+        form = renamed(self.form, rename) if self.form is not None else None
+        return self.replace(name=rename(self.name), form=form,
                             before=rename(self.before) if self.before else "", example=example)
 
 
@@ -147,7 +140,7 @@ class Graph:
         return self.by_name[name]
 
     def names(self, *, computed_only: bool = False) -> list[str]:
-        return [q.name for q in self.quantities if not (computed_only and q.compute is None)]
+        return [q.name for q in self.quantities if not (computed_only and q.form is None)]
 
     def evaluate(self, givens: Mapping[str, float] | None = None) -> dict[str, float]:
         """Every value, in order, with ``givens`` (by name) in place of the graph's own given numbers; a
@@ -156,8 +149,10 @@ class Graph:
         givens = givens or {}
         for quantity in self.quantities:
             try:
-                value = givens[quantity.name] if quantity.compute is None and quantity.name in givens \
-                    else quantity.evaluate(values)
+                if quantity.form is None:
+                    value = givens[quantity.name] if quantity.name in givens else float(quantity.given or 0.0)
+                else:  # walked once, not compiled: compiling costs more than one evaluation saves
+                    value = walk(quantity.form, values)
             except (OverflowError, ValueError):  # math.fsum overflows, or meets inf - inf
                 value = math.inf
             if not math.isfinite(value):

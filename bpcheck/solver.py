@@ -311,9 +311,21 @@ def _collector_paused():
             gc.enable()
 
 
+_BUILT: dict[int, tuple[Network, Graph]] = {}  # the last few graphs, by the network object they were built for
+_KEPT = 4
+
+
 def build_graph(network: Network) -> Graph:
-    """The quantities of one gradient-descent step on ``network``, in solving order."""
+    """The quantities of one gradient-descent step on ``network``, in solving order. A command that
+    loads an exercise (which checks its names against the graph) and solves it builds the graph once:
+    the same network object gets the same graph (networks are never changed once made)."""
+    built = _BUILT.get(id(network))
+    if built is not None and built[0] is network:
+        return built[1]
     with _collector_paused():
-        if network.examples or network.optimizer is not None:
-            return _StepBuilder(network).build()
-        return _Builder(network).build()
+        graph = (_StepBuilder(network) if network.examples or network.optimizer is not None
+                 else _Builder(network)).build()
+    if len(_BUILT) >= _KEPT:
+        del _BUILT[next(iter(_BUILT))]
+    _BUILT[id(network)] = (network, graph)
+    return graph

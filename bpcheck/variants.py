@@ -381,7 +381,7 @@ def worked_by_hand(solution, digits: int) -> dict[str, float]:
     worked = dict(solution.values)
     student: dict[str, float] = {}
     for quantity in solution.graph:
-        if quantity.compute is not None:
+        if quantity.form is not None:
             student[quantity.name] = worked[quantity.name] = float(f"{quantity.evaluate(worked):.{digits - 1}e}")
     return student
 

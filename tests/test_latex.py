@@ -130,7 +130,7 @@ def test_names_are_typeset_as_the_tutorial_writes_them():
 
 def test_formulas_and_numbers_become_math():
     """Each token of a formula's tree set as the tutorial sets it; no text is re-parsed."""
-    from bpcheck.formulas import Token, tokens
+    from bpcheck.formulas import tokens
     from bpcheck.nodes import Abs, CrossEntropy, Num, Power, Prod, Ref, Square, Sub
 
     def math(tree, values=None):
@@ -143,7 +143,7 @@ def test_formulas_and_numbers_become_math():
     entropy = CrossEntropy((Ref("t5"), Ref("t6")), (Ref("y5"), Ref("y6")), (Ref("a5"), Ref("a6")))
     assert math(entropy) == "-(t_{5}\\cdot\\ln y_{5} + t_{6}\\cdot\\ln y_{6})"
     assert math(Square(Sub(Num(1.0, "one"), Abs(Ref("y")), exact=False)), {"y": 0.5}) == "(1 - |0.5|)^2"
-    assert latex.formula([Token("symbol", "✓ #")]) == "\\text{[U+2713]} \\text{\\#}"
+    assert latex.formula([("symbol", "✓ #")]) == "\\text{[U+2713]} \\text{\\#}"
     assert latex.text("ΔW = η·δ·o") == "$\\Delta$W = $\\eta\\cdot\\delta\\cdot$o"
 
 

@@ -119,7 +119,7 @@ def formula(written: Sequence[Token]) -> str:
     for index, (kind, piece) in enumerate(pieces):
         if out and out[-1] == "^":  # β1^step: the exponent in braces
             out[-1] = "^{"
-            out.append(formula([Token(kind, piece)]) + "}")
+            out.append(formula([(kind, piece)]) + "}")
         elif piece in _SYMBOLS:  # σ, η, ², ½ ...
             out.append(_SYMBOLS[piece])
         elif kind == "name" and piece[0] in "βε":  # β1
@@ -145,13 +145,14 @@ def formula(written: Sequence[Token]) -> str:
 def _pieces(token: Token) -> list[tuple[str, str]]:
     """A token as the pieces TeX sets one by one: a symbol's characters, a number's sign apart from it,
     relu' as relu and its prime."""
-    if token.kind == "symbol":
-        return [("symbol", char) for char in token.text]
-    if token.kind == "number" and token.text.startswith("-"):
-        return [("symbol", "-"), ("number", token.text[1:])]
-    if token.kind == "function" and token.text.endswith("'"):
-        return [("function", token.text[:-1]), ("symbol", "'")]
-    return [(token.kind, token.text)]
+    kind, text = token
+    if kind == "symbol":
+        return [("symbol", char) for char in text]
+    if kind == "number" and text.startswith("-"):
+        return [("symbol", "-"), ("number", text[1:])]
+    if kind == "function" and text.endswith("'"):
+        return [("function", text[:-1]), ("symbol", "'")]
+    return [token]
 
 
 def number(shown: str) -> str:
