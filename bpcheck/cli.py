@@ -727,6 +727,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
                                    exercise=pinned_exercise, variant=variant,
                                    feedback=feedback.lower() if feedback else None,
                                    variant_from_id=variant_from_id, id_pattern=id_pattern)
+        from .report.ci import check_one_student
+
+        check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom)
         inputs = files.identities(graded.answers_files + graded.exercise_files)
         files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
         files.check_append_targets([(summary_file, "GITHUB_STEP_SUMMARY"), (output_file, "GITHUB_OUTPUT")], inputs)
@@ -757,7 +760,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if output_file:
             from .report.ci import classroom_output, classroom_result
 
-            files.append_to(output_file, classroom_output(classroom_result(outcomes, pass_mark,
+            files.append_to(output_file, classroom_output(classroom_result(outcomes[0], pass_mark,
                                                                            graded.pinned_max_score)))
         if summary_file and report is not None:
             from .report.ci import step_summary
@@ -829,7 +832,7 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
 
     from .report.ci import gradescope_results
 
-    return lambda stream: stream.write(json.dumps(gradescope_results(outcomes, visibility), indent=2,
+    return lambda stream: stream.write(json.dumps(gradescope_results(outcomes[0], visibility), indent=2,
                                                   ensure_ascii=False) + "\n")
 
 
