@@ -504,7 +504,7 @@ def gradcheck(exercise, precision, output_format, variant):
     """Check every backprop gradient of EXERCISE against a central finite difference of E (tutorial §6).
 
     Exit code 1 if any disagrees."""
-    from .gradcheck import FAIL, KINK, PASS, RELATIVE_TOLERANCE, gradient_check
+    from .gradcheck import FAIL, RELATIVE_TOLERANCE, gradient_check
 
     exercise_, solution = _load(exercise, variant)
     checks = gradient_check(solution)
@@ -516,14 +516,10 @@ def gradcheck(exercise, precision, output_format, variant):
                                "checks": [check._asdict() for check in checks]}, indent=2, ensure_ascii=False))
     else:
         from .report.text import emit
-        from .report.training import gradcheck_section
+        from .report.training import gradcheck_section, gradcheck_summary
 
-        counts = {verdict: sum(check.verdict == verdict for check in checks) for verdict in (PASS, FAIL, KINK)}
-        summary = (f"{counts[PASS]} of {len(checks)} gradients agree (a relative difference of at most "
-                   f"{RELATIVE_TOLERANCE:g}, or less than rounding in E can show)"
-                   + (f"; {counts[KINK]} sit on a ReLU or softsign kink" if counts[KINK] else "")
-                   + (f"; {counts[FAIL]} do not." if counts[FAIL] else "."))
-        emit([gradcheck_section(checks, precision), summary], heading=f"Gradient check of {_heading(exercise_)}")
+        emit([gradcheck_section(checks, precision), gradcheck_summary(checks)],
+             heading=f"Gradient check of {_heading(exercise_)}")
     sys.exit(1 if any(check.verdict == FAIL for check in checks) else 0)
 
 

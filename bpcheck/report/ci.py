@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ..errors import BpcheckError
 from ..feedback import note, shows_results
 from ..grading import CREDITED
+from ..numbers import counted
 from ..safetext import escape_controls
 from .grades import score_line
 
@@ -201,7 +202,7 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
     if len(errors) > ANNOTATION_LIMIT:
         more = len(errors) - ANNOTATION_LIMIT
         shown.append(_command("notice", None, None, "bpcheck",
-                              f"{more} more wrong or missing value{'s' if more > 1 else ''} not annotated "
+                              f"{counted(more, 'more wrong or missing value')} not annotated "
                               "(GitHub shows 10 a step); see the step summary or the report"))
     return shown + notices[:ANNOTATION_LIMIT]
 
@@ -240,4 +241,4 @@ def step_summary(blocks: list, heading: str | None) -> str:
             break
         kept.append(line)
     dropped = len(lines) - len(kept)
-    return "\n".join(kept) + f"\n\n… {dropped} more lines left out (GitHub's summary holds 1 MiB).\n"
+    return "\n".join(kept) + f"\n\n… {counted(dropped, 'more line')} left out (GitHub's summary holds 1 MiB).\n"
