@@ -244,11 +244,10 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
     if svg_path is not None:  # before anything is printed: a file that cannot be written is one line
         _write_svg(svg_path, exercise_, solution, step=True, precision=precision)
     if output_format == "json":
-        import json
-
+        from .report.json_text import dumps
         from .report.views import solution_json
 
-        click.echo(json.dumps(solution_json(solution), indent=2, ensure_ascii=False))
+        click.echo(dumps(solution_json(solution), indent=2))
         return
     from .report.views import solution_sections
 
@@ -440,11 +439,10 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
     if plot is not None:
         _write_plot(plot, run, _heading(exercise_))
     if output_format == "json":
-        import json
-
+        from .report.json_text import dumps
         from .report.training import training_json
 
-        click.echo(json.dumps(training_json(exercise_, run), indent=2, ensure_ascii=False, allow_nan=False))
+        click.echo(dumps(training_json(exercise_, run), indent=2, allow_nan=False))
         return
     _print_training(exercise_, run, precision)
 
@@ -509,11 +507,11 @@ def gradcheck(exercise, precision, output_format, variant):
     exercise_, solution = _load(exercise, variant)
     checks = gradient_check(solution)
     if output_format == "json":
-        import json
+        from .report.json_text import dumps
 
-        click.echo(json.dumps({"exercise": exercise_.name, "variant": exercise_.variant,
-                               "relative_tolerance": RELATIVE_TOLERANCE,
-                               "checks": [check._asdict() for check in checks]}, indent=2, ensure_ascii=False))
+        click.echo(dumps({"exercise": exercise_.name, "variant": exercise_.variant,
+                          "relative_tolerance": RELATIVE_TOLERANCE,
+                          "checks": [check._asdict() for check in checks]}, indent=2))
     else:
         from .report.text import emit
         from .report.training import gradcheck_section, gradcheck_summary
@@ -772,15 +770,15 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
     if output_format == "json":
-        import json
+        from .report.json_text import dumps
 
         if single and not mistakes:
-            click.echo(json.dumps(outcomes[0].to_dict(pass_mark), indent=2, ensure_ascii=False))
+            click.echo(dumps(outcomes[0].to_dict(pass_mark), indent=2))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
             record = graded.to_dict(pass_mark)
             if mistakes and shown is not None:
                 record["mistakes"] = shown.to_dict()
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(dumps(record))
     elif output_format == "html" and report is not None:
         from .report.html import grade_html
 
@@ -824,12 +822,10 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
         from .report.ci import junit_xml
 
         return lambda stream: stream.write(junit_xml(outcomes, pass_mark))
-    import json
-
     from .report.ci import gradescope_results
+    from .report.json_text import dumps
 
-    return lambda stream: stream.write(json.dumps(gradescope_results(outcomes[0], visibility), indent=2,
-                                                  ensure_ascii=False) + "\n")
+    return lambda stream: stream.write(dumps(gradescope_results(outcomes[0], visibility), indent=2) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

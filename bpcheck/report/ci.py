@@ -169,9 +169,10 @@ def _classroom_test(name: str, status: str, score: float, message: str, file: st
 def classroom_output(result: dict) -> str:
     """The line for $GITHUB_OUTPUT: `result=` and the JSON in base64, as the grading reporter reads it."""
     import base64
-    import json
 
-    line = "result=" + base64.b64encode(json.dumps(result, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    from .json_text import dumps
+
+    line = "result=" + base64.b64encode(dumps(result).encode("utf-8")).decode("ascii")
     if len(line) > STEP_OUTPUT_LIMIT:
         raise BpcheckError(f"--classroom: the result is {len(line):,} bytes, more than a step output holds (1 MB)",
                            hint="grade with --feedback score, which gives Classroom one test, the total")
