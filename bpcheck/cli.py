@@ -414,7 +414,7 @@ def _positive(ctx, param, value: float | None):
 @OPTIMIZER
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
               default="text", show_default=True, help="text (the curve and a summary) or json.")
-@click.option("--plot", metavar="PATH", help='Also write the curve as PNG or SVG (needs pip install "bpcheck[plot]").')
+@click.option("--plot", metavar="PATH", help="Also write the curve as PNG or SVG (needs matplotlib, the plot extra).")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown.")
 @VARIANT
@@ -443,8 +443,12 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
         from .report.training import training_json
 
         click.echo(dumps(training_json(exercise_, run), indent=2, allow_nan=False))
-        return
-    _print_training(exercise_, run, precision)
+    else:
+        _print_training(exercise_, run, precision)
+    if plot is not None:  # after the report; beside JSON on stderr, so that stdout stays JSON
+        from .safetext import path_shown
+
+        click.echo(f"The loss curve is in {path_shown(plot)}.", err=output_format == "json")
 
 
 def _nothing():
