@@ -44,7 +44,12 @@ def _print_rich(blocks, console) -> None:
 
     for index, block in enumerate(blocks):
         if not isinstance(block, Section):
-            console.print(Text(escape_controls(block), style="bold underline" if index == 0 and block else ""))
+            # A line that fits is printed as it is (a drawing's, a curve's); a longer one is wrapped here,
+            # where no number is cut, not folded by Rich wherever the edge falls.
+            text = escape_controls(block)
+            lines = [text] if _cell_width(text) <= console.width else _wrap_words(text, console.width)
+            console.print(Text("\n".join(lines), style="bold underline" if index == 0 and block else ""),
+                          soft_wrap=True)
         elif block.hand_laid:  # a Rich table of a thousand rows takes longer to lay out than to grade
             _print_hand_laid(block, console)
         else:
