@@ -15,6 +15,7 @@ import re
 import sys
 
 from ..safetext import escape_controls
+from .plain import COLUMN_GAP
 from .views import Section
 
 
@@ -170,9 +171,8 @@ def _print_rich_table(section: Section, columns, rows, console, widths: list[int
         no_wrap = widths is None and index in _whole_columns(section)
         table.add_column(Text(heading), justify="right" if numeric else "left", no_wrap=no_wrap,
                          overflow="fold", width=None if widths is None else widths[index])
-    for index, row in enumerate(rows):
-        style = section.row_styles[index] if index < len(section.row_styles) else None
-        table.add_row(*(Text(cell) for cell in row), style=style)
+    for row, style in zip(rows, _row_styles(section)):
+        table.add_row(*(Text(cell) for cell in row), style=style or None)
     console.print(table)
     _print_notes(section, console)
     console.print()
@@ -188,16 +188,20 @@ def _print_stacked(section: Section, columns, rows, console) -> None:
     """Each row as its name, then a line per non-empty cell (``stacked_lines``)."""
     from rich.text import Text
 
-    styles = [section.row_styles[i] if i < len(section.row_styles) else "" for i in range(len(rows))]
     console.print(Text(escape_controls(section.title), style="bold"))
     console.print()
     text = Text()
-    for line, style in stacked_lines(columns, rows, styles, console.width):
+    for line, style in stacked_lines(columns, rows, _row_styles(section), console.width):
         text.append(line + "\n", style=style)
     console.print(text, soft_wrap=True, end="")  # laid out here, each line within the width
     console.print()
     _print_notes(section, console)
     console.print()
+
+
+def _row_styles(section: Section) -> list[str]:
+    """A style per row: the section's, "" for a row it gives none."""
+    return [section.row_styles[i] if i < len(section.row_styles) else "" for i in range(len(section.rows))]
 
 
 def stacked_lines(columns, rows, styles, width: int) -> list[tuple[str, str]]:
@@ -320,14 +324,11 @@ def hand_laid_lines(section: Section, width: int) -> list[tuple[str, str]]:
     Names, paths and messages break at spaces, then where no number is cut (``_break_positions``)."""
     columns = [escape_controls(column) for column in section.columns]
     rows = [[escape_controls(cell) for cell in row] for row in section.rows]
-    styles = [section.row_styles[i] if i < len(section.row_styles) else "" for i in range(len(rows))]
+    styles = _row_styles(section)
     lines = [(line, "bold") for line in _wrap_words(escape_controls(section.title), width)]
     table = _laid_table(columns, rows, styles, set(section.numeric), width)
     lines += table if table is not None else stacked_lines(columns, rows, styles, width)
     return lines + [(line, "dim") for note in section.notes for line in _wrap_words(escape_controls(note), width)]
-
-
-COLUMN_GAP = "  "  # plain.py's
 
 
 def _laid_table(columns, rows, styles, numeric: set[int], width: int) -> list[tuple[str, str]] | None:
