@@ -579,7 +579,8 @@ def new(shape, activation, loss, biases, seed, title, examples):
                                 examples=examples or 0)
     except BpcheckError:  # the rules refused every draw: nothing in a file to widen here
         _bad_input(f"no numbers for a {'-'.join(map(str, shape))} {activation} network meet the rules for hand "
-                   f"calculation with --seed {seed}; try another --seed, or fewer units a layer")
+                   f"calculation with --seed {seed}; try another --seed, or fewer units a layer"
+                   + (" or examples" if examples else ""))
     import shlex
 
     command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
