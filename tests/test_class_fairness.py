@@ -93,9 +93,9 @@ def test_every_flipped_sign_s_step_is_seen_going_uphill(students):
 
 @both()
 def test_injected_mistakes_are_named_right(students):
-    """Over 24 classes of 200 injected files (`fairness.py --seed 1 --seeds 24`: 4,800 files, 480 of them
-    copies), every mistake was named right. By the rule of three the miss rate is under 3/4,800 (95%),
-    about one file in 1,600, so two misses in 200 are not chance: 99% fails a grader change that misses
+    """Over 32 classes of 200 injected files (`fairness.py --seed 1 --seeds 32`: 6,400 files, 640 of them
+    copies), every mistake was named right. By the rule of three the miss rate is under 3/6,400 (95%),
+    about one file in 2,000, so two misses in 200 are not chance: 99% fails a grader change that misses
     one mistake in a hundred. (The one miss met on the way was the harness's: a mistake whose worked
     value the grader credits, rounded out of the step's range; such mistakes are no longer injected.)"""
     figures = fairness.figures(measured(students))
@@ -107,9 +107,9 @@ def test_injected_mistakes_are_named_right(students):
 def test_a_copy_earns_nothing_built_on_it(students):
     """README: a value that merely follows from a copied one names nothing and earns nothing. A copy
     earns only values within the tolerance of the variant's (numbers the variant left alone, or that
-    happen to agree), and what follows from those: over 8 classes (160 copies) 8.9% of their values on
-    average, 2% to 13% a class, 54% at most in one file (ex2, whose variant's y5 and E lie within 1% of
-    the exercise's own). A quarter on average would be a copy paid for."""
+    happen to agree), and what follows from those: over 32 classes (640 copies) 2% to 15% of their
+    values a class; 54% at most in one file of the first 8 classes (ex2, whose variant's y5 and E lie
+    within 1% of the exercise's own). A quarter on average would be a copy paid for."""
     figures = fairness.figures(measured(students))
     assert figures.copies >= students // 10 - 1
     assert figures.others_credited == 0
