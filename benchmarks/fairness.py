@@ -891,8 +891,9 @@ def report(measured: Measured, worst: int = 12) -> str:
         table("\nInjected files by exercise", injected_header, injected_rows(items, lambda i: i.paper.course.label)),
         offenders(measured.honest, items, worst),
         "\nStep checks not as they should be (honest files uphill, flipped signs not):",
-        *[f"  {_place(check)}: {check.verdict}; {check.message}" for check in measured.honest_checks + flipped(measured)
-          if (check.verdict == "wrong") == (check.paper.kind == "honest")],
+        *([f"  {_place(check)}: {check.verdict}; {check.message}"
+           for check in measured.honest_checks + flipped(measured)
+           if (check.verdict == "wrong") == (check.paper.kind == "honest")] or ["  none"]),
     ]
     for title, lines in (("misconceptions.py and the hand disagree", measured.cross_check),
                          ("Files not graded as their student's variant", measured.errors)):
