@@ -1,6 +1,6 @@
 """Is grading fair to a class? (issue 17) A generated class, graded as a course grades it, measured.
 
-    python3 benchmarks/fairness.py [--students 200] [--seed 17] [--worst 12]
+    python3 benchmarks/fairness.py [--students 200] [--seed 17] [--worst 12] [--seeds 1]
 
 Two classes of ``--students`` each. Every student works a variant (named by their id, s001 ...) of one
 of the exercises (the built-ins ex1..ex8, and shapes `bpcheck new` makes); their answers are written to
@@ -10,19 +10,26 @@ real YAML files, one folder per student, and each exercise's class is graded as 
 - Honest files, in six styles: the exact values rounded to 4, 3 or 2 significant digits as they are
   written (exact-4, exact-3, exact-2), or worked at 4, 3 or 2 digits throughout, each value from the
   student's own rounded earlier values (worked-4, worked-3, worked-2). Measured: values named with a
-  mistake (the goal is none) and values not credited.
+  mistake (the goal is none), values not credited, and files the step check (downhill) sees going
+  uphill (the goal is none).
 - Injected files: worked exactly (exact) or at 4 digits throughout (worked-4), with one mistake, and
   worked on from it: a named mistake at a random quantity (candidate), every output delta's sign
-  flipped, y - t for t - y (sign-at-output), a value copied from the exercise's own solution
-  (other-numbers), or the forward pass after the step copied from the first one (after-pass-copied).
-  Measured: files whose mistake is named right, named with a wrong id, not named, or credited; and the
-  other values, which should be credited (carried forward) unless a rule in README says otherwise.
+  flipped, y - t for t - y (sign-at-output: the step check must see the step go uphill), the exercise's
+  own numbers copied for the variant's (other-numbers: the whole file, or the forward pass and the
+  error with the rest worked on from them), or the forward pass after the step copied from the first
+  one (after-pass-copied). Measured: files whose mistake is named right (``_judged`` says what that
+  is), named with a wrong id, not named, or credited; and the other values, which should be credited
+  (carried forward) unless a rule in README says otherwise.
 
-The common mistakes' wrong values are worked here by hand (``hand_mistakes``), apart from
-bpcheck/misconceptions.py, and every quantity of every injected file is checked against what it offers
-(``cross_check``); only the rarer mistakes take their value from its candidates. The honest work reads
-the solver's formulas (``Quantity.evaluate``), which have an oracle of their own
-(tests/test_solver_oracle.py). Deterministic for a seed. tests/test_class_fairness.py asserts the goals.
+A mistake is injected only where a grader can tell it from honest work (README, "Rounding is never a
+mistake": ``visible``), and a copy or a step not taken only where at least SEVERAL values show it
+(README, "A copy, or a step not taken, is named only on evidence"); elsewhere the student makes a
+candidate mistake instead. The common mistakes' wrong values are worked here by hand
+(``hand_mistakes``), apart from bpcheck/misconceptions.py, and every quantity of every injected file is
+checked against what it offers (``cross_check``); only the rarer mistakes take their value from its
+candidates. The honest work reads the solver's formulas (``Quantity.evaluate``), which have an oracle
+of their own (tests/test_solver_oracle.py). Deterministic for a seed; ``--seeds N`` measures the N
+classes from ``--seed`` on, a line each. tests/test_class_fairness.py asserts the goals.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,6 +79,9 @@ HONEST_STYLES = (Style("exact-4", 4, False), Style("exact-3", 3, False), Style("
 INJECTED_STYLES = (Style("exact", None, False), Style("worked-4", 4, True))
 # Of every ten injected files, seven make a named mistake at a random quantity.
 INJECTIONS = ("candidate",) * 7 + ("sign-at-output", "other-numbers", "after-pass-copied")
+# README, "A copy, or a step not taken, is named only on evidence": at least SEVERAL values of a file.
+SEVERAL = 3
+ON_EVIDENCE = ("other-numbers", "not-updated")
 EXPECTED_ID = {"sign-at-output": "sign-flip", "other-numbers": "other-numbers", "after-pass-copied": "not-updated"}
 OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0), "softsign": (-1.0, 1.0),
                  "relu": (0.0, math.inf)}
@@ -94,7 +104,7 @@ class Paper(NamedTuple):
     solution: Solution  # of the student's variant
     kind: str = "honest"  # or one of INJECTIONS
     heads: dict[str, str] = {}  # where the mistake shows -> the id that names it
-    origin: str = ""  # where a candidate mistake's value came from: "hand" or "candidates"
+    origin: str = ""  # where a candidate mistake's value came from ("hand", "candidates"); a copy's shape
     downstream: frozenset[str] = frozenset()  # the other values worked on from the mistake
     impossible: frozenset[str] = frozenset()  # outputs written that the unit's activation cannot give
 
@@ -174,35 +184,88 @@ def within(given: float, target: float, exercise: Exercise) -> bool:
     return abs(given - target) <= exercise.atol + exercise.rtol * abs(target)
 
 
-def looks_rounded(given: float, exact: float) -> bool:
-    """Is ``given`` the exact value rounded to 2 or 3 significant digits (what honest rounding writes)?"""
-    return any(given == float(f"{exact:.{digits}g}") for digits in (2, 3))
+def significant(value: float) -> int:
+    """The significant digits of ``value`` as a file gives it: 3 for 0.0991 and 0.09910 alike (a file's
+    number is read as a float: its trailing zeros are not seen), 2 for 1200."""
+    return len(Decimal(repr(abs(value))).normalize().as_tuple().digits)
 
 
-def rounds_to(given: float, target: float) -> bool:
-    """Is ``given`` ``target`` rounded to 3 or more significant digits (README: such a value after the
-    step takes it, whatever change it implies)?"""
-    return any(given == float(f"{target:.{digits}g}") for digits in range(3, 18))
-
-
-def visible(quantity: Quantity, shown: float, target: float, solution: Solution) -> bool:
-    """Can a grader tell ``shown`` from ``target`` (what the formula gives on the student's own values)?
-    Yes when it is outside the tolerance, or, after a step that shows in 4 significant digits, has not
-    taken between half and one and a half times it, unless it is ``target`` or the exact value rounded
-    to 3 or more digits (README, "The value after the step"). Never when it is the exact value rounded
-    to 2 or 3 digits (honest rounding names no mistake), or 0 (a blank)."""
-    exact = solution.values[quantity.name]
-    if shown == 0 or looks_rounded(shown, exact):
-        return False
-    if not within(shown, target, solution.exercise):
+def rounds(shown: float, target: float) -> bool:
+    """Is ``shown`` ``target`` rounded to some number of significant digits (1 to 17), as a float formats
+    it or as a person rounds its printed digits (half up: 0.245 is 0.25, though binary makes it 0.24)?"""
+    if shown == target:
         return True
-    if not quantity.before or rounds_to(shown, target) or rounds_to(shown, exact):
+    printed = Decimal(repr(target))
+    for digits in range(1, 18):
+        unit = Decimal(1).scaleb(printed.adjusted() - digits + 1)
+        if shown in (float(f"{target:.{digits}g}"), float(printed.quantize(unit, rounding=ROUND_HALF_UP))):
+            return True
+    return False
+
+
+def half_unit(value: float) -> float:
+    """The most rounding moves a number as written: half a unit of its last digit, at least its second
+    (README: a number they wrote "moved by half a unit of its last digit, at least its second")."""
+    if value == 0:
+        return 0.0
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - max(2, significant(value)) + 1)
+
+
+def rounding_band(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> float:
+    """How far rounding alone can take ``shown`` from the formula on the student's ``values``: each
+    number of theirs it reads (an asked value; a given's rounding is not theirs) moved by its
+    ``half_unit`` either way, plus ``shown``'s own. 0 when a moved number breaks the formula."""
+    own = quantity.evaluate(values)
+    band = half_unit(shown)
+    for source in dict.fromkeys(quantity.inputs):
+        if source not in solution.asked:
+            continue
+        try:
+            band += max(abs(quantity.evaluate({**values, source: values[source] + shift}) - own)
+                        for shift in (half_unit(values[source]), -half_unit(values[source])))
+        except (ArithmeticError, ValueError):
+            return 0.0
+    return band
+
+
+def explained_by_rounding(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """README, "Rounding is never a mistake": ``shown`` is the exact value, or the formula on the
+    student's own ``values``, rounded to any number of significant digits, or within the rounding their
+    written numbers carry into the formula (``rounding_band``). Such a value names no mistake."""
+    own = quantity.evaluate(values)
+    return (rounds(shown, solution.values[quantity.name]) or rounds(shown, own)
+            or abs(shown - own) <= rounding_band(quantity, shown, values, solution))
+
+
+def takes(quantity: Quantity, shown: float, target: float, solution: Solution) -> bool:
+    """Is ``shown`` credited against ``target`` (the exact value, or the formula on the student's own
+    values)? Within the tolerance; and, after a step that shows in 4 significant digits, a change from
+    the value before it between half and one and a half times the step (README, "The value after the
+    step")."""
+    if not within(shown, target, solution.exercise):
         return False
+    if not quantity.before:
+        return True
     before = solution.values[quantity.before]
     step = target - before
-    if abs(step) <= 0.5 * 10.0 ** (math.floor(math.log10(abs(target))) - 3):
-        return False
-    return not 0.5 <= (shown - before) / step <= 1.5
+    too_small = 0.5 * 10.0 ** (math.floor(math.log10(abs(target))) - 3) if target else 0.0
+    return abs(step) <= max(solution.exercise.atol, too_small) or 0.5 <= (shown - before) / step <= 1.5
+
+
+def visible(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """Can a grader tell ``shown``, a mistaken value, from honest work on the student's own ``values``
+    (every earlier value as they wrote it, the variant's givens)? Not when it is 0 (a blank: no mistake
+    is matched by 0), nor what honest work may write (``honest``)."""
+    return shown != 0 and not honest(quantity, shown, values, solution)
+
+
+def honest(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """Is ``shown`` what honest work on the student's own ``values`` may write: explained by rounding
+    (``explained_by_rounding``), or credited against the exact value or the formula on their values
+    (``takes``)?"""
+    targets = (solution.values[quantity.name], quantity.evaluate(values))
+    return explained_by_rounding(quantity, shown, values, solution) or any(
+        takes(quantity, shown, target, solution) for target in targets)
 
 
 # ---------------------------------------------------------------- wrong values, worked by hand
@@ -408,20 +471,23 @@ def every_mistake(quantity: Quantity, network: Network, v: Mapping[str, float]) 
 
 
 def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], style: Style) -> list[Mistake]:
-    """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity``: those
-    whose value as written a grader can tell from the right one (``visible``) and from every other
-    mistake's (two that write the same number cannot be told apart)."""
+    """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity`` alone:
+    those whose value, worked and as written, a grader can tell from honest work (``visible``; a wrong
+    value a grader would credit, only rounded out of the tolerance or the step's range, is none), and
+    from every other mistake's (``ambiguous``). Not a copy or a step not taken (ON_EVIDENCE): one such
+    value is a coincidence, named only with others that agree."""
     every = every_mistake(quantity, solution.exercise.network, v)
-    right = quantity.evaluate(v)
-    return [mistake for mistake in every
-            if visible(quantity, float(number_text(mistake.value, style.digits)), right, solution)
-            and not any(other.id != mistake.id and same_written(other.value, mistake.value, style.digits)
-                        for other in every)]
+    return [mistake for mistake in every if mistake.id not in ON_EVIDENCE
+            and visible(quantity, float(number_text(mistake.value, style.digits)), v, solution)
+            and not honest(quantity, mistake.value, v, solution)  # a right value, written too coarsely
+            and not any(other.id != mistake.id and ambiguous(mistake, other, style.digits) for other in every)]
 
 
-def same_written(a: float, b: float, digits: int | None) -> bool:
-    """Do ``a`` and ``b`` write the same number to ``digits`` (or all) significant digits?"""
-    return number_text(a, digits) == number_text(b, digits) if digits else _same(a, b)
+def ambiguous(mistake: Mistake, other: Mistake, digits: int | None) -> bool:
+    """Can a grader not tell ``mistake``, written to ``digits`` (or all) significant digits, from
+    ``other``: the same value, or the number written is ``other``'s rounded?"""
+    written = float(number_text(mistake.value, digits))
+    return _same(mistake.value, other.value) or (written != mistake.value and rounds(written, other.value))
 
 
 def cross_check(quantity: Quantity, network: Network, v: Mapping[str, float]) -> list[str]:
@@ -471,17 +537,30 @@ def injected_paper(sid: str, course: Course, style: Style, kind: str, rng: rando
     elif kind == "after-pass-copied":  # every value after the step written as it was before it
         overrides = {q.name: honest[q.before] for q in graph if q.before and q.kind not in ("W_new", "b_new")}
     elif kind == "other-numbers":
-        overrides = _copied(course, solution, honest, rng)
+        overrides, shape = _copy(course, solution, style, rng)
+        paper = paper._replace(origin=shape)
     else:
         return _candidate_paper(paper, honest, style, rng)
     written, basis = work(graph, style, overrides)
-    # Where the mistake shows: values that do not follow from the student's own (y3_after copied from
-    # y3 follows from a3_after copied from a3) and that a grader can tell from the right ones.
-    heads = {name: EXPECTED_ID[kind] for name in overrides
-             if visible(graph[name], float(written[name]), graph[name].evaluate(basis), solution)}
-    if not heads:
-        return _candidate_paper(paper._replace(kind="candidate"), honest, style, rng)
+    # Where the mistake shows (``shows``): a copy or a step not taken only where SEVERAL values show it.
+    heads = {name: EXPECTED_ID[kind] for name in overrides if shows(paper, graph[name], float(written[name]), basis)}
+    if len(heads) < (SEVERAL if EXPECTED_ID[kind] in ON_EVIDENCE else 1):
+        return _candidate_paper(paper._replace(kind="candidate", origin=""), honest, style, rng)
     return _made(paper, written, heads, descendants(graph, overrides) | set(overrides))
+
+
+def shows(paper: Paper, quantity: Quantity, shown: float, values: Mapping[str, float]) -> bool:
+    """Does the mistake show at ``quantity``, written ``shown`` by a student whose values are ``values``?
+    Where a grader can tell it from honest work on their own values (``visible``): a value that follows
+    from their own mistaken ones (y3_after copied from y3 follows from a3_after copied from a3; the
+    exercise's y3 from the exercise's a3) shows nothing. A copy shows only where it is the exercise's own
+    value and not the variant's (a number the variant left alone copies right)."""
+    if paper.kind != "other-numbers":
+        return visible(quantity, shown, values, paper.solution)
+    exercise = paper.solution.exercise  # a copied 0 is the copy, where the exercise's own value is 0
+    return (within(shown, paper.course.own_values[quantity.name], exercise)
+            and not within(shown, paper.exact(quantity.name), exercise)
+            and not honest(quantity, shown, values, paper.solution))
 
 
 def _candidate_paper(paper: Paper, honest: dict[str, float], style: Style, rng: random.Random) -> Paper:
@@ -503,19 +582,17 @@ def _candidate_paper(paper: Paper, honest: dict[str, float], style: Style, rng: 
     raise RuntimeError(f"{paper.sid}: no mistake fits anywhere in {paper.course.label}")
 
 
-def _copied(course: Course, solution: Solution, honest: dict[str, float], rng: random.Random) -> dict[str, float]:
-    """One value copied from the exercise's own solution as `bpcheck solve` prints it (4 digits), at a
-    quantity that reads a given the variant changed, where no other mistake writes that number."""
-    graph, network = solution.graph, solution.exercise.network
-    fits = []
-    for quantity in asked_computed(solution):
-        copied = number_text(course.own_values[quantity.name], 4)
-        if (any(graph[name].compute is None and course.own_values[name] != honest[name] for name in quantity.inputs)
-                and visible(quantity, float(copied), honest[quantity.name], solution)
-                and not any(same_written(mistake.value, float(copied), 4)
-                            for mistake in every_mistake(quantity, network, honest))):
-            fits.append((quantity.name, float(copied)))
-    return dict([rng.choice(fits)]) if fits else {}
+COPY_SHAPES = ("whole file", "forward pass")
+
+
+def _copy(course: Course, solution: Solution, style: Style, rng: random.Random) -> tuple[dict[str, float], str]:
+    """What a copier hands in, and its shape: the exercise's own numbers (not the variant's) worked in
+    ``style``, for the whole file, or for the forward pass and the error only, the rest worked on from
+    them with the variant's numbers (the deltas from the copied outputs and the variant's targets)."""
+    own = work(solve(course.exercise).graph, style)[1]
+    shape = rng.choice(COPY_SHAPES)
+    copied = [q.name for q in asked_computed(solution) if shape == "whole file" or q.stage in ("forward", "loss")]
+    return {name: own[name] for name in copied}, shape
 
 
 def _made(paper: Paper, written: dict[str, str], heads: dict[str, str], reached: Iterable[str]) -> Paper:
@@ -577,10 +654,16 @@ def run(students: int = 200, seed: int = 17) -> Measured:
                     honest_checks, injected_checks)
 
 
-def uphill(checks: list[Marked], kind: str | None = None) -> tuple[int, int]:
-    """(files whose step check found the step uphill, files checked), of papers of ``kind`` if given."""
-    mine = [check for check in checks if kind is None or check.paper.kind == kind]
-    return sum(check.verdict == "wrong" for check in mine), len(mine)
+def uphill(checks: list[Marked]) -> int:
+    """Files whose step check found the step going uphill."""
+    return sum(check.verdict == "wrong" for check in checks)
+
+
+def flipped(measured: Measured) -> list[Marked]:
+    """The step checks of the files with every output delta's sign flipped, where the exact step goes
+    downhill (where it overshoots, README says the check tells nothing)."""
+    return [check for check in measured.injected_checks if check.paper.kind == "sign-at-output"
+            and check.paper.exact("E_after") < check.paper.exact("E")]
 
 
 def grade_class(folder: Path, papers: list[Paper], errors: list[str], checks: list[Marked]) -> list[Marked]:
@@ -625,8 +708,9 @@ class Injected(NamedTuple):
     paper: Paper
     outcome: str  # right, wrong-id, not-named, credited
     heads: dict[str, Marked]  # how each value where the mistake shows was graded
-    others_named: list[Marked]  # other values named with a mistake other than the one made
+    others_named: list[Marked]  # other values named with a mistake (the mistake shows only at the heads)
     others_uncredited: list[tuple[Marked, str]]  # other values not credited, and why (``why_uncredited``)
+    others_credited: list[Marked] = []  # values built on a copy that earned carried-forward credit (none may)
 
 
 def judged(measured: Measured) -> list[Injected]:
@@ -637,48 +721,77 @@ def judged(measured: Measured) -> list[Injected]:
 
 
 def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
+    """The file's outcome. Named right: every head named with its mistake's id. For a copy
+    (other-numbers) also, as README states it: no other value named with any mistake, and nothing built
+    on a head carried forward; so a copy earns only the values it has right for the variant (a number
+    the variant left alone) and those that follow from copies rounding cannot tell apart."""
     heads = {name: marks[name] for name in paper.heads}
-    if any(mark.verdict in CREDITED for mark in heads.values()):
+    others = [mark for name, mark in marks.items() if name not in paper.heads]
+    named = [mark for mark in others if mark.misconception is not None]
+    copied = built_on_copy(paper, marks)
+    credited = [mark for mark in others if mark.verdict == "carried_forward" and mark.name in copied]
+    if credited or any(mark.verdict in CREDITED for mark in heads.values()):
         outcome = "credited"
-    elif any(mark.misconception not in (None, paper.heads[name]) for name, mark in heads.items()):
+    elif (any(mark.misconception not in (None, paper.heads[name]) for name, mark in heads.items())
+          or (paper.kind == "other-numbers" and named)):
         outcome = "wrong-id"
     elif all(mark.misconception == paper.heads[name] for name, mark in heads.items()):
         outcome = "right"
     else:
         outcome = "not-named"
-    others = [mark for name, mark in marks.items() if name not in paper.heads]
-    named = [mark for mark in others if mark.misconception not in (None, *paper.heads.values())]
     falsely = [mark.name for mark in named] + [name for name, mark in heads.items()
                                                if mark.misconception not in (None, paper.heads[name])]
     after_false = descendants(paper.solution.graph, falsely)
     uncredited = [(mark, "unexplained: named falsely" if mark.name in falsely
                    else f"unexplained: after a false {marks[falsely[0]].misconception} upstream"
-                   if mark.name in after_false else why_uncredited(paper, mark))
+                   if mark.name in after_false else why_uncredited(paper, mark, copied))
                   for mark in others if mark.verdict not in CREDITED]
-    return Injected(paper, outcome, heads, named, uncredited)
+    return Injected(paper, outcome, heads, named, uncredited, credited)
 
 
-def why_uncredited(paper: Paper, mark: Marked) -> str:
+def built_on_copy(paper: Paper, marks: Mapping[str, Marked]) -> frozenset[str]:
+    """The values of a copy built on one of its heads (README: they earn no carried-forward credit),
+    through values not credited ``correct``: a value within the tolerance of the variant's own is right
+    whatever it was worked from (a new weight whose step is too small to show), and what follows from it
+    is followed. Empty for other mistakes."""
+    if paper.kind != "other-numbers":
+        return frozenset()
+    reached = set(paper.heads)
+    for quantity in paper.solution.graph:
+        if any(name in reached and (name in paper.heads or marks[name].verdict != "correct")
+               for name in quantity.inputs if name in marks):
+            reached.add(quantity.name)
+    return frozenset(reached - set(paper.heads))
+
+
+def student_values(paper: Paper) -> dict[str, float]:
+    """Every value as the student's file gives it: their asked values as written, the variant's for the rest."""
+    asked = set(paper.solution.asked)
+    return {**paper.solution.values, **{name: paper.value(name) for name in paper.answers if name in asked}}
+
+
+def why_uncredited(paper: Paper, mark: Marked, copied: frozenset[str] = frozenset()) -> str:
     """Why an injected file's other value earns nothing: a rule README states, or "unexplained". The
-    rules: nothing built on a value copied from the exercise's own numbers, or on an output the unit's
-    activation cannot give, is carried forward; nor is a value a slip trivialised (its formula on the
-    student's own values under a tenth of the exact value, or, after the step, moved less than a tenth
-    of the step); and a copied value that is the right one rounded to 2 or 3 digits, or 0, cannot be
-    told from rounding or a blank."""
+    rules: nothing built on a value named other-numbers (``copied``, see ``built_on_copy``), or on an
+    output the unit's activation cannot give, is carried forward; nor is a value a slip trivialised (its
+    formula on the student's own values under a tenth of the exact value, or, after the step, moved less
+    than a tenth of the step); and a value that rounding explains (``explained_by_rounding``), or 0,
+    cannot be told from rounding or a blank."""
     if mark.name not in paper.downstream:
         return "unexplained (not downstream of the mistake)"
-    if paper.kind == "other-numbers":
+    quantity, value = paper.solution.graph[mark.name], paper.value(mark.name)
+    if mark.name in copied:
         return "rule: built on other-numbers"
-    if paper.impossible:
+    if mark.name in descendants(paper.solution.graph, paper.impossible):
         return "rule: built on an impossible output"
+    values = student_values(paper)
     exact = paper.exact(mark.name)
-    if paper.value(mark.name) == 0 or looks_rounded(paper.value(mark.name), exact):
-        return "rule: the mistake cannot be told from rounding or a blank"
-    quantity = paper.solution.graph[mark.name]
-    carried = quantity.evaluate({**paper.solution.values, **{name: paper.value(name) for name in paper.answers}})
+    carried = quantity.evaluate(values)
     before = paper.solution.values.get(quantity.before, math.nan)
     if abs(carried) <= 0.1 * abs(exact) or abs(carried - before) <= 0.1 * abs(exact - before):
         return "rule: trivialised"
+    if value == 0 or explained_by_rounding(quantity, value, values, paper.solution):
+        return "rule: the mistake cannot be told from rounding or a blank"
     return "unexplained"
 
 
@@ -693,17 +806,28 @@ class Figures(NamedTuple):
     injected_credited: int
     others_named: int
     others_unexplained: int
+    others_credited: int  # values built on a copy carried forward
+    honest_uphill: int  # honest files the step check saw going uphill
+    flips_uphill: int  # files with every output delta's sign flipped that it saw going uphill
+    flips: int  # such files, where the exact step goes downhill
+    copies: int
+    copies_earned: float  # the share of its values a copy earns, on average
 
 
 def figures(measured: Measured, injected: list[Injected] | None = None) -> Figures:
     injected = judged(measured) if injected is None else injected
     outcomes = Counter(item.outcome for item in injected)
+    copies = [item.paper.sid for item in injected if item.paper.kind == "other-numbers"]
+    earned = [mark.verdict in CREDITED for mark in measured.injected_marks if mark.paper.sid in set(copies)]
     return Figures(
         len(measured.honest), sum(mark.misconception is not None for mark in measured.honest),
         sum(mark.verdict not in CREDITED for mark in measured.honest),
         len(injected), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"], outcomes["credited"],
         sum(len(item.others_named) for item in injected),
-        sum(why.startswith("unexplained") for item in injected for _, why in item.others_uncredited))
+        sum(why.startswith("unexplained") for item in injected for _, why in item.others_uncredited),
+        sum(len(item.others_credited) for item in injected),
+        uphill(measured.honest_checks), uphill(flipped(measured)), len(flipped(measured)),
+        len(copies), sum(earned) / len(earned) if earned else 0.0)
 
 
 # ---------------------------------------------------------------- the report
@@ -752,9 +876,12 @@ def report(measured: Measured, worst: int = 12) -> str:
         f"{numbers.injected_wrong_id} with a wrong id, {numbers.injected_not_named} not named, "
         f"{numbers.injected_credited} credited; {numbers.others_named} other values named, "
         f"{numbers.others_unexplained} other values not credited with no rule to say why.",
-        "Step check: {} of {} honest files seen going uphill (goal 0); {} of {} files with every output delta's "
-        "sign flipped seen going uphill.".format(*uphill(measured.honest_checks),
-                                                 *uphill(measured.injected_checks, "sign-at-output")),
+        f"Copies: {numbers.copies} files earn {numbers.copies_earned:.0%} of their values on average (what the "
+        f"variant left alone, or rounding cannot tell apart); {numbers.others_credited} values built on a copy "
+        "carried forward (goal 0).",
+        f"Step check: {numbers.honest_uphill} of {len(measured.honest_checks)} honest files seen going uphill "
+        f"(goal 0); {numbers.flips_uphill} of {numbers.flips} files with every output delta's sign flipped seen "
+        "going uphill (where the exact step goes downhill).",
         table("\nHonest files by style", honest_header, honest_rows(measured.honest, lambda m: m.paper.style)),
         table("\nHonest files by exercise", honest_header,
               honest_rows(measured.honest, lambda m: m.paper.course.label)),
@@ -763,6 +890,10 @@ def report(measured: Measured, worst: int = 12) -> str:
         table("\nInjected files by style", injected_header, injected_rows(items, lambda i: i.paper.style)),
         table("\nInjected files by exercise", injected_header, injected_rows(items, lambda i: i.paper.course.label)),
         offenders(measured.honest, items, worst),
+        "\nStep checks not as they should be (honest files uphill, flipped signs not):",
+        *([f"  {_place(check)}: {check.verdict}; {check.message}"
+           for check in measured.honest_checks + flipped(measured)
+           if (check.verdict == "wrong") == (check.paper.kind == "honest")] or ["  none"]),
     ]
     for title, lines in (("misconceptions.py and the hand disagree", measured.cross_check),
                          ("Files not graded as their student's variant", measured.errors)):
@@ -778,17 +909,21 @@ def offenders(honest: list[Marked], items: list[Injected], worst: int) -> str:
     of injected files not credited, by reason."""
     lines = ["\nHonest values named with a mistake (exercise quantity style (student): written; message):"]
     lines += _named([mark for mark in honest if mark.misconception is not None], worst)
-    lines.append("\nInjected files' other values named with a mistake not made:")
+    lines.append("\nInjected files' other values named with a mistake (it shows at the heads alone):")
     lines += _named([mark for item in items for mark in item.others_named], worst)
     lines.append("\nInjected mistakes not named right (exercise quantity style (student): made -> named; message):")
     misses = [item for item in items if item.outcome != "right"]
     for (outcome, kind), group in _groups(misses, lambda item: (item.outcome, item.paper.kind)):
         lines.append(f"  {outcome} ({kind}): {len(group)}")
         for item in group[:worst]:
-            name, mark = next((name, mark) for name, mark in item.heads.items()
-                              if mark.misconception != item.paper.heads[name])
-            lines.append(f"    {_place(mark)}: {item.paper.heads[name]} -> {mark.misconception}; {_numbers(mark)}; "
-                         f"{mark.message}")
+            name, mark = next(((name, mark) for name, mark in item.heads.items()
+                               if mark.misconception != item.paper.heads[name]), (None, None))
+            if mark is not None:
+                lines.append(f"    {_place(mark)}: {item.paper.heads[name]} -> {mark.misconception}; "
+                             f"{_numbers(mark)}; {mark.message}")
+            for other in item.others_named[:1] + item.others_credited[:1]:  # a copy's heads right, not the rest
+                lines.append(f"    {_place(other)} (not a head): {other.verdict} {other.misconception or ''}; "
+                             f"{_numbers(other)}; {other.message}")
     lines.append("\nInjected files' other values not credited, by reason:")
     uncredited = [(mark, why) for item in items for mark, why in item.others_uncredited]
     for why, group in _groups(uncredited, lambda pair: pair[1]):
@@ -824,11 +959,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--students", type=int, default=200, help="students in each class (default 200)")
     parser.add_argument("--seed", type=int, default=17, help="which class (default 17)")
     parser.add_argument("--worst", type=int, default=12, help="examples listed per offender (default 12)")
+    parser.add_argument("--seeds", type=int, default=1, help="classes measured, from --seed on: one line each")
     args = parser.parse_args(argv)
-    if args.students < 1:
-        parser.error("--students must be at least 1")
-    print(report(run(args.students, args.seed), args.worst))
+    if args.students < 1 or args.seeds < 1:
+        parser.error("--students and --seeds must be at least 1")
+    if args.seeds == 1:
+        print(report(run(args.students, args.seed), args.worst))
+    else:
+        print(seeds_table(args.students, range(args.seed, args.seed + args.seeds)))
     return 0
+
+
+def seeds_table(students: int, seeds: Iterable[int]) -> str:
+    """Each class's figures, a row per seed, and their sums."""
+    rows = [[seed, *figures(run(students, seed))] for seed in seeds]
+    columns = list(zip(*rows))[1:]
+    total = [sum(column) for column in columns]
+    total[Figures._fields.index("copies_earned")] = (
+        sum(row[1 + Figures._fields.index("copies_earned")] * row[1 + Figures._fields.index("copies")] for row in rows)
+        / max(1, total[Figures._fields.index("copies")]))
+    cells = [[f"{cell:.0%}" if isinstance(cell, float) else cell for cell in row] for row in rows + [["all", *total]]]
+    return table(f"{students} + {students} students a class", ["seed", *Figures._fields], cells)
 
 
 if __name__ == "__main__":

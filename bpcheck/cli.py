@@ -245,7 +245,7 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
     if svg_path is not None:  # before anything is printed: a file that cannot be written is one line
         _write_svg(svg_path, exercise_, solution, step=True, precision=precision)
     if output_format == "json":
-        from .report.jsonout import json_lines
+        from .report.json_text import json_lines
         from .report.views import solution_json
 
         click.echo(json_lines(solution_json(solution)))
@@ -415,7 +415,7 @@ def _positive(ctx, param, value: float | None):
 @OPTIMIZER
 @click.option("--format", "-f", "output_format", type=click.Choice(["text", "json"], case_sensitive=False),
               default="text", show_default=True, help="text (the curve and a summary) or json.")
-@click.option("--plot", metavar="PATH", help='Also write the curve as PNG or SVG (needs pip install "bpcheck[plot]").')
+@click.option("--plot", metavar="PATH", help="Also write the curve as PNG or SVG (needs matplotlib, the plot extra).")
 @click.option("--precision", "-p", default=4, show_default=True, callback=_precision,
               help="Significant digits shown.")
 @VARIANT
@@ -440,13 +440,16 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
     if plot is not None:
         _write_plot(plot, run, _heading(exercise_))
     if output_format == "json":
-        import json
-
+        from .report.json_text import dumps
         from .report.training import training_json
 
-        click.echo(json.dumps(training_json(exercise_, run), indent=2, ensure_ascii=False, allow_nan=False))
-        return
-    _print_training(exercise_, run, precision)
+        click.echo(dumps(training_json(exercise_, run), indent=2, allow_nan=False))
+    else:
+        _print_training(exercise_, run, precision)
+    if plot is not None:  # after the report; beside JSON on stderr, so that stdout stays JSON
+        from .safetext import path_shown
+
+        click.echo(f"The loss curve is in {path_shown(plot)}.", err=output_format == "json")
 
 
 def _nothing():
@@ -504,26 +507,22 @@ def gradcheck(exercise, precision, output_format, variant):
     """Check every backprop gradient of EXERCISE against a central finite difference of E (tutorial §6).
 
     Exit code 1 if any disagrees."""
-    from .gradcheck import FAIL, KINK, PASS, RELATIVE_TOLERANCE, gradient_check
+    from .gradcheck import FAIL, RELATIVE_TOLERANCE, gradient_check
 
     exercise_, solution = _load(exercise, variant)
     checks = gradient_check(solution)
     if output_format == "json":
-        import json
+        from .report.json_text import dumps
 
-        click.echo(json.dumps({"exercise": exercise_.name, "variant": exercise_.variant,
-                               "relative_tolerance": RELATIVE_TOLERANCE,
-                               "checks": [check._asdict() for check in checks]}, indent=2, ensure_ascii=False))
+        click.echo(dumps({"exercise": exercise_.name, "variant": exercise_.variant,
+                          "relative_tolerance": RELATIVE_TOLERANCE,
+                          "checks": [check._asdict() for check in checks]}, indent=2))
     else:
         from .report.text import emit
-        from .report.training import gradcheck_section
+        from .report.training import gradcheck_section, gradcheck_summary
 
-        counts = {verdict: sum(check.verdict == verdict for check in checks) for verdict in (PASS, FAIL, KINK)}
-        summary = (f"{counts[PASS]} of {len(checks)} gradients agree (a relative difference of at most "
-                   f"{RELATIVE_TOLERANCE:g}, or less than rounding in E can show)"
-                   + (f"; {counts[KINK]} sit on a ReLU or softsign kink" if counts[KINK] else "")
-                   + (f"; {counts[FAIL]} do not." if counts[FAIL] else "."))
-        emit([gradcheck_section(checks, precision), summary], heading=f"Gradient check of {_heading(exercise_)}")
+        emit([gradcheck_section(checks, precision), gradcheck_summary(checks)],
+             heading=f"Gradient check of {_heading(exercise_)}")
     sys.exit(1 if any(check.verdict == FAIL for check in checks) else 0)
 
 
@@ -580,7 +579,8 @@ def new(shape, activation, loss, biases, seed, title, examples):
                                 examples=examples or 0)
     except BpcheckError:  # the rules refused every draw: nothing in a file to widen here
         _bad_input(f"no numbers for a {'-'.join(map(str, shape))} {activation} network meet the rules for hand "
-                   f"calculation with --seed {seed}; try another --seed, or fewer units a layer")
+                   f"calculation with --seed {seed}; try another --seed, or fewer units a layer"
+                   + (" or examples" if examples else ""))
     import shlex
 
     command = ["bpcheck new --shape", "-".join(map(str, shape)), f"--activation {activation}", f"--loss {loss}",
@@ -749,6 +749,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
                                    exercise=pinned_exercise, variant=variant,
                                    feedback=feedback.lower() if feedback else None,
                                    variant_from_id=variant_from_id, id_pattern=id_pattern)
+        from .report.ci import check_one_student
+
+        check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom)
         inputs = files.identities(graded.answers_files + graded.exercise_files)
         files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
         files.check_append_targets([(summary_file, "GITHUB_STEP_SUMMARY"), (output_file, "GITHUB_OUTPUT")], inputs)
@@ -779,7 +782,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if output_file:
             from .report.ci import classroom_output, classroom_result
 
-            files.append_to(output_file, classroom_output(classroom_result(outcomes, pass_mark,
+            files.append_to(output_file, classroom_output(classroom_result(outcomes[0], pass_mark,
                                                                            graded.pinned_max_score)))
         if summary_file and report is not None:
             from .report.ci import step_summary
@@ -795,15 +798,15 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
     if output_format == "json":
-        import json
+        from .report.json_text import dumps
 
         if single and not mistakes:
-            click.echo(json.dumps(outcomes[0].to_dict(pass_mark), indent=2, ensure_ascii=False))
+            click.echo(dumps(outcomes[0].to_dict(pass_mark), indent=2))
         else:  # one line: the C encoder, several times faster on a whole class, which machines read
             record = graded.to_dict(pass_mark)
             if mistakes and shown is not None:
                 record["mistakes"] = shown.to_dict()
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(dumps(record))
     elif output_format == "html" and report is not None:
         from .report.html import grade_html
 
@@ -847,12 +850,10 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
         from .report.ci import junit_xml
 
         return lambda stream: stream.write(junit_xml(outcomes, pass_mark))
-    import json
-
     from .report.ci import gradescope_results
+    from .report.json_text import dumps
 
-    return lambda stream: stream.write(json.dumps(gradescope_results(outcomes, visibility), indent=2,
-                                                  ensure_ascii=False) + "\n")
+    return lambda stream: stream.write(dumps(gradescope_results(outcomes[0], visibility), indent=2) + "\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

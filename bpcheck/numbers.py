@@ -30,6 +30,17 @@ def number_formatter(precision: int) -> Formatter:
     return fmt
 
 
+def for_count(count: int, singular: str, plural: str | None = None) -> str:
+    """The word that agrees with ``count``: ``singular`` for exactly 1, else the plural (0 files, 2 files;
+    1 sits, 2 sit)."""
+    return singular if count == 1 else plural if plural is not None else singular + "s"
+
+
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """A count and its noun: '1 file', '0 files', '2 files'."""
+    return f"{count} {for_count(count, singular, plural)}"
+
+
 def exact_sum(terms) -> float:
     """Σ terms, read as a person computing in decimals would: a sum no larger than the rounding error its
     terms can carry is exactly 0. 0.1·0.2 + 1·(-0.02) is 3.5e-18 in binary floating point, yet 0 on

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .errors import ExerciseError
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
+from .numbers import counted
 from .quantities import Graph
 from .solver import build_graph
 
@@ -280,10 +281,10 @@ def loss_behaviour(loss: list[float], *, stopped: bool = False) -> Behaviour:
         return Behaviour(FLAT, 0, "stays where it began: no update changes E")
     tail = finite[-max(1, len(finite) // 10):]
     if len(finite) > 1 and min(tail) >= finite[0]:
-        return Behaviour(DIVERGING, rises, f"diverges: E rose on {rises} of {len(finite) - 1} iterations and "
-                                           "ends no lower than it began; η is too large")
+        return Behaviour(DIVERGING, rises, f"diverges: E rose on {rises} of {counted(len(finite) - 1, 'iteration')} "
+                                           "and ends no lower than it began; η is too large")
     if rises:
         ends = "ends lower than it began" if finite[-1] < finite[0] else "ends no lower than it began"
-        return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {len(finite) - 1} iterations, "
-                                             f"overshooting the minimum; it {ends}")
+        return Behaviour(OSCILLATING, rises, f"oscillates: E rose on {rises} of {counted(len(finite) - 1, 'iteration')}"
+                                             f", overshooting the minimum; it {ends}")
     return Behaviour(DECREASING, 0, "decreases: E never rose from one iteration to the next")

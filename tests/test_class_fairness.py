@@ -1,11 +1,12 @@
 """Issue 17: is grading fair to a class? The class benchmarks/fairness.py generates (honest files in six
 rounding styles, files with one injected mistake worked on from), graded as a course grades it.
 
-The goals: no honest value named with a mistake; injected mistakes named right in at least RIGHT_FLOOR
-of the files; the values worked on from a mistake named with no other mistake, and credited unless a
-rule README states says otherwise. A small class runs in the default suite, the full 200 + 200 in CI.
-Goals the grader misses today are marked LEAD, for the lead's grading change to flip; the cases below
-them are the harness's own findings, one student each.
+The goals: no honest value named with a mistake, and no honest file's step seen going uphill; injected
+mistakes named right in at least RIGHT_FLOOR of the files, a copy earning nothing built on it, and every
+flipped sign's step seen going uphill; the values worked on from a mistake named with no mistake, and
+credited unless a rule README states says otherwise. A small class runs in the default suite, the full
+200 + 200 in CI. Below the goals, the cases the harness found, one student each (one a grader's miss,
+marked xfail for the lead).
 """
 
 from __future__ import annotations
@@ -23,13 +24,9 @@ import fairness  # noqa: E402  (benchmarks/ is not a package)
 from bpcheck import load_exercise, misconceptions  # noqa: E402
 from bpcheck.solution import solve  # noqa: E402
 
-LEAD = pytest.mark.xfail(strict=True, reason="issue 17: lead's grading change")
 SEED = 17
 SMALL, FULL = 28, 200  # students in each class: 28 is two of each exercise (about a second), 200 the issue's
-# Over 16 seeds of 200 injected files (3,200 files) the grader named 3,189 mistakes right (99.7%), and
-# no seed fewer than 198 of 200; every miss was other-numbers named in the right one's place (a value
-# within 1% of the exercise's own by chance). 98% allows 4 such chances in 200 files, twice the worst seen.
-RIGHT_FLOOR = 0.98
+RIGHT_FLOOR = 0.99  # see test_injected_mistakes_are_named_right
 STYLES = {style.name: style for style in fairness.HONEST_STYLES + fairness.INJECTED_STYLES}
 
 _measured: dict[int, fairness.Measured] = {}
@@ -70,7 +67,7 @@ def test_three_or_more_significant_digits_are_always_credited(students):
     assert uncredited == []
 
 
-@both(LEAD)
+@both()
 def test_no_honest_value_is_named_with_a_mistake(students):
     named = [(mark.paper.course.label, mark.name, mark.paper.style, mark.misconception)
              for mark in measured(students).honest if mark.misconception is not None]
@@ -78,20 +75,57 @@ def test_no_honest_value_is_named_with_a_mistake(students):
 
 
 @both()
+def test_no_honest_file_s_step_is_seen_going_uphill(students):
+    result = measured(students)
+    assert len(result.honest_checks) == students
+    assert [(check.paper.course.label, check.paper.sid, check.message)
+            for check in result.honest_checks if check.verdict == "wrong"] == []
+
+
+@both()
+def test_every_flipped_sign_s_step_is_seen_going_uphill(students):
+    """y - t for t - y at every output sends the step uphill; the step check must say so (where the
+    exact step itself goes downhill: else README says the check tells nothing). Over 32 classes it saw
+    636 of 637; the one it missed is the grader's (test_a_rise_is_uphill_whatever_zeros_the_number_ends_with)."""
+    figures = fairness.figures(measured(students))
+    assert figures.flips >= students // 10 - 1
+    assert figures.flips_uphill == figures.flips
+
+
+@both()
 def test_injected_mistakes_are_named_right(students):
+    """Over 32 classes of 200 injected files (`fairness.py --seed 1 --seeds 32`: 6,400 files, 640 of them
+    copies), every mistake was named right. By the rule of three the miss rate is under 3/6,400 (95%),
+    about one file in 2,000, so two misses in 200 are not chance: 99% fails a grader change that misses
+    one mistake in a hundred. (The one miss met on the way was the harness's: a mistake whose worked
+    value the grader credits, rounded out of the step's range; such mistakes are no longer injected.)"""
     figures = fairness.figures(measured(students))
     assert figures.injected_credited == 0
     assert figures.injected_right >= RIGHT_FLOOR * figures.injected_files
 
 
-@both(LEAD)
-def test_values_worked_on_from_a_mistake_are_not_named_with_another(students):
+@both()
+def test_a_copy_earns_nothing_built_on_it(students):
+    """README: a value that merely follows from a copied one names nothing and earns nothing. A copy
+    earns only values within the tolerance of the variant's (numbers the variant left alone, or that
+    happen to agree), and what follows from those: over 32 classes (640 copies) 2% to 15% of their
+    values a class; 54% at most in one file of the first 8 classes (ex2, whose variant's y5 and E lie
+    within 1% of the exercise's own). A quarter on average would be a copy paid for."""
+    figures = fairness.figures(measured(students))
+    assert figures.copies >= students // 10 - 1
+    assert figures.others_credited == 0
+    assert figures.copies_earned <= 0.25
+
+
+@both()
+def test_values_worked_on_from_a_mistake_are_named_with_no_mistake(students):
+    """The mistake shows at its heads; a value that follows from them names nothing (a copy's id too)."""
     named = [(mark.paper.course.label, mark.name, mark.misconception)
              for item in fairness.judged(measured(students)) for mark in item.others_named]
     assert named == []
 
 
-@both(LEAD)
+@both()
 def test_values_worked_on_from_a_mistake_are_credited_unless_a_rule_says_otherwise(students):
     unexplained = [(mark.paper.course.label, mark.name, why) for item in fairness.judged(measured(students))
                    for mark, why in item.others_uncredited if why.startswith("unexplained")]
@@ -103,7 +137,7 @@ def test_values_worked_on_from_a_mistake_are_credited_unless_a_rule_says_otherwi
 
 def graded(paper: fairness.Paper, folder: Path) -> dict[str, fairness.Marked]:
     errors: list[str] = []
-    marks = fairness.grade_class(folder, [paper], errors)
+    marks = fairness.grade_class(folder, [paper], errors, [])
     assert errors == []
     return {mark.name: mark for mark in marks}
 
@@ -112,7 +146,6 @@ def course(label: str, folder: Path) -> fairness.Course:
     return next(course for course in fairness.courses(folder) if course.label == label)
 
 
-@LEAD
 @pytest.mark.parametrize("label, sid, name, written", [
     ("ex1", "s050", "E", "0.018"),  # 0.017737 to 2 digits; ex1's own E is 0.018104
     ("new-2-3-1-relu", "s126", "W15_new", "0.50"),  # 0.50455 to 2 digits; the exercise's own is 0.49785
@@ -123,7 +156,6 @@ def test_a_value_rounded_to_two_digits_is_not_named_other_numbers(label, sid, na
     assert graded(paper, tmp_path / "class")[name].misconception is None
 
 
-@LEAD
 @pytest.mark.parametrize("label, sid, style, kind, name", [
     ("ex7", "s270", "exact", "after-pass-copied", "a5_after"),  # a5 = 1.0546; ex7's own a5_after is 1.0569
     ("ex5", "s378", "exact", "sign-at-output", "delta5"),  # 0.4570 flipped; ex5's own delta5 is 0.4559
@@ -137,7 +169,6 @@ def test_a_mistake_is_named_for_itself_when_the_exercise_s_own_value_is_near(lab
     assert [why for _, why in item.others_uncredited if why.startswith("unexplained")] == []
 
 
-@LEAD
 def test_a_value_carried_forward_is_not_named_other_numbers(tmp_path):
     """y - t for t - y in ex5, worked at 4 digits: a4_after = 0.3895 follows from the student's own
     flipped deltas, and is within 1% of ex5's own a4_after (0.3903)."""
@@ -148,7 +179,105 @@ def test_a_value_carried_forward_is_not_named_other_numbers(tmp_path):
     assert marks["a4_after"].misconception is None
 
 
+def test_one_value_copied_from_the_exercise_s_own_solution_names_nothing(tmp_path):
+    """The old injection (one value copied, the rest the student's own work), now a coincidence by the
+    rule: README, "one or two such values may be a coincidence, and name nothing". ex2's own E is
+    0.05508; variant s219's is 0.01946. Wrong, named nothing; every other value credited."""
+    paper = fairness.honest_paper("s219", course("ex2", tmp_path), STYLES["exact"])
+    copied = paper._replace(answers={**paper.answers, "E": "0.05508"})
+    marks = graded(copied, tmp_path / "class")
+    assert (marks["E"].verdict, marks["E"].misconception) == ("wrong", None)
+    assert [name for name, mark in marks.items() if name != "E" and mark.verdict not in fairness.CREDITED] == []
+
+
+def copier(sid: str) -> random.Random:
+    return random.Random(f"fairness {SEED} {sid}")  # as fairness.run draws the copy's shape
+
+
+def test_a_copied_zero_is_part_of_the_copy(tmp_path):
+    """ex8's own x2 is 0, so its dE_dW24 is 0; the variant's is not. A whole file copied writes that 0,
+    and it is named with the rest of the copy (a 0 matches no single mistake, but here it is the copy)."""
+    paper = fairness.injected_paper("s239", course("ex8", tmp_path), STYLES["exact"], "other-numbers",
+                                    copier("s239"), [])
+    assert (paper.origin, paper.answers["dE_dW24"], paper.heads["dE_dW24"]) == ("whole file", "0.0", "other-numbers")
+    item = fairness._judged(paper, graded(paper, tmp_path / "class"))
+    assert item.outcome == "right" and len(item.heads) >= fairness.SEVERAL
+
+
+def test_a_value_that_follows_from_values_credited_correct_is_carried_forward_in_a_copy(tmp_path):
+    """ex6 (a chain) worked at 4 digits, its forward pass and error copied from the exercise's own: the
+    steps are too small to show, so the new weights worked on from the copy are the variant's own
+    (W34_new = 0.9500, correct), and so is y3_after. a4_after follows from those two and is carried
+    forward: what follows from a value credited correct is followed, whatever that one was built from."""
+    paper = fairness.injected_paper("s209", course("ex6", tmp_path), STYLES["worked-4"], "other-numbers",
+                                    copier("s209"), [])
+    assert (paper.origin, sorted(paper.heads)) == ("forward pass", ["E", "a2", "a3", "a4", "a5", "a6"])
+    marks = graded(paper, tmp_path / "class")
+    assert [marks[name].verdict for name in ("W34_new", "y3_after", "a4_after")] == ["correct", "correct",
+                                                                                     "carried_forward"]
+    assert fairness._judged(paper, marks).outcome == "right"
+
+
+def test_a_step_not_taken_that_rounding_explains_is_no_injection(tmp_path):
+    """new-2-2-1-sigmoid, variant s240, worked at 4 digits: a3 = 0.1000 copied as a3_after (exact
+    0.09551) is the exact value rounded to 1 digit, so only two values would show the step not taken;
+    not several: the student makes another mistake instead."""
+    solution = solve(fairness.make_variant(course("new-2-2-1-sigmoid", tmp_path).exercise, "s240"))
+    values = fairness.work(solution.graph, STYLES["worked-4"], {"a3_after": 0.1})[1]
+    assert (values["a3"], round(solution.values["a3_after"], 5)) == (0.1, 0.09551)
+    assert not fairness.visible(solution.graph["a3_after"], 0.1, values, solution)
+    paper = fairness.injected_paper("s240", course("new-2-2-1-sigmoid", tmp_path), STYLES["worked-4"],
+                                    "after-pass-copied", random.Random(SEED), [])
+    assert paper.kind == "candidate"
+
+
+@pytest.mark.xfail(strict=True, reason="grader: a number is read as a float, so the digits written are lost "
+                                       "(0.002100 counts as 2 digits in the step check's allowance)")
+def test_a_rise_is_uphill_whatever_zeros_the_number_ends_with(tmp_path):
+    """Class 10's s378 (ex2, worked at 4 digits, y - t for t - y): E = 0.002054 rises to E_after = 0.002100,
+    2.2%, where the rounding of two numbers written to 4 digits allows 0.0000010. Written 0.002101 or
+    0.002099 it is seen going uphill; written 0.002100 it is read as 0.0021, 2 digits, whose half unit
+    (0.00005) excuses the rise. README: "rises by no more than the rounding of the two numbers as written"."""
+    paper = fairness.injected_paper("s378", course("ex2", tmp_path), STYLES["worked-4"], "sign-at-output",
+                                    random.Random("fairness 10 s378"), [])
+    assert (paper.answers["E"], paper.answers["E_after"]) == ("0.002054", "0.002100")
+    verdicts = {}
+    for written in ("0.002101", "0.002099", "0.002100"):
+        checks: list[fairness.Marked] = []
+        fairness.grade_class(tmp_path / written, [paper._replace(answers={**paper.answers, "E_after": written})],
+                             [], checks)
+        verdicts[written] = checks[0].verdict
+    assert verdicts == {"0.002101": "wrong", "0.002099": "wrong", "0.002100": "wrong"}
+
+
 # ---------------------------------------------------------------- the harness itself
+
+
+def test_rounding_at_any_digits_or_within_what_the_student_s_numbers_carry_explains_a_value():
+    """ex1's delta5 = y5(1 - y5)(t5 - y5), t5 = 0.5, with y5 written 0.69: 0.69·0.31·(-0.19) = -0.040641.
+    y5 moved by half a unit (0.695, 0.685) gives -0.0413351 and -0.0399184: the band is 0.0007226 plus
+    the value's own half unit. -0.0413 (0.0006590 off; half unit 0.00005) is rounding; -0.0420 (0.001359
+    off; 2 digits, half unit 0.0005) is not, nor the exact -0.040681 or -0.040641 rounded."""
+    solution = solve(load_exercise("ex1"))
+    delta5 = solution.graph["delta5"]
+    values = {**solution.values, "y5": 0.69}
+    assert fairness.rounding_band(delta5, -0.0413, values, solution) == pytest.approx(0.0007226 + 0.00005, abs=1e-7)
+    assert fairness.explained_by_rounding(delta5, -0.0413, values, solution)
+    assert not fairness.explained_by_rounding(delta5, -0.0420, values, solution)
+    assert fairness.explained_by_rounding(delta5, -0.04, values, solution)  # the exact value to 1 digit
+
+
+@pytest.mark.parametrize("shown, target, expected", [
+    (0.25, 0.245, True), (0.24, 0.245, True), (0.1, 0.0955, True), (0.1, 0.0849, False), (-0.3384, -0.338355, True),
+    (0.3895, 0.3903, False), (0.5, 0.5, True),
+])
+def test_rounds_at_any_number_of_digits(shown, target, expected):
+    assert fairness.rounds(shown, target) is expected
+
+
+@pytest.mark.parametrize("value, digits", [(0.0991, 3), (0.09910, 3), (1200.0, 2), (0.1, 1), (-0.002654, 4)])
+def test_significant_digits_as_a_file_gives_them(value, digits):
+    assert fairness.significant(value) == digits
 
 
 @pytest.mark.parametrize("value, digits, text", [

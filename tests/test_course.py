@@ -809,6 +809,39 @@ def test_new_examples_within_the_limits_or_one_line(options, words):
     assert_bad_input_line(run("new", *shape, *options), "Invalid value for ", words)
 
 
+def test_a_variant_builds_the_exercises_graph_once_however_many_attempts(monkeypatch):
+    import bpcheck.solution
+    import bpcheck.solver
+
+    exercise = load_exercise_text(DATASET + "variants: {weights: [-2, 2]}\n")  # alice: 6 attempts (saturated)
+    expected = make_variant(exercise, "alice")
+    built = []
+    real = bpcheck.solver.build_graph
+    for module in (bpcheck.solver, bpcheck.solution):
+        monkeypatch.setattr(module, "build_graph", lambda network: built.append(network) or real(network))
+    variant = make_variant(exercise, "alice")
+    assert len(built) == 1 and built[0] == exercise.network
+    make_variant(exercise, "bob", solution=solve(exercise))
+    assert len(built) == 2  # the solve just made: the search itself builds none
+    assert variant == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape, examples, biases", [
+    ((5, 10, 5), 100, False),   # the largest dataset: 10,000 gradients
+    ((9, 9, 1), 100, True),     # with biases: 10,000 gradients too
+    ((50, 49, 1), 4, False),    # a wide network's few examples
+], ids=["5-10-5x100", "9-9-1bx100", "50-49-1x4"])
+def test_a_large_dataset_variant_takes_time_proportional_to_solving(shape, examples, biases):
+    # A variant costs one solve of the exercise and its attempts' checks: 0.7 to 2.5 times solving, in one
+    # process (the fastest of three runs); rebuilding the graph for every attempt made it up to 9 times.
+    from test_hardening import _fastest
+
+    exercise = new_exercise(shape, biases=biases, seed=1, examples=examples)
+    names = iter(f"s{index}" for index in range(10))
+    assert _fastest(lambda: make_variant(exercise, next(names)), 3) < 5 * _fastest(lambda: solve(exercise), 3)
+
+
 def test_cli_constants_agree_with_the_core():
     from bpcheck import cli
     from bpcheck.activations import ACTIVATIONS

@@ -189,6 +189,58 @@ def test_classroom_needs_github_output(tmp_path):
     assert_bad_input_line(run("grade", answers, "--classroom"), "", ["$GITHUB_OUTPUT, which is not set"])
 
 
+# ---------------------------------------------------------------- one student's result
+
+ONE_STUDENT = "these formats hold one student's result; grade one submission at a time, as the autograder does"
+
+
+def one_student_runs(tmp_path: Path, *paths, csv_too: bool = True):
+    """`grade PATHS --gradescope` and `grade PATHS --classroom` (each with --csv too): the results."""
+    output = write(tmp_path / "github_output", "earlier=1\n")
+    csv_path = tmp_path / "marks.csv"
+    extra = ["--csv", csv_path] if csv_too else []
+    gradescope = run("grade", *paths, "--gradescope", tmp_path / "results.json", *extra)
+    classroom = run("grade", *paths, "--classroom", *extra, env={"GITHUB_OUTPUT": str(output)})
+    return gradescope, classroom, output, csv_path
+
+
+@pytest.mark.parametrize("layout", ["two files", "a folder of two", "one and an unreadable one", "one twice"])
+def test_gradescope_and_classroom_refuse_several_answers_files(tmp_path, layout):
+    one = answers_file(tmp_path / "class" / "alice.yaml", SLIPS)
+    other = {"two files": lambda: answers_file(tmp_path / "class" / "bob.yaml", {"a3": 0.755}),
+             "a folder of two": lambda: answers_file(tmp_path / "class" / "bob" / "answers.yaml", {"a3": 0.755}),
+             "one and an unreadable one": lambda: write(tmp_path / "class" / "notes.yaml", "exercise: ex1\nanswers: [1]\n"),
+             "one twice": lambda: one}[layout]()
+    paths = [tmp_path / "class"] if layout == "a folder of two" else [one, other]
+    gradescope, classroom, output, csv_path = one_student_runs(tmp_path, *paths)
+    assert assert_bad_input_line(gradescope, "", []) == f"--gradescope with 2 answers files: {ONE_STUDENT}"
+    assert assert_bad_input_line(classroom, "", []) == f"--classroom with 2 answers files: {ONE_STUDENT}"
+    # Nothing written: no results.json, no CSV, nothing appended to $GITHUB_OUTPUT.
+    assert not (tmp_path / "results.json").exists() and not csv_path.exists()
+    assert output.read_text(encoding="utf-8") == "earlier=1\n"
+    both = run("grade", *paths, "--gradescope", tmp_path / "results.json", "--classroom",
+               env={"GITHUB_OUTPUT": str(output), "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "s")})
+    assert assert_bad_input_line(both, "", []) == f"--gradescope and --classroom with 2 answers files: {ONE_STUDENT}"
+    assert not (tmp_path / "s").exists() and output.read_text(encoding="utf-8") == "earlier=1\n"
+
+
+def test_one_answers_file_beside_its_exercise_is_one_student(tmp_path):
+    """A submission folder with the answers file and the exercise it names: one student, graded."""
+    write(tmp_path / "submission" / "hw.yaml", EX1_YAML)
+    answers = answers_file(tmp_path / "submission" / "answers.yaml", SLIPS, exercise="hw.yaml")
+    gradescope, classroom, output, csv_path = one_student_runs(tmp_path, tmp_path / "submission")
+    assert (gradescope.exit_code, classroom.exit_code) == (1, 1), (gradescope.output, classroom.output)
+    results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 2.0 and len(results["tests"]) == 36 and results["tests"][0]["name"] == "a3"
+    decoded = decode_result(output)
+    assert (decoded["status"], decoded["max_score"], decoded["tests"][0]["filename"]) == ("fail", 35.0, str(answers))
+    assert "Not graded, being the exercise the answers files name" in gradescope.stdout
+    # The same with the lone file, and with the exercise named beside it: one answers file each time.
+    for paths in ([answers], [answers, tmp_path / "submission" / "hw.yaml"]):
+        result = run("grade", *paths, "--gradescope", tmp_path / "again.json")
+        assert result.exit_code == 1 and json.loads((tmp_path / "again.json").read_text(encoding="utf-8")) == results
+
+
 # ---------------------------------------------------------------- GitHub Actions
 
 

@@ -275,7 +275,7 @@ def test_resume_asks_only_what_is_not_yet_right_and_keeps_the_rest(tmp_path):
     run("practice", "ex1", "--save", save, input="0.755\n0.7\n0.71\nq\n")
     result = run("practice", "ex1", "--save", save, "--resume", input="\n0.68\nq\n")
     out = result.stdout
-    assert "Resuming: 1 of 35 values are already right; 34 to go." in out
+    assert "Resuming: 1 of 35 values is already right; 34 to go." in out
     assert "a3 = W13" not in out and "y3 = σ(a3)\n  yours: 0.71 (✗ wrong); an empty line keeps it\ny3: \n" in out
     assert "a4: 0.68\n  ✓ correct · score 2/35\n" in out
     assert "  y3: 0.71\n  a4: 0.68\n" in save.read_text(encoding="utf-8")

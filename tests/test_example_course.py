@@ -475,6 +475,43 @@ def test_gradescope_variant_from_the_submitters_email(tmp_path, bin_dir):
     assert results["score"] == 0.0 and "could not tell whose submission this is" in results["output"]
 
 
+def readme_block(text: str, heading: str) -> str:
+    """The first ```sh block after ``heading`` in a README."""
+    return re.search(rf"^{re.escape(heading)}\n.*?```sh\n(.*?)```", text, flags=re.S | re.M).group(1)
+
+
+def without_bpcheck(path: str) -> str:
+    """PATH less every folder that holds a bpcheck command: what a fresh shell has after README's set-up."""
+    return os.pathsep.join(folder for folder in path.split(os.pathsep)
+                           if folder and not (Path(folder) / "bpcheck").exists())
+
+
+def test_gradescope_readme_try_it_runs_as_written(tmp_path):
+    """gradescope/README.md, "Try it before uploading": its commands, as written, in examples/course/ of a
+    clone whose .venv is README's set-up (a bpcheck that runs this interpreter's, put on the PATH by
+    .venv/bin/activate as a virtual environment's is), from a shell where bpcheck is not on the PATH."""
+    block = readme_block((COURSE / "gradescope" / "README.md").read_text(encoding="utf-8"), "## Try it before uploading")
+    clone = tmp_path / "clone"
+    course = Path(shutil.copytree(COURSE, clone / "examples" / "course"))
+    venv_bin = clone / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "bpcheck").write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m bpcheck "$@"\n',
+                                      encoding="utf-8")
+    (venv_bin / "bpcheck").chmod(0o755)
+    (venv_bin / "activate").write_text(f'PATH={shlex.quote(str(venv_bin))}:"$PATH"\nexport PATH\n', encoding="utf-8")
+    env = {**environment(tmp_path), "PATH": without_bpcheck(os.environ.get("PATH", "")), "TMPDIR": str(tmp_path)}
+    assert subprocess.run(["sh", "-c", "command -v bpcheck"], env=env, capture_output=True).returncode != 0
+    process = subprocess.run(["sh", "-e", "-c", block], cwd=course, env=env, capture_output=True, text=True, timeout=120)
+    assert process.returncode == 0, process.stderr
+    assert "run_autograder: bpcheck exited 1" in process.stdout
+    results = json.loads(process.stdout[process.stdout.index("{"):])
+    assert (results["score"], results["output"]) == (13.0, f"{EXERCISE} (variant {USER}). Score: 13 / 37 (35.1%).")
+    # Without the first line, as the README had it, the autograder cannot find bpcheck.
+    broken = subprocess.run(["sh", "-e", "-c", block.split("\n", 1)[1]], cwd=course, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert "bpcheck: not found" in broken.stderr or "could not grade" in broken.stdout
+
+
 def test_gradescope_readme_zips_the_bundle_with_the_scripts_at_its_root():
     text = (COURSE / "gradescope" / "README.md").read_text(encoding="utf-8")
     assert "zip -r hw1-autograder.zip exercises/hw1.yaml" in text

@@ -17,11 +17,12 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from bpcheck import load_exercise, solve
-from bpcheck.batch import GradingSession
-from bpcheck.report.grades import grade_sections, score_line, summary_section
+from bpcheck.batch import GradingSession, grade_files
+from bpcheck.classreport import class_mistakes
+from bpcheck.report.grades import class_sections, grade_sections, score_line, summary_section
 from bpcheck.report.markdown import markdown_sections
 from bpcheck.report.plain import render
-from bpcheck.report.text import emit
+from bpcheck.report.text import _break_positions, _wrap_words, emit
 from bpcheck.report.views import Section, exercise_sections, solution_sections
 from bpcheck.safetext import escape_controls
 
@@ -75,8 +76,8 @@ def graded_blocks(tmp_path: Path, precision: int = 4) -> list:
     session = GradingSession(precision=precision)
     outcome = session.grade_file(path)
     assert outcome.error is None, outcome.error
-    # The file's name, not its temporary path: a path longer than the terminal is folded like any long word.
-    return [f"{path.name}: {outcome.grade.exercise}", "", *grade_sections(outcome.grade, session.fmt),
+    # The heading as `bpcheck grade` prints it: the temporary path (with its digits) is longer than 40 columns.
+    return [f"{path}: {outcome.grade.exercise}", "", *grade_sections(outcome.grade, session.fmt),
             score_line(outcome.grade)]
 
 
@@ -111,7 +112,7 @@ def test_solution_numbers_are_whole_at_every_width(exercise, width):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_long_numbers_are_whole_at_every_width(width):
     # 10 digits: formulas such as '(0.6802672966)(0.3197327034)(0.3)(-0.04068...)' outgrow 40 columns.
-    assert_numbers_whole(solution_blocks("ex3", 10), width)
+    assert_lines_fit(assert_numbers_whole(solution_blocks("ex3", 10), width), width)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -206,3 +207,100 @@ def test_markdown_shows_escape_sequences_and_keeps_rows_whole():
     assert len(table_lines) == sum(2 + len(section.rows) for section in sections)  # a newline broke none
     assert all(line.endswith("|") for line in table_lines)
     assert "by \\x1b\\[2J\\x0aline two" in text
+
+
+# ---------------------------------------------------------------- a class's tables (hand laid)
+
+CLASS_WIDTHS = range(40, 201)  # every width: where a column narrows by one, a break moves
+LONG_NAME = "Maria Fernanda de la Concepción Rodríguez-Hernández y Montoya"
+
+
+def class_file(folder: Path, name: str, text: str) -> None:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def hostile_class(tmp_path_factory) -> list:
+    """The summary and the class report of a class whose names, paths and errors outgrow any terminal:
+    long names with and without spaces, wide characters, ids of digits, escape sequences, deep folders
+    with years in their names, and the longest messages of files that cannot be read."""
+    folder = tmp_path_factory.mktemp("class")
+    deep = "hw1-submissions-of-the-autumn-term-2024-section-B/student-" + "x" * 40 + "-2024-resubmitted-twice"
+    class_file(folder, f"{deep}/answers.yaml", f"exercise: ex1\nstudent: {LONG_NAME}\nanswers:\n  a3: 0.755\n"
+                                              "  y3: 0.7\n  delta5: 0.04068\n")
+    class_file(folder, "张伟-answers.yaml", "exercise: ex1\nstudent: 张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟张伟\n"
+                                           "answers:\n  a3: 0.755\n  E: 0.03619\n")
+    class_file(folder, "id.yaml", "exercise: ex1\nstudent: '01234567890123456789'\nvariant: a-very-long-variant-name"
+                                  "-for-someone-2024\nanswers:\n  a3: 1.5\n")
+    class_file(folder, "escape\x1b[2J.yaml", 'exercise: ex1\nstudent: "\\e]0;pwned\\a Eve"\nanswers:\n  a3: 0.755\n')
+    class_file(folder, "one-word.yaml", f"exercise: ex1\nstudent: {'Wolfeschlegelsteinhausenbergerdorff' * 3}\n"
+                                        "answers:\n  a3: 0.755\n")
+    class_file(folder, "bad-number.yaml", "exercise: ex1\nanswers:\n  a3: 0,755\n  y3: -1.5e-3.2\n")
+    class_file(folder, "bad-exercise.yaml", "exercise: missing/folder/that/does/not/exist/2024/hw1-exercise-file"
+                                            "-with-a-long-name.yaml\nanswers:\n  a3: 0.755\n")
+    class_file(folder, "bad-name.yaml", "exercise: ex1\nanswers:\n  delta_99: 1\n")
+    outcomes = list(grade_files([folder]).outcomes)
+    assert sum(outcome.grade is None for outcome in outcomes) == 3
+    return [summary_section(outcomes, None), *class_sections(class_mistakes(outcomes))]
+
+
+@pytest.mark.parametrize("width", CLASS_WIDTHS)
+def test_a_class_fits_the_terminal_with_every_number_whole(hostile_class, width):
+    shown = assert_numbers_whole(hostile_class, width)
+    assert_lines_fit(shown, width)
+    assert "\x1b" not in shown and "\\x1b" in shown  # the escape in a file name, shown as text
+    assert "bad file" in shown and "01234567890123456789" in shown
+
+
+def test_a_class_wide_enough_keeps_one_line_a_row(hostile_class):
+    summary = render([hostile_class[0]]).splitlines()[:-4]  # less the notes
+    assert max(map(cell_len, summary)) > 400
+    assert rich_output([hostile_class[0]], 1000).splitlines()[:len(summary)] == summary
+
+
+def test_a_narrow_terminal_stacks_a_class_a_line_a_column(hostile_class):
+    lines = rich_output([hostile_class[0]], 40).splitlines()
+    # Too narrow beside the headings for the id of 20 digits: each cell under its heading, a word broken.
+    row = lines.index("    WolfeschlegelsteinhausenbergerdorffW")
+    assert lines[row - 1:row + 3] == ["  student", "    WolfeschlegelsteinhausenbergerdorffW",
+                                      "    olfeschlegelsteinhausenbergerdorffWo", "    lfeschl…"]
+    assert lines[lines.index("  variant") + 1:lines.index("  variant") + 3] == [
+        "    a-very-long-variant-name-for-", "    someone-2024"]
+    wider = rich_output([hostile_class[0]], 80).splitlines()
+    assert "  variant               a-very-long-variant-name-for-someone-2024" in wider
+
+
+def test_a_bar_is_never_broken(hostile_class):
+    for width in (44, 52, 60):
+        bars = re.findall(r"█+", rich_output(hostile_class[2:], width))
+        assert bars and all(len(bar) == 20 for bar in bars)  # each named mistake's, whole, at any width
+
+
+def test_a_class_report_piped_is_one_line_a_row(hostile_class):
+    buffer = io.StringIO()  # not a terminal
+    emit(hostile_class, stream=buffer)
+    assert buffer.getvalue() == render(hostile_class)
+    summary = buffer.getvalue().split("\n\n")[0].splitlines()
+    assert len(summary) == 3 + len(hostile_class[0].rows) and max(map(cell_len, summary)) > 200
+
+
+@pytest.mark.parametrize(("text", "room", "lines"), [
+    ("sub/bad.yaml:3:7: a3: '0.75.5' is not a number", 12,
+     ["sub/bad.yaml", ":3:7: a3:", "'0.75.5' is", "not a number"]),
+    # never 'term-' and '2024/...' (a number alone at a line's start), nor 'term' and '-2024'
+    ("hw1-submissions-of-the-term-2024/answers.yaml", 16, ["hw1-submissions-", "of-the-", "term-2024/", "answers.yaml"]),
+    ("write -1.5e-3 or −0.0027", 8, ["write", "-1.5e-3", "or", "−0.0027"]),
+    ("\\x1b]0;pwned\\x07", 6, ["\\x1b", "]0;", "pwned", "\\x07"]),
+    ("(0.6802672966)(0.3197327034)(0.3)", 20, ["(0.6802672966)", "(0.3197327034)(0.3)"]),
+    ("12345678901234567890", 8, ["12345678", "90123456", "7890"]),  # wider than the line, which no number is
+])
+def test_words_break_only_where_no_number_or_escape_is_cut(text, room, lines):
+    assert _wrap_words(text, room) == lines
+
+
+@pytest.mark.parametrize(("word", "positions"), [
+    ("ab/c", [1, 2, 3]), ("W13x", []), ("a-b1.c", [1, 2]), ("x-0.5", []), ("\\x1b!", [4]), ("██ █", [2, 3])])
+def test_break_positions_keep_numbers_escapes_and_bars_whole(word, positions):
+    assert _break_positions(word) == positions

@@ -484,8 +484,45 @@ def test_plot_without_the_extra_names_it(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     target = tmp_path / "loss.png"
     assert_bad_input_line(run("train", "ex1", "--plot", str(target)), "--plot needs matplotlib",
-                          ['pip install "bpcheck[plot]"'])
+                          ["install the plot extra into the Python bpcheck runs in: python3 -m pip --python "])
     assert not target.exists()
+
+
+def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(monkeypatch, tmp_path):
+    """README's set-up makes .venv and installs with `python3 -m pip --python .venv/bin/python install`:
+    the hint is that command, with the plot extra's requirement, for the Python running bpcheck."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / ".venv" / "bin" / "python"))
+    message = assert_bad_input_line(run("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
+    command = message.split("install the plot extra into the Python bpcheck runs in: ")[1]
+    set_up = re.search(r"python3 -m venv --without-pip \.venv && (python3 -m pip --python \.venv/bin/python install) "
+                       r"pip \. &&", README).group(1)
+    extra = re.search(r'^plot = \["matplotlib([^"]*)"\]', (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
+                      flags=re.M).group(1)
+    assert command.startswith(set_up + ' "matplotlib')
+    specifiers = command.removeprefix(set_up + ' "matplotlib').rstrip('"')
+    assert set(specifiers.split(",")) == set(extra.split(","))  # the extra's, in the installed metadata's order
+    assert f"`{command}`" in README  # README names the same command
+    # Elsewhere (pipx, a venv out of the current folder): the interpreter's whole path.
+    monkeypatch.setattr(sys, "executable", "/opt/pipx/venvs/bpcheck/bin/python")
+    message = assert_bad_input_line(run("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
+    assert message.endswith(f'python3 -m pip --python /opt/pipx/venvs/bpcheck/bin/python install "matplotlib{specifiers}"')
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_plot_says_where_it_wrote_the_curve(tmp_path, output_format):
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "loss.svg"
+    result = CliRunner(env={"COLUMNS": "120"}).invoke(main, ["train", "ex1", "-n", "20", "--plot", str(target),
+                                                             "--format", output_format])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("<?xml")
+    said = f"The loss curve is in {target}.\n"
+    if output_format == "json":  # stdout is the JSON alone; the line is on stderr
+        assert json.loads(result.stdout)["settings"]["iterations"] == 20 and result.stderr == said
+    else:  # the report's last line
+        assert result.stdout.endswith("\n" + said) and result.stderr == ""
 
 
 def test_plot_is_never_written_onto_the_exercise(tmp_path):

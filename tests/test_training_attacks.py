@@ -880,7 +880,7 @@ def test_plot_without_matplotlib_fails_before_training(monkeypatch, tmp_path):
     monkeypatch.setattr(bpcheck.training, "train", never)
     target = tmp_path / "loss.svg"
     assert_bad_input_line(run("train", "ex1", "-n", "1000000", "--plot", target), "--plot needs matplotlib",
-                          ['pip install "bpcheck[plot]"'])
+                          ["install the plot extra into the Python bpcheck runs in: python3 -m pip --python "])
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from ..errors import BpcheckError
 from ..feedback import note, shows_results
 from ..grading import CREDITED
+from ..numbers import counted
 from ..safetext import escape_controls
 from .grades import score_line
 
@@ -100,64 +101,64 @@ def _xml(text: str) -> str:
     return escape_controls(text)
 
 
+# ---------------------------------------------------------------- Gradescope and Classroom: one student
+
+
+def check_one_student(outcomes: Sequence, formats: Sequence[str]) -> None:
+    """Gradescope's results.json and Classroom's result are one student's: refuse a run of several
+    answers files (the rows of its summary: each file given or found in a folder, an unreadable one
+    too, but not the exercise the answers name found among them) rather than merge them into one."""
+    if formats and len(outcomes) > 1:
+        options = " and ".join(f"--{what}" for what in formats)
+        raise BpcheckError(f"{options} with {len(outcomes)} answers files: these formats hold one student's result",
+                           hint="grade one submission at a time, as the autograder does")
+
+
 # ---------------------------------------------------------------- Gradescope
 
 
-def gradescope_results(outcomes: Sequence, visibility: str = "visible") -> dict:
-    """results.json for Gradescope: a test per asked quantity with its score and max_score (all the
-    files' tests, named `file: quantity`, for a batch), the total, and the feedback level's output."""
-    single = len(outcomes) == 1
-    tests, outputs, score = [], [], 0.0
-    for outcome in outcomes:
-        prefix = "" if single else f"{outcome.file}: "
-        if outcome.grade is None:  # the error names its file
-            outputs.append(str(outcome.error) if getattr(outcome.error, "file", None) else
-                           f"{outcome.file}: {outcome.error}")
-            continue
-        grade, level = outcome.grade, outcome.feedback
-        score += grade.score
-        outputs.append(f"{prefix}{_label(outcome)}. {_score_text(grade)}.")
-        if not shows_results(level):
-            continue
-        for number, result in enumerate(grade.results, 1):
-            test = {"name": f"{prefix}{result.name}", "number": str(number), "score": result.earned,
-                    "max_score": result.points, "status": "passed" if result.verdict in CREDITED else "failed",
-                    "output": _failure_text(result, level), "output_format": "text"}
-            tests.append(test)
-    return {"score": score, "output": "\n".join(outputs), "output_format": "text", "visibility": visibility,
-            "stdout_visibility": "hidden", "tests": tests}
+def gradescope_results(outcome, visibility: str = "visible") -> dict:
+    """results.json for Gradescope, of one answers file: a test per asked quantity with its score and
+    max_score, the total, and the output the feedback level allows; for a file that could not be read,
+    a score of 0 and why."""
+    results = {"score": 0.0, "output": "", "output_format": "text", "visibility": visibility,
+               "stdout_visibility": "hidden", "tests": []}
+    if outcome.grade is None:  # the error names its file
+        error = outcome.error
+        results["output"] = str(error) if getattr(error, "file", None) else f"{outcome.file}: {error}"
+        return results
+    grade, level = outcome.grade, outcome.feedback
+    results.update(score=grade.score, output=f"{_label(outcome)}. {_score_text(grade)}.")
+    if shows_results(level):
+        results["tests"] = [{"name": result.name, "number": str(number), "score": result.earned,
+                             "max_score": result.points, "status": "passed" if result.verdict in CREDITED else "failed",
+                             "output": _failure_text(result, level), "output_format": "text"}
+                            for number, result in enumerate(grade.results, 1)]
+    return results
 
 
 # ---------------------------------------------------------------- GitHub Classroom
 
 
-def classroom_result(outcomes: Sequence, pass_mark: float | None = None, unreadable_max: float | None = None) -> dict:
-    """The JSON that classroom-resources/autograding-grading-reporter decodes: a test per asked quantity
-    with its fractional score, so that it posts `Points X/Y` with per-quantity credit. A file that
-    cannot be read scores 0 of ``unreadable_max`` (the pinned exercise's points): the reporter posts
-    nothing at all for a result whose max_score is 0."""
-    tests, max_score = [], 0.0
-    status = "pass"
-    for outcome in outcomes:
-        if outcome.grade is None:
-            status = "error"
-            max_score += unreadable_max or 0.0
-            tests.append(_classroom_test("read answers file", "error", 0.0, str(outcome.error), outcome.file,
-                                         getattr(outcome.error, "line", None)))
-            continue
-        grade, level = outcome.grade, outcome.feedback
-        max_score += grade.max_score
-        if not outcome.passed(pass_mark) and status == "pass":
-            status = "fail"
-        if not shows_results(level):
-            tests.append(_classroom_test(f"{outcome.file}: score", "pass" if outcome.passed(pass_mark) else "fail",
-                                         grade.score, _score_text(grade), outcome.file, None))
-            continue
-        for result in grade.results:
-            tests.append(_classroom_test(result.name if len(outcomes) == 1 else f"{outcome.file}: {result.name}",
-                                         "pass" if result.verdict in CREDITED else "fail", result.earned,
-                                         _failure_text(result, level), outcome.file, result.line))
-    return {"version": 1, "status": status, "max_score": max_score, "tests": tests}
+def classroom_result(outcome, pass_mark: float | None = None, unreadable_max: float | None = None) -> dict:
+    """The JSON that classroom-resources/autograding-grading-reporter decodes, of one answers file: a
+    test per asked quantity with its fractional score, so that it posts `Points X/Y` with per-quantity
+    credit. A file that cannot be read scores 0 of ``unreadable_max`` (the pinned exercise's points):
+    the reporter posts nothing at all for a result whose max_score is 0."""
+    if outcome.grade is None:
+        error = outcome.error
+        return {"version": 1, "status": "error", "max_score": unreadable_max or 0.0,
+                "tests": [_classroom_test("read answers file", "error", 0.0, str(error), outcome.file,
+                                          getattr(error, "line", None))]}
+    grade, level = outcome.grade, outcome.feedback
+    passed = outcome.passed(pass_mark)
+    if shows_results(level):
+        tests = [_classroom_test(result.name, "pass" if result.verdict in CREDITED else "fail", result.earned,
+                                 _failure_text(result, level), outcome.file, result.line) for result in grade.results]
+    else:
+        tests = [_classroom_test(f"{outcome.file}: score", "pass" if passed else "fail", grade.score,
+                                 _score_text(grade), outcome.file, None)]
+    return {"version": 1, "status": "pass" if passed else "fail", "max_score": grade.max_score, "tests": tests}
 
 
 def _classroom_test(name: str, status: str, score: float, message: str, file: str, line: int | None) -> dict:
@@ -168,12 +169,13 @@ def _classroom_test(name: str, status: str, score: float, message: str, file: st
 def classroom_output(result: dict) -> str:
     """The line for $GITHUB_OUTPUT: `result=` and the JSON in base64, as the grading reporter reads it."""
     import base64
-    import json
 
-    line = "result=" + base64.b64encode(json.dumps(result, ensure_ascii=False).encode("utf-8")).decode("ascii")
+    from .json_text import dumps
+
+    line = "result=" + base64.b64encode(dumps(result).encode("utf-8")).decode("ascii")
     if len(line) > STEP_OUTPUT_LIMIT:
         raise BpcheckError(f"--classroom: the result is {len(line):,} bytes, more than a step output holds (1 MB)",
-                           hint="give one student's answers files: Classroom grades one repository at a time")
+                           hint="grade with --feedback score, which gives Classroom one test, the total")
     return line + "\n"
 
 
@@ -201,7 +203,7 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
     if len(errors) > ANNOTATION_LIMIT:
         more = len(errors) - ANNOTATION_LIMIT
         shown.append(_command("notice", None, None, "bpcheck",
-                              f"{more} more wrong or missing value{'s' if more > 1 else ''} not annotated "
+                              f"{counted(more, 'more wrong or missing value')} not annotated "
                               "(GitHub shows 10 a step); see the step summary or the report"))
     return shown + notices[:ANNOTATION_LIMIT]
 
@@ -240,4 +242,4 @@ def step_summary(blocks: list, heading: str | None) -> str:
             break
         kept.append(line)
     dropped = len(lines) - len(kept)
-    return "\n".join(kept) + f"\n\n… {dropped} more lines left out (GitHub's summary holds 1 MiB).\n"
+    return "\n".join(kept) + f"\n\n… {counted(dropped, 'more line')} left out (GitHub's summary holds 1 MiB).\n"

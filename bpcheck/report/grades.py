@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..feedback import shows_notes, shows_results
 from ..grading import Grade, Result
+from ..numbers import counted
 from ..quantities import STAGES
 from .views import Section
 
@@ -108,8 +109,8 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")
     bad = sum(o.grade is None for o in outcomes)
     passed = sum(o.grade is not None and o.grade.passed(pass_mark) for o in outcomes)
-    files = f"{len(outcomes)} file{'' if len(outcomes) == 1 else 's'}"
-    section.notes.append(f"{files}: {passed} passed, {len(outcomes) - passed - bad} did not, {bad} could not be read.")
+    section.notes.append(f"{counted(len(outcomes), 'file')}: {passed} passed, {len(outcomes) - passed - bad} did not, "
+                         f"{bad} could not be read.")
     if pinned:
         section.notes.append(f"Every file was graded against {pinned} (--exercise).")
     else:
@@ -140,7 +141,7 @@ def class_sections(found) -> list[Section]:
         name = f"{q.exercise}: {q.name}" if several else q.name
         quantities.rows.append((name, str(q.correct), str(q.carried_forward), str(q.wrong), str(q.missing),
                                 f"{_bar(q.lost, most)} {q.lost}".strip()))
-    quantities.notes.append(f"{found.graded} file{'' if found.graded == 1 else 's'} graded; sorted by how many "
+    quantities.notes.append(f"{counted(found.graded, 'file')} graded; sorted by how many "
                             "students lost each quantity's marks.")
     top = max((m.students for m in found.mistakes), default=0) or 1
     mistakes = Section("Named mistakes", ("mistake", "students", "", "where", "for example"), [], numeric=(1,),

@@ -11,6 +11,8 @@ import unicodedata
 from ..safetext import escape_controls
 from .views import Section
 
+COLUMN_GAP = "  "  # between two columns
+
 
 def table_lines(section: Section) -> list[str]:
     """Header, rule and rows, each column as wide as its widest cell, numbers aligned right; every cell
@@ -24,9 +26,9 @@ def table_lines(section: Section) -> list[str]:
         return space + cell if column in section.numeric else cell + space
 
     def line(cells) -> str:
-        return "  ".join(pad(cell, column) for column, cell in enumerate(cells)).rstrip()
+        return COLUMN_GAP.join(pad(cell, column) for column, cell in enumerate(cells)).rstrip()
 
-    return [line(columns), "  ".join("─" * width for width in widths)] + [line(row) for row in rows]
+    return [line(columns), COLUMN_GAP.join("─" * width for width in widths)] + [line(row) for row in rows]
 
 
 def width(text: str) -> int:

@@ -1,5 +1,5 @@
 """`bpcheck train --plot PATH`: the loss curve as PNG or SVG, drawn by matplotlib (the optional extra
-`bpcheck[plot]`), imported only when a plot is asked for."""
+`plot`), imported only when a plot is asked for."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from ..errors import BpcheckError
 from ..training import TrainingRun
 
 FORMATS = (".png", ".svg")
-EXTRA = 'pip install "bpcheck[plot]"'
 
 
 def check_plot_path(path: str) -> str:
@@ -29,9 +28,35 @@ def load_matplotlib():
         matplotlib.use("Agg")
         import matplotlib.pyplot as pyplot
     except ImportError:
-        raise BpcheckError("--plot needs matplotlib, which is not installed",
-                           hint=f"install the plot extra: {EXTRA}") from None
+        raise BpcheckError("--plot needs matplotlib, which is not installed", hint="install the plot extra into "
+                           f"the Python bpcheck runs in: {install_command()}") from None
     return pyplot
+
+
+def install_command() -> str:
+    """The command that installs the plot extra's matplotlib into the Python running bpcheck, in the form
+    of README's set-up (`python3 -m pip --python .venv/bin/python install ...`): the system's pip
+    installs into that Python, which needs no pip of its own, and no system Python is touched (PEP 668)."""
+    import os
+    import shlex
+    import sys
+
+    python = sys.executable or "python3"
+    inside = os.path.abspath(python).startswith(os.path.join(os.getcwd(), ""))
+    return (f"python3 -m pip --python {shlex.quote(os.path.relpath(python) if inside else python)} install "
+            f'"{_plot_requirement()}"')
+
+
+def _plot_requirement() -> str:
+    """matplotlib as the installed bpcheck's `plot` extra pins it (pyproject.toml), else plain matplotlib."""
+    from importlib import metadata
+
+    try:
+        requirements = metadata.requires("bpcheck") or []
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        requirements = []
+    return next((requirement.partition(";")[0].strip() for requirement in requirements
+                 if requirement.replace('"', "'").endswith("extra == 'plot'")), "matplotlib")
 
 
 def loss_plot(run: TrainingRun, title: str, kind: str) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 
+from ..numbers import counted, for_count
 from ..practice import Ask, Checked, Event, Finished, Intro, Noted, Revealed, Said
 from ..solution import Solution
 from .grades import VERDICT_LABELS, VERDICT_STYLES, score_line
@@ -30,7 +31,8 @@ def intro_lines(intro: Intro, heading: str, feedback: str, saved_to: str, fmt) -
     if intro.givens:
         lines.append(("", "Given: " + ", ".join(f"{name} = {fmt(value)}" for name, value in intro.givens)))
     if intro.right:
-        lines.append(("", f"Resuming: {intro.right} of {intro.right + intro.asked} values are already right; "
+        lines.append(("", f"Resuming: {intro.right} of {counted(intro.right + intro.asked, 'value')} "
+                          f"{for_count(intro.right, 'is', 'are')} already right; "
                           f"{intro.asked} to go."))
     lines.append(("dim", "Type each value as you work it out; an empty line skips, < goes back, q quits, ? helps."))
     return lines

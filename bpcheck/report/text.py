@@ -1,8 +1,10 @@
 """Output for people: Rich tables on a terminal, plain lines (report/plain.py) anywhere else.
 
-A number is never cut or split. A table wider than the terminal wraps its text columns (formulas, notes)
-at spaces only; when even then it cannot fit with its names and numbers whole, each row is stacked, a
-line per column. Everything printed passes through ``escape_controls``: student text reaches the
+A number is never cut or split, and no line is wider than the terminal. A table wider than the terminal
+wraps its text columns (formulas, notes, a class's names, paths and messages) at spaces, and a word too
+long for its line where no number is cut; when even then it cannot fit with its names and numbers whole,
+each row is stacked, a line per column. A class's tables are laid out here, not by Rich (see
+``hand_laid_lines``). Everything printed passes through ``escape_controls``: student text reaches the
 terminal as visible escapes, never as escape sequences.
 """
 
@@ -13,6 +15,7 @@ import re
 import sys
 
 from ..safetext import escape_controls
+from .plain import COLUMN_GAP
 from .views import Section
 
 
@@ -42,7 +45,12 @@ def _print_rich(blocks, console) -> None:
 
     for index, block in enumerate(blocks):
         if not isinstance(block, Section):
-            console.print(Text(escape_controls(block), style="bold underline" if index == 0 and block else ""))
+            # A line that fits is printed as it is (a drawing's, a curve's); a longer one is wrapped here,
+            # where no number is cut, not folded by Rich wherever the edge falls.
+            text = escape_controls(block)
+            lines = [text] if _cell_width(text) <= console.width else _wrap_words(text, console.width)
+            console.print(Text("\n".join(lines), style="bold underline" if index == 0 and block else ""),
+                          soft_wrap=True)
         elif block.hand_laid:  # a Rich table of a thousand rows takes longer to lay out than to grade
             _print_hand_laid(block, console)
         else:
@@ -50,25 +58,20 @@ def _print_rich(blocks, console) -> None:
 
 
 def _print_hand_laid(section: Section, console) -> None:
-    """plain.py's lines, styled; a line longer than the terminal runs on rather than being cut."""
+    """A class's table, laid out by bpcheck rather than by Rich (see ``hand_laid_lines``), styled."""
     from rich.text import Text
 
-    from .plain import table_lines
-
-    styled = Text(escape_controls(section.title) + "\n", style="bold")
-    lines = table_lines(section)
-    styled.append("\n".join(lines[:2]) + "\n", style="bold")
-    for line, style in zip(lines[2:], section.row_styles or [""] * len(lines)):
+    styled = Text()
+    for line, style in hand_laid_lines(section, console.width):
         styled.append(line + "\n", style=style)
     console.print(styled, soft_wrap=True, end="")
-    _print_notes(section, console)
 
 
 def _print_notes(section: Section, console) -> None:
     from rich.text import Text
 
     for note in section.notes:
-        console.print(Text(escape_controls(note), style="dim"))
+        console.print(Text("\n".join(_wrap_words(escape_controls(note), console.width)), style="dim"), soft_wrap=True)
 
 
 # --- tables that fit the terminal -------------------------------------------------------------------
@@ -104,6 +107,8 @@ def _table_frame_width(column_count: int) -> int:
 
 
 def _cell_width(text: str) -> int:
+    if text.isascii():  # printable (controls are escaped before they get here): a cell a character
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -166,9 +171,8 @@ def _print_rich_table(section: Section, columns, rows, console, widths: list[int
         no_wrap = widths is None and index in _whole_columns(section)
         table.add_column(Text(heading), justify="right" if numeric else "left", no_wrap=no_wrap,
                          overflow="fold", width=None if widths is None else widths[index])
-    for index, row in enumerate(rows):
-        style = section.row_styles[index] if index < len(section.row_styles) else None
-        table.add_row(*(Text(cell) for cell in row), style=style)
+    for row, style in zip(rows, _row_styles(section)):
+        table.add_row(*(Text(cell) for cell in row), style=style or None)
     console.print(table)
     _print_notes(section, console)
     console.print()
@@ -176,32 +180,44 @@ def _print_rich_table(section: Section, columns, rows, console, widths: list[int
 
 # --- stacked rows, for a terminal too narrow for the table -----------------------------------------
 
-_FACTOR_BOUNDARY = re.compile(r"(?<=\))(?=[(\[])")  # '(0.3)(0.68)': between the factors, never in a number
 LABEL_GAP = 2  # spaces between a column's heading and its cell
 INDENT = 2
 
 
 def _print_stacked(section: Section, columns, rows, console) -> None:
-    """Each row as its name, then a line per non-empty cell: 'heading  cell'. Cells wrap at spaces; when
-    the room beside the headings is narrower than a word, each cell goes under its heading instead."""
+    """Each row as its name, then a line per non-empty cell (``stacked_lines``)."""
     from rich.text import Text
 
-    label_width = max((_cell_width(heading) for heading in columns[1:]), default=0)
-    beside = console.width - INDENT - label_width - LABEL_GAP
-    longest = max((_longest_word(cell) for row in rows for cell in row[1:]), default=0)
     console.print(Text(escape_controls(section.title), style="bold"))
     console.print()
-    for index, row in enumerate(rows):
-        lines = (_cells_beside(columns, row, label_width, beside) if longest <= beside
-                 else _cells_below(columns, row, console.width - 2 * INDENT))
-        style = section.row_styles[index] if index < len(section.row_styles) else ""
-        text = Text(row[0], style="bold")
-        text.append("".join("\n" + line for line in lines))
-        text.stylize(style)
-        console.print(text, soft_wrap=True)  # lines are laid out here; a word too long runs on, uncut
+    text = Text()
+    for line, style in stacked_lines(columns, rows, _row_styles(section), console.width):
+        text.append(line + "\n", style=style)
+    console.print(text, soft_wrap=True, end="")  # laid out here, each line within the width
     console.print()
     _print_notes(section, console)
     console.print()
+
+
+def _row_styles(section: Section) -> list[str]:
+    """A style per row: the section's, "" for a row it gives none."""
+    return [section.row_styles[i] if i < len(section.row_styles) else "" for i in range(len(section.rows))]
+
+
+def stacked_lines(columns, rows, styles, width: int) -> list[tuple[str, str]]:
+    """Each row as its name, then a line per non-empty cell: 'heading  cell', wrapped beside the
+    heading; where the room beside the headings is narrower than a piece no break may cut, each cell
+    goes under its heading instead."""
+    label_width = max((_cell_width(heading) for heading in columns[1:]), default=0)
+    beside = width - INDENT - label_width - LABEL_GAP
+    longest = max((_longest_unbreakable(cell) for row in rows for cell in row[1:]), default=0)
+    lines = []
+    for row, style in zip(rows, styles):
+        lines += [(line, f"bold {style}".strip()) for line in _wrap_words(row[0], width)]
+        cells = (_cells_beside(columns, row, label_width, beside) if longest <= beside
+                 else _cells_below(columns, row, width - 2 * INDENT))
+        lines += [(line, style) for line in cells]
+    return lines
 
 
 def _cells_beside(columns, row, label_width: int, room: int) -> list[str]:
@@ -227,17 +243,127 @@ def _cells_below(columns, row, room: int) -> list[str]:
 
 
 def _wrap_words(text: str, room: int) -> list[str]:
-    """``text`` in lines of at most ``room`` columns, broken at spaces, or where a word too long for a
-    line has ')(' or ')[' (between two factors); a piece longer still runs on rather than being split."""
+    """``text`` in lines of at most ``room`` columns, broken at spaces; a word too long for a line is
+    broken where it can be without cutting a number or an escape (``_break_positions``)."""
     lines: list[str] = []
     for word in text.split():
-        pieces = [word] if _cell_width(word) <= room else _FACTOR_BOUNDARY.split(word)
+        pieces = [word] if _cell_width(word) <= room else _word_pieces(word, room)
         for glue, piece in zip([" "] + [""] * len(pieces), pieces):
             if lines and _cell_width(lines[-1]) + len(glue) + _cell_width(piece) <= room:
                 lines[-1] += glue + piece
             else:
                 lines.append(piece)
     return lines or [""]
+
+
+# A break looks best after these: between two factors '(0.3)(0.68)', a path's folders, a name's parts.
+_NICE_AFTER = frozenset("/-_,;:)")
+# Shown escapes ('\x1b', '\u202e') are read as one thing: never broken.
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
+
+
+def _break_positions(word: str) -> list[int]:
+    """Where ``word`` may be broken across lines (the index of the first character of the next line):
+    never beside a digit, before a sign or point that starts a number ('-0.5', '.5'), after a number's
+    point ('0.'), inside an escape or inside a bar ('████'). So no number is cut, and no fragment reads
+    as another number."""
+    inside = {index for found in _ESCAPE.finditer(word) for index in range(found.start() + 1, found.end())}
+    positions = []
+    for index in range(1, len(word)):
+        before, after = word[index - 1], word[index]
+        following = word[index + 1] if index + 1 < len(word) else ""
+        if (before.isdigit() or after.isdigit() or (after in "-+." and following.isdigit())
+                or (before == "." and index >= 2 and word[index - 2].isdigit()) or index in inside
+                or (_is_block(before) and _is_block(after))):
+            continue
+        positions.append(index)
+    return positions
+
+
+def _is_block(char: str) -> bool:
+    return "\u2580" <= char <= "\u259f"  # Unicode's block elements, of which bars are drawn
+
+
+def _word_pieces(word: str, room: int) -> list[str]:
+    """A word wider than ``room`` in pieces that fit it: each broken as late as it may be, at a nice
+    place (``_NICE_AFTER``) when one lies past the first third of the line. Only a run that cannot be
+    broken and is wider than the whole line (no number is) is cut where the line ends."""
+    pieces = []
+    while _cell_width(word) > room:
+        fit, used = 0, 0
+        while used + _cell_width(word[fit]) <= room:  # the word is wider than the room: this ends
+            used += _cell_width(word[fit])
+            fit += 1
+        # What follows the line's end decides too: a digit, or the rest of an escape (at most 10 characters).
+        safe = [index for index in _break_positions(word[:fit + 10]) if index <= fit]
+        nice = [index for index in safe if word[index - 1] in _NICE_AFTER]
+        cut = nice[-1] if nice and 3 * nice[-1] >= fit else safe[-1] if safe else max(fit, 1)
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return pieces + [word] if word else pieces
+
+
+def _longest_unbreakable(text: str) -> int:
+    """The widest piece of ``text`` that ``_wrap_words`` never breaks."""
+    longest = 0
+    for word in text.split():
+        if _cell_width(word) <= longest:
+            continue
+        ends = [0, *_break_positions(word), len(word)]
+        longest = max(longest, *(_cell_width(word[start:end]) for start, end in zip(ends, ends[1:])))
+    return longest
+
+
+# --- a class's tables, laid out by bpcheck ---------------------------------------------------------
+
+
+def hand_laid_lines(section: Section, width: int) -> list[tuple[str, str]]:
+    """The section as (line, style) pairs no wider than ``width``, for a class of any size (a Rich
+    table of a thousand rows takes longer to lay out than to grade): plain.py's lines when they fit;
+    else with the text columns wrapped, each no narrower than READABLE_WIDTH; else each row stacked.
+    Names, paths and messages break at spaces, then where no number is cut (``_break_positions``)."""
+    columns = [escape_controls(column) for column in section.columns]
+    rows = [[escape_controls(cell) for cell in row] for row in section.rows]
+    styles = _row_styles(section)
+    lines = [(line, "bold") for line in _wrap_words(escape_controls(section.title), width)]
+    table = _laid_table(columns, rows, styles, set(section.numeric), width)
+    lines += table if table is not None else stacked_lines(columns, rows, styles, width)
+    return lines + [(line, "dim") for note in section.notes for line in _wrap_words(escape_controls(note), width)]
+
+
+def _laid_table(columns, rows, styles, numeric: set[int], width: int) -> list[tuple[str, str]] | None:
+    """Header, rule and rows with each column as wide as its widest cell, or narrowed (the widest
+    first) to fit ``width``; numbers are never narrowed. None when even the least widths do not fit."""
+    natural = _natural_widths(columns, rows)
+    room = width - len(COLUMN_GAP) * (len(columns) - 1)
+    widths: list[int] | None = natural
+    if sum(natural) > room:
+        least = [max([_longest_word(heading)] + [_cell_width(row[i]) for row in rows]) if i in numeric else
+                 max([_longest_word(heading), min(natural[i], READABLE_WIDTH)] + [_longest_unbreakable(row[i])
+                                                                                   for row in rows])
+                 for i, heading in enumerate(columns)]
+        widths = _narrowed_widths(natural, least, room)
+    if widths is None:
+        return None
+    lines = [(line, "bold") for line in _laid_row(columns, widths, numeric)]
+    lines.append((COLUMN_GAP.join("─" * column for column in widths), "bold"))
+    for row, style in zip(rows, styles):
+        lines += [(line, style) for line in _laid_row(row, widths, numeric)]
+    return lines
+
+
+def _laid_row(cells, widths: list[int], numeric: set[int]) -> list[str]:
+    """One row as lines: each cell wrapped to its column, numbers aligned right."""
+    pieces = [[cell] if _cell_width(cell) <= width else _wrap_words(cell, width) for cell, width in zip(cells, widths)]
+    lines = []
+    for index in range(max(len(piece) for piece in pieces)):
+        parts = []
+        for column, (piece, width) in enumerate(zip(pieces, widths)):
+            text = piece[index] if index < len(piece) else ""
+            space = " " * (width - _cell_width(text))
+            parts.append(space + text if column in numeric else text + space)
+        lines.append(COLUMN_GAP.join(parts).rstrip())
+    return lines
 
 
 def progress_bar(files, grade_one) -> list:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..gradcheck import PASS, Check
-from ..numbers import number_formatter
+from ..gradcheck import FAIL, KINK, PASS, RELATIVE_TOLERANCE, Check
+from ..numbers import counted, for_count, number_formatter
 from ..training import TrainingRun
 from .views import Section, delta_bars
 
@@ -49,13 +49,13 @@ def training_sections(run: TrainingRun, precision: int) -> list:
     settings = run.settings
     summary = Section("Summary", ("what", "value"), [
         ("E at the start", fmt(run.loss[0]) if run.loss else "—"),
-        (f"E after {len(run.loss)} update{'s' * (len(run.loss) != 1)}",
+        (f"E after {counted(len(run.loss), 'update')}",
          fmt(run.final_loss) if math.isfinite(run.final_loss) else "overflowed"),
         ("the loss", run.behaviour.sentence),
     ])
     if settings["until"] is not None:
         summary.rows.append((f"E below {fmt(settings['until'])}",
-                             f"after {run.first_below} updates" if run.first_below is not None else "never"))
+                             f"after {counted(run.first_below, 'update')}" if run.first_below is not None else "never"))
     if run.overflowed_at:
         summary.notes.append(f"Update {run.overflowed_at} overflowed double precision; the run stopped there.")
     if settings["batch_size"] < settings["examples"]:
@@ -69,7 +69,8 @@ def training_sections(run: TrainingRun, precision: int) -> list:
         blocks.append(delta_bars("Mean |δ| per layer at the start", run.depth_start, fmt))
         if run.depth_end:
             blocks[-1].notes.clear()  # said once, under the last chart
-            blocks.append(delta_bars(f"Mean |δ| per layer after {len(run.loss)} updates", run.depth_end, fmt))
+            title = f"Mean |δ| per layer after {counted(len(run.loss), 'update')}"
+            blocks.append(delta_bars(title, run.depth_end, fmt))
     return blocks
 
 
@@ -81,12 +82,12 @@ def describe_settings(run: TrainingRun) -> str:
                  "adam": "Adam β1 = {}, β2 = {}, ε = {}".format(*(fmt(settings.get(key, 0))
                                                                   for key in ("beta1", "beta2", "epsilon")))}
     size, count = settings["batch_size"], settings["examples"]
-    batches = (f"full batch ({count} example{'s' * (count != 1)})" if size == count else
-               f"batches of {size} of {count} examples, "
+    batches = (f"full batch ({counted(count, 'example')})" if size == count else
+               f"batches of {size} of {counted(count, 'example')}, "
                + ("shuffled (seed " + str(settings["shuffle_seed"]) + ")" if settings["shuffle_seed"] is not None
                   else "in order"))
-    return (f"{settings['iterations']} iterations, η = {fmt(settings['eta'])}, {optimizer[settings['optimizer']]}, "
-            f"{batches}")
+    return (f"{counted(settings['iterations'], 'iteration')}, η = {fmt(settings['eta'])}, "
+            f"{optimizer[settings['optimizer']]}, {batches}")
 
 
 def training_json(exercise, run: TrainingRun) -> dict:
@@ -112,3 +113,12 @@ def gradcheck_section(checks: list[Check], precision: int) -> Section:
                       "(E(p+h) - E(p-h)) / 2h", "relative difference", ""), rows, numeric=(1, 2, 3))
     section.row_styles = ["green" if check.verdict == PASS else "red" for check in checks]
     return section
+
+
+def gradcheck_summary(checks: list[Check]) -> str:
+    """'34 of 35 gradients agree (...); 1 sits on a ReLU or softsign kink.', each count with its words."""
+    agree, kinks, fail = (sum(check.verdict == verdict for check in checks) for verdict in (PASS, KINK, FAIL))
+    return (f"{agree} of {counted(len(checks), 'gradient')} {for_count(agree, 'agrees', 'agree')} (a relative "
+            f"difference of at most {RELATIVE_TOLERANCE:g}, or less than rounding in E can show)"
+            + (f"; {kinks} {for_count(kinks, 'sits', 'sit')} on a ReLU or softsign kink" if kinks else "")
+            + (f"; {fail} {for_count(fail, 'does', 'do')} not." if fail else "."))
