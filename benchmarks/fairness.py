@@ -391,6 +391,9 @@ def _delta(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
             found.append(("updated-weight-used", slope * math.fsum(
                 _updated(network, weight_name(unit, k), unit, k, v) * v[f"delta{k}"] for k in downstream)))
         for k in downstream:
+            next_slope = _slope(network.activation_of(k), v[f"a{k}"], v[f"y{k}"])
+            if next_slope is not None and network.activation_of(k) not in ("softmax", "linear"):  # δk holds its slope
+                found.append(("derivative-applied-twice", slope * (error - terms[k] + terms[k] * next_slope)))
             found.append(("missing-weight", slope * (error - terms[k] + v[f"delta{k}"])))
             found.append(("missing-delta", slope * (error - terms[k] + v[weight_name(unit, k)])))
             if len(downstream) > 1:
@@ -420,8 +423,11 @@ def _gradient(quantity: Quantity, network: Network, v) -> list[tuple[str, float]
     if quantity.source is None:
         return [("sign-flip", -sign * delta)]
     source = v[_output(network, quantity.source)]
-    return [("sign-flip", -sign * delta * source), ("wrong-source-output", sign * delta * v[f"y{quantity.unit}"]),
-            ("missing-source-output", sign * delta), ("missing-delta", sign * source)]
+    found = [("sign-flip", -sign * delta * source), ("wrong-source-output", sign * delta * v[f"y{quantity.unit}"]),
+             ("missing-source-output", sign * delta), ("missing-delta", sign * source)]
+    if quantity.source not in network.layers[0]:  # the source's a for its y
+        found.append(("preactivation-used", sign * delta * v[f"a{quantity.source}"]))
+    return found
 
 
 def _change(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
@@ -431,9 +437,12 @@ def _change(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
     if quantity.source is None:
         return [("sign-flip", -sign * eta * delta), ("missing-learning-rate", sign * delta)]
     source = v[_output(network, quantity.source)]
-    return [("sign-flip", -sign * eta * delta * source), ("missing-learning-rate", sign * delta * source),
-            ("wrong-source-output", sign * eta * delta * v[f"y{quantity.unit}"]),
-            ("missing-source-output", sign * eta * delta), ("missing-delta", sign * eta * source)]
+    found = [("sign-flip", -sign * eta * delta * source), ("missing-learning-rate", sign * delta * source),
+             ("wrong-source-output", sign * eta * delta * v[f"y{quantity.unit}"]),
+             ("missing-source-output", sign * eta * delta), ("missing-delta", sign * eta * source)]
+    if quantity.source not in network.layers[0]:  # the source's a for its y
+        found.append(("preactivation-used", sign * eta * delta * v[f"a{quantity.source}"]))
+    return found
 
 
 def _new(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
