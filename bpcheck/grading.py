@@ -50,7 +50,7 @@ class Tolerance(NamedTuple):
 class Result(NamedTuple):
     name: str
     stage: str
-    verdict: str  # correct, carried_forward, wrong, missing
+    verdict: str  # correct, carried_forward, wrong, missing, unreadable (see with_readings)
     given: float | None
     expected: float
     points: float = 1.0
@@ -412,3 +412,27 @@ def _rounding_hint(given: float, exact: float, in_range: bool) -> str:
             return (f"This is the exact value rounded to {digits} significant digit{'s' if digits > 1 else ''}, "
                     f"{too_coarse}: keep at least 4. ")
     return ""
+
+
+UNREADABLE = "unreadable"  # a value that is not a number: it earns nothing, and is not given downstream
+
+
+def with_readings(graded: Grade, unreadable: Mapping[str, str] | None = None,
+                  notes: Mapping[str, str] | None = None) -> Grade:
+    """``graded`` (graded without the values that could not be read as numbers, so that whatever
+    follows from one is graded on the exact value) with each asked one of them ``unreadable``, its
+    note saying why; and the note on how a value was read (``'0,51' was read as 0.51``) after its own."""
+    unreadable, notes = unreadable or {}, notes or {}
+    if not unreadable and not notes:
+        return graded
+    results = []
+    for result in graded.results:
+        if result.name in unreadable:
+            why = unreadable[result.name]
+            result = result._replace(verdict=UNREADABLE, given=None, message=why, hint=why)
+        elif result.name in notes:
+            note = notes[result.name]
+            result = result._replace(message="; ".join(filter(None, (result.message, note))),
+                                     hint="; ".join(filter(None, (result.hint, note))))
+        results.append(result)
+    return graded._replace(results=tuple(results))

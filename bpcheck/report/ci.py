@@ -18,7 +18,7 @@ from ..errors import BpcheckError
 from ..feedback import note, shows_results
 from ..grading import CREDITED
 from ..safetext import escape_controls
-from .grades import score_line
+from .grades import flag_lines, score_line
 
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
@@ -75,6 +75,8 @@ def junit_xml(outcomes: Sequence, pass_mark: float | None = None) -> str:
             if kind:
                 failure = ET.SubElement(case, kind, message=_xml(message), type=_xml(why))
                 failure.text = _xml(message)
+        if outcome.flags:  # read by EnricoMi's action and GitLab
+            ET.SubElement(suite, "system-out").text = _xml("\n".join(flag_lines(outcome)))
     root.attrib.update({key: str(value) for key, value in totals.items()})
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -113,10 +115,12 @@ def gradescope_results(outcomes: Sequence, visibility: str = "visible") -> dict:
         if outcome.grade is None:  # the error names its file
             outputs.append(str(outcome.error) if getattr(outcome.error, "file", None) else
                            f"{outcome.file}: {outcome.error}")
+            outputs += [f"{prefix}{line}" for line in flag_lines(outcome)]
             continue
         grade, level = outcome.grade, outcome.feedback
         score += grade.score
         outputs.append(f"{prefix}{_label(outcome)}. {_score_text(grade)}.")
+        outputs += [f"{prefix}{line}" for line in flag_lines(outcome)]
         if not shows_results(level):
             continue
         for number, result in enumerate(grade.results, 1):
@@ -181,11 +185,13 @@ def classroom_output(result: dict) -> str:
 
 
 def workflow_annotations(outcomes: Sequence) -> list[str]:
-    """`::error` workflow commands at the file and line of each wrong or missing value (each unreadable
-    file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more. At the
-    ``score`` level, one notice per file with its score."""
-    errors, notices = [], []
+    """`::error` workflow commands at the file and line of each value not credited (each unreadable
+    file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more; a `::warning`
+    per flag (the first ANNOTATION_LIMIT). At the ``score`` level, one notice per file with its score."""
+    errors, warnings, notices = [], [], []
     for outcome in outcomes:
+        warnings += [_command("warning", outcome.file, flag.line, f"bpcheck: {flag.kind}", flag.message)
+                     for flag in outcome.flags]
         if outcome.grade is None:
             errors.append(_command("error", outcome.file, getattr(outcome.error, "line", None),
                                    "bpcheck: cannot grade", str(outcome.error)))
@@ -203,7 +209,7 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
         shown.append(_command("notice", None, None, "bpcheck",
                               f"{more} more wrong or missing value{'s' if more > 1 else ''} not annotated "
                               "(GitHub shows 10 a step); see the step summary or the report"))
-    return shown + notices[:ANNOTATION_LIMIT]
+    return shown + warnings[:ANNOTATION_LIMIT] + notices[:ANNOTATION_LIMIT]
 
 
 def _command(kind: str, file: str | None, line: int | None, title: str, message: str) -> str:
