@@ -293,10 +293,10 @@ class GradingSession:
             self.ids_refused = f"{twice[0]} and {twice[1]} both give the id {shown(twice[2])}"
         if self.ids_refused is not None and self.rule == "id":
             raise RunRefused(f"--variant-from-id: {self.ids_refused}", hint=IDS_HINT)
-        if self.ids_refused is not None and len(files) == 1:
-            self.ids_refused = None  # a lone file: refused at its own variant: line (see _refuse_variant)
         if self.ids_refused is None:
             self.ids = dict(zip(files, ids))
+        elif len(files) == 1:
+            self.ids_refused = None  # a lone file: refused at its own variant: line (see _refuse_variant)
 
     def _pin(self, spec: str) -> Pinned:
         from .loading import resolve_exercise

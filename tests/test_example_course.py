@@ -410,9 +410,9 @@ def test_gradescope_grades_a_submission(tmp_path, bin_dir, key, graded, where):
     root = autograder_tree(tmp_path)
     (root / "submission" / where).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(COURSE / ANSWERS, root / "submission" / where)
-    (root / "submission_metadata.json").write_text(json.dumps({"users": [{"email": "o@example.edu", "sid": USER}]}),
-                                                   encoding="utf-8")
-    process, results, text = run_autograder(root, bin_dir, VARIANT_FROM="sid")
+    metadata = {"users": [{"email": "o@example.edu", "id": 1234, "name": USER.capitalize()}]}  # Gradescope's fields
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    process, results, text = run_autograder(root, bin_dir, VARIANT_FROM="name")  # Octocat is variant octocat
     assert process.returncode == 0, process.stderr
     assert results["score"] == graded["score"] == 13.0
     assert results["output"] == f"{EXERCISE} (variant {USER}). Score: 13 / 37 (35.1%)."
