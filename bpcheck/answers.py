@@ -21,6 +21,7 @@ from .safetext import path_shown, quoted, shown
 from .yamlfile import ANSWERS_LIMITS, Document, read_answer, read_document
 
 TOP_LEVEL_KEYS = ("exercise", "answers", "student", "variant")
+SLIPS_SAID = 10  # names that are not quantities said one by one (each with a did-you-mean); the rest counted
 STDIN, STDIN_SHOWN = "-", "<stdin>"  # the path that means standard input, and how it is shown
 
 
@@ -167,9 +168,9 @@ def canonical_answers(given: Mapping, known: Iterable[str], input_units: frozens
     for raw, value in given.items():
         raw = str(raw)
         name = canonical_name(raw, input_units)
-        if name is None or name not in known_set:
+        if name is None or name not in known_set:  # a suggestion searches every name: only for those said
             read.slips.append(Slip(raw, None, f"{quoted(raw)} is not a quantity of this exercise",
-                                   _suggest(raw, name, known)))
+                                   _suggest(raw, name, known) if len(read.slips) < SLIPS_SAID else ""))
             continue
         if name in read.spelled:
             fail(raw, f"{name} is given twice (as {shown(read.spelled[name])}{where(read.spelled[name])} and as "

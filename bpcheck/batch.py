@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .answers import (
+    SLIPS_SAID,
     STDIN,
     STDIN_SHOWN,
     answers_variant,
@@ -30,7 +31,6 @@ PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would
 
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
-MAX_SLIP_FLAGS = 10  # names that are not quantities, flagged one by one; past these, one flag counts the rest
 FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded")
 
 
@@ -543,12 +543,12 @@ def _can_vary(exercise: Exercise) -> bool:
 
 def _not_graded(slips: list[tuple[str | None, AnswersError]]) -> list[Flag]:
     """Flags for what a file holds that is not graded: a name that is not a quantity, a value that is
-    not a number where nothing is asked; the first MAX_SLIP_FLAGS, then how many more."""
+    not a number where nothing is asked; the first SLIPS_SAID, then how many more."""
     flags = [Flag("not-graded", error.message, f"it was not graded ({error.hint})" if name is None else
                   f"{name} is not asked, so it was not graded", error.line, error.column)
-             for name, error in slips[:MAX_SLIP_FLAGS]]
-    if len(slips) > MAX_SLIP_FLAGS:
-        flags.append(Flag("not-graded", f"{len(slips) - MAX_SLIP_FLAGS} more names or values were not graded"))
+             for name, error in slips[:SLIPS_SAID]]
+    if len(slips) > SLIPS_SAID:
+        flags.append(Flag("not-graded", f"{len(slips) - SLIPS_SAID} more names or values were not graded"))
     return flags
 
 
