@@ -28,9 +28,6 @@ from .safetext import path_shown, shown
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
-
-
-PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
 FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded")
 
 
