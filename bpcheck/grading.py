@@ -50,7 +50,7 @@ class Tolerance(NamedTuple):
 class Result(NamedTuple):
     name: str
     stage: str
-    verdict: str  # correct, carried_forward, wrong, missing
+    verdict: str  # correct, carried_forward, wrong, missing, unreadable (see with_readings)
     given: float | None
     expected: float
     points: float = 1.0
@@ -641,3 +641,27 @@ def significant_digits(value: float) -> int:
     """3 for 0.0991, 1 for 0.9, 2 for 1200.0: the digits of the shortest text that reads back as value."""
     mantissa = repr(abs(value)).lower().split("e")[0].replace(".", "").strip("0")
     return max(len(mantissa), 1)
+
+
+UNREADABLE = "unreadable"  # a value that is not a number: it earns nothing, and is not given downstream
+
+
+def with_readings(graded: Grade, unreadable: Mapping[str, str] | None = None,
+                  notes: Mapping[str, str] | None = None) -> Grade:
+    """``graded`` (graded without the values that could not be read as numbers, so that whatever
+    follows from one is graded on the exact value) with each asked one of them ``unreadable``, its
+    note saying why; and the note on how a value was read (``'0,51' was read as 0.51``) after its own."""
+    unreadable, notes = unreadable or {}, notes or {}
+    if not unreadable and not notes:
+        return graded
+    results = []
+    for result in graded.results:
+        if result.name in unreadable:
+            why = unreadable[result.name]
+            result = result._replace(verdict=UNREADABLE, given=None, message=why, hint=why)
+        elif result.name in notes:
+            note = notes[result.name]
+            result = result._replace(message="; ".join(filter(None, (result.message, note))),
+                                     hint="; ".join(filter(None, (result.hint, note))))
+        results.append(result)
+    return graded._replace(results=tuple(results))
