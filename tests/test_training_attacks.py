@@ -116,6 +116,8 @@ class Oracle:
         _, out = self.forward(params, inputs)
         if self.loss_name == "squared_error":
             return 0.5 * math.fsum(self.total([t, -out[u]]) ** 2 for u, t in targets.items())
+        if any(out[u] == 0 for u, t in targets.items() if t):  # underflowed: already suspect, and ln 0 is -inf
+            return math.inf
         return -math.fsum(t * math.log(out[u]) for u, t in targets.items() if t)
 
     def mean_loss(self, params) -> float:
