@@ -687,7 +687,7 @@ def grade_class(folder: Path, papers: list[Paper], errors: list[str], checks: li
             (folder / label / f"hw-{paper.sid}").mkdir(parents=True)
             (folder / label / f"hw-{paper.sid}" / "answers.yaml").write_text(answers_yaml(paper), encoding="utf-8")
         pattern = None if len(mine) > 1 else r"hw-(?P<id>[^/]+)/"  # one folder alone shows no id prefix
-        graded = grade_files([folder / label], exercise=course.spec, variant_from_id=True, id_pattern=pattern)
+        graded = grade_files([folder / label], exercise=course.spec, variant_from="id", id_pattern=pattern)
         for outcome in graded.outcomes:
             if outcome.grade is None or outcome.student not in mine or outcome.grade.variant != outcome.student:
                 errors.append(f"{outcome.file}: {outcome.error or 'not graded as its student variant'}")

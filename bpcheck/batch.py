@@ -256,8 +256,8 @@ class GradingSession:
         if self.rule == "auto" and self.pinned is not None and not _can_vary(self.pinned.exercise):
             self.rule = "none"  # a course without variants: every file against the exercise's own numbers
         if self.rule == "id" and self.pinned is not None and not _can_vary(self.pinned.exercise):
-            raise BpcheckError(f"--variant-from-id: {self.pinned.label} has no variants (variants: false, or a "
-                               "dataset)", hint="grade it without --variant-from-id")
+            raise BpcheckError(f"--variant-from-id: {self.pinned.label} has no variants (variants: false)",
+                               hint="grade it without --variant-from-id")
         self.ids: dict[Path, str] = {}  # each file's student id, by its path (take_ids)
         self.ids_refused: str | None = None  # why the paths give no safe ids, when they do not
         self.variants_named = False  # "auto": has a file named a variant?
@@ -534,8 +534,8 @@ def _claimed(text: str | None) -> str | None:
 
 
 def _can_vary(exercise: Exercise) -> bool:
-    """Has the exercise variants? Not with variants: false, nor for a dataset (variants.make_variant)."""
-    return exercise.variants is not None and not exercise.network.examples
+    """Has the exercise variants? Not with variants: false (datasets vary too: variants.make_variant)."""
+    return exercise.variants is not None
 
 
 def _not_graded(slips: list[tuple[str | None, AnswersError]]) -> list[Flag]:
