@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Iterable, Mapping
-from operator import itemgetter
 from typing import NamedTuple
 
 from .errors import ExerciseError
+from .formulas import step_function
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
 from .numbers import counted
 from .quantities import Graph
@@ -43,8 +43,8 @@ def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple
 
 
 class Program:
-    """A step's graph compiled to be evaluated again and again: every value in one list, each computed
-    quantity a (slot, function, input slots) triple, and only the quantities ``wanted`` needs."""
+    """A step's graph compiled to be evaluated again and again: every value in one list, the formulas of
+    the quantities ``wanted`` needs (and only those) generated as one Python function (formulas.step_function)."""
 
     def __init__(self, graph: Graph, wanted: Iterable[str]):
         needed = set(wanted)
@@ -54,25 +54,13 @@ class Program:
         kept = [quantity for quantity in graph if quantity.name in needed]
         self.slot = {quantity.name: index for index, quantity in enumerate(kept)}
         self.values = [float(quantity.given or 0.0) for quantity in kept]
-        self.steps = [(self.slot[q.name], q.compute, _reader(tuple(self.slot[name] for name in q.inputs)))
-                      for q in kept if q.compute is not None]
+        self.step = step_function([(q.name, q.form) for q in kept if q.form is not None], self.slot)
 
     def run(self) -> list[float]:
-        values = self.values
-        for slot, compute, read in self.steps:
-            values[slot] = compute(*read(values))
-        return values
+        return self.step(self.values)
 
     def setter(self, names: Iterable[str]) -> list[int]:
         return [self.slot[name] for name in names]
-
-
-def _reader(slots: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]]:
-    """The values at ``slots`` as a tuple (itemgetter: the fastest way CPython has to gather them)."""
-    if len(slots) == 1:
-        only = slots[0]
-        return lambda values: (values[only],)
-    return itemgetter(*slots) if slots else lambda values: ()
 
 
 # ---------------------------------------------------------------- training runs
