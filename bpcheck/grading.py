@@ -355,13 +355,13 @@ class _Marker:
 
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]) -> Mark:
         name, exact = quantity.name, self.exact[quantity.name]
-        if self._correct(quantity, given, exact):
+        if self._correct(quantity, given, exact, digits=self.digits(quantity.name)):
             return _CORRECT
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
-        follows_own = carried is not None and self._matches(quantity, given, carried)
+        follows_own = carried is not None and self._matches(quantity, given, carried, self.digits(quantity.name))
         refusal = None
         if follows_own:
             assert carried is not None
@@ -487,16 +487,17 @@ class _Marker:
         return (f"; yours is in that range but has not taken the step from {before_name} = {fmt(before)}: "
                 f"{moved}, the step is {fmt(exact - before)}")
 
-    def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
-        return self._matches(quantity, value, exact)
+    def _correct(self, quantity: Quantity, value: float, exact: float, digits: int | None = None) -> bool:
+        return self._matches(quantity, value, exact, digits)
 
-    def _matches(self, quantity: Quantity, value: float, target: float) -> bool:
+    def _matches(self, quantity: Quantity, value: float, target: float, digits: int | None = None) -> bool:
         """Within tolerance of ``target`` (the exact value, or the one carried forward); and, for a
         value after the step (W13_new, y3_after), one that took the step towards it.
 
         W13_new is often within 1% of W13 itself, so the change it implies, value - W13, must be
         between half and one and a half times the change to ``target``; unless the value is the
-        target rounded to 3 or more digits, or that change is too small to show in 4 digits.
+        target rounded to 3 or more digits (``digits``: those the student wrote it with, where known),
+        or that change is too small to show in 4 digits.
         """
         if not self.tolerance.accepts(value, target):
             return False
@@ -506,7 +507,8 @@ class _Marker:
         before = self.exact[before_name]
         if self._step_too_small(before, target):
             return True
-        return 0.5 <= (value - before) / (target - before) <= 1.5 or is_rounding(value, target, min_digits=3)
+        return (0.5 <= (value - before) / (target - before) <= 1.5
+                or is_rounding(value, target, min_digits=3, digits=digits))
 
     def _carry_forward_refusal(self, quantity: Quantity, carried: float, exact: float,
                                slips: tuple[str, ...], mixed) -> str | None:
