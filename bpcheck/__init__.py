@@ -67,7 +67,13 @@ def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, objec
     read = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
     if read.slips:
         raise AnswersError(read.slips[0].message, hint=read.slips[0].hint)
-    return with_readings(mark(solution, read.values, rtol=rtol, atol=atol), notes=read.notes)
+    from .numbers import written_digits
+
+    # Numbers given as text keep the digits they were written with (0.002100: 4), as a file's do.
+    texts = {name: answers[raw] for name, raw in read.spelled.items()}
+    digits = {name: written_digits(text) for name, text in texts.items() if isinstance(text, str)}
+    return with_readings(mark(solution, read.values, rtol=rtol, atol=atol,
+                              digits={name: d for name, d in digits.items() if d}), notes=read.notes)
 
 
 def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | None = None,

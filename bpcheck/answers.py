@@ -17,6 +17,7 @@ from typing import NamedTuple, NoReturn
 from .errors import AnswersError, ExerciseError, IsAnExercise, did_you_mean
 from .files import is_file
 from .names import canonical_name
+from .numbers import written_digits
 from .safetext import path_shown, quoted, shown
 from .yamlfile import ANSWERS_LIMITS, Document, read_answer, read_document
 
@@ -49,6 +50,7 @@ class Answers:
         # (canonical name, or None for a name that is not a quantity; the slip at its line and column)
         self.slips: list[tuple[str | None, AnswersError]] = []
         self.unreadable: dict[str, str] = {}  # canonical name -> why its value is not a number, what to do
+        self.digits: dict[str, int] = {}  # canonical name -> the significant digits it was written with
 
 
 def read_answers(path: Path, display: str | None = None, *,
@@ -136,6 +138,11 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
     read = canonical_answers(given, known, input_units, fail_at, first_line)
     answers.values, answers.notes = read.values, read.notes
     answers.lines = {name: document.value_marks[("answers", raw)].line + 1 for name, raw in read.spelled.items()}
+    for name, raw in read.spelled.items():
+        if read.values.get(name) is not None:
+            digits = written_digits(document.text(("answers", raw), given[raw]))
+            if digits:
+                answers.digits[name] = digits
     for slip in read.slips:
         line, column = document.where(("answers", slip.raw), key=slip.name is None)
         answers.slips.append((slip.name, AnswersError(slip.message, file=document.file, line=line, column=column,

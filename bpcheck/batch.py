@@ -458,7 +458,7 @@ class GradingSession:
             return Outcome(shown_path, error=error, student=student, flags=tuple(flags))
         asked = set(found.solution.asked)
         result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
-                       fmt=self.fmt, others=found.others)
+                       fmt=self.fmt, others=found.others, digits=answers.digits)
         result = with_readings(result, {name: why for name, why in answers.unreadable.items() if name in asked},
                                answers.notes)
         flags += _not_graded([(name, error) for name, error in answers.slips if name not in asked])

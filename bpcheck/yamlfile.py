@@ -305,7 +305,7 @@ class _Builder:
                 where = path + (key,)
                 self.document.value_marks[where] = value_node.start_mark
                 value = result[key] = _plain(value_node.value)
-                if not path and not isinstance(value, str):  # top-level text fields are read as written
+                if not isinstance(value, str):  # read as written: a student: 01234567, an answer's 0.002100
                     self.document.texts[where] = value_node.value
             else:
                 result[key] = self.build(value_node, path + (key,))
