@@ -49,7 +49,7 @@ from .nodes import (
     Sub,
     Sum,
 )
-from .numbers import Formatter, exact_sum
+from .numbers import ROUNDING, Formatter, exact_pair, exact_sum
 
 MAX_VARIANTS = 48  # wrong versions tried per quantity, at most: grading stays proportional to solving
 MAX_TERMS = 8  # a sum's terms are edited one by one only up to this many (a hand calculation's sums are short)
@@ -219,50 +219,70 @@ def softmax(logits: Sequence[float]) -> list[float]:
 # ---------------------------------------------------------------- evaluation, compiled
 
 
-def code(node: Node, name: Callable[[str], str]) -> str:
-    """Python source computing the tree, names read through ``name`` (``v[3]``, or ``_0``)."""
+def code(node: Node, name: Callable[[str], str], temps: Iterator[int] | None = None, inline: bool = True) -> str:
+    """Python source computing the tree, names read through ``name`` (``_3``, or ``v[3]``). A sum of two
+    terms is written out in place (``inline``, its temporaries numbered by ``temps``) or called."""
+    temps = itertools.count() if temps is None else temps
+
+    def part(child: Node) -> str:
+        return code(child, name, temps, inline)
+
+    def pair(left: str, right: str) -> str:
+        return _exact_pair(left, right, temps) if inline else f"exact_pair({left}, {right})"
+
     if isinstance(node, Ref):
         return name(node.name)
     if isinstance(node, Num):
         return repr(float(node.value))
     if isinstance(node, Prod):
-        return "(" + " * ".join(code(factor, name) for factor in node.factors) + ")"
+        return "(" + " * ".join(part(factor) for factor in node.factors) + ")"
     if isinstance(node, Sum):
-        return "exact_sum((" + "".join(code(term, name) + ", " for term in node.terms) + "))"
+        if len(node.terms) == 2:
+            return pair(part(node.terms[0]), part(node.terms[1]))
+        return "exact_sum((" + "".join(part(term) + ", " for term in node.terms) + "))"
     if isinstance(node, Sub):
-        left, right = code(node.left, name), code(node.right, name)
-        return f"exact_sum(({left}, -{right}))" if node.exact else f"({left} - {right})"
+        left, right = part(node.left), part(node.right)
+        return pair(left, f"-{right}") if node.exact else f"({left} - {right})"
     if isinstance(node, Square):
-        return f"square({code(node.arg, name)})"
+        return f"square({part(node.arg)})"
     if isinstance(node, Act):
-        return f"{node.activation}({code(node.arg, name)})"
+        return f"{node.activation}({part(node.arg)})"
     if isinstance(node, Log):
         base = "" if node.base == math.e else f", {node.base!r}"
-        return f"log({code(node.arg, name)}{base})"
+        return f"log({part(node.arg)}{base})"
     if isinstance(node, Div):
-        return f"({code(node.numerator, name)} / {code(node.denominator, name)})"
+        return f"({part(node.numerator)} / {part(node.denominator)})"
     if isinstance(node, Sqrt):
-        return f"sqrt({code(node.arg, name)})"
+        return f"sqrt({part(node.arg)})"
     if isinstance(node, Power):
-        return f"({code(node.base, name)} ** {code(node.exponent, name)})"
+        return f"({part(node.base)} ** {part(node.exponent)})"
     if isinstance(node, Abs):
-        return f"abs({code(node.arg, name)})"
+        return f"abs({part(node.arg)})"
     if isinstance(node, Shown):
-        return code(node.arg, name)
+        return part(node.arg)
     if isinstance(node, Step):
-        return f"relu_slope({code(node.arg, name)})"
+        return f"relu_slope({part(node.arg)})"
     if isinstance(node, Softmax):
-        return f"softmax(({''.join(code(logit, name) + ', ' for logit in node.logits)}))[{node.position}]"
+        return f"softmax(({''.join(part(logit) + ', ' for logit in node.logits)}))[{node.position}]"
     if isinstance(node, CrossEntropy):
         parts = (node.targets, node.outputs, node.logits)
-        return "cross_entropy(" + ", ".join("(" + "".join(code(p, name) + ", " for p in part) + ")"
-                                            for part in parts) + ")"
+        return "cross_entropy(" + ", ".join("(" + "".join(part(p) + ", " for p in group) + ")"
+                                            for group in parts) + ")"
     if isinstance(node, Mean):
-        terms = "".join(code(term, name) + ", " for term in node.terms)
+        terms = "".join(part(term) + ", " for term in node.terms)
         return f"(exact_sum(({terms})) * {1.0 / len(node.terms)!r})"
     if isinstance(node, Slope):
-        return code(expanded(node), name)
+        return part(expanded(node))
     raise TypeError(node)
+
+
+def _exact_pair(left: str, right: str, temps: Iterator[int]) -> str:
+    """numbers.exact_sum of two terms written out in place (no call: a new weight is W + ΔW, ten
+    thousand times a step). The same number to the last bit: math.fsum of two floats is their sum
+    correctly rounded, which is what + gives, and so is the sum of their magnitudes."""
+    s, p, q = (f"_t{next(temps)}" for _ in range(3))
+    return (f"(0.0 if ({s} := ({p} := {left}) + ({q} := {right})) and abs({s}) <= {ROUNDING!r} * "
+            f"(abs({p}) + abs({q})) and {s} - {s} == 0.0 else {s})")
 
 
 def square(value: float) -> float:
@@ -270,7 +290,7 @@ def square(value: float) -> float:
 
 
 NAMESPACE: dict[str, Any] = {
-    "exact_sum": exact_sum, "square": square, "log": math.log, "sqrt": math.sqrt, "softmax": softmax,
+    "exact_sum": exact_sum, "exact_pair": exact_pair, "square": square, "log": math.log, "sqrt": math.sqrt, "softmax": softmax,
     "cross_entropy": cross_entropy, "relu_slope": relu_slope,
     **{name: entry.function for name, entry in ACTIVATIONS.items() if entry.function is not None},
 }
@@ -291,18 +311,33 @@ def compiled(node: Node, names: tuple[str, ...] | None = None) -> Callable[..., 
     return _function(code(node, slot.__getitem__), len(names))
 
 
-def step_function(steps: Sequence[tuple[str, Node]], slot: Mapping[str, int]) -> Callable[[list[float]], list[float]]:
-    """One Python function computing a whole step: for each (name, tree), in order, the value into
-    ``values[slot[name]]``, each name a tree reads taken from its slot. Generated as straight-line source
-    from the trees and compiled once, so that training and the gradient check run a step about as fast as
-    Python runs the arithmetic; each line computes what ``evaluate`` computes, operation for operation."""
-    def read(name: str) -> str:
-        return f"v[{slot[name]}]"
+def step_function(steps: Sequence[tuple[str, Node]], slot: Mapping[str, int],
+                  kept: Iterable[str] | None = None) -> Callable[[list[float]], list[float]]:
+    """One Python function computing a whole step: each (name, tree) in order, from the values in
+    ``v[slot[name]]`` of the names it reads. Generated as straight-line source from the trees and compiled
+    once, so that training and the gradient check run a step about as fast as Python runs the
+    arithmetic; each line computes what ``evaluate`` computes, operation for operation. Values are held
+    in local variables; those ``kept`` (default: all) are stored back into ``v`` as soon as computed, so
+    that what a step computed before an overflow stopped it can still be read."""
+    computed = {name for name, _ in steps}
+    kept = computed if kept is None else set(kept)
+    read = sorted({ref for _, tree in steps for ref in refs(tree)} - computed, key=slot.__getitem__)
+    inline = len(steps) <= INLINE_PAIRS_UP_TO
 
-    lines = ["def step(v):", *(f"    v[{slot[name]}] = {code(tree, read)}" for name, tree in steps), "    return v"]
+    def local(name: str) -> str:
+        return f"_{slot[name]}"
+
+    lines = ["def step(v):", *(f"    {local(name)} = v[{slot[name]}]" for name in read)]
+    for name, tree in steps:
+        lines.append(f"    {local(name)} = {code(tree, local, inline=inline)}")
+        if name in kept:
+            lines.append(f"    v[{slot[name]}] = {local(name)}")
     namespace = dict(NAMESPACE)
-    exec(compile("\n".join(lines), "<bpcheck step>", "exec"), namespace)  # noqa: S102 - source made here
+    exec(compile("\n".join([*lines, "    return v"]), "<bpcheck step>", "exec"), namespace)  # noqa: S102
     return namespace["step"]
+
+
+INLINE_PAIRS_UP_TO = 2000  # quantities a step: beyond, a sum of two is a call (written out, it costs more to compile)
 
 
 # ---------------------------------------------------------------- the formula as written

@@ -38,10 +38,10 @@ class Check(NamedTuple):
 def gradient_check(solution: Solution) -> list[Check]:
     """A Check for every trained weight and bias of the solved exercise."""
     graph, values = solution.graph, solution.values
-    program = Program(graph, ["E"])
     network = solution.exercise.network
-    kinks = [name for name in program.slot if graph[name].kind == "a"
-             and ACTIVATIONS[network.activation_of(graph[name].unit)].kinked]
+    kinks = [q.name for q in graph if q.kind == "a" and q.stage != "check"
+             and ACTIVATIONS[network.activation_of(q.unit)].kinked]
+    program = Program(graph, ["E", *kinks])
     checks = []
     for name in network.parameters:
         if f"dE_d{name}" not in values:

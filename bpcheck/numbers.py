@@ -47,14 +47,23 @@ def exact_sum(terms) -> float:
     paper, where a ReLU's slope is 0 and an answer of 0 must match; 0.3 - (0.1 + 0.2) is 0 too."""
     terms = terms if isinstance(terms, (list, tuple)) else list(terms)
     total = math.fsum(terms)
-    if total and abs(total) <= _ROUNDING * math.fsum(map(abs, terms)) and math.isfinite(total):
+    if total and abs(total) <= ROUNDING * math.fsum(map(abs, terms)) and math.isfinite(total):
+        return 0.0
+    return total
+
+
+def exact_pair(left: float, right: float) -> float:
+    """``exact_sum((left, right))``, without building a list: the same number to the last bit (math.fsum
+    of two floats is their sum correctly rounded, as + is, and so is the sum of their magnitudes)."""
+    total = left + right
+    if total and abs(total) <= ROUNDING * (abs(left) + abs(right)) and total - total == 0.0:
         return 0.0
     return total
 
 
 # Each term is a product or sum of decimals rounded to binary once or twice: at most about 2⁻⁵² of its
 # size each time. A sum this close to 0 is rounding noise; one that is not (1e6 - 1e6 + 1e-9) is kept.
-_ROUNDING = 2.0 ** -51
+ROUNDING = 2.0 ** -51
 
 
 def written_digits(text: str) -> int | None:

@@ -47,6 +47,7 @@ class Program:
     the quantities ``wanted`` needs (and only those) generated as one Python function (formulas.step_function)."""
 
     def __init__(self, graph: Graph, wanted: Iterable[str]):
+        wanted = list(wanted)
         needed = set(wanted)
         for quantity in reversed(graph.quantities):
             if quantity.name in needed:
@@ -54,7 +55,9 @@ class Program:
         kept = [quantity for quantity in graph if quantity.name in needed]
         self.slot = {quantity.name: index for index, quantity in enumerate(kept)}
         self.values = [float(quantity.given or 0.0) for quantity in kept]
-        self.step = step_function([(q.name, q.form) for q in kept if q.form is not None], self.slot)
+        self.step = step_function([(q.name, q.form) for q in kept if q.form is not None], self.slot, wanted)
+        self.reads: list[int] = []  # a trainer's: the slots of what a step carries in, and of what it makes
+        self.writes: list[int] = []
 
     def run(self) -> list[float]:
         return self.step(self.values)
@@ -174,9 +177,18 @@ class _Trainer:
         self.initial = {name: float(graph[name].given or 0.0) for name in network.parameters}
         self.current = [float(graph[name].given or 0.0) for name in self.carried]
         self.programs: dict[int, Program] = {}
-        self.loss_program = Program(graph, ["E"])
+        self.graph = graph
         self.deltas = [quantity.name for quantity in graph if quantity.kind == "delta"]
-        self.delta_program = Program(graph, self.deltas)
+        self._watch: Program | None = None
+
+    @property
+    def watch(self) -> Program:
+        """What E and each layer's mean |δ| are read from at the current parameters: the full batch's
+        step itself (it computes both on its way), else a program of the forward pass and deltas."""
+        if self._watch is None:
+            self._watch = self.program(len(self.network.dataset)) if self.full else Program(
+                self.graph, ["E", *self.deltas])
+        return self._watch
 
     def program(self, size: int) -> Program:
         """The step for a batch of ``size`` examples, compiled on first use."""
@@ -184,8 +196,10 @@ class _Trainer:
             network = self.network
             if network.examples:
                 network = network._replace(examples=network.examples[:size])
-            wanted = [f"{name}_new" for name in self.carried] + (["E"] if self.full else [])
-            self.programs[size] = Program(build_graph(network), wanted)
+            wanted = [f"{name}_new" for name in self.carried] + (["E", *self.deltas] if self.full else [])
+            program = self.programs[size] = Program(build_graph(network), wanted)
+            program.reads = program.setter(self.carried)
+            program.writes = program.setter(f"{name}_new" for name in self.carried)
         return self.programs[size]
 
     def step(self, batch: list[Example], done: int) -> float:
@@ -193,7 +207,7 @@ class _Trainer:
         program = self.program(len(batch))
         values = program.values
         _place(program, self.network, batch)
-        for slot, value in zip(program.setter(self.carried), self.current):
+        for slot, value in zip(program.reads, self.current):
             values[slot] = value
         if "step" in program.slot:  # Adam's t (not read when every parameter is frozen)
             values[program.slot["step"]] = float(self.optimizer.step + done)
@@ -202,7 +216,7 @@ class _Trainer:
         except ARITHMETIC:
             raise Overflow(self.finite_loss()) from None
         loss = values[program.slot["E"]] if self.full else self.finite_loss()
-        current = [values[slot] for slot in program.setter(f"{name}_new" for name in self.carried)]
+        current = [values[slot] for slot in program.writes]
         if loss is None or not all(map(math.isfinite, current)):  # σ(∞) would hide an infinite weight
             raise Overflow(loss if loss is not None and math.isfinite(loss) else None)
         self.current = current
@@ -210,25 +224,28 @@ class _Trainer:
 
     def finite_loss(self) -> float | None:
         """E over every example at the current parameters; None where it overflows."""
-        try:
-            loss = self.loss()
-        except ARITHMETIC:
-            return None
+        loss = self.watched(["E"])["E"]
         return loss if math.isfinite(loss) else None
-
-    def loss(self) -> float:
-        """E over every example at the current parameters."""
-        return self.at_current(self.loss_program)[self.loss_program.slot["E"]]
 
     def depth(self) -> list[tuple[str, float]]:
         """Each layer's mean |δ| at the current parameters, from the forward pass and the deltas alone (the
         step after them may overflow: a run that diverges says so); empty when the deltas overflow too."""
-        try:
-            values = self.at_current(self.delta_program)
-        except ARITHMETIC:
-            return []
-        means = mean_abs_deltas(self.network, {name: values[self.delta_program.slot[name]] for name in self.deltas})
+        means = mean_abs_deltas(self.network, self.watched(self.deltas))
         return means if all(math.isfinite(mean) for _, mean in means) else []
+
+    def watched(self, names: list[str]) -> dict[str, float]:
+        """``names`` computed at the current parameters, NaN where the numbers overflow. The program that
+        computes them may be a whole step, whose update can overflow after they are computed: each is
+        set to NaN before it runs, and what the run wrote before it stopped is kept."""
+        program = self.watch
+        slots = program.setter(names)
+        for slot in slots:
+            program.values[slot] = math.nan
+        try:
+            self.at_current(program)
+        except ARITHMETIC:
+            pass
+        return {name: program.values[slot] for name, slot in zip(names, slots)}
 
     def at_current(self, program: Program) -> list[float]:
         """``program`` run at the current parameters."""

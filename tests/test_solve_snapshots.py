@@ -123,3 +123,20 @@ def test_every_solve_format_is_unchanged(case, output_format, tmp_path, monkeypa
     result = CliRunner(env=ENV).invoke(main, ["solve", spec, *options, "--format", output_format])
     assert result.exit_code == 0, result.output
     compare(SNAPSHOTS / f"{snapshot_name(case)}.{output_format}", result.stdout.replace(str(tmp_path), "TMP"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_compiled_and_walked_evaluations_agree_to_the_last_bit(case, tmp_path):
+    """One formula, three ways to compute it: the tree walked (solve), each quantity's compiled function
+    (the grader's re-evaluations), and the whole step as one generated function (train, gradcheck)."""
+    from bpcheck.training import Program
+
+    spec, options = case_exercise(case, tmp_path)
+    solution = solve(loaded(spec, options))
+    values = solution.values
+    program = Program(solution.graph, solution.graph.names())
+    stepped = program.run()
+    for quantity in solution.graph:
+        assert stepped[program.slot[quantity.name]].hex() == values[quantity.name].hex(), quantity.name
+        if quantity.form is not None:
+            assert quantity.evaluate(values).hex() == values[quantity.name].hex(), quantity.name
