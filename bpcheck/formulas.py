@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from .activations import ACTIVATIONS, relu_slope
@@ -290,8 +290,8 @@ def square(value: float) -> float:
 
 
 NAMESPACE: dict[str, Any] = {
-    "exact_sum": exact_sum, "exact_pair": exact_pair, "square": square, "log": math.log, "sqrt": math.sqrt, "softmax": softmax,
-    "cross_entropy": cross_entropy, "relu_slope": relu_slope,
+    "exact_sum": exact_sum, "exact_pair": exact_pair, "square": square, "log": math.log, "sqrt": math.sqrt,
+    "softmax": softmax, "cross_entropy": cross_entropy, "relu_slope": relu_slope,
     **{name: entry.function for name, entry in ACTIVATIONS.items() if entry.function is not None},
 }
 
@@ -525,6 +525,10 @@ class _Writer:
         self.symbol("²")
 
     def product(self, node: Prod) -> None:
+        refs_only = node.factors[_is_coefficient(node.factors[0]):]
+        if all(type(f) is Ref for f in refs_only) and all(a != b for a, b in zip(refs_only, refs_only[1:])):
+            self.names_multiplied(node.factors[0] if len(refs_only) < len(node.factors) else None, refs_only)
+            return
         factors = list(_flattened(node))
         previous: Node | None = None
         index = 0
@@ -549,6 +553,21 @@ class _Writer:
                     self.node(factor)
             previous = factor
             index += 1
+
+
+    def names_multiplied(self, sign: Node | None, names: Sequence[Ref]) -> None:
+        """The commonest product, a sign and names (η·delta3·x1): written at once, as ``product`` would."""
+        if sign is not None and sign.value != 1.0:  # type: ignore[union-attr]
+            self.out.append(("symbol", {-1.0: "-", 0.5: "½"}[sign.value]))  # type: ignore[union-attr]
+        if self.values is None:
+            for index, ref in enumerate(names):
+                if index:
+                    self.out.append(("symbol", "·"))
+                self.out.append(("name", GREEK.get(ref.name, ref.name)))
+        else:
+            fmt, values = self.fmt, self.values
+            for ref in names:
+                self.out += [("symbol", "("), ("number", fmt(values[ref.name])), ("symbol", ")")]
 
 
 def _flattened(node: Prod) -> Iterator[Node]:

@@ -26,16 +26,21 @@ def json_lines(record: dict) -> str:
     for index, (key, value) in enumerate(record.items()):
         comma = "," if index < len(record) - 1 else ""
         head = f"  {_ENCODE(key)}: "
-        value = unsigned_zeros(value)
         if isinstance(value, dict) and value:
-            entries = [f"    {_ENCODE(name)}: {_ENCODE(item)}," for name, item in value.items()]
+            entries = [f"    {_ENCODE(name)}: {_unsigned(item)}," for name, item in value.items()]
             lines += [head + "{", *entries[:-1], entries[-1][:-1], "  }" + comma]
-        elif isinstance(value, list) and value:
-            entries = [f"    {_ENCODE(item)}," for item in value]
+        elif isinstance(value, (list, tuple)) and value:
+            entries = [f"    {_unsigned(item)}," for item in value]
             lines += [head + "[", *entries[:-1], entries[-1][:-1], "  ]" + comma]
         else:
-            lines.append(head + _ENCODE(value) + comma)
+            lines.append(head + _unsigned(value) + comma)
     return "\n".join([*lines, "}"])
+
+
+def _unsigned(value) -> str:
+    """One value encoded, its zeros unsigned: re-encoded only where the text holds a -0.0 (rare)."""
+    text = _ENCODE(value)
+    return _ENCODE(unsigned_zeros(value)) if "-0.0" in text else text
 
 
 def unsigned_zeros(value):
