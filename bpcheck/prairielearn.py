@@ -220,7 +220,7 @@ def question_folder(spec: str, *, feedback: str | None = None, topic: str = "Bac
         "info.json": render.info_json(solution, question_uuid(solution), topic=topic, tags=list(tags),
                                       level=level, made_by=made_by).encode("utf-8"),
         "question.html": render.question_html(solution, level).encode("utf-8"),
-        "server.py": render.server_py(level, made_by).encode("utf-8"),
+        "server.py": render.server_py(level).encode("utf-8"),
         EXERCISE_FILE: _read_exercise(exercise),
         "README.md": render.readme(solution, level, made_by, source).encode("utf-8"),
     }

@@ -244,6 +244,17 @@ def test_author_text_cannot_open_a_mustache_tag_or_an_html_element(tmp_path):
     assert info["title"] == "{{params.x1}} <script>x</script>"  # PrairieLearn escapes titles itself
 
 
+def test_a_path_of_quotes_and_backslashes_leaves_server_py_valid(tmp_path):
+    folder = tmp_path / 'a"""b\\N{c}'
+    folder.mkdir()
+    path = folder / "hw'1.yaml"
+    path.write_text(EX1_YAML, encoding="utf-8")
+    question = PrairieLearn(export(tmp_path / "q", str(path)))  # imports server.py
+    assert question.new_variant(1)["params"]["bpcheck_variant"] == "pl-1"
+    info = json.loads((tmp_path / "q" / "info.json").read_text("utf-8"))
+    assert str(path) in info["comment"]
+
+
 def test_a_dataset_has_keys_mustache_can_read(tmp_path):
     folder = export(tmp_path / "q", str(ROOT / "examples" / "training" / "xor.yaml"))
     html = (folder / "question.html").read_text("utf-8")

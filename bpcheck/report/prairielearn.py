@@ -137,8 +137,12 @@ def info_json(solution: Solution, question_uuid: str, *, topic: str, tags: list[
     return json.dumps(info, indent=2, ensure_ascii=False) + "\n"
 
 
-def server_py(level: str, made_by: str) -> str:
-    return f'''"""PrairieLearn question code, written by {made_by}.
+def server_py(level: str) -> str:
+    """server.py: PrairieLearn's generate and grade, handed to bpcheck. Nothing an exercise or a path
+    controls is written into it (a path's quotes or backslashes could end a string)."""
+    from .. import __version__
+
+    return f'''"""PrairieLearn question code, written by `bpcheck export prairielearn` (bpcheck {__version__}).
 
 Variant seed N is bpcheck's variant pl-N of exercise.yaml, beside this file: `bpcheck solve exercise.yaml
 --variant pl-N` shows a student's worked solution. bpcheck grades the answers together: a value worked
