@@ -260,6 +260,13 @@ def test_a_dataset_has_keys_mustache_can_read(tmp_path):
     html = (folder / "question.html").read_text("utf-8")
     assert "[" not in "".join(element["answers-name"] for element in number_inputs(html))
     assert 'answers-name="y5_ex2"' in html and "{{params.x1_ex2}}" in html
+    assert "the means over the 4 examples" in html and "ΔW = η·δ·o" not in html
+
+
+def test_an_optimizer_s_update_is_the_one_shown(tmp_path):
+    html = (export(tmp_path / "q", str(ROOT / "examples" / "training" / "adam.yaml")) / "question.html").read_text("utf-8")
+    assert "Adam (torch.optim.Adam)" in html and "ΔW = η·δ·o" not in html
+    assert "{{params.beta1}}" in html and "{{params.m_W13}}" in html and 'answers-name="mhat_W13"' in html
 
 
 def test_the_page_shows_the_variant_s_numbers_then_the_notes(tmp_path):

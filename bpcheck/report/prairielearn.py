@@ -20,8 +20,9 @@ from .views import exercise_sections, optimizer_note
 
 # The givens as the question lists them, a row per kind (quantities' kind); the optimizer's settings and state last.
 GIVEN_ROWS = (("x", "Inputs"), ("W", "Weights"), ("b", "Biases"), ("t", "Targets"), ("eta", "Learning rate"))
-CONVENTIONS = {"target_minus_output": "Sign convention (target minus output): δ = -∂E/∂a, and ΔW = η·δ·o.",
-               "output_minus_target": "Sign convention (output minus target): δ = ∂E/∂a, and ΔW = -η·δ·o."}
+# Each sign convention's δ, and the change of plain gradient descent on one example written with it.
+CONVENTIONS = {"target_minus_output": ("Sign convention (target minus output): δ = -∂E/∂a", "ΔW = η·δ·o"),
+               "output_minus_target": ("Sign convention (output minus target): δ = ∂E/∂a", "ΔW = -η·δ·o")}
 
 
 def text(value: object) -> str:
@@ -67,12 +68,15 @@ def _exercise_text(solution: Solution) -> list[str]:
     layers = exercise_sections(exercise, solution)[0]
     rows = ["<tr>" + "".join(f"<th>{text(column)}</th>" for column in layers.columns) + "</tr>",
             *("<tr>" + "".join(f"<td>{text(cell)}</td>" for cell in row) + "</tr>" for row in layers.rows)]
+    delta, change = CONVENTIONS[network.convention]
+    plain = not network.examples and (network.optimizer is None or network.optimizer.name == "sgd")
     notes = [f"Loss: E = {LOSSES[network.loss].description}.",
-             CONVENTIONS[network.convention]]
+             f"{delta}, and {change}." if plain else f"{delta}. {optimizer_note(network)}"]
+    if network.examples:
+        notes.append(f"E and every gradient are the means over the {len(network.examples)} examples (tutorial §18); "
+                     f"{math_name('x1[2]')} is example 2's {math_name('x1')}.")
     if network.frozen:
         notes.append(f"Held fixed (not updated): {', '.join(sorted(network.frozen))}.")
-    if network.optimizer is not None and network.optimizer.name != "sgd":
-        notes.append(optimizer_note(network))
     return [*(f"<p>{text(paragraph)}</p>" for paragraph in paragraphs),
             '<table class="table table-sm w-auto">', *rows, "</table>",
             *(f"<p>{text(note)}</p>" for note in notes),
