@@ -121,14 +121,17 @@ def given_params(solution: Solution) -> dict[str, str]:
 def _check_numbers_shown(params: Mapping[str, Any], solution: Solution, exercise_path: str | Path) -> None:
     """The student worked the numbers the question showed; if the exercise (or bpcheck's variant
     algorithm) has changed since, grading them against other numbers would be silently wrong."""
-    for key, now in given_params(solution).items():
-        shown = params.get(key)
-        if shown is not None and str(shown) != now:
-            raise ExerciseError(
-                f"variant {solution.exercise.variant or '(the exercise itself)'} showed {key} = {shown}, but the "
-                f"exercise now gives {now}: it (or bpcheck's variants) changed after this variant was made",
-                file=Path(exercise_path).name,
-                hint="restore the exercise, or give the students new variants of the question")
+    now = given_params(solution)
+    shown = {key: str(value) for key, value in params.items() if key != VARIANT_PARAM}
+    changed = next((key for key in [*now, *shown] if now.get(key) != shown.get(key)), None)
+    if changed is None:
+        return
+    was, gives = (f"{changed} = {numbers[changed]}" if changed in numbers else f"no {changed}"
+                for numbers in (shown, now))
+    raise ExerciseError(f"variant {solution.exercise.variant or '(the exercise itself)'} showed {was}, but the "
+                        f"exercise now gives {gives}: it (or bpcheck's variants) changed after this variant was made",
+                        file=Path(exercise_path).name,
+                        hint="restore the exercise, or give the students new variants of the question")
 
 
 def _submitted(submitted: Mapping[str, Any], asked: Iterable[str]) -> tuple[dict[str, float | None], dict[str, str]]:

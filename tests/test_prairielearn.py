@@ -27,7 +27,7 @@ from helpers import EX1_YAML, assert_bad_input_line
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from bpcheck import grade, load_exercise, solve
+from bpcheck import BpcheckError, grade, load_exercise, solve
 from bpcheck.cli import main
 from bpcheck.grading import CREDITED
 from bpcheck.report.exercise_file import exercise_yaml
@@ -411,7 +411,11 @@ def test_a_changed_exercise_is_never_graded_against_numbers_the_student_did_not_
     question = PrairieLearn(folder)
     variant = question.new_variant(4)
     (folder / "exercise.yaml").write_text(EX1_YAML.replace("W13: 0.1", "W13: 0.2") + "variants: false\n", "utf-8")
-    with pytest.raises(Exception, match=r"showed W13 = 0\.1, but the exercise now gives 0\.2"):
+    with pytest.raises(BpcheckError, match=r"showed W13 = 0\.1, but the exercise now gives W13 = 0\.2"):
+        question.submit(variant, texts(variant["correct_answers"]))
+    biased = EX1_YAML + "biases: {b3: 0.1}\nvariants: false\n"  # a number the student was never shown
+    (folder / "exercise.yaml").write_text(biased, "utf-8")
+    with pytest.raises(BpcheckError, match=r"showed no b3, but the exercise now gives b3 = 0\.1"):
         question.submit(variant, texts(variant["correct_answers"]))
 
 
