@@ -865,7 +865,7 @@ def export():
     """
 
 
-@export.command(name="prairielearn")
+@export.command(name="prairielearn", short_help="EXERCISE as a PrairieLearn question in the folder OUTDIR.")
 @click.argument("exercise")
 @click.argument("outdir", type=click.Path(path_type=Path))
 @click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
