@@ -866,5 +866,37 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
     return lambda stream: stream.write(dumps(gradescope_results(outcomes[0], visibility), indent=2) + "\n")
 
 
+@main.group()
+def export():
+    """Write an exercise as a question for a course system.
+
+    \b
+      bpcheck export prairielearn hw1.yaml questions/bpcheck/hw1
+    """
+
+
+@export.command(name="prairielearn", short_help="EXERCISE as a PrairieLearn question in the folder OUTDIR.")
+@click.argument("exercise")
+@click.argument("outdir", type=click.Path(path_type=Path))
+@click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
+              help="What a student reads of a grade (default: the exercise's feedback:, else hint).")
+@click.option("--topic", default="Backpropagation", show_default=True, help="The question's topic in info.json.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag in info.json (repeat for more).")
+@reports_bad_input
+def export_prairielearn(exercise: str, outdir: Path, feedback: str | None, topic: str, tags: tuple[str, ...]):
+    """Write EXERCISE as a PrairieLearn question in the folder OUTDIR: info.json, question.html,
+    server.py (bpcheck's variants and grading) and the exercise beside it."""
+    from . import files
+    from .prairielearn import question_folder
+    from .safetext import path_shown
+
+    if not topic.strip():
+        raise click.BadParameter("a question needs a topic", param_hint="'--topic'")
+    question = question_folder(exercise, feedback=feedback.lower() if feedback else None, topic=topic, tags=tags)
+    _sigterm_interrupts(click.get_current_context())
+    files.write_files(outdir, question.files, files.identities([question.exercise_path]), "question")
+    click.echo(f"Wrote the PrairieLearn question {path_shown(outdir)}: {', '.join(question.files)}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Callable
 
@@ -109,24 +109,82 @@ def write_atomically(path: Path, write: Callable[[Any], object], what: str, *, b
     """Call ``write`` on a temporary file beside ``path`` (a text stream, or a bytes one if ``binary``),
     then rename it into place; on any failure or interruption the temporary file is removed and
     ``path`` is left as it was."""
+    target = Path(os.path.realpath(path))  # a symlinked output updates what it points at
+    temporary = _written_beside(target, write, what, binary, shown=path)
+    _replace_all([(temporary, target)], path, what)
+
+
+def write_files(folder: Path, contents: Mapping[str, bytes], inputs: set[tuple[int, int]], what: str) -> None:
+    """Write each file of ``contents`` (name -> bytes) into ``folder``, created with its parents if need
+    be: every one to a temporary file first, then all renamed into place, so that an error or an
+    interruption while writing leaves the folder as it was. None may be an input of the run, or
+    anything but a regular file."""
+    if _stat(folder) is not None and not is_dir(folder):
+        raise BpcheckError(f"is not a folder, so the {what} cannot be written into it", file=path_shown(folder),
+                           hint=f"name a folder for the {what} (it is created if it does not exist)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BpcheckError(f"cannot create the folder ({error.strerror or error})", file=path_shown(folder),
+                           hint="check the path and its permissions") from None
+    for name in contents:
+        path = folder / name
+        if identity(path) in inputs:
+            raise BpcheckError(f"is an input of this run; the {what} would overwrite it", file=path_shown(path),
+                               hint=f"write the {what} into another folder")
+        found = _stat(path)
+        if found is not None and not stat.S_ISREG(found.st_mode):
+            raise BpcheckError("is in the way: it is not a regular file", file=path_shown(path),
+                               hint=f"move it, or write the {what} into another folder")
+    written: list[tuple[str, Path]] = []
+    try:
+        for name, content in contents.items():
+            target = Path(os.path.realpath(folder / name))
+            written.append((_written_beside(target, _writer(content), what, True, shown=folder / name), target))
+    except BaseException:
+        for temporary, _ in written:
+            _remove(temporary)
+        raise
+    _replace_all(written, folder, what)
+
+
+def _writer(content: bytes) -> Callable[[Any], object]:
+    return lambda stream: stream.write(content)
+
+
+def _written_beside(target: Path, write: Callable[[Any], object], what: str, binary: bool, *, shown: Path) -> str:
+    """A temporary file beside ``target`` holding what ``write`` wrote, on disk (fsync); on any failure or
+    interruption it is removed."""
     import tempfile  # only when a file is written: start-up stays light
 
-    target = Path(os.path.realpath(path))  # a symlinked output updates what it points at
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as error:
-        raise _cannot_write(path, what, error) from None
+        raise _cannot_write(shown, what, error) from None
     try:
         os.chmod(temporary, _mode_for(target))
         with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", newline="", encoding="utf-8")) as stream:
             write(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
     except BaseException as error:  # Ctrl-C and SIGTERM too: never leave a half file behind
         _remove(temporary)
         if isinstance(error, OSError):
-            raise _cannot_write(path, what, error) from None
+            raise _cannot_write(shown, what, error) from None
+        raise
+    return temporary
+
+
+def _replace_all(written: list[tuple[str, Path]], shown: Path, what: str) -> None:
+    """Rename each temporary file onto its target; on a failure, the temporaries not yet renamed are removed."""
+    try:
+        for temporary, target in written:
+            os.replace(temporary, target)
+    except BaseException as error:
+        for temporary, _ in written:
+            _remove(temporary)
+        if isinstance(error, OSError):
+            raise _cannot_write(shown, what, error) from None
         raise
 
 

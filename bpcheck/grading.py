@@ -538,7 +538,7 @@ class _Marker:
         if mended is not None and self._trivial(quantity, mended, exact):
             return None
         yours = ", ".join(f"{source} = {self.fmt(mixed[source])}" for source in slips)
-        if quantity.before:
+        if quantity.before and not _at_most_a_tenth(carried, exact):  # the step vanished, not the value
             return (f"it follows from your {yours}, but that slip leaves {quantity.name} almost where "
                     f"{quantity.before} was: a step an earlier slip has made vanish earns no carried-forward credit")
         return (f"it follows from your {yours}, but that slip makes {quantity.name} almost 0: a value an earlier "

@@ -30,6 +30,12 @@ def number_formatter(precision: int) -> Formatter:
     return fmt
 
 
+def shortest(value: float) -> str:
+    """The shortest text that reads back as the value, as an exercise file writes it: 0.35, -1, 0."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def for_count(count: int, singular: str, plural: str | None = None) -> str:
     """The word that agrees with ``count``: ``singular`` for exactly 1, else the plural (0 files, 2 files;
     1 sits, 2 sit)."""

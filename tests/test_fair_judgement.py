@@ -104,6 +104,20 @@ def test_a_refused_carried_forward_credit_says_why_in_the_students_own_numbers()
     assert "expected" not in graded["W13_new"].hint and graded["W13_new"].message.endswith("the step is -0.0009291")
 
 
+def test_a_new_weight_a_slip_makes_almost_0_is_said_to_be_almost_0_not_unmoved():
+    """W12 = 0.3 and t2 = 0.02 on a linear unit with x1 = 1 and η = 1: ΔW12 = t2 - y2 = -0.28 and W12_new = 0.02.
+    A slip to δ2 = -0.298 gives ΔW12 = -0.298 and W12_new = 0.002, a tenth of 0.02: refused, for it is almost
+    0; but W12 moved from 0.3 to 0.002, so the note must not say that it stayed where W12 was."""
+    solution = solve(load_exercise_text("title: t\nlayers: [1, {units: 1, activation: linear}]\ninputs: {x1: 1}\n"
+                                        "weights: {W12: 0.3}\ntargets: {t2: 0.02}\nlearning_rate: 1\n"))
+    assert solution.values["W12_new"] == pytest.approx(0.02)
+    graded = {r.name: r for r in grade(solution, {"a2": 0.3, "y2": 0.3, "delta2": -0.298, "dW12": -0.298,
+                                                  "W12_new": 0.002}).values}
+    assert graded["dW12"].verdict == "carried_forward" and graded["W12_new"].verdict == "wrong"
+    assert graded["W12_new"].hint == ("it follows from your dW12 = -0.298, but that slip makes W12_new almost 0: "
+                                      "a value an earlier slip has made vanish earns no carried-forward credit")
+
+
 def test_no_note_prints_a_change_below_the_digits_shown():
     solution = solve(load_exercise("ex1"))
     w13 = solution.values["W13"] + 5.551e-17  # W13 read back with floating-point noise

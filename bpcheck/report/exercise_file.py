@@ -6,6 +6,7 @@ import json
 
 from ..losses import LOSSES
 from ..network import Exercise, bias_name, weight_name
+from ..numbers import shortest
 from ..safetext import escape_controls
 
 INSTRUCTIONS = ("Do one step of gradient descent on this network: the forward pass, the error, the deltas\n"
@@ -35,7 +36,7 @@ def exercise_yaml(exercise: Exercise, made_by: str) -> str:
              f"loss: {network.loss}   # E = {LOSSES[network.loss].description}",
              *([] if network.examples else [f"inputs: {_inputs(network.inputs)}"]),
              "weights:   # W13 runs from unit 1 to unit 3",
-             *(f"  {weight_name(source, dest)}: {_number(network.weights[source, dest])}"
+             *(f"  {weight_name(source, dest)}: {shortest(network.weights[source, dest])}"
                for dest in (unit for layer in layers[1:] for unit in layer) for source in network.incoming(dest))]
     if network.biases:
         lines.append(f"biases: {_mapping({bias_name(unit): value for unit, value in network.biases.items()})}")
@@ -45,7 +46,7 @@ def exercise_yaml(exercise: Exercise, made_by: str) -> str:
                     for example in network.examples)]
     else:
         lines.append(f"targets: {_targets(network.targets)}")
-    lines.append(f"learning_rate: {_number(network.learning_rate)}   # η")
+    lines.append(f"learning_rate: {shortest(network.learning_rate)}   # η")
     return "\n".join(lines) + "\n"
 
 
@@ -58,13 +59,7 @@ def _targets(targets: dict[int, float]) -> str:
 
 
 def _mapping(values: dict[str, float]) -> str:
-    return "{" + ", ".join(f"{name}: {_number(value)}" for name, value in values.items()) + "}"
-
-
-def _number(value: float) -> str:
-    """The shortest text that reads back as the value: 0.35, -1, 0."""
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    return "{" + ", ".join(f"{name}: {shortest(value)}" for name, value in values.items()) + "}"
 
 
 def _span(layer: tuple[int, ...]) -> str:

@@ -94,7 +94,7 @@ def _step_sections(solution: Solution, fmt) -> list[Section]:
                                  f"weights are shared by all {count}.")
     update = _formula_section(solution, _update_title(network), "update", fmt, 0)
     update.rows = [row for row in update.rows if not solution.graph[row[0]].kind.startswith("dE_d")]
-    update.notes.append(_optimizer_note(network))
+    update.notes.append(optimizer_note(network))
     check = _formula_section(solution, STAGES["check"], "check", fmt)
     return [*sections, gradients, update, check]
 
@@ -105,7 +105,7 @@ def _update_title(network) -> str:
             "adam": "Step 4: Adam's moments and weight updates"}[name]
 
 
-def _optimizer_note(network) -> str:
+def optimizer_note(network) -> str:
     optimizer = network.optimizer
     if optimizer is None or optimizer.name == "sgd":
         return "ΔW = -η·∂E/∂W and W_new = W + ΔW (tutorial §7)."
