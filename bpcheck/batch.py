@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .answers import STDIN, STDIN_SHOWN, answers_variant, locate_exercise, parse_answers, read_answers, student_name
 from .errors import AnswersError, BpcheckError, IsAnExercise
 from .files import identities, identity, is_dir
-from .grading import Grade, grade
+from .grading import DOWNHILL, Grade, asks_step, grade
 from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_order
 from .network import Exercise
 from .numbers import number_formatter
@@ -353,9 +353,12 @@ def _shown(path: Path) -> str:
 
 
 def _max_score(solution: Solution) -> float:
+    """The points a file graded against ``solution`` can earn: its asked values', and the step check's."""
     import math
 
-    return math.fsum(solution.exercise.points.get(name, 1.0) for name in solution.asked)
+    points = solution.exercise.points
+    check = points.get(DOWNHILL, 0.0) if asks_step(solution) else 0.0
+    return math.fsum([*(points.get(name, 1.0) for name in solution.asked), check])
 
 
 def _variant_name(text: str) -> str:

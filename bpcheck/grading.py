@@ -196,7 +196,7 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     the rounding of E and E_after as the student wrote them is no rise; and when the exact step itself
     goes uphill (a learning rate that overshoots) the check passes, saying so."""
     graph, exact = solution.graph, solution.values
-    if not any(graph[name].stage in NEW_WEIGHTS for name in solution.asked):
+    if not asks_step(solution):
         return None
     if not any(graph[name].stage in STEP_STAGES for name in student):
         return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
@@ -230,6 +230,12 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     return Result(DOWNHILL, "check", "wrong", given, before, points, "uphill-step",
                   f"E rises {shown} with your new weights: your step goes uphill. {UPHILL}", line,
                   hint=f"E rises with your new weights{yours}: your step goes uphill. {UPHILL}", check=True)
+
+
+def asks_step(solution: Solution) -> bool:
+    """Does the exercise ask for the step (a new weight, or the forward pass after it), so that a grade
+    carries the step check?"""
+    return any(solution.graph[name].stage in NEW_WEIGHTS for name in solution.asked)
 
 
 UPHILL = ("A sign the wrong way round (y - t for t - y in a delta, or a change subtracted instead of added) "
