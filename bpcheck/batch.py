@@ -185,11 +185,9 @@ class GradingSession:
                  exercise: str | None = None, variant: str | None = None, feedback: str | None = None):
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
-        from .feedback import LEVELS
+        from .feedback import checked_level
 
-        if feedback is not None and feedback not in LEVELS:
-            raise BpcheckError(f"unknown feedback level {shown(feedback)}", hint=f"use one of {', '.join(LEVELS)}")
-        self.feedback = feedback
+        self.feedback = checked_level(feedback) if feedback is not None else None
         self._solutions: dict[str, Found | BpcheckError] = {}
         self._located: dict[tuple[str, Path], tuple[Path | None, str, str]] = {}
         self._variants: dict[tuple[str, str], Found | BpcheckError] = {}
@@ -328,9 +326,9 @@ class GradingSession:
             return Outcome(shown_path, error=error, student=student)
         result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
                        fmt=self.fmt, others=found.others)
-        feedback = self.feedback or found.solution.exercise.feedback or "full"
-        return Outcome(shown_path, grade=result, student=answers.student, exercise_file=found.label,
-                       feedback=feedback)
+        feedback = self.feedback or result.feedback
+        return Outcome(shown_path, grade=result._replace(feedback=feedback), student=answers.student,
+                       exercise_file=found.label, feedback=feedback)
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class

@@ -72,6 +72,7 @@ class Grade(NamedTuple):
     results: tuple[Result, ...]
     tolerance: Tolerance = Tolerance(0.01, 0.0)
     variant: str | None = None
+    feedback: str = "full"  # what a student may read of it (feedback.LEVELS): to_dict() and its HTML obey it
 
     @property
     def score(self) -> float:
@@ -101,10 +102,12 @@ class Grade(NamedTuple):
         """The score in percent; None when no points are at stake (0 / 0 is no percentage)."""
         return self.score / self.max_score * 100 if self.max_score else None
 
-    def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str = "full") -> dict:
+    def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str | None = None) -> dict:
         """The record `bpcheck grade --format json` prints (README, "Reports and exit codes"), with what
-        the feedback level withholds left out (feedback.LEVELS)."""
+        the feedback level (``feedback``, else the grade's own) withholds left out (feedback.LEVELS)."""
         from .feedback import result_fields
+
+        feedback = feedback or self.feedback
 
         record: dict[str, object] = {
             "exercise": self.exercise,
@@ -120,6 +123,13 @@ class Grade(NamedTuple):
         if fields:
             record["results"] = [{field: _field(result, field) for field in fields} for result in self.results]
         return {"file": file, **record} if file is not None else record
+
+    def _repr_html_(self) -> str:
+        """The grade in a notebook (Jupyter calls this): the tables of `bpcheck grade --format html`, at
+        the grade's feedback level, without the page around them."""
+        from .report.html import grade_fragment
+
+        return grade_fragment(self)
 
     def passed(self, pass_mark: float | None = None) -> bool:
         """Every asked quantity credited; or, with a pass mark in percent, a score at least that high.
@@ -170,7 +180,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right)
     if check is not None:
         results.append(check)
-    return Grade(exercise.name, tuple(results), tolerance, exercise.variant)
+    return Grade(exercise.name, tuple(results), tolerance, exercise.variant, exercise.feedback or "full")
 
 
 def _formula(quantity: Quantity) -> str:
