@@ -855,11 +855,10 @@ class _Classroom50:
                                              graded.pinned_max_score)
 
     def writer(self, what: str, report):
-        from .report.ci import release_body
-        from .report.json_text import dumps
+        from .report.ci import classroom50_json, release_body
 
         if what == "classroom50":
-            return lambda stream: stream.write(dumps(self.result, indent=2) + "\n")
+            return lambda stream: stream.write(classroom50_json(self.result))
         blocks, heading = report
         return lambda stream: stream.write(release_body(blocks, heading, self.result.get("points-factor", 1)))
 

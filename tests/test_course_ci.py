@@ -22,7 +22,14 @@ from helpers import EX1_YAML, assert_bad_input_line, runner_refuses
 from bpcheck import load_exercise, solve
 from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
-from bpcheck.report.ci import RELEASE_BODY_LIMIT, SUMMARY_LIMIT, release_body, step_summary
+from bpcheck.report.ci import (
+    CLASSROOM50_RESULT_LIMIT,
+    RELEASE_BODY_LIMIT,
+    SUMMARY_LIMIT,
+    classroom50_json,
+    release_body,
+    step_summary,
+)
 from bpcheck.report.gradebook import safe_cell
 from bpcheck.report.views import Section
 from bpcheck.variants import make_variant
@@ -330,6 +337,18 @@ def test_the_release_body_of_a_large_report_stays_under_githubs_limit():
     text = release_body([section], "answers.yaml: big", factor=2)
     assert len(text) < RELEASE_BODY_LIMIT and text.startswith("# answers.yaml: big\n")
     assert re.search(r"… \d+ more lines left out \(a Release holds 125,000 characters\)\.\n$", text)
+
+
+def test_a_result_json_too_large_for_classroom50_keeps_its_points_and_loses_its_messages():
+    tests = [{"test-name": f"dE_dW{i}", "passed": False, "score": 0, "max-score": 1, "message": "x" * 400}
+             for i in range(30_000)]
+    result = {"schema": "classroom50/result/v1", "score": 0, "max-score": 30_000, "tests": tests}
+    text = classroom50_json(result)
+    assert len(text.encode("utf-8")) < CLASSROOM50_RESULT_LIMIT < len(json.dumps(result, indent=2))
+    assert json.loads(text) == {**result, "tests": [{key: value for key, value in test.items() if key != "message"}
+                                                    for test in tests]}
+    small = {**result, "tests": tests[:10], "max-score": 10}
+    assert json.loads(classroom50_json(small)) == small
 
 
 def test_classroom_is_marked_deprecated_upstream():

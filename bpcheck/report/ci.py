@@ -259,6 +259,7 @@ CLASSROOM50_SCHEMA = "classroom50/result/v1"
 CLASSROOM50_IDENTITY = (("classroom", "CLASSROOM"), ("assignment", "ASSIGNMENT"), ("submission", "SUBMISSION_TAG"),
                         ("commit", "COMMIT_URL"), ("release", "RELEASE_URL"), ("review", "REVIEW_URL"))
 POINTS_FACTOR_MOST = 1000  # points of up to three decimals can be made whole
+CLASSROOM50_RESULT_LIMIT = 10 * 1024 * 1024  # the largest result.json Classroom 50 reads, in bytes
 
 
 def classroom50_identity(environ: Mapping[str, str]) -> dict[str, str]:
@@ -317,6 +318,19 @@ def classroom50_result(outcome, identity: Mapping[str, str], when: str, pass_mar
     return {"schema": CLASSROOM50_SCHEMA, **identity, "datetime": when,
             "score": sum(test["score"] for test in tests), "max-score": sum(test["max-score"] for test in tests),
             "points-factor": factor, "tests": tests}
+
+
+def classroom50_json(result: dict) -> str:
+    """result.json's text, within the size Classroom 50 reads: past it (tens of thousands of quantities,
+    each with a long note), the tests lose their messages, which the Release's text holds, and keep
+    their points."""
+    from .json_text import dumps
+
+    text = dumps(result, indent=2) + "\n"
+    if len(text.encode("utf-8")) <= CLASSROOM50_RESULT_LIMIT:
+        return text
+    tests = [{key: value for key, value in test.items() if key != "message"} for test in result["tests"]]
+    return dumps({**result, "tests": tests}, indent=2) + "\n"
 
 
 def _classroom50_test(name: str, passed: bool, score: float, points: float, factor: int, message: str) -> dict:
