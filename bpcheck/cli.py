@@ -760,8 +760,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
                                    variant_from_id=variant_from_id, id_pattern=id_pattern)
         from .report.ci import check_one_student
 
-        check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom
-                          + ["classroom50"] * (classroom50 is not None))
+        check_one_student(graded.outcomes, [what for what, asked in (
+            ("gradescope", gradescope_path), ("classroom", classroom), ("classroom50", classroom50_path),
+            ("classroom50-body", classroom50_body_path)) if asked])
         if classroom50 is not None:
             classroom50.grade(graded, pass_mark)  # whole points, or one line, before anything is written
         inputs = files.identities(graded.answers_files + graded.exercise_files)

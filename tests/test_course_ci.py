@@ -321,8 +321,11 @@ def test_classroom50_is_one_students_and_never_an_input(tmp_path):
     one = answers_file(tmp_path / "class" / "alice.yaml", SLIPS)
     answers_file(tmp_path / "class" / "bob.yaml", {"a3": 0.755})
     result, written = classroom50_run(tmp_path, tmp_path / "class")
-    assert assert_bad_input_line(result, "", []) == f"--classroom50 with 2 answers files: {ONE_STUDENT}"
+    assert assert_bad_input_line(result, "", []) == (f"--classroom50 and --classroom50-body with 2 answers files: "
+                                                     f"{ONE_STUDENT}")
     assert written is None and not (tmp_path / "release-body.md").exists()
+    body = run("grade", tmp_path / "class", "--classroom50-body", tmp_path / "release-body.md")
+    assert assert_bad_input_line(body, "", []) == f"--classroom50-body with 2 answers files: {ONE_STUDENT}"
     before = one.read_bytes()
     for args in (("--classroom50", one), ("--classroom50-body", one)):
         refused = run("grade", one, *args, env=RUNNER)
