@@ -23,6 +23,7 @@ def checked_level(level: str) -> str:
         raise BpcheckError(f"unknown feedback level {shown(level)}", hint=f"use one of {', '.join(LEVELS)}")
     return level
 
+
 # The fields of each result a level shows, in the order JSON writes them.
 _RESULT_FIELDS = {
     "full": ("name", "verdict", "given", "expected", "misconception", "message", "hint", "line", "points",

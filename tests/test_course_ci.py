@@ -275,13 +275,13 @@ def test_classroom50_points_made_whole_by_the_smallest_factor(tmp_path):
     assert "Score: 2.75 / 3.75 (73.3%)" in body and "each point here is 4 in its score" in body
 
 
-@pytest.mark.parametrize("points", ["0.0001", "0.3333333"])
+@pytest.mark.parametrize("points", ["0.0001", "0.3333333", "123456.0004"])
 def test_classroom50_refuses_points_no_factor_makes_whole(tmp_path, points):
     write(tmp_path / "hw.yaml", EX1_YAML + f"asked: [a3, y3]\npoints: {{a3: 1, y3: {points}}}\n")
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="hw.yaml")
     result, written = classroom50_run(tmp_path, answers)
     assert assert_bad_input_line(result, "", []) == (
-        f"--classroom50: y3 is worth {float(points):g} points, and Classroom 50 counts whole points: no factor up to "
+        f"--classroom50: y3 is worth {points} points, and Classroom 50 counts whole points: no factor up to "
         "1,000 makes every one of the exercise's points whole; give points: with at most three decimals")
     assert written is None and not (tmp_path / "release-body.md").exists()
 

@@ -284,11 +284,11 @@ def points_factor(points: Iterable[tuple[str, float]]) -> int:
     from fractions import Fraction
 
     factor = 1
-    for name, value in points:
+    for value, name in {value: name for name, value in reversed(list(points))}.items():  # each value's first name
         fraction = Fraction(value).limit_denominator(POINTS_FACTOR_MOST)
         factor = factor * fraction.denominator // math.gcd(factor, fraction.denominator)
-        if abs(float(fraction) - value) > 1e-9 * max(1.0, value) or factor > POINTS_FACTOR_MOST:
-            raise BpcheckError(f"--classroom50: {name} is worth {value:g} points, and Classroom 50 counts whole "
+        if abs(fraction - Fraction(value)) > 1e-12 * max(1.0, value) or factor > POINTS_FACTOR_MOST:
+            raise BpcheckError(f"--classroom50: {name} is worth {value!r} points, and Classroom 50 counts whole "
                                f"points: no factor up to {POINTS_FACTOR_MOST:,} makes every one of the exercise's "
                                "points whole", hint="give points: with at most three decimals")
     return factor
