@@ -4,6 +4,8 @@ users would run it, offline, on a copy in a temporary folder:
 - every `bpcheck` line of its GitHub workflows, read from the YAML, with the GitHub expressions filled
   in and GITHUB_ACTIONS, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY set as a runner sets them: annotations,
   the step summary, JUnit XML, and GitHub Classroom's result decoded as its reporter decodes it;
+- classroom50/autograder.py as Classroom 50's runner runs it: bundled by the README's commands, in a
+  student's checkout, with the runner's environment; its result.json checked by Classroom 50's rules;
 - gradescope/run_autograder on a fake /autograder tree (AUTOGRADER_ROOT): a submission, none, a
   malformed one, one per student's variant;
 - the pre-commit hooks at the repository's root, each entry run on the course's files;
