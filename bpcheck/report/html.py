@@ -216,5 +216,5 @@ def grade_fragment(grade, precision: int = 4) -> str:
     from ..numbers import number_formatter
     from .grades import grade_blocks, who_and_what
 
-    header = who_and_what(grade.exercise, grade.variant, grade.feedback)
+    header = [who_and_what(grade.exercise, grade.variant, grade.feedback)]
     return fragment(grade_blocks(grade, number_formatter(precision), grade.feedback, header), grade.exercise)
