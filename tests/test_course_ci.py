@@ -262,6 +262,18 @@ def test_classroom50_obeys_the_feedback_level(tmp_path, level):
         assert {test["message"] for test in written["tests"]} >= {"delta5: wrong", "a3: correct"}
 
 
+@pytest.mark.parametrize("level", ["hint", "score"])
+def test_classroom50_holds_the_files_flags_at_every_level(tmp_path, level):
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "detla3": 0.00266}, variant="bob")
+    result, written = classroom50_run(tmp_path, answers, "--exercise", "ex1", "--variant", "alice",
+                                      "--feedback", level)
+    assert result.exit_code == 1 and runner_refuses(written) == []
+    assert [(flag["kind"], flag["line"]) for flag in written["flags"]] == [("other-variant", 2), ("not-graded", 5)]
+    assert "it was graded as alice" in written["flags"][0]["message"]
+    _, unflagged = classroom50_run(tmp_path, answers_file(tmp_path / "b.yaml", {"a3": 0.755}))
+    assert unflagged["flags"] == []
+
+
 def test_classroom50_points_made_whole_by_the_smallest_factor(tmp_path):
     write(tmp_path / "hw.yaml", EX1_YAML + "asked: [a3, y3, a4]\npoints: {a3: 2.5, y3: 0.25}\n")
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "y3": 0.6803, "a4": 0.5}, exercise="hw.yaml")
@@ -302,16 +314,16 @@ def test_classroom50_takes_the_submission_from_the_runner(tmp_path):
 
 
 def test_classroom50_for_an_unreadable_file_scores_0_of_the_pinned_points(tmp_path):
-    bad = write(tmp_path / "a.yaml", "exercise: hw.yaml\nanswers:\n  a3: 0,755\n")
+    bad = write(tmp_path / "a.yaml", "exercise: hw.yaml\nanswers: [0.755]\n")
     write(tmp_path / "hw.yaml", EX1_YAML + "points: {E: 2, downhill: 3}\n")
     result, written = classroom50_run(tmp_path, bad, "--exercise", tmp_path / "hw.yaml")
-    assert_bad_input_line(result, f"{bad}:3:7: ", ["a3: '0,755' is not a number"])
+    assert_bad_input_line(result, f"{bad}:2:10: ", ["'answers' must be a mapping"])
     assert runner_refuses(written) == []
     # 35 values, E worth 2, and the step check worth 3: 39 points, none earned.
     assert written["tests"] == [{"test-name": "read answers file", "passed": False, "score": 0, "max-score": 39,
                                  "message": result.stderr.removeprefix("bpcheck: ").rstrip("\n")}]
     body = (tmp_path / "release-body.md").read_text(encoding="utf-8")
-    assert "a3: '0,755' is not a number" in body
+    assert "'answers' must be a mapping" in body
     readable = answers_file(tmp_path / "b.yaml", {"a3": 0.755}, exercise="hw.yaml")
     _, graded = classroom50_run(tmp_path, readable, "--exercise", tmp_path / "hw.yaml")
     assert graded["max-score"] == 39  # the same points as a file that can be read

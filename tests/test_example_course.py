@@ -617,7 +617,7 @@ def test_classroom50_autograder_grades_the_students_checkout(tmp_path, course, b
     process, result, body = run_classroom50(tmp_path, course, bin_dir)
     assert process.returncode == 0, process.stderr
     assert runner_refuses(result) == []
-    assert (result["score"], result["max-score"], result["points-factor"]) == (13, 37, 1)
+    assert (result["score"], result["max-score"], result["points-factor"], result["flags"]) == (13, 37, 1, [])
     assert [test["test-name"] for test in result["tests"]] == key["asked"] + ["downhill"]
     tests = {test["test-name"]: test for test in result["tests"]}
     assert (tests["E"]["score"], tests["E"]["max-score"], tests["E"]["passed"]) == (2, 2, True)
@@ -659,19 +659,20 @@ def test_classroom50_autograder_scores_a_missing_or_unreadable_file_0(tmp_path, 
     assert "no such file" in body
 
     answers = course / ANSWERS
-    answers.write_text((COURSE / ANSWERS).read_text(encoding="utf-8").replace("  a3: 0.365\n", "  a3: 0,365\n"),
+    answers.write_text((COURSE / ANSWERS).read_text(encoding="utf-8").replace("answers:\n", "answers: [\n"),
                        encoding="utf-8")
     process, result, _ = run_classroom50(tmp_path / "again", course, bin_dir)
     assert process.returncode == 0 and result["score"] == 0
-    assert result["tests"][0]["message"] == (f"{answers}:9:7: a3: '0,365' is not a number (a decimal comma?); "
-                                             "write a decimal number such as 0.25 or -1.5e-3")
+    assert result["tests"][0]["message"].startswith(f"{answers}:7:") and "YAML" in result["tests"][0]["message"]
 
 
 def test_classroom50_autograder_grades_each_student_as_their_own_variant(tmp_path, course, bin_dir):
-    # octocat's file in another student's repository: another variant, refused, and said why.
-    process, result, _ = run_classroom50(tmp_path, course, bin_dir, OWNER="hubot", USERNAME="hubot")
-    assert process.returncode == 0 and result["score"] == 0
-    assert "variant: octocat is not the variant being graded, hubot" in result["tests"][0]["message"]
+    # octocat's file in another student's repository: graded as hubot's variant (it earns little), and flagged.
+    process, result, body = run_classroom50(tmp_path, course, bin_dir, OWNER="hubot", USERNAME="hubot")
+    assert process.returncode == 0 and runner_refuses(result) == [] and result["score"] < 13
+    assert [flag["kind"] for flag in result["flags"]] == ["other-variant"]
+    assert "variant: octocat is not the variant being graded, hubot" in result["flags"][0]["message"]
+    assert "variant: octocat is not the variant being graded, hubot" in body
     # $USERNAME when the runner gives no $OWNER; neither: no student, so no grade (the runner records an error).
     process, result, _ = run_classroom50(tmp_path / "two", course, bin_dir, OWNER=None)
     assert process.returncode == 0 and result["score"] == 13

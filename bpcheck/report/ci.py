@@ -306,7 +306,8 @@ def classroom50_result(outcome, identity: Mapping[str, str], when: str, pass_mar
     time ``when`` (UTC), a test per asked quantity and the step check with whole points (every point
     multiplied by ``points_factor``, written as ``points-factor``), and totals that are their sums. At
     the ``score`` level one test, the total; a file that cannot be read is one failed test of the
-    pinned exercise's points (``unreadable_max``), with why. Each test's ``message`` obeys the level."""
+    pinned exercise's points (``unreadable_max``), with why. Each test's ``message`` obeys the level;
+    the file's flags, which say nothing of the answers, are there at every level (``flags``)."""
     grade, level = outcome.grade, outcome.feedback
     if grade is None:
         factor = points_factor([("the exercise", unreadable_max or 0.0)])
@@ -323,7 +324,7 @@ def classroom50_result(outcome, identity: Mapping[str, str], when: str, pass_mar
                       "message": _score_text(grade)}]
     return {"schema": CLASSROOM50_SCHEMA, **identity, "datetime": when,
             "score": sum(test["score"] for test in tests), "max-score": sum(test["max-score"] for test in tests),
-            "points-factor": factor, "tests": tests}
+            "points-factor": factor, "flags": [flag.to_dict() for flag in outcome.flags], "tests": tests}
 
 
 def classroom50_json(result: dict) -> str:

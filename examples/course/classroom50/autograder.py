@@ -52,8 +52,8 @@ def main() -> int:
     graded = subprocess.run([sys.executable, "-m", "bpcheck", "grade", str(checkout / ANSWERS),
                              "--exercise", EXERCISE, "--variant", student, "--feedback", FEEDBACK,
                              "--classroom50", str(result), "--classroom50-body", str(body)], cwd=HERE)
-    # 0: every value credited; 1: some wrong or missing; 2: the answers file cannot be read (or is
-    # another student's variant). In each case bpcheck has written result.json, with the reason.
+    # 0: every value credited; 1: some wrong or missing; 2: the answers file cannot be read. In each
+    # case bpcheck has written result.json, with the reason.
     print(f"autograder: bpcheck exited {graded.returncode}")
     if not result.is_file():
         print("autograder: bpcheck wrote no result.json", file=sys.stderr)
