@@ -49,19 +49,23 @@ def load_exercise(spec: str, relative_to: str | Path | None = None) -> Exercise:
 
 
 def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, object], *,
-          rtol: float | None = None, atol: float | None = None) -> Grade:
+          rtol: float | None = None, atol: float | None = None, feedback: str | None = None) -> Grade:
     """Verdicts for every asked quantity, as `bpcheck grade` gives them.
 
     ``answers`` maps names in any spelling an answers file accepts (``δ3``, ``W13'``, ``dE/dW13``) to
     numbers (or numeric text, read by the same rule, a decimal comma too, with a note; None for a
     blank). An unknown name, a quantity given twice or a value that is not a number raises
     AnswersError: in a script that is a mistake to mend, not a student's slip to mark. ``rtol``/``atol``
-    override the exercise's tolerance.
+    override the exercise's tolerance; ``feedback`` (full, hint, verdict, score; default: the
+    exercise's ``feedback:``, else full) is what the Grade's ``to_dict()`` and its HTML in a notebook
+    show.
     """
     from .answers import canonical_answers
+    from .feedback import checked_level
     from .grading import grade as mark
     from .grading import with_readings
 
+    level = checked_level(feedback) if feedback is not None else None
     solution = solution_or_exercise if isinstance(solution_or_exercise, Solution) else solve(solution_or_exercise)
     known = solution.graph.names()
     read = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
@@ -72,8 +76,9 @@ def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, objec
     # Numbers given as text keep the digits they were written with (0.002100: 4), as a file's do.
     texts = {name: answers[raw] for name, raw in read.spelled.items()}
     digits = {name: written_digits(text) for name, text in texts.items() if isinstance(text, str)}
-    return with_readings(mark(solution, read.values, rtol=rtol, atol=atol,
-                              digits={name: d for name, d in digits.items() if d}), notes=read.notes)
+    graded = with_readings(mark(solution, read.values, rtol=rtol, atol=atol,
+                                digits={name: d for name, d in digits.items() if d}), notes=read.notes)
+    return graded._replace(feedback=level) if level else graded
 
 
 def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | None = None,

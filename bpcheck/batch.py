@@ -20,7 +20,7 @@ from .answers import (
 )
 from .errors import AnswersError, BpcheckError, ExerciseError, IsAnExercise
 from .files import identities, identity, is_dir
-from .grading import Grade, grade, with_readings
+from .grading import DOWNHILL, Grade, asks_step, grade, with_readings
 from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_order
 from .network import Exercise
 from .numbers import number_formatter
@@ -235,14 +235,12 @@ class GradingSession:
                  variant_from: str | None = None):
         self.rtol, self.atol = rtol, atol
         self.fmt = number_formatter(precision)
-        from .feedback import LEVELS
+        from .feedback import checked_level
 
-        if feedback is not None and feedback not in LEVELS:
-            raise BpcheckError(f"unknown feedback level {shown(feedback)}", hint=f"use one of {', '.join(LEVELS)}")
         if variant_from not in (None, "id", "file") or (variant is not None and variant_from is not None):
             raise BpcheckError(f"variant_from={variant_from!r} with variant={variant!r}",
                                hint='give variant, or variant_from "id" or "file", or none')
-        self.feedback = feedback
+        self.feedback = checked_level(feedback) if feedback is not None else None
         self._solutions: dict[str, Found | BpcheckError] = {}
         self._located: dict[tuple[str, Path], tuple[Path | None, str, str]] = {}
         self._variants: dict[tuple[str, str], Found | BpcheckError] = {}
@@ -462,9 +460,9 @@ class GradingSession:
         result = with_readings(result, {name: why for name, why in answers.unreadable.items() if name in asked},
                                answers.notes)
         flags += _not_graded([(name, error) for name, error in answers.slips if name not in asked])
-        feedback = self.feedback or found.solution.exercise.feedback or "full"
-        return Outcome(shown_path, grade=result, student=answers.student, exercise_file=found.label,
-                       feedback=feedback, flags=tuple(flags))
+        feedback = self.feedback or result.feedback
+        return Outcome(shown_path, grade=result._replace(feedback=feedback), student=answers.student,
+                       exercise_file=found.label, feedback=feedback, flags=tuple(flags))
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
@@ -511,9 +509,12 @@ def _shown(path: Path) -> str:
 
 
 def _max_score(solution: Solution) -> float:
+    """The points a file graded against ``solution`` can earn: its asked values', and the step check's."""
     import math
 
-    return math.fsum(solution.exercise.points.get(name, 1.0) for name in solution.asked)
+    points = solution.exercise.points
+    check = points.get(DOWNHILL, 0.0) if asks_step(solution) else 0.0
+    return math.fsum([*(points.get(name, 1.0) for name in solution.asked), check])
 
 
 def _variant_name(text: str) -> str:

@@ -707,7 +707,13 @@ def _tolerance(ctx, param, value):
 @click.option("--gradescope-visibility", type=click.Choice(GRADESCOPE_VISIBILITY), default="visible",
               show_default=True, help="When students see the Gradescope results.")
 @click.option("--classroom", is_flag=True,
-              help="Write GitHub Classroom's result (per-quantity partial credit) to $GITHUB_OUTPUT.")
+              help="Write GitHub Classroom's result (per-quantity partial credit) to $GITHUB_OUTPUT. GitHub "
+                   "Classroom is deprecated upstream: see --classroom50.")
+@click.option("--classroom50", "classroom50_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write Classroom 50's result.json: a test per quantity in whole points, the submission "
+                   "named by the runner's $CLASSROOM, $ASSIGNMENT, $SUBMISSION_TAG, $COMMIT_URL and $RELEASE_URL.")
+@click.option("--classroom50-body", "classroom50_body_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the report as Markdown for Classroom 50's Release (release-body.md).")
 @click.option("--no-annotations", is_flag=True,
               help="With GITHUB_ACTIONS=true, write no annotations and no step summary.")
 @click.option("--mistakes", is_flag=True,
@@ -718,7 +724,8 @@ def _tolerance(ctx, param, value):
               help="Exit 2 when a value is not a number or a file is flagged (for pre-commit).")
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id,
           variant_from_file, feedback, csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path,
-          gradescope_visibility, classroom, no_annotations, mistakes, mistakes_path, strict):
+          gradescope_visibility, classroom, classroom50_path, classroom50_body_path, no_annotations, mistakes,
+          mistakes_path, strict):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -732,7 +739,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     from . import batch, files
 
     written = [(path, what) for path, what in ((csv_path, "csv"), (junit_path, "junit-xml"),
-                                                (gradescope_path, "gradescope"), (mistakes_path, "mistakes-csv"))
+                                                (gradescope_path, "gradescope"), (mistakes_path, "mistakes-csv"),
+                                                (classroom50_path, "classroom50"),
+                                                (classroom50_body_path, "classroom50-body"))
                if path is not None]
     if written:
         _sigterm_interrupts(click.get_current_context())
@@ -750,6 +759,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if classroom and not output_file:
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
+        classroom50 = _Classroom50(classroom50_path) if classroom50_path or classroom50_body_path else None
         graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
                                    exercise=pinned_exercise, variant=variant,
                                    feedback=feedback.lower() if feedback else None,
@@ -757,7 +767,11 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
                                    id_pattern=id_pattern)
         from .report.ci import check_one_student
 
-        check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom)
+        check_one_student(graded.outcomes, [what for what, asked in (
+            ("gradescope", gradescope_path), ("classroom", classroom), ("classroom50", classroom50_path),
+            ("classroom50-body", classroom50_body_path)) if asked])
+        if classroom50 is not None:
+            classroom50.grade(graded, pass_mark)  # whole points, or one line, before anything is written
         inputs = files.identities(graded.answers_files + graded.exercise_files)
         files.check_output_paths(written, inputs)  # nothing has been written yet: no input may be an output
         files.check_append_targets([(summary_file, "GITHUB_STEP_SUMMARY"), (output_file, "GITHUB_OUTPUT")], inputs)
@@ -772,7 +786,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         found = class_mistakes(outcomes)  # the CSV's, in full: the course's own file
         shown = visible_to(found, outcomes) if mistakes else None  # what every student may see of it
     report = None
-    if output_format != "json" or summary_file:  # the text report, or GitHub's step summary
+    if output_format != "json" or summary_file or classroom50_body_path:  # text, a step summary, a Release
         report = _text_report(graded, single, pass_mark, precision)
         if mistakes:
             from .report.grades import class_sections
@@ -782,8 +796,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
             report = ([*report[0], *(class_sections(shown) if shown is not None else withheld)], report[1])
     try:  # before the report: if one cannot be written, nothing has been printed
         for path, what in written:
-            render = _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility,
-                                    found, pass_mark)
+            render = (classroom50.writer(what, report) if classroom50 and what.startswith("classroom50") else
+                      _file_renderer(what, graded, paths, id_from, id_pattern, csv_excel, gradescope_visibility,
+                                     found, pass_mark))
             files.write_atomically(path, render, what)
         if output_file:
             from .report.ci import classroom_output, classroom_result
@@ -827,6 +842,37 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         blocks, heading = report
         emit(blocks, heading=heading)
     sys.exit(graded.exit_code(pass_mark))
+
+
+class _Classroom50:
+    """Classroom 50's files (--classroom50, --classroom50-body), made in steps that can each refuse the run
+    before anything is written: the submission's identity from the runner's environment (before grading),
+    the result in whole points (once graded), then a writer for either file."""
+
+    def __init__(self, result_path):
+        import datetime
+        import os
+
+        from .report.ci import classroom50_identity
+
+        self.identity = classroom50_identity(os.environ) if result_path is not None else None
+        self.when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.result: dict = {}
+
+    def grade(self, graded, pass_mark) -> None:
+        from .report.ci import classroom50_result
+
+        if self.identity is not None:
+            self.result = classroom50_result(graded.outcomes[0], self.identity, self.when, pass_mark,
+                                             graded.pinned_max_score)
+
+    def writer(self, what: str, report):
+        from .report.ci import classroom50_json, release_body
+
+        if what == "classroom50":
+            return lambda stream: stream.write(classroom50_json(self.result))
+        blocks, heading = report
+        return lambda stream: stream.write(release_body(blocks, heading, self.result.get("points-factor", 1)))
 
 
 def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list, str | None]:

@@ -13,6 +13,17 @@ from __future__ import annotations
 
 LEVELS = ("full", "hint", "verdict", "score")
 
+
+def checked_level(level: str) -> str:
+    """``level`` if it is one of LEVELS; else BpcheckError, saying which there are."""
+    if level not in LEVELS:
+        from .errors import BpcheckError
+        from .safetext import shown
+
+        raise BpcheckError(f"unknown feedback level {shown(level)}", hint=f"use one of {', '.join(LEVELS)}")
+    return level
+
+
 # The fields of each result a level shows, in the order JSON writes them.
 _RESULT_FIELDS = {
     "full": ("name", "verdict", "given", "expected", "misconception", "message", "hint", "line", "points",

@@ -72,6 +72,7 @@ class Grade(NamedTuple):
     results: tuple[Result, ...]
     tolerance: Tolerance = Tolerance(0.01, 0.0)
     variant: str | None = None
+    feedback: str = "full"  # what a student may read of it (feedback.LEVELS): to_dict() and its HTML obey it
 
     @property
     def score(self) -> float:
@@ -101,10 +102,12 @@ class Grade(NamedTuple):
         """The score in percent; None when no points are at stake (0 / 0 is no percentage)."""
         return self.score / self.max_score * 100 if self.max_score else None
 
-    def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str = "full") -> dict:
+    def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str | None = None) -> dict:
         """The record `bpcheck grade --format json` prints (README, "Reports and exit codes"), with what
-        the feedback level withholds left out (feedback.LEVELS)."""
+        the feedback level (``feedback``, else the grade's own) withholds left out (feedback.LEVELS)."""
         from .feedback import result_fields
+
+        feedback = feedback or self.feedback
 
         record: dict[str, object] = {
             "exercise": self.exercise,
@@ -120,6 +123,13 @@ class Grade(NamedTuple):
         if fields:
             record["results"] = [{field: _field(result, field) for field in fields} for result in self.results]
         return {"file": file, **record} if file is not None else record
+
+    def _repr_html_(self) -> str:
+        """The grade in a notebook (Jupyter calls this): the tables of `bpcheck grade --format html`, at
+        the grade's feedback level, without the page around them."""
+        from .report.html import grade_fragment
+
+        return grade_fragment(self)
 
     def passed(self, pass_mark: float | None = None) -> bool:
         """Every asked quantity credited; or, with a pass mark in percent, a score at least that high.
@@ -172,7 +182,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
                      digits or {})
     if check is not None:
         results.append(check)
-    return Grade(exercise.name, tuple(results), tolerance, exercise.variant)
+    return Grade(exercise.name, tuple(results), tolerance, exercise.variant, exercise.feedback or "full")
 
 
 def _formula(quantity: Quantity) -> str:
@@ -199,7 +209,7 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     the rounding of E and E_after as the student wrote them is no rise; and when the exact step itself
     goes uphill (a learning rate that overshoots) the check passes, saying so."""
     graph, exact = solution.graph, solution.values
-    if not any(graph[name].stage in NEW_WEIGHTS for name in solution.asked):
+    if not asks_step(solution):
         return None
     if not any(graph[name].stage in STEP_STAGES for name in student):
         return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
@@ -235,6 +245,12 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     return Result(DOWNHILL, "check", "wrong", given, before, points, "uphill-step",
                   f"E rises {shown} with your new weights: your step goes uphill. {UPHILL}", line,
                   hint=f"E rises with your new weights{yours}: your step goes uphill. {UPHILL}", check=True)
+
+
+def asks_step(solution: Solution) -> bool:
+    """Does the exercise ask for the step (a new weight, or the forward pass after it), so that a grade
+    carries the step check?"""
+    return any(solution.graph[name].stage in NEW_WEIGHTS for name in solution.asked)
 
 
 UPHILL = ("A sign the wrong way round (y - t for t - y in a delta, or a change subtracted instead of added) "

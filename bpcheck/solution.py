@@ -16,6 +16,20 @@ class Solution(NamedTuple):
     values: dict[str, float]
     asked: tuple[str, ...]  # what the student computes, in solving order
 
+    def _repr_html_(self) -> str:
+        """The worked solution in a notebook (Jupyter calls this): what `bpcheck solve --format html`
+        shows (the instructions, the network drawn, a table per step), without the page around it."""
+        from .report.html import solution_fragment
+
+        return solution_fragment(self)
+
+    def diagram(self, *, step: bool = False, precision: int = 4):
+        """The network drawn, each unit's values after the forward pass (``step``: its delta, and each
+        weight before and after the step too), as a NetworkDrawing that shows itself in a notebook."""
+        from .report.diagram import NetworkDrawing
+
+        return NetworkDrawing(self, step=step, precision=precision)
+
 
 def asked_names(exercise: Exercise, graph: Graph) -> tuple[str, ...]:
     """The asked quantities (names or whole stages) in solving order; default: every computed one."""

@@ -1,10 +1,11 @@
-"""What several test files share: the tutorial's network as YAML, the reference sigmoid, and the
-contract for bad input. (tests/conftest.py holds the Hypothesis profiles; this module is imported by
+"""What several test files share: the tutorial's network as YAML, the reference sigmoid, the contract
+for bad input, and what Classroom 50 accepts of a result.json. (tests/conftest.py holds the Hypothesis profiles; this module is imported by
 name, as pytest puts the tests folder on the path.)"""
 
 from __future__ import annotations
 
 import math
+import re
 
 # exercises/ex1.yaml's network, to add 'asked:', 'tolerance:', 'points:' ... to.
 EX1_YAML = """\
@@ -74,3 +75,39 @@ def worked(solution, *, digits: int | None = None, flip_output_deltas: bool = Fa
             value = -value
         known[quantity.name] = float(f"{value:.{digits}g}") if digits else value
     return {name: known[name] for name in solution.asked}
+
+
+def runner_refuses(result: dict, classroom: str = "nn-2026", assignment: str = "hw1") -> list[str]:
+    """What Classroom 50's runner and score collector refuse in a result.json (foundation50/classroom50:
+    runner.py's validate_result, collect_scores.py's, and the wiki's contract), written apart from
+    bpcheck: each problem found, none for a result they take."""
+    problems = []
+    if result.get("schema") != "classroom50/result/v1":
+        problems.append("schema")
+    problems += [field for field, want in (("classroom", classroom), ("assignment", assignment)) if result.get(field) != want]
+    problems += [field for field in ("submission", "commit", "release", "review", "datetime")
+                 if not isinstance(result.get(field), str) or not result[field]]
+    if not str(result.get("submission", "")).startswith("submit/"):
+        problems.append("submission is no submit/ tag")
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", str(result.get("datetime"))):
+        problems.append("datetime is not UTC ISO 8601")
+
+    def whole(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    if not whole(result.get("score")) or not whole(result.get("max-score")) or result["score"] > result["max-score"]:
+        problems.append("score / max-score")
+    tests = result.get("tests")
+    if not isinstance(tests, list):
+        return [*problems, "tests"]
+    for index, test in enumerate(tests):
+        if not isinstance(test.get("test-name"), str) or not test["test-name"] or not isinstance(test.get("passed"), bool):
+            problems.append(f"tests[{index}] name or passed")
+        if not whole(test.get("score")) or not whole(test.get("max-score")) or test["score"] > test["max-score"]:
+            problems.append(f"tests[{index}] score")
+    if len({test.get("test-name") for test in tests}) != len(tests):
+        problems.append("test names repeat")
+    if tests and (sum(t["score"] for t in tests), sum(t["max-score"] for t in tests)) != (result["score"],
+                                                                                          result["max-score"]):
+        problems.append("totals are not the tests' sums")
+    return problems

@@ -17,18 +17,27 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, runner_refuses
 
 from bpcheck import load_exercise, solve
 from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
-from bpcheck.report.ci import SUMMARY_LIMIT, step_summary
+from bpcheck.report.ci import (
+    CLASSROOM50_RESULT_LIMIT,
+    RELEASE_BODY_LIMIT,
+    SUMMARY_LIMIT,
+    classroom50_json,
+    release_body,
+    step_summary,
+)
 from bpcheck.report.gradebook import safe_cell
 from bpcheck.report.views import Section
 from bpcheck.variants import make_variant
 
 ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-       "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
+       "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None,
+       "CLASSROOM": None, "ASSIGNMENT": None, "SUBMISSION_TAG": None, "COMMIT_URL": None, "RELEASE_URL": None,
+       "REVIEW_URL": None}
 EX1 = solve(load_exercise("ex1")).values
 SLIPS = {"a3": 0.755, "y3": 0.6803, "delta5": 0.04068, "E": 0.03619}  # right, right, sign flipped, ½ missing
 
@@ -187,6 +196,179 @@ def test_classroom_points_with_weights_and_a_pass(tmp_path):
 def test_classroom_needs_github_output(tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
     assert_bad_input_line(run("grade", answers, "--classroom"), "", ["$GITHUB_OUTPUT, which is not set"])
+
+
+# ---------------------------------------------------------------- Classroom 50
+
+RUNNER = {"CLASSROOM": "nn-2026", "ASSIGNMENT": "hw1", "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d",
+          "COMMIT_URL": "https://github.com/nn/nn-2026-hw1-ada/commit/a1b2c3d",
+          "RELEASE_URL": "https://github.com/nn/nn-2026-hw1-ada/releases/tag/submit%2F2026-06-01T14-32-05Z-a1b2c3d",
+          "REVIEW_URL": "https://github.com/nn/nn-2026-hw1-ada/compare/0a0a0a0...a1b2c3d"}
+
+
+def classroom50_run(tmp_path: Path, *args, env=None):
+    """`bpcheck grade ARGS --classroom50 result.json --classroom50-body release-body.md` as the runner runs it."""
+    result = run("grade", *args, "--classroom50", tmp_path / "result.json", "--classroom50-body",
+                 tmp_path / "release-body.md", env={**RUNNER, **(env or {})})
+    written = json.loads((tmp_path / "result.json").read_text(encoding="utf-8")) if (tmp_path / "result.json").exists() \
+        else None
+    return result, written
+
+
+def test_classroom50_result_a_test_per_quantity_in_whole_points(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    result, written = classroom50_run(tmp_path, answers, "--feedback", "hint")
+    assert result.exit_code == 1 and runner_refuses(written) == []
+    assert runner_refuses({**written, "score": 2.0}) == ["score / max-score"]  # the check can fail
+    assert {key: written[key] for key in ("schema", "classroom", "assignment", "submission", "commit", "release",
+                                          "review")} == {
+        "schema": "classroom50/result/v1", "classroom": "nn-2026", "assignment": "hw1",
+        "submission": RUNNER["SUBMISSION_TAG"], "commit": RUNNER["COMMIT_URL"], "release": RUNNER["RELEASE_URL"],
+        "review": RUNNER["REVIEW_URL"]}
+    # ex1 asks 35 values (1 point each) and has the step check (0 points): a3 and y3 right, the rest not.
+    assert (written["score"], written["max-score"], written["points-factor"]) == (2, 35, 1)
+    tests = {test["test-name"]: test for test in written["tests"]}
+    assert list(tests) == [*solve(load_exercise("ex1")).asked, "downhill"]
+    assert tests["a3"] == {"test-name": "a3", "passed": True, "score": 1, "max-score": 1, "message": "a3: correct"}
+    assert tests["delta5"] == {"test-name": "delta5", "passed": False, "score": 0, "max-score": 1,
+                               "message": "delta5: wrong (sign-flip): The sign is flipped; the formula is "
+                                          "delta5 = y5(1 - y5)(t5 - y5)"}
+    assert (tests["downhill"]["passed"], tests["downhill"]["max-score"]) == (False, 0)  # uphill: delta5's sign
+    import datetime
+
+    when = datetime.datetime.strptime(written["datetime"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - when).total_seconds()) < 120  # now, in UTC
+    raw = (tmp_path / "result.json").read_text(encoding="utf-8") + (tmp_path / "release-body.md").read_text("utf-8")
+    assert leaks(raw) == [] and "expected" not in raw
+
+
+@pytest.mark.parametrize("level", ["full", "hint", "verdict", "score"])
+def test_classroom50_obeys_the_feedback_level(tmp_path, level):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    result, written = classroom50_run(tmp_path, answers, "--feedback", level)
+    assert result.exit_code == 1 and runner_refuses(written) == []
+    assert (written["score"], written["max-score"]) == (2, 35)
+    text = (tmp_path / "result.json").read_text(encoding="utf-8")
+    body = (tmp_path / "release-body.md").read_text(encoding="utf-8")
+    if level == "full":  # the search below finds what it looks for
+        assert "delta5=-0.04068" in leaks(text) and "delta5=-0.04068" in leaks(body)
+        return
+    assert leaks(text) == [] and leaks(body) == []
+    if level == "score":
+        assert written["tests"] == [{"test-name": "score", "passed": False, "score": 2, "max-score": 35,
+                                     "message": "Score: 2 / 35 (5.7%)"}]
+        assert "delta5" not in text + body and "Score: 2 / 35 (5.7%)." in body
+    if level == "verdict":
+        assert {test["message"] for test in written["tests"]} >= {"delta5: wrong", "a3: correct"}
+
+
+@pytest.mark.parametrize("level", ["hint", "score"])
+def test_classroom50_holds_the_files_flags_at_every_level(tmp_path, level):
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "detla3": 0.00266}, variant="bob")
+    result, written = classroom50_run(tmp_path, answers, "--exercise", "ex1", "--variant", "alice",
+                                      "--feedback", level)
+    assert result.exit_code == 1 and runner_refuses(written) == []
+    assert [(flag["kind"], flag["line"]) for flag in written["flags"]] == [("other-variant", 2), ("not-graded", 5)]
+    assert "it was graded as alice" in written["flags"][0]["message"]
+    _, unflagged = classroom50_run(tmp_path, answers_file(tmp_path / "b.yaml", {"a3": 0.755}))
+    assert unflagged["flags"] == []
+
+
+def test_classroom50_points_made_whole_by_the_smallest_factor(tmp_path):
+    write(tmp_path / "hw.yaml", EX1_YAML + "asked: [a3, y3, a4]\npoints: {a3: 2.5, y3: 0.25}\n")
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "y3": 0.6803, "a4": 0.5}, exercise="hw.yaml")
+    result, written = classroom50_run(tmp_path, answers)
+    # 2.5, 0.25 and 1 points (3.75, of which a3 and y3's 2.75 earned) are 10, 1 and 4 (15, 11 earned) times 4.
+    assert result.exit_code == 1 and runner_refuses(written) == []
+    assert [(test["test-name"], test["score"], test["max-score"]) for test in written["tests"]] == [
+        ("a3", 10, 10), ("y3", 1, 1), ("a4", 0, 4)]
+    assert (written["score"], written["max-score"], written["points-factor"]) == (11, 15, 4)
+    body = (tmp_path / "release-body.md").read_text(encoding="utf-8")
+    assert "Score: 2.75 / 3.75 (73.3%)" in body and "each point here is 4 in its score" in body
+
+
+@pytest.mark.parametrize("points", ["0.0001", "0.3333333", "123456.0004"])
+def test_classroom50_refuses_points_no_factor_makes_whole(tmp_path, points):
+    write(tmp_path / "hw.yaml", EX1_YAML + f"asked: [a3, y3]\npoints: {{a3: 1, y3: {points}}}\n")
+    answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="hw.yaml")
+    result, written = classroom50_run(tmp_path, answers)
+    assert assert_bad_input_line(result, "", []) == (
+        f"--classroom50: y3 is worth {points} points, and Classroom 50 counts whole points: no factor up to "
+        "1,000 makes every one of the exercise's points whole; give points: with at most three decimals")
+    assert written is None and not (tmp_path / "release-body.md").exists()
+
+
+def test_classroom50_takes_the_submission_from_the_runner(tmp_path):
+    answers = answers_file(tmp_path / "a.yaml", SLIPS)
+    for missing in ("CLASSROOM", "SUBMISSION_TAG", "RELEASE_URL"):
+        result, written = classroom50_run(tmp_path, answers, env={missing: ""})
+        assert_bad_input_line(result, "", [f"--classroom50 takes the submission's identity from ${missing}, which is "
+                                           "not set", "autograder.py"])
+        assert written is None and not (tmp_path / "release-body.md").exists()
+    result, written = classroom50_run(tmp_path, answers, env={"REVIEW_URL": None})  # as the runner does
+    assert written["review"] == written["commit"] == RUNNER["COMMIT_URL"] and runner_refuses(written) == []
+    # The body alone needs no identity: it is the report, as Markdown.
+    (tmp_path / "release-body.md").unlink()
+    body = run("grade", answers, "--classroom50-body", tmp_path / "release-body.md")
+    assert body.exit_code == 1 and (tmp_path / "release-body.md").read_text("utf-8").startswith(f"# {answers}: ex1")
+
+
+def test_classroom50_for_an_unreadable_file_scores_0_of_the_pinned_points(tmp_path):
+    bad = write(tmp_path / "a.yaml", "exercise: hw.yaml\nanswers: [0.755]\n")
+    write(tmp_path / "hw.yaml", EX1_YAML + "points: {E: 2, downhill: 3}\n")
+    result, written = classroom50_run(tmp_path, bad, "--exercise", tmp_path / "hw.yaml")
+    assert_bad_input_line(result, f"{bad}:2:10: ", ["'answers' must be a mapping"])
+    assert runner_refuses(written) == []
+    # 35 values, E worth 2, and the step check worth 3: 39 points, none earned.
+    assert written["tests"] == [{"test-name": "read answers file", "passed": False, "score": 0, "max-score": 39,
+                                 "message": result.stderr.removeprefix("bpcheck: ").rstrip("\n")}]
+    body = (tmp_path / "release-body.md").read_text(encoding="utf-8")
+    assert "'answers' must be a mapping" in body
+    readable = answers_file(tmp_path / "b.yaml", {"a3": 0.755}, exercise="hw.yaml")
+    _, graded = classroom50_run(tmp_path, readable, "--exercise", tmp_path / "hw.yaml")
+    assert graded["max-score"] == 39  # the same points as a file that can be read
+
+
+def test_classroom50_is_one_students_and_never_an_input(tmp_path):
+    one = answers_file(tmp_path / "class" / "alice.yaml", SLIPS)
+    answers_file(tmp_path / "class" / "bob.yaml", {"a3": 0.755})
+    result, written = classroom50_run(tmp_path, tmp_path / "class")
+    assert assert_bad_input_line(result, "", []) == (f"--classroom50 and --classroom50-body with 2 answers files: "
+                                                     f"{ONE_STUDENT}")
+    assert written is None and not (tmp_path / "release-body.md").exists()
+    body = run("grade", tmp_path / "class", "--classroom50-body", tmp_path / "release-body.md")
+    assert assert_bad_input_line(body, "", []) == f"--classroom50-body with 2 answers files: {ONE_STUDENT}"
+    before = one.read_bytes()
+    for args in (("--classroom50", one), ("--classroom50-body", one)):
+        refused = run("grade", one, *args, env=RUNNER)
+        assert_bad_input_line(refused, f"{one}: ", [f"{args[0]} would overwrite an input"])
+    same = run("grade", one, "--classroom50", tmp_path / "r", "--classroom50-body", tmp_path / "r", env=RUNNER)
+    assert_bad_input_line(same, f"{tmp_path / 'r'}: ", ["--classroom50-body and --classroom50 name the same file"])
+    assert one.read_bytes() == before and not (tmp_path / "r").exists()
+
+
+def test_the_release_body_of_a_large_report_stays_under_githubs_limit():
+    section = Section("Step 4", ("quantity", "verdict"), [(f"dE_dW{i}", "✓ correct") for i in range(20_000)])
+    text = release_body([section], "answers.yaml: big", factor=2)
+    assert len(text) < RELEASE_BODY_LIMIT and text.startswith("# answers.yaml: big\n")
+    assert re.search(r"… \d+ more lines left out \(a Release holds 125,000 characters\)\.\n$", text)
+
+
+def test_a_result_json_too_large_for_classroom50_keeps_its_points_and_loses_its_messages():
+    tests = [{"test-name": f"dE_dW{i}", "passed": False, "score": 0, "max-score": 1, "message": "x" * 400}
+             for i in range(30_000)]
+    result = {"schema": "classroom50/result/v1", "score": 0, "max-score": 30_000, "tests": tests}
+    text = classroom50_json(result)
+    assert len(text.encode("utf-8")) < CLASSROOM50_RESULT_LIMIT < len(json.dumps(result, indent=2))
+    assert json.loads(text) == {**result, "tests": [{key: value for key, value in test.items() if key != "message"}
+                                                    for test in tests]}
+    small = {**result, "tests": tests[:10], "max-score": 10}
+    assert json.loads(classroom50_json(small)) == small
+
+
+def test_classroom_is_marked_deprecated_upstream():
+    help_text = " ".join(run("grade", "--help").stdout.split())
+    assert "GitHub Classroom is deprecated upstream: see --classroom50." in help_text
 
 
 # ---------------------------------------------------------------- one student's result

@@ -84,6 +84,25 @@ def test_the_python_api_examples_in_the_readme_run():
     assert runner.failures == 0 and runner.tries >= 8
 
 
+def test_the_notebook_example_in_the_readme_shows_itself():
+    """Each cell of README's "Notebooks" ends in something a notebook shows: its value has _repr_html_
+    or _repr_svg_ (the protocol Jupyter calls), which gives HTML or SVG."""
+    import ast
+
+    block = README.split("### Notebooks", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    shown = []
+    for statement in ast.parse(block).body:
+        code = ast.Module(body=[statement], type_ignores=[])
+        if isinstance(statement, ast.Expr):
+            value = eval(compile(ast.Expression(statement.value), "README", "eval"), namespace)
+            shown.append(value._repr_html_() if hasattr(value, "_repr_html_") else value._repr_svg_())
+        else:
+            exec(compile(code, "README", "exec"), namespace)
+    assert [text[:20] for text in shown] == ['<div class="bpcheck"', "<svg xmlns=\"http://w", '<div class="bpcheck"']
+    assert "Feedback: hint" in shown[2] and "expected" not in shown[2]
+
+
 def test_the_library_is_typed_and_exports_its_api():
     import bpcheck
 

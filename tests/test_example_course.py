@@ -4,6 +4,8 @@ users would run it, offline, on a copy in a temporary folder:
 - every `bpcheck` line of its GitHub workflows, read from the YAML, with the GitHub expressions filled
   in and GITHUB_ACTIONS, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY set as a runner sets them: annotations,
   the step summary, JUnit XML, and GitHub Classroom's result decoded as its reporter decodes it;
+- classroom50/autograder.py as Classroom 50's runner runs it: bundled by the README's commands, in a
+  student's checkout, with the runner's environment; its result.json checked by Classroom 50's rules;
 - gradescope/run_autograder on a fake /autograder tree (AUTOGRADER_ROOT): a submission, none, a
   malformed one, one per student's variant;
 - the pre-commit hooks at the repository's root, each entry run on the course's files;
@@ -32,6 +34,7 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from helpers import runner_refuses
 
 from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
@@ -556,6 +559,134 @@ def test_gradescope_readme_zips_the_bundle_with_the_scripts_at_its_root():
     text = (COURSE / "gradescope" / "README.md").read_text(encoding="utf-8")
     assert "zip -r hw1-autograder.zip exercises/hw1.yaml" in text
     assert "(cd gradescope && zip ../hw1-autograder.zip setup.sh run_autograder)" in text
+
+
+# ---------------------------------------------------------------- Classroom 50
+
+RUNNER = {"CLASSROOM": "nn-2026", "ASSIGNMENT": "hw1", "SUBMISSION_TAG": "submit/2026-06-01T14-32-05Z-a1b2c3d",
+          "COMMIT_URL": "https://github.com/nn/nn-2026-hw1-octocat/commit/a1b2c3d",
+          "RELEASE_URL": "https://github.com/nn/nn-2026-hw1-octocat/releases/tag/submit%2F2026-06-01T14-32-05Z-a1b2c3d",
+          "REVIEW_URL": "https://github.com/nn/nn-2026-hw1-octocat/compare/0a0a0a0...a1b2c3d",
+          "OWNER": USER, "USERNAME": USER, "ASSIGNMENT_TYPE": "individual", "GITHUB_ACTIONS": "true"}
+
+
+def classroom50_bundle(tmp_path: Path) -> Path:
+    """CLASSROOM/autograders/ASSIGNMENT/ of the classroom50 repository, as the runner extracts it: made by
+    the commands of the course README's section 5, run from a copy of the course."""
+    instructor = tmp_path / "instructor"
+    bundle = instructor / "classroom50" / "nn-2026" / "autograders" / "hw1"
+    if not bundle.exists():
+        shutil.copytree(COURSE, instructor / "course")
+        commands = readme_block((COURSE / "README.md").read_text(encoding="utf-8"), "## 5. Classroom 50: "
+                                "`classroom50/autograder.py`")
+        subprocess.run(["sh", "-ec", commands], cwd=instructor / "course", check=True)
+    return bundle
+
+
+def run_classroom50(tmp_path: Path, checkout: Path, bin_dir: Path, **extra: str | None):
+    """The runner's step: autograder.py run with the runner's environment, in the student's checkout;
+    its exit code, result.json (None if none) and release-body.md."""
+    env = environment(bin_dir, **RUNNER)
+    env.update({name: value for name, value in extra.items() if value is not None})
+    for name in [name for name, value in extra.items() if value is None]:
+        env.pop(name, None)
+    process = subprocess.run([sys.executable, str(classroom50_bundle(tmp_path) / "autograder.py")], cwd=checkout,
+                             env=env, capture_output=True, text=True, timeout=120)
+    result, body = checkout / "result.json", checkout / "release-body.md"
+    return (process, json.loads(result.read_text(encoding="utf-8")) if result.exists() else None,
+            body.read_text(encoding="utf-8") if body.exists() else "")
+
+
+def test_the_readmes_make_the_classroom50_bundle(tmp_path):
+    bundle = classroom50_bundle(tmp_path)
+    assert sorted(str(path.relative_to(bundle)) for path in bundle.rglob("*")) == [
+        "autograder.py", "exercises", "exercises/hw1.yaml"]
+    assert (bundle / "autograder.py").stat().st_mode & stat.S_IXUSR
+    # The main README's, from bpcheck's repository (its `git` line aside): the same files.
+    commands = readme_block((REPO / "README.md").read_text(encoding="utf-8"), "### Classroom 50")
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / "examples").symlink_to(REPO / "examples")
+    subprocess.run(["sh", "-ec", "\n".join(line for line in commands.splitlines() if not line.startswith("git "))],
+                   cwd=tmp_path / "root", check=True)
+    made = tmp_path / "root" / "nn-2026" / "autograders" / "hw1"
+    for name in ("autograder.py", EXERCISE):
+        assert (made / name).read_bytes() == (bundle / name).read_bytes()
+
+
+def test_classroom50_autograder_grades_the_students_checkout(tmp_path, course, bin_dir, key, graded):
+    process, result, body = run_classroom50(tmp_path, course, bin_dir)
+    assert process.returncode == 0, process.stderr
+    assert runner_refuses(result) == []
+    assert (result["score"], result["max-score"], result["points-factor"], result["flags"]) == (13, 37, 1, [])
+    assert [test["test-name"] for test in result["tests"]] == key["asked"] + ["downhill"]
+    tests = {test["test-name"]: test for test in result["tests"]}
+    assert (tests["E"]["score"], tests["E"]["max-score"], tests["E"]["passed"]) == (2, 2, True)
+    assert tests["delta3"]["message"] == ("delta3: wrong (sign-flip): The sign is flipped; the formula is "
+                                          "delta3 = y3(1 - y3)·W35·delta5")
+    assert (result["classroom"], result["assignment"], result["submission"]) == ("nn-2026", "hw1",
+                                                                                 RUNNER["SUBMISSION_TAG"])
+    # The report, as Markdown for the Release: named as the course's repository names the exercise.
+    assert "Exercise: exercises/hw1.yaml · Variant: octocat · Feedback: hint" in body
+    assert "Score: 13 / 37 (35.1%)" in body and "| delta3 | -0.006288 | ✗ wrong (sign-flip) |" in body
+    assert "autograder: bpcheck exited 1" in process.stdout
+    for text in (json.dumps(result, ensure_ascii=False), body, process.stdout, process.stderr):
+        assert leaks(text, key, graded) == []
+
+
+def test_classroom50_autograder_grades_against_the_courses_exercise(tmp_path, course, bin_dir):
+    """The student owns the repository: their exercises/hw1.yaml, a result.json they commit (even a link
+    to the course's exercise), change nothing."""
+    hw1 = course / EXERCISE
+    hw1.write_text(hw1.read_text(encoding="utf-8").replace("points: {E: 2, delta5: 2}", "points: {E: 87}"),
+                   encoding="utf-8")
+    (course / "result.json").write_text('{"schema": "classroom50/result/v1", "score": 37, "max-score": 37}\n')
+    (course / "release-body.md").symlink_to(classroom50_bundle(tmp_path) / EXERCISE)
+    course_exercise = (COURSE / EXERCISE).read_bytes()
+    process, result, body = run_classroom50(tmp_path, course, bin_dir)
+    assert process.returncode == 0, process.stderr
+    assert (result["score"], result["max-score"]) == (13, 37) and not (course / "release-body.md").is_symlink()
+    assert (classroom50_bundle(tmp_path) / EXERCISE).read_bytes() == course_exercise
+
+
+def test_classroom50_autograder_scores_a_missing_or_unreadable_file_0(tmp_path, course, bin_dir):
+    (course / ANSWERS).unlink()
+    process, result, body = run_classroom50(tmp_path, course, bin_dir)
+    assert process.returncode == 0 and runner_refuses(result) == []
+    assert (result["score"], result["max-score"]) == (0, 37)
+    [test] = result["tests"]
+    assert test["test-name"] == "read answers file" and test["message"].endswith(
+        "answers/answers.yaml: no such file; check the path and its spelling")
+    assert "no such file" in body
+
+    answers = course / ANSWERS
+    answers.write_text((COURSE / ANSWERS).read_text(encoding="utf-8").replace("answers:\n", "answers: [\n"),
+                       encoding="utf-8")
+    process, result, _ = run_classroom50(tmp_path / "again", course, bin_dir)
+    assert process.returncode == 0 and result["score"] == 0
+    assert result["tests"][0]["message"].startswith(f"{answers}:7:") and "YAML" in result["tests"][0]["message"]
+
+
+def test_classroom50_autograder_grades_each_student_as_their_own_variant(tmp_path, course, bin_dir):
+    # octocat's file in another student's repository: graded as hubot's variant (it earns little), and flagged.
+    process, result, body = run_classroom50(tmp_path, course, bin_dir, OWNER="hubot", USERNAME="hubot")
+    assert process.returncode == 0 and runner_refuses(result) == [] and result["score"] < 13
+    assert [flag["kind"] for flag in result["flags"]] == ["other-variant"]
+    assert "variant: octocat is not the variant being graded, hubot" in result["flags"][0]["message"]
+    assert "variant: octocat is not the variant being graded, hubot" in body
+    # $USERNAME when the runner gives no $OWNER; neither: no student, so no grade (the runner records an error).
+    process, result, _ = run_classroom50(tmp_path / "two", course, bin_dir, OWNER=None)
+    assert process.returncode == 0 and result["score"] == 13
+    process, result, _ = run_classroom50(tmp_path / "three", course, bin_dir, OWNER=None, USERNAME=None)
+    assert process.returncode == 1 and result is None
+    assert process.stderr == "autograder: neither $OWNER nor $USERNAME is set, so there is no student to grade as\n"
+
+
+def test_classroom50_autograder_fails_when_bpcheck_writes_nothing(tmp_path, course, bin_dir):
+    """An infrastructure error (here: the runner gives no submission tag) is a non-zero exit, never a
+    result.json of the autograder's own making."""
+    process, result, _ = run_classroom50(tmp_path, course, bin_dir, SUBMISSION_TAG=None)
+    assert process.returncode == 1 and result is None
+    assert "$SUBMISSION_TAG, which is not set" in process.stderr
 
 
 # ---------------------------------------------------------------- pre-commit

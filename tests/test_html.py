@@ -219,13 +219,22 @@ def test_no_expected_value_can_be_read_anywhere_on_the_page(tmp_path, level, bat
     if batch:
         (tmp_path / "bob.yaml").write_text(ANSWERS.replace("a3: 0.755", "a3: 0.7"), encoding="utf-8")
         page = run("grade", str(tmp_path), "--format", "html", "--feedback", level, "--mistakes").stdout
+    assert expected_values_in(page) == [], level
+
+
+def expected_values_in(page: str) -> list[str]:
+    """The values of ex1 that ANSWERS (and bob's a3) did not get right, to 2 to 6 significant digits,
+    found anywhere in ``page`` (its text, attributes and markup), its style aside."""
     solution = solve(load_exercise("ex1"))
     own = {"0.755", "0.6803", "0.68", "0.00266", "0.0991", "0.7"}
     markup = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    found = []
     for name in set(solution.asked) - {"a3", "y3", "a4", "W13_new"}:
         value = solution.values[name]
         for form in {number_formatter(digits)(value) for digits in range(2, 7)} - own:
-            assert not re.search(rf"(?<![\d.]){re.escape(form)}(?!\d)", markup), (level, name, form)
+            if re.search(rf"(?<![\d.]){re.escape(form)}(?!\d)", markup):
+                found.append(f"{name}={form}")
+    return found
 
 
 def test_a_class_page_has_the_summary_and_where_the_class_went_wrong(tmp_path):
@@ -276,6 +285,165 @@ def test_the_page_prints_and_fits_a_phone_by_its_style():
     style = html.STYLE
     assert "@media print" in style and "break-inside: avoid" in style and "background: transparent !important" in style
     assert ".scroll { overflow-x: auto;" in style and "@media screen and (max-width: 40rem)" in style
+
+
+# ------------------------------------------------------------------------------- notebooks
+# Jupyter shows an object by calling its _repr_html_ (or _repr_svg_): the protocol is the methods, so
+# these need no Jupyter.
+
+ANSWERED = {"a3": 0.755, "y3": 0.6803, "a4": 0.68, "delta3": 0.00266, "W13_new": 0.0991}  # ANSWERS' values
+
+
+class Tables(HTMLParser):
+    """Each table's rows, as the text of their cells."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("th", "td"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self.cell is not None:
+            self.tables[-1][-1].append("".join(self.cell))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def tables(markup: str) -> list[list[list[str]]]:
+    parsed = Tables()
+    parsed.feed(markup)
+    return parsed.tables
+
+
+def assert_a_fragment(markup: str) -> Structure:
+    """A fragment a notebook's page holds: no document around it, every element closed, self-contained,
+    its style scoped to its own box."""
+    parsed = structure(markup)
+    assert not {"html", "head", "body", "main", "meta", "link", "h1"} & set(parsed.tags)
+    assert markup.startswith('<div class="bpcheck">\n<style>') and "<!DOCTYPE" not in markup
+    style = re.search(r"<style>(.*?)</style>", markup, re.S).group(1)
+    assert all(rule.strip().startswith(".bpcheck") for rule in re.findall(r"(?:^|})\s*([^{}]+){", style))
+    assert_self_contained(markup)
+    return parsed
+
+
+def test_a_solution_shows_itself_in_a_notebook_as_the_pages_tables():
+    solution = solve(load_exercise("ex1"))
+    fragment = solution._repr_html_()
+    parsed = assert_a_fragment(fragment)
+    page = html.solution_html(solution)
+    assert tables(fragment) == tables(page) and len(tables(fragment)) == 6
+    assert fragment.count("<svg") == 2 and "<?xml" not in fragment  # the network, before and after the step
+    for value in EX1_VALUES:
+        assert value in fragment, value
+    assert "<h3>Exercise 1: the tutorial&#x27;s network</h3>" in fragment
+    assert [tag for tag in parsed.tags if tag[0] == "h" and tag[1:].isdigit()] == ["h3"] + ["h4"] * 6
+    # Two in one notebook share no id.
+    ids = [value for _, name, value in parsed.attributes if name == "id"]
+    again = [value for _, name, value in structure(solution._repr_html_()).attributes if name == "id"]
+    assert len(set(ids)) == len(ids) == 6 and not set(ids) & set(again)
+
+
+def test_a_hostile_exercise_cannot_write_markup_in_a_notebook(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text(EX1_YAML.replace("title: the tutorial's network", 'title: "<script>alert(1)</script>"') +
+                    'instructions: "<img src=x onerror=alert(1)>"\n', encoding="utf-8")
+    fragment = solve(load_exercise(str(path)))._repr_html_()
+    assert_a_fragment(fragment)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in fragment and "&lt;img src=x onerror=alert(1)&gt;" in fragment
+
+
+@pytest.mark.parametrize("level", ["full", "hint", "verdict", "score"])
+def test_a_grade_shows_itself_in_a_notebook_at_its_feedback_level(tmp_path, level):
+    from bpcheck import grade
+
+    graded = grade(solve(load_exercise("ex1")), ANSWERED, feedback=level)
+    fragment = graded._repr_html_()
+    assert_a_fragment(fragment)
+    text = "".join(structure(fragment).text)
+    assert f"Exercise: ex1 · Feedback: {level}" in text and "Score: 4 / 35 (11.4%)" in text
+    # The same tables as the grade page of the same answers at the same level.
+    (tmp_path / "ada.yaml").write_text(ANSWERS, encoding="utf-8")
+    _, page = grade_page(tmp_path, "--feedback", level)
+    assert tables(fragment) == tables(page)
+    heads = [table[0] for table in tables(fragment)]
+    if level == "full":
+        assert heads[0] == ["quantity", "yours", "expected", "verdict", "note"]
+        assert {"delta3=-0.002654", "y5=0.6903"} <= set(expected_values_in(fragment))  # the search can fail
+        return
+    assert expected_values_in(fragment) == [] and "expected" not in text and "±" not in text
+    assert heads == {"hint": [["quantity", "yours", "verdict", "hint"]] * 5,  # a table per stage
+                     "verdict": [["quantity", "verdict"]] * 5, "score": []}[level]
+
+
+def test_grade_takes_a_feedback_level_and_defaults_to_the_exercises(tmp_path):
+    from bpcheck import BpcheckError, grade, grade_file
+
+    solution = solve(load_exercise("ex1"))
+    assert grade(solution, ANSWERED).feedback == "full"
+    record = grade(solution, ANSWERED, feedback="hint").to_dict()
+    assert record["feedback"] == "hint" and "expected" not in record["results"][0]
+    assert "results" not in grade(solution, ANSWERED, feedback="score").to_dict()
+    full = grade(solution, ANSWERED, feedback="hint").to_dict(feedback="full")
+    assert full["results"][0]["expected"] == solution.values["a3"]
+    path = tmp_path / "hw.yaml"
+    path.write_text(EX1_YAML + "feedback: verdict\n", encoding="utf-8")
+    assert grade(load_exercise(str(path)), ANSWERED).feedback == "verdict"
+    assert grade(load_exercise(str(path)), ANSWERED, feedback="full").feedback == "full"
+    with pytest.raises(BpcheckError, match=r"unknown feedback level hints; use one of full, hint, verdict, score"):
+        grade(solution, ANSWERED, feedback="hints")
+    # A file graded with --feedback: its Grade shows what its report shows.
+    (tmp_path / "ada.yaml").write_text(ANSWERS, encoding="utf-8")
+    outcome = grade_file(tmp_path / "ada.yaml", feedback="hint")
+    assert outcome.feedback == outcome.grade.feedback == "hint"
+
+
+def test_a_solution_draws_its_network_in_a_notebook():
+    import xml.etree.ElementTree as ET
+
+    from bpcheck.report.diagram import network_svg
+
+    solution = solve(load_exercise("ex1"))
+    drawing = solution.diagram()
+    svg = drawing._repr_svg_()
+    assert svg == network_svg(solution, standalone=False) and svg.startswith("<svg ")
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = " ".join(root.itertext())
+    assert "0.755" in text and "δ" not in text and "0.09907" not in text  # the forward pass only
+    stepped = solution.diagram(step=True)._repr_svg_()
+    assert "δ3" in stepped and "0.09907" in stepped  # the deltas and the new weights
+    assert repr(drawing) == ("<NetworkDrawing Exercise 1: the tutorial's network (ex1): the network after the "
+                             "forward pass>")
+
+
+def test_the_notebook_methods_keep_import_bpcheck_light():
+    """The core imports no report module, and showing a solution, a grade or a drawing imports no
+    click and no Rich."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from bpcheck import grade, load_exercise, solve\n"
+        "solution = solve(load_exercise('ex1'))\n"
+        "graded = grade(solution, {'a3': 0.755}, feedback='hint')\n"
+        "print(sorted(name for name in sys.modules if name.startswith('bpcheck.report')))\n"
+        "solution._repr_html_(), graded._repr_html_(), solution.diagram()._repr_svg_()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('click', 'rich')))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout == "[]\n[]\n", result.stdout
 
 
 # ------------------------------------------------------------------------------- the example page

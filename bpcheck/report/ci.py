@@ -4,6 +4,7 @@
   dorny/test-reporter and GitLab;
 - Gradescope's results.json (``gradescope_results``);
 - GitHub Classroom's grading-reporter result (``classroom_result``), base64 JSON for $GITHUB_OUTPUT;
+- Classroom 50's result.json (``classroom50_result``) and the Markdown of its Release (``release_body``);
 - GitHub Actions annotations (``workflow_annotations``) and the Markdown step summary (``step_summary``).
 
 README, "Reports for CI", says what each holds. Everything a student can read here obeys the outcome's feedback level:
@@ -12,7 +13,7 @@ at ``score`` only the total, at ``verdict`` no notes, at ``hint`` no expected va
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import BpcheckError
 from ..feedback import note, shows_results
@@ -23,6 +24,7 @@ from .grades import flag_lines, score_line
 
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
+RELEASE_BODY_LIMIT = 125_000  # GitHub's limit for a Release's text, in characters (so in bytes too)
 STEP_OUTPUT_LIMIT = 1000 * 1000  # and for one step's outputs
 GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 
@@ -235,17 +237,117 @@ def _property(text: str) -> str:
 def step_summary(blocks: list, heading: str | None) -> str:
     """The report as GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB: a
     class too large for it loses its last rows, and says how many."""
+    return _markdown_within(blocks, heading, SUMMARY_LIMIT, "GitHub's summary holds 1 MiB")
+
+
+def _markdown_within(blocks: list, heading: str | None, limit: int, why: str) -> str:
+    """The report as Markdown of at most ``limit`` bytes: what does not fit is left out, and counted."""
     from .markdown import markdown_sections
 
     text = markdown_sections(blocks, heading or "bpcheck grade")
-    if len(text.encode("utf-8")) <= SUMMARY_LIMIT - 1024:
+    if len(text.encode("utf-8")) <= limit - 1024:
         return text
     lines = text.splitlines()
     kept, size = [], 0
     for line in lines:
         size += len(line.encode("utf-8")) + 1
-        if size > SUMMARY_LIMIT - 2048:
+        if size > limit - 2048:
             break
         kept.append(line)
     dropped = len(lines) - len(kept)
-    return "\n".join(kept) + f"\n\n… {counted(dropped, 'more line')} left out (GitHub's summary holds 1 MiB).\n"
+    return "\n".join(kept) + f"\n\n… {counted(dropped, 'more line')} left out ({why}).\n"
+
+
+# ---------------------------------------------------------------- Classroom 50
+
+CLASSROOM50_SCHEMA = "classroom50/result/v1"
+# The submission's identity, as result.json names it and as Classroom 50's runner gives it to autograder.py.
+CLASSROOM50_IDENTITY = (("classroom", "CLASSROOM"), ("assignment", "ASSIGNMENT"), ("submission", "SUBMISSION_TAG"),
+                        ("commit", "COMMIT_URL"), ("release", "RELEASE_URL"), ("review", "REVIEW_URL"))
+POINTS_FACTOR_MOST = 1000  # points of up to three decimals can be made whole
+CLASSROOM50_RESULT_LIMIT = 10 * 1024 * 1024  # the largest result.json Classroom 50 reads, in bytes
+
+
+def classroom50_identity(environ: Mapping[str, str]) -> dict[str, str]:
+    """result.json's identity fields from the runner's environment; ``review`` falls back to the commit,
+    as the runner's own results do. Raises BpcheckError for a variable that is not set."""
+    identity: dict[str, str] = {}
+    for field, variable in CLASSROOM50_IDENTITY:
+        value = environ.get(variable, "").strip() or (identity["commit"] if field == "review" else "")
+        if not value:
+            raise BpcheckError(f"--classroom50 takes the submission's identity from ${variable}, which is not set",
+                               hint="run it in Classroom 50's autograder.py, or set CLASSROOM, ASSIGNMENT, "
+                                    "SUBMISSION_TAG, COMMIT_URL and RELEASE_URL")
+        identity[field] = value
+    return identity
+
+
+def points_factor(points: Iterable[tuple[str, float]]) -> int:
+    """The smallest whole number (up to POINTS_FACTOR_MOST) that makes every one of the (name, points)
+    whole when they are multiplied by it: Classroom 50 counts whole points, and points of 2.5 and 1 are
+    the same marks as 5 and 2. Raises BpcheckError for points no such factor makes whole."""
+    import math
+    from fractions import Fraction
+
+    factor = 1
+    for value, name in {value: name for name, value in reversed(list(points))}.items():  # each value's first name
+        fraction = Fraction(value).limit_denominator(POINTS_FACTOR_MOST)
+        factor = factor * fraction.denominator // math.gcd(factor, fraction.denominator)
+        if abs(fraction - Fraction(value)) > 1e-12 * max(1.0, value) or factor > POINTS_FACTOR_MOST:
+            raise BpcheckError(f"--classroom50: {name} is worth {value!r} points, and Classroom 50 counts whole "
+                               f"points: no factor up to {POINTS_FACTOR_MOST:,} makes every one of the exercise's "
+                               "points whole", hint="give points: with at most three decimals")
+    return factor
+
+
+def classroom50_result(outcome, identity: Mapping[str, str], when: str, pass_mark: float | None = None,
+                       unreadable_max: float | None = None) -> dict:
+    """Classroom 50's result.json (schema classroom50/result/v1) of one answers file: the identity, the
+    time ``when`` (UTC), a test per asked quantity and the step check with whole points (every point
+    multiplied by ``points_factor``, written as ``points-factor``), and totals that are their sums. At
+    the ``score`` level one test, the total; a file that cannot be read is one failed test of the
+    pinned exercise's points (``unreadable_max``), with why. Each test's ``message`` obeys the level;
+    the file's flags, which say nothing of the answers, are there at every level (``flags``)."""
+    grade, level = outcome.grade, outcome.feedback
+    if grade is None:
+        factor = points_factor([("the exercise", unreadable_max or 0.0)])
+        tests = [_classroom50_test("read answers file", False, 0.0, unreadable_max or 0.0, factor, str(outcome.error))]
+    else:
+        factor = points_factor((result.name, result.points) for result in grade.results)
+        if shows_results(level):
+            tests = [_classroom50_test(result.name, result.verdict in CREDITED, result.earned, result.points, factor,
+                                       _failure_text(result, level)) for result in grade.results]
+        else:  # the total only: one test, whose points are the sums of the values' whole points
+            tests = [{"test-name": "score", "passed": outcome.passed(pass_mark),
+                      "score": sum(round(result.earned * factor) for result in grade.results),
+                      "max-score": sum(round(result.points * factor) for result in grade.results),
+                      "message": _score_text(grade)}]
+    return {"schema": CLASSROOM50_SCHEMA, **identity, "datetime": when,
+            "score": sum(test["score"] for test in tests), "max-score": sum(test["max-score"] for test in tests),
+            "points-factor": factor, "flags": [flag.to_dict() for flag in outcome.flags], "tests": tests}
+
+
+def classroom50_json(result: dict) -> str:
+    """result.json's text, within the size Classroom 50 reads: past it (tens of thousands of quantities,
+    each with a long note), the tests lose their messages, which the Release's text holds, and keep
+    their points."""
+    from .json_text import dumps
+
+    text = dumps(result, indent=2) + "\n"
+    if len(text.encode("utf-8")) <= CLASSROOM50_RESULT_LIMIT:
+        return text
+    tests = [{key: value for key, value in test.items() if key != "message"} for test in result["tests"]]
+    return dumps({**result, "tests": tests}, indent=2) + "\n"
+
+
+def _classroom50_test(name: str, passed: bool, score: float, points: float, factor: int, message: str) -> dict:
+    return {"test-name": name, "passed": passed, "score": round(score * factor), "max-score": round(points * factor),
+            "message": message}
+
+
+def release_body(blocks: list, heading: str | None, factor: int = 1) -> str:
+    """The report as Markdown for a Classroom 50 submission's Release (release-body.md), within GitHub's
+    limit for a Release's text; with points made whole (``factor`` above 1), it says so."""
+    if factor > 1:
+        blocks = [*blocks, f"Classroom 50 counts whole points: each point here is {factor} in its score."]
+    return _markdown_within(blocks, heading, RELEASE_BODY_LIMIT, "a Release holds 125,000 characters")

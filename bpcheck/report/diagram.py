@@ -265,6 +265,24 @@ def _wrapped(items: list[list[str]], width: int, indent: str = "    ") -> list[s
     return lines
 
 
+class NetworkDrawing:
+    """The network drawn as an SVG (``svg``, without an XML declaration), which shows itself in a
+    notebook: Jupyter calls ``_repr_svg_``. What ``Solution.diagram()`` returns."""
+
+    def __init__(self, solution: Solution, *, step: bool = False, precision: int = 4):
+        drawn = figure(solution, step=step, precision=precision)
+        from .diagram_svg import render
+
+        self.title = f"{drawn.title}: the network {drawn.caption}"
+        self.svg = render(drawn, standalone=False)
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return f"<NetworkDrawing {self.title}>"
+
+
 def network_svg(solution: Solution, *, step: bool = False, precision: int = 4, suffix: str = "",
                 standalone: bool = True) -> str:
     """The network as a self-contained SVG document: no fonts, images or scripts from elsewhere, a

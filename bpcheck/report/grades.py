@@ -71,14 +71,13 @@ def score_line(grade: Grade, feedback: str = "full") -> str:
     return f"{total}: " + ", ".join(parts) + "." + (step[check.verdict] if check is not None else "")
 
 
-def who_and_what(outcome) -> str:
+def who_and_what(exercise: str, variant: str | None, feedback: str, student: str | None = None) -> str:
     """The header line: the student, the exercise graded against, its variant and the feedback level."""
-    grade = outcome.grade
-    parts = [f"Student: {outcome.student}"] if outcome.student else []
-    parts.append(f"Exercise: {outcome.exercise_label}")
-    if grade.variant:
-        parts.append(f"Variant: {grade.variant}")
-    parts.append(f"Feedback: {outcome.feedback}")
+    parts = [f"Student: {student}"] if student else []
+    parts.append(f"Exercise: {exercise}")
+    if variant:
+        parts.append(f"Variant: {variant}")
+    parts.append(f"Feedback: {feedback}")
     return " · ".join(parts)
 
 
@@ -88,12 +87,17 @@ def flag_lines(outcome) -> list[str]:
     return [f"{FLAG_MARK} {flag.text}" for flag in outcome.flags]
 
 
+def grade_blocks(grade: Grade, fmt, feedback: str, header: list[str]) -> list:
+    """A grade's report: the header lines, a table per stage and the score line, as ``feedback`` shows
+    them."""
+    return [*header, "", *grade_sections(grade, fmt, feedback), score_line(grade, feedback)]
+
+
 def file_report(outcome, fmt) -> tuple[list, str]:
-    """One answers file's report: who and what, its flags, a table per stage and the score line, and its
-    heading."""
+    """One answers file's report (``grade_blocks``), headed by who and what and its flags, and its heading."""
     grade, feedback = outcome.grade, outcome.feedback
-    return ([who_and_what(outcome), *flag_lines(outcome), "", *grade_sections(grade, fmt, feedback),
-             score_line(grade, feedback)], f"{outcome.file}: {grade.exercise}")
+    header = [who_and_what(outcome.exercise_label, grade.variant, feedback, outcome.student), *flag_lines(outcome)]
+    return grade_blocks(grade, fmt, feedback, header), f"{outcome.file}: {grade.exercise}"
 
 
 VARIANT_NOTES = {  # where each file's variant came from, under --exercise (batch.GradingSession.variant_from)

@@ -1,4 +1,5 @@
-"""HTML pages: a worked solution, or a grade report, as one self-contained file.
+"""HTML pages: a worked solution, or a grade report, as one self-contained file; and the same as a
+fragment that a notebook shows (Jupyter's ``_repr_html_``).
 
 The page is built from the same sections as the text and Markdown reports (views.py, grades.py), so a
 grade page shows exactly what the feedback level lets those show. It loads nothing: the style is
@@ -10,6 +11,7 @@ verdict is a coloured word (✓ correct, ✗ wrong ...), so it reads without col
 
 from __future__ import annotations
 
+import itertools
 import re
 from html import escape
 
@@ -91,11 +93,11 @@ def _cell(text: str, kind: str, label: str) -> str:
     return f'<td class="{kind}">{_text(text)}</td>' if kind else f"<td>{_text(text)}</td>"
 
 
-def _table(section: Section, number: int) -> str:
-    """A section as a titled table in a box of its own, which scrolls when the table is wider. A row's
-    first cell heads it; its colour (a verdict's, or a file's pass or fail) marks the row and the
-    verdict, whose words say the same."""
-    heading = f"t{number}"
+def _table(section: Section, number: int, ids: str = "t", level: int = 2) -> str:
+    """A section as a titled table (a heading of ``level``, whose id is ``ids`` and its number) in a box
+    of its own, which scrolls when the table is wider. A row's first cell heads it; its colour (a
+    verdict's, or a file's pass or fail) marks the row and the verdict, whose words say the same."""
+    heading = f"{ids}{number}"
     columns, last = section.columns, len(section.columns) - 1
     prose = any(len(row[last]) > 40 for row in section.rows if len(row) > last)  # notes wrap; names, bars do not
     kinds = ["num" if column in section.numeric else "verdict" if name == "verdict"
@@ -110,7 +112,7 @@ def _table(section: Section, number: int) -> str:
     table = ('<table class="formulas">' if "formula" in columns else '<table class="grades">'
              if "verdict" in columns else "<table>")
     notes = "".join(f'<p class="note">{_text(note)}</p>\n' for note in section.notes)
-    return (f'<section aria-labelledby="{heading}">\n<h2 id="{heading}">{_text(section.title)}</h2>\n'
+    return (f'<section aria-labelledby="{heading}">\n<h{level} id="{heading}">{_text(section.title)}</h{level}>\n'
             f'<div class="scroll" role="region" aria-labelledby="{heading}" tabindex="0">\n'
             f"{table}\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) +
             f"\n</tbody>\n</table>\n</div>\n{notes}</section>\n")
@@ -123,13 +125,14 @@ class Markup:
         self.html = html
 
 
-def _body(blocks: list) -> str:
-    """Tables for sections, paragraphs for strings (an empty one is only a gap in the text report)."""
+def _body(blocks: list, ids: str = "t", level: int = 2) -> str:
+    """Tables for sections (headed at ``level``, with ids ``ids`` and a number), paragraphs for strings
+    (an empty one is only a gap in the text report)."""
     parts, number = [], 0
     for block in blocks:
         if isinstance(block, Section):
             number += 1
-            parts.append(_table(block, number))
+            parts.append(_table(block, number, ids, level))
         elif isinstance(block, Markup):
             parts.append(block.html)
         elif block:
@@ -146,6 +149,27 @@ def page(blocks: list, heading: str) -> str:
             f"<h1>{_text(heading)}</h1>\n{_body(blocks)}</main>\n</body>\n</html>\n")
 
 
+_FRAGMENTS = itertools.count(1)  # each fragment's ids its own: a notebook shows many in one document
+# The page's style is the whole page's (body, headings, every table); a fragment lives in a notebook's
+# page, so its few rules apply inside its own box only.
+FRAGMENT_STYLE = (".bpcheck table { border-collapse: collapse; font-variant-numeric: tabular-nums; } "
+                  ".bpcheck th, .bpcheck td { padding: .2rem .5rem; text-align: left; vertical-align: top; "
+                  "white-space: nowrap; } .bpcheck td.num { text-align: right; } "
+                  ".bpcheck td.prose { white-space: normal; min-width: 14rem; } "
+                  ".bpcheck td.verdict { font-weight: 600; } .bpcheck .scroll { overflow-x: auto; } "
+                  + " ".join(f".bpcheck tr.{name} > td.verdict {{ color: {colour}; }}"
+                             for name, colour in COLOURS.items()))
+
+
+def fragment(blocks: list, heading: str) -> str:
+    """The blocks under a heading as an HTML fragment for a notebook (no document, head or page-wide
+    style around them: a box of class ``bpcheck`` with its own few rules), its ids unlike any other
+    fragment's, so that two in one notebook never share one."""
+    ids = f"bpcheck{next(_FRAGMENTS)}-t"
+    return (f'<div class="bpcheck">\n<style>{FRAGMENT_STYLE}</style>\n<h3>{_text(heading)}</h3>\n'
+            f"{_body(blocks, ids, level=4)}</div>\n")
+
+
 def network_picture(solution, precision: int, *, step: bool = False) -> Markup:
     """The network as the tutorial draws it (diagram.py: an SVG with its own title and caption)."""
     from .diagram import network_svg
@@ -155,9 +179,19 @@ def network_picture(solution, precision: int, *, step: bool = False) -> Markup:
 
 
 def solution_html(solution, precision: int = 4, heading: str | None = None) -> str:
-    """The worked solution as a page: the instructions, the network's picture and a table per step,
-    each formula with its numbers substituted (the sections `bpcheck solve` prints), and the network
-    again with the step's deltas and new weights before the forward pass that checks them."""
+    """The worked solution as a page (``solution_blocks``)."""
+    return page(solution_blocks(solution, precision), heading or solution.exercise.title)
+
+
+def solution_fragment(solution, precision: int = 4) -> str:
+    """The worked solution as a notebook shows it: the page's blocks, without the page."""
+    return fragment(solution_blocks(solution, precision), solution.exercise.title)
+
+
+def solution_blocks(solution, precision: int) -> list:
+    """The instructions, the network's picture and a table per step, each formula with its numbers
+    substituted (the sections `bpcheck solve` prints), and the network again with the step's deltas
+    and new weights before the forward pass that checks them."""
     exercise = solution.exercise
     blocks: list = []
     for paragraph in re.split(r"\n\s*\n", exercise.instructions.strip()):  # a blank line between paragraphs
@@ -165,9 +199,8 @@ def solution_html(solution, precision: int = 4, heading: str | None = None) -> s
             blocks.append(" ".join(paragraph.split()))
     sections = solution_sections(solution, precision)
     # The network after the forward pass first; the step (deltas, new weights) before the check.
-    blocks += [network_picture(solution, precision), *sections[:-1], network_picture(solution, precision, step=True),
-               sections[-1]]
-    return page(blocks, heading or exercise.title)
+    return [*blocks, network_picture(solution, precision), *sections[:-1],
+            network_picture(solution, precision, step=True), sections[-1]]
 
 
 def grade_html(blocks: list, heading: str | None) -> str:
@@ -175,3 +208,13 @@ def grade_html(blocks: list, heading: str | None) -> str:
     file, the summary for a class), which already hold only what the feedback level shows. It has no
     picture of the network: the picture's values are the expected ones."""
     return page(list(blocks), heading or "bpcheck grade")
+
+
+def grade_fragment(grade, precision: int = 4) -> str:
+    """A Grade as a notebook shows it: the tables of a grade page at the grade's feedback level (none
+    of the expected values below ``full``), without the page."""
+    from ..numbers import number_formatter
+    from .grades import grade_blocks, who_and_what
+
+    header = [who_and_what(grade.exercise, grade.variant, grade.feedback)]
+    return fragment(grade_blocks(grade, number_formatter(precision), grade.feedback, header), grade.exercise)
