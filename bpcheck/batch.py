@@ -29,6 +29,7 @@ class Outcome(NamedTuple):
     student: str | None = None
     exercise_file: str | None = None  # what it was graded against: a built-in name, or the file's path
     feedback: str = "full"  # what the student may read of it (feedback.LEVELS)
+    identifier: str | None = None  # the student id its source gives (an LMS export's row), for the gradebook
 
     def passed(self, pass_mark: float | None = None) -> bool:
         return self.grade is not None and self.grade.passed(pass_mark)
@@ -102,7 +103,7 @@ def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, 
     pinned = session.pinned
     return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
                       pinned.label if pinned else None, session.variant,
-                      _max_score(pinned.found.solution) if pinned else None)
+                      max_score(pinned.found.solution) if pinned else None)
 
 
 def expand_paths(paths) -> list[Path]:
@@ -326,11 +327,21 @@ class GradingSession:
             answers = parse_answers(document, found.names, found.inputs)
         except BpcheckError as error:
             return Outcome(shown_path, error=error, student=student)
-        result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
-                       fmt=self.fmt, others=found.others)
+        return self.grade_values(shown_path, found, answers.values, lines=answers.lines, student=answers.student)
+
+    def grade_values(self, file: str, found: Found, values, *, lines=None, student: str | None = None,
+                     identifier: str | None = None) -> Outcome:
+        """The Outcome of answers already read (canonical name -> number, None for a blank)."""
+        result = grade(found.solution, values, lines=lines, rtol=self.rtol, atol=self.atol, fmt=self.fmt,
+                       others=found.others)
         feedback = self.feedback or found.solution.exercise.feedback or "full"
-        return Outcome(shown_path, grade=result, student=answers.student, exercise_file=found.label,
-                       feedback=feedback)
+        return Outcome(file, grade=result, student=student, exercise_file=found.label, feedback=feedback,
+                       identifier=identifier)
+
+    def pinned_variant(self, variant: str | None) -> Found:
+        """The pinned exercise (``exercise``), or its variant ``variant``, solved once for every caller."""
+        assert self.pinned is not None
+        return self._variant_of("pinned", self.pinned.found, variant)
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
@@ -352,7 +363,7 @@ def _shown(path: Path) -> str:
     return STDIN_SHOWN if str(path) == STDIN else path_shown(path)
 
 
-def _max_score(solution: Solution) -> float:
+def max_score(solution: Solution) -> float:
     import math
 
     return math.fsum(solution.exercise.points.get(name, 1.0) for name in solution.asked)

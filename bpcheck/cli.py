@@ -645,6 +645,80 @@ def schema(kind):
     click.echo(files("bpcheck").joinpath("schemas", f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+# ---------------------------------------------------------------- exports to course systems
+
+
+@main.group()
+def export():
+    """Write EXERCISE as a quiz for a course system, a variant per student."""
+
+
+VARIANTS_OPTIONS = [click.option("--variants", metavar="A,B,...", help="The variants, one a student (default: the "
+                             "exercise's own numbers)."),
+                click.option("--variants-from", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+                             help="The variants from a roster file: one name (a student id) a line.")]
+
+
+def _variants_options(command):
+    for option in reversed(VARIANTS_OPTIONS):
+        command = option(command)
+    return command
+
+
+@export.command()
+@click.argument("exercise")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@_variants_options
+@reports_bad_input
+def moodle(exercise, out, variants, variants_from):
+    """Write a Moodle XML quiz OUT: a Cloze question per variant, in a category to draw one from at random."""
+    _export(exercise, out, variants, variants_from, "moodle")
+
+
+@export.command()
+@click.argument("exercise")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@_variants_options
+@reports_bad_input
+def qti(exercise, out, variants, variants_from):
+    """Write a Canvas QTI 1.2 package OUT (a zip): a quiz per variant, to assign each to its student."""
+    _export(exercise, out, variants, variants_from, "qti")
+
+
+def _export(spec: str, out: Path, variants: str | None, variants_from: Path | None, system: str) -> None:
+    """The exercise solved for each variant asked and written to OUT, once OUT is known to be no input."""
+    from . import files, load_exercise
+    from .lms.quiz import listed_variants, read_roster, solved_variants
+    from .numbers import counted
+    from .safetext import path_shown
+
+    if variants is not None and variants_from is not None:
+        raise click.UsageError("--variants and --variants-from name the variants two ways; give one")
+    exercise = load_exercise(spec)
+    inputs = files.identities([Path(path) for path in (exercise.path, variants_from) if path])
+    what = "xml" if system == "moodle" else "zip"
+    files.check_output_path(out, inputs, what, named="OUT")
+    names = (listed_variants(variants) if variants is not None else
+             listed_variants(read_roster(variants_from), path_shown(variants_from)) if variants_from is not None
+             else [])
+    solutions = solved_variants(exercise, names)
+    _sigterm_interrupts(click.get_current_context())
+    if system == "moodle":
+        from .lms.moodle import moodle_xml
+
+        xml = moodle_xml(solutions)
+        files.write_atomically(out, lambda stream: stream.write(xml), what)
+        then = ("import it in Moodle (Question bank > Import, Moodle XML format), then add a random question "
+                "from its category to a quiz")
+    else:
+        from .lms.canvas import write_qti
+
+        files.write_atomically(out, lambda stream: write_qti(stream, solutions), what, binary=True)
+        then = ("import it in Canvas (Settings > Import Course Content, QTI .zip file); each variant is a quiz "
+                "of its own, to assign to its student")
+    click.echo(f"{counted(len(solutions), 'variant')} written to {path_shown(out)}: {then}.")
+
+
 def _pattern(ctx, param, value):
     if value is None:
         return None
@@ -670,7 +744,7 @@ def _tolerance(ctx, param, value):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--rtol", type=float, callback=_tolerance,
               help="Relative tolerance, a fraction (default: the exercise's, else 0.01 = 1%).")
 @click.option("--atol", type=float, callback=_tolerance,
@@ -712,9 +786,13 @@ def _tolerance(ctx, param, value):
               help="Add where the class went wrong: per quantity, and the named mistakes with counts.")
 @click.option("--mistakes-csv", "mistakes_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write where the class went wrong as a CSV.")
+@click.option("--from-moodle", "moodle_path", type=click.Path(path_type=Path), metavar="RESPONSES.csv",
+              help="Grade every attempt in a Moodle quiz's Responses report (CSV) of an exported quiz.")
+@click.option("--from-canvas", "canvas_path", type=click.Path(path_type=Path), metavar="STUDENT_ANALYSIS.csv",
+              help="Grade every attempt in a Canvas quiz's Student Analysis (CSV, or a folder of them).")
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id, feedback,
           csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
-          no_annotations, mistakes, mistakes_path):
+          no_annotations, mistakes, mistakes_path, moodle_path, canvas_path):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -722,6 +800,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     every file passes, 1 when any has a wrong or missing value, 2 when any
     file could not be read. For marks that count, pin the exercise:
     bpcheck grade submissions/ --exercise hw1.yaml --feedback hint
+
+    A quiz exported with `bpcheck export`: bpcheck grade --from-moodle
+    RESPONSES.csv (or --from-canvas) --exercise hw1.yaml --csv marks.csv
     """
     import os
 
@@ -737,6 +818,7 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     output_file = os.environ.get("GITHUB_OUTPUT") if classroom else None
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     stdin = sum(str(path) == "-" for path in paths)
+    lms_note = None  # which responses in an LMS export were not numbers: said last, on stderr
     try:
         if variant and variant_from_id:
             raise click.UsageError("--variant and --variant-from-id pin the variant two ways; give one")
@@ -745,10 +827,17 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if classroom and not output_file:
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
-        graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
-                                   exercise=pinned_exercise, variant=variant,
-                                   feedback=feedback.lower() if feedback else None,
-                                   variant_from_id=variant_from_id, id_pattern=id_pattern)
+        if moodle_path is not None or canvas_path is not None:
+            graded, lms_note = _lms_graded(paths, moodle_path, canvas_path, pinned_exercise, rtol, atol, precision,
+                                           feedback, variant or variant_from_id or id_pattern or gradescope_path
+                                           or classroom)
+        else:
+            if not paths:
+                raise click.UsageError("give answers files (or a folder of them), or --from-moodle / --from-canvas")
+            graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
+                                       exercise=pinned_exercise, variant=variant,
+                                       feedback=feedback.lower() if feedback else None,
+                                       variant_from_id=variant_from_id, id_pattern=id_pattern)
         from .report.ci import check_one_student
 
         check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom)
@@ -816,7 +905,28 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
 
         blocks, heading = report
         emit(blocks, heading=heading)
+    if lms_note:
+        click.echo(f"bpcheck: note: {lms_note}", err=True)
     sys.exit(graded.exit_code(pass_mark))
+
+
+def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision, feedback, other):
+    """An LMS export's attempts graded (lms/responses.py), and a note of the responses that were not numbers."""
+    from .lms.responses import regrade, unreadable_note
+
+    option = "--from-moodle" if moodle_path is not None else "--from-canvas"
+    if moodle_path is not None and canvas_path is not None:
+        raise click.UsageError("--from-moodle and --from-canvas: give one export at a time")
+    if paths:
+        raise click.UsageError(f"{option} grades the export; give no answers files beside it")
+    if other:
+        raise click.UsageError(f"{option} takes each attempt's variant and id from the export: --variant, "
+                               "--variant-from-id, --id-pattern, --gradescope and --classroom do not apply")
+    if exercise is None:
+        raise click.UsageError(f"{option} needs --exercise EXERCISE, the exercise the quiz was exported from")
+    regraded = regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,
+                       rtol=rtol, atol=atol, precision=precision, feedback=feedback.lower() if feedback else None)
+    return regraded.graded, unreadable_note(regraded.unreadable) if regraded.unreadable else None
 
 
 def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list, str | None]:

@@ -1,0 +1,267 @@
+"""Responses downloaded from Moodle (the quiz's Responses report) or Canvas (the quiz's Student Analysis),
+as CSV, graded again by bpcheck: every attempt as the variant its question names, with carried-forward
+credit and named mistakes. A response that is blank, or not a number, leaves only that value unanswered.
+
+A CSV is read as UTF-8 (a byte-order mark allowed), its delimiter (comma, semicolon or tab: a file saved
+again by a spreadsheet) told from its header. A file that is not such an export, or whose questions were
+exported from other numbers than the exercise has now, is refused in one line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from ..batch import ClassGrade, GradingSession, max_score
+from ..errors import BpcheckError
+from ..safetext import path_shown, quoted, shown
+from . import canvas, moodle
+from .quiz import Marker, check_of, find_marker, number_text, read_utf8, response_number
+
+MAX_BYTES = 64 * 1024 * 1024
+FIELD_LIMIT = 16 * 1024 * 1024  # a question's text can be long; Python's csv stops at 128 KiB by default
+DELIMITERS = (",", ";", "\t")
+SYSTEMS = {"moodle": ("a Moodle Responses report", "--from-moodle"),
+           "canvas": ("a Canvas Student Analysis report", "--from-canvas")}
+MOODLE_IDS = ("id number", "username", "email address", "email")
+CANVAS_IDS = ("sis_id", "id")
+
+
+class Attempt(NamedTuple):
+    """One attempt at one bpcheck question, as an export gives it."""
+
+    file: str  # where: the CSV and the line of its row
+    marker: Marker  # the question's: its exercise, variant and check
+    identifier: str  # the student's id (or name, or where the row is)
+    student: str | None = None
+    texts: dict[str, str] | None = None  # Canvas: each value's response, by name
+    summary: str | None = None  # Moodle: the Cloze question's response summary
+    unsure: bool = False  # Moodle: read from a column that could be the Right answer (moodle.Slot)
+
+    def responses(self, asked: tuple[str, ...]) -> dict[str, str | None]:
+        """Each asked value's response: its text, "" when blank, None when it cannot be told apart."""
+        if self.summary is not None:
+            return moodle.parts_read(self.summary, asked)
+        texts = self.texts or {}
+        return {name: texts[name] for name in asked if name in texts}
+
+
+class Regraded(NamedTuple):
+    graded: ClassGrade
+    unreadable: list[tuple[str, str, str]]  # (attempt, value, what was written): counted as not answered
+
+
+def regrade(path: Path, system: str, exercise: str, *, rtol: float | None = None, atol: float | None = None,
+            precision: int = 4, feedback: str | None = None) -> Regraded:
+    """Every attempt in the export at ``path`` (a CSV file, or a folder of them: Canvas gives one a quiz)
+    graded against ``exercise``, as `bpcheck grade --exercise` grades answers files."""
+    session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, feedback=feedback)
+    sources = export_files(path)
+    outcomes, unreadable = [], []
+    for source in sources:
+        attempts = read_export(source, system)
+        _check_not_the_key(session, attempts, source)
+        for attempt in attempts:
+            found = _variant_found(session, attempt)
+            values: dict[str, float | None] = {}
+            for name, text in attempt.responses(found.solution.asked).items():
+                values[name] = response_number(text) if text else None
+                if text is None or (text.strip() and values[name] is None):
+                    unreadable.append((attempt.file, name, text or ""))
+            outcomes.append(session.grade_values(attempt.file, found, values, student=attempt.student,
+                                                 identifier=attempt.identifier))
+    pinned = session.pinned
+    assert pinned is not None
+    graded = ClassGrade(tuple(outcomes), (), tuple(sources), tuple(session.exercise_files), pinned.label, None,
+                        max_score(pinned.found.solution))
+    return Regraded(graded, unreadable)
+
+
+def export_files(path: Path) -> list[Path]:
+    """The CSV file given, or every .csv file in the folder given (not its subfolders), in natural order."""
+    from ..files import is_dir, is_file
+    from ..loading import natural_order
+
+    if is_dir(path):
+        try:
+            names = [name for name in os.listdir(path) if name.lower().endswith(".csv") and not name.startswith(".")]
+        except OSError as error:
+            raise BpcheckError(f"cannot list the folder ({error.strerror})", file=path_shown(path),
+                               hint="check its permissions") from None
+        found = sorted((path / name for name in names if is_file(path / name)), key=natural_order)
+        if not found:
+            raise BpcheckError("no .csv files in the folder", file=path_shown(path),
+                               hint="give the CSV you downloaded, or the folder that holds them")
+        return found
+    return [path]
+
+
+def _variant_found(session: GradingSession, attempt: Attempt):
+    """The variant its question names, solved; refused when its numbers are not those the question had."""
+    variant = attempt.marker.variant
+    named = f"variant {shown(variant)}" if variant is not None else "the exercise's own numbers"
+    try:
+        found = session.pinned_variant(variant)
+    except BpcheckError as error:
+        raise BpcheckError(f"{attempt.file}: {named}: {error.message}", hint=error.hint) from None
+    if check_of(found.solution) != attempt.marker.check:
+        assert session.pinned is not None
+        raise BpcheckError(f"{attempt.file}: its question ({shown(attempt.marker.exercise)}, {named}) was exported "
+                           f"from other numbers or other asked values than {session.pinned.label} gives now",
+                           hint="grade with the exercise file as it was when the quiz was exported")
+    return found
+
+
+def _check_not_the_key(session: GradingSession, attempts: list[Attempt], source: Path) -> None:
+    """A report in another language whose only column beside the questions holds every exact value of
+    every attempt is the Right answer column, not the responses: refuse it rather than give full marks."""
+    unsure = [attempt for attempt in attempts if attempt.unsure]
+    if not unsure or len(unsure) < len(attempts):
+        return
+    for attempt in unsure:
+        solution = _variant_found(session, attempt).solution
+        for name, text in attempt.responses(solution.asked).items():
+            exact = number_text(solution.values[name])
+            if (text or "").strip() not in (exact, exact.replace(".", ",")):
+                return
+    raise BpcheckError("its column beside the questions holds the right answers, not the responses",
+                       file=path_shown(source), hint="in the quiz's Results > Responses, show the Response too, "
+                                                     "then download the report again")
+
+
+# ---------------------------------------------------------------- reading an export
+
+
+def read_export(path: Path, system: str) -> list[Attempt]:
+    """The attempts in one exported CSV; bad input (not UTF-8, not CSV, not such an export) raises."""
+    file = path_shown(path)
+    rows = _rows(read_utf8(path, MAX_BYTES, "give the CSV file the course system downloaded (UTF-8; a "
+                                            "spreadsheet saves it as CSV UTF-8)"), file)
+    header = rows[0][1] if rows else []
+    body = rows[1:]
+    attempts = (_moodle_attempts if system == "moodle" else _canvas_attempts)(header, body, file)
+    if attempts is None:
+        what, option = SYSTEMS[system]
+        other = "canvas" if system == "moodle" else "moodle"
+        if (_canvas_attempts if other == "canvas" else _moodle_attempts)(header, body, file) is not None:
+            raise BpcheckError(f"is {SYSTEMS[other][0]}, not {what}", file=file,
+                               hint=f"grade it with {SYSTEMS[other][1]}")
+        raise BpcheckError(f"is not {what} of a quiz that bpcheck exported (no question names a bpcheck variant)",
+                           file=file, hint=_download_hint(system))
+    if not attempts:
+        raise BpcheckError(f"has no attempt at bpcheck's questions in it ({option} reads submitted attempts)",
+                           file=file, hint=_download_hint(system))
+    return attempts
+
+
+def _download_hint(system: str) -> str:
+    if system == "moodle":
+        return ("in the quiz, open Results > Responses, show the Question text and the Response, and download "
+                "the table as CSV")
+    return "in the quiz, open Quiz Statistics > Student Analysis and download its CSV"
+
+
+def _rows(text: str, file: str) -> list[tuple[int, list[str]]]:
+    """(line, cells) for each record that is not blank. The delimiter is the one that splits the header
+    into the most columns: a comma as the systems write it, a semicolon or tab as spreadsheets save it."""
+    import csv
+    import io
+
+    previous = csv.field_size_limit(FIELD_LIMIT)
+    line = 1
+    try:
+        delimiter = max(DELIMITERS, key=lambda candidate: len(next(csv.reader(io.StringIO(text, newline=""),
+                                                                              delimiter=candidate), [])))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows = []
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise BpcheckError(f"is not CSV ({error})", file=f"{file}:{line}",
+                           hint="give the CSV file the course system downloaded") from None
+    finally:
+        csv.field_size_limit(previous)
+    return rows
+
+
+def _moodle_attempts(header: list[str], body, file: str) -> list[Attempt] | None:
+    """An attempt per row and bpcheck question slot; rows without one (a student with no attempt) are left
+    out. None when no "Question N" cell names a bpcheck question."""
+    rows = [cells for _, cells in body]
+    if not any(find_marker(cell) for row in rows for cell in row):
+        return None
+    slots = moodle.slots(header, rows, file)
+    columns = _columns(header)
+    attempts = []
+    for line, cells in body:
+        for slot in slots:
+            found = find_marker(moodle.cell(cells, slot.question))
+            if found is None:
+                continue
+            where = f"{file}:{line}" if len(slots) == 1 else f"{file}:{line} ({shown(header[slot.question])})"
+            first, last = (_value(cells, columns, names) for names in (("first name",), ("last name", "surname")))
+            student = " ".join(part for part in (first, last) if part) or None
+            attempts.append(Attempt(where, found, _value(cells, columns, MOODLE_IDS) or student or where, student,
+                                    summary=moodle.cell(cells, slot.response), unsure=slot.unsure))
+    return attempts
+
+
+def _canvas_attempts(header: list[str], body, file: str) -> list[Attempt] | None:
+    """An attempt per row (a submission): the bpcheck questions it had (their points cell is not empty; a
+    question the submission did not have leaves it empty), all of one variant. None when no column is a
+    bpcheck question."""
+    markers = canvas.question_markers(header)
+    if not markers:
+        return None
+    variants = {(found.variant, found.check) for found in markers.values()}
+    columns = _columns(header)
+    attempts = []
+    for line, cells in body:
+        had = [column for column in markers if moodle.cell(cells, column + 1).strip()]
+        if not had and len(variants) == 1:  # no points at all: every question is the one variant's
+            had = list(markers)
+        seen = {(markers[column].variant, markers[column].check) for column in had}
+        if len(seen) > 1:
+            names = ", ".join(sorted(shown(variant or "(own numbers)") for variant, _ in seen))
+            raise BpcheckError(f"the row answers questions of several variants ({names})", file=f"{file}:{line}",
+                               hint="give each variant's quiz its own Student Analysis CSV")
+        if not had:
+            continue
+        texts = {str(markers[column].value): moodle.cell(cells, column) for column in had}
+        student = _value(cells, columns, ("name",)) or None
+        where = f"{file}:{line}"
+        attempts.append(Attempt(where, markers[had[0]]._replace(value=None),
+                                _value(cells, columns, CANVAS_IDS) or student or where, student, texts=texts))
+    return attempts
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    """Each column's index by its name, lower-cased (the first of two of the same name)."""
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        columns.setdefault(name.strip().lower(), index)
+    return columns
+
+
+def _value(cells: list[str], columns: dict[str, int], names) -> str:
+    """The first non-empty cell under one of ``names``, safe to print ("" when none)."""
+    for name in names:
+        if name in columns:
+            text = moodle.cell(cells, columns[name]).strip()
+            if text and text != "-":
+                return shown(text)
+    return ""
+
+
+def unreadable_note(unreadable: list[tuple[str, str, str]], most: int = 3) -> str:
+    """One line saying which responses were not numbers (the first few), for the teacher."""
+    from ..numbers import counted, for_count
+
+    examples = "; ".join(f"{where} {name} {quoted(text)}" for where, name, text in unreadable[:most])
+    more = f"; and {len(unreadable) - most} more" if len(unreadable) > most else ""
+    count = len(unreadable)
+    return (f"{counted(count, 'response')} {for_count(count, 'is', 'are')} not a number and "
+            f"{for_count(count, 'counts', 'count')} as not answered: {examples}{more}")
