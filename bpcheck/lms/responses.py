@@ -141,8 +141,8 @@ def read_export(path: Path, system: str) -> list[Attempt]:
     header = rows[0][1] if rows else []
     body = rows[1:]
     attempts = (_moodle_attempts if system == "moodle" else _canvas_attempts)(header, body, file)
+    what, option = SYSTEMS[system]
     if attempts is None:
-        what, option = SYSTEMS[system]
         other = "canvas" if system == "moodle" else "moodle"
         if (_canvas_attempts if other == "canvas" else _moodle_attempts)(header, body, file) is not None:
             raise BpcheckError(f"is {SYSTEMS[other][0]}, not {what}", file=file,
@@ -202,11 +202,21 @@ def _moodle_attempts(header: list[str], body, file: str) -> list[Attempt] | None
             if found is None:
                 continue
             where = f"{file}:{line}" if len(slots) == 1 else f"{file}:{line} ({shown(header[slot.question])})"
-            first, last = (_value(cells, columns, names) for names in (("first name",), ("last name", "surname")))
-            student = " ".join(part for part in (first, last) if part) or None
+            student = _moodle_student(cells, columns)
             attempts.append(Attempt(where, found, _value(cells, columns, MOODLE_IDS) or student or where, student,
                                     summary=moodle.cell(cells, slot.response), unsure=slot.unsure))
     return attempts
+
+
+def _moodle_student(cells: list[str], columns: dict[str, int]) -> str | None:
+    """First name and last name: under those names in English; the report's first two columns (last name,
+    first name, in every download) in any other language."""
+    names = (("first name",), ("last name", "surname"))
+    if all(any(name in columns for name in either) for either in names):
+        first, last = (_value(cells, columns, either) for either in names)
+    else:
+        last, first = (shown(moodle.cell(cells, column).strip()) for column in (0, 1))
+    return " ".join(part for part in (first, last) if part and part != "-") or None
 
 
 def _canvas_attempts(header: list[str], body, file: str) -> list[Attempt] | None:
