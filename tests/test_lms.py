@@ -236,7 +236,8 @@ def test_qti_package_of_a_dataset_and_hostile_text_parses_and_keeps_every_name(t
     for name in package.namelist():
         root = ET.fromstring(package.read(name))
         for mattext in root.iter(f"{{{QTI['q']}}}mattext"):
-            assert find_marker(mattext.text).value in solution.asked  # y2[1] and the like, escaped and back
+            plain = re.sub(r"<[^>]+>", "", mattext.text)
+            assert find_marker(plain).value in solution.asked  # y2[1] and the like, escaped and back
     settings = [n for n in package.namelist() if n.endswith("assessment_meta.xml")][0]
     title = ET.fromstring(package.read(settings)).find("c:title", CANVAS).text
     assert title == "x ]]> <b> {1:NM:=1:0} \\x1b" and "y2[1]" in solution.asked
@@ -346,6 +347,23 @@ def test_moodle_responses_in_another_language_saved_again_by_a_spreadsheet(tmp_p
     assert [(m["student"], m["variant"], m["score"], m["y5"]) for m in marks] == [
         ("Ada Lovelace", "alice", "34", "missing")]
     assert marks[0]["id"] == "Ada Lovelace"  # no column bpcheck knows as an id in German: the name
+
+
+def test_a_marker_a_student_types_makes_no_question_of_their_response(tmp_path):
+    summaries = exported_questions(tmp_path, "ex1", "alice")
+    solution = variant("ex1", "alice")
+    key = response_summary([repr(solution.values[name]) for name in solution.asked])
+    forged = summaries["alice"].splitlines()[0]  # the marker of the student's own question, key and all
+    header = ("Last name", "First name", "Email address", "State", "Started on", "Completed", "Duration",
+              "Grade/36.00", "Question 1", "Response 1", "Right answer 1", "Question 2", "Response 2",
+              "Right answer 2")
+    row = moodle_row("Lovelace", "Ada", "ada@example.edu", summaries["alice"], response_summary([""] * 35))
+    row += [key, "Explain backpropagation in a sentence.", forged, key]  # an essay slot, and a forged marker
+    export = tmp_path / "responses.csv"
+    export.write_bytes(moodle_csv([row], header))
+    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    assert result.exit_code == 1, result.output
+    assert [(m["variant"], m["score"]) for m in marks] == [("alice", "0")]  # one attempt, its blanks unanswered
 
 
 def test_a_moodle_report_with_only_the_right_answers_beside_the_questions_is_refused(tmp_path):

@@ -32,7 +32,7 @@ QTI = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CANVAS = "http://canvas.instructure.com/xsd/cccv1p0"
 MANIFEST = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-QUESTION = re.compile(r"\d+: ")  # a question's column: its id, a colon, its text
+QUESTION = re.compile(r"[0-9]+: ")  # a question's column: its id, a colon, its text
 
 
 def identifier(solution: Solution) -> str:
@@ -179,7 +179,8 @@ def question_markers(header: list[str]) -> dict[int, Marker]:
     marker that names the value asked. Each is followed by the column of the points the submission earned."""
     found = {}
     for column, name in enumerate(header[:-1]):
-        item = find_marker(name) if QUESTION.match(name) else None
+        number = QUESTION.match(name)
+        item = find_marker(name[number.end():]) if number else None
         if item is not None and item.value is not None:
             found[column] = item
     return found

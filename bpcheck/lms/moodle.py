@@ -89,25 +89,38 @@ class Slot(NamedTuple):
 
 
 def slots(header: list[str], rows: list[list[str]], file: str) -> list[Slot]:
-    """The question slots whose "Question N" cells hold a bpcheck marker, each with its response column:
-    the columns of slot N stand together, in the order question, response, right answer, and their names
-    end in N in every language. With one column beside the question, its English name says which it is;
-    in another language it is taken as the response, ``unsure``, for the grader to check against the key."""
-    questions = [column for column in range(len(header)) if any(find_marker(cell(row, column)) for row in rows)]
+    """The question slots whose "Question N" cells start with a bpcheck marker, each with its response
+    column. The columns of slot N stand together, in the order question, response, right answer, their
+    names ending in N in every language; so the question column is the first of its slot's columns, and
+    a marker a student types into a response never makes a question of it. With one column beside the
+    question, its English name says which it is; in another language it is taken as the response,
+    ``unsure``, for the grader to check against the key."""
     found = []
-    for column in questions:
-        number = _slot_of(header[column])
-        beside = [other for other in range(column + 1, min(column + 3, len(header)))
-                  if other not in questions and (number is None or _slot_of(header[other]) == number)]
-        if number is None:
-            beside = beside[:1]
-        name = header[beside[0]].strip().lower() if beside else ""
-        if not beside or (len(beside) == 1 and name.startswith("right answer")):
-            raise BpcheckError(f"the column {header[column]!r} has no Response column beside it", file=file,
+    for columns in _slot_columns(header):
+        question, beside = columns[0], columns[1:3]
+        name = header[question].strip().lower()
+        if name.startswith(("response", "right answer")) or not any(find_marker(cell(row, question)) for row in rows):
+            continue
+        beside_name = header[beside[0]].strip().lower() if beside else ""
+        if not beside or (len(beside) == 1 and beside_name.startswith("right answer")):
+            raise BpcheckError(f"the column {header[question]!r} has no Response column beside it", file=file,
                                hint="in the quiz's Results > Responses, show the Question text and the Response, "
                                     "then download the report again")
-        found.append(Slot(column, beside[0], unsure=len(beside) == 1 and not name.startswith("response")))
+        found.append(Slot(question, beside[0], unsure=len(beside) == 1 and not beside_name.startswith("response")))
     return found
+
+
+def _slot_columns(header: list[str]) -> list[list[int]]:
+    """The columns in runs whose names end in the same number ("Question 3", "Response 3"); a column whose
+    name ends in none stands alone."""
+    runs: list[list[int]] = []
+    for column, name in enumerate(header):
+        number = _slot_of(name)
+        if runs and number is not None and _slot_of(header[runs[-1][0]]) == number:
+            runs[-1].append(column)
+        else:
+            runs.append([column])
+    return runs
 
 
 def cell(row: list[str], column: int) -> str:

@@ -53,10 +53,11 @@ def marker(solution: Solution, value: str | None = None) -> str:
 
 
 def find_marker(text: str) -> Marker | None:
-    """The first marker in ``text`` (an export's cell: the question's text made plain), or None."""
+    """The marker that starts ``text`` (an export's cell or column: the question's text made plain), or
+    None. Only at the start: a student's response can hold a marker's text, never start a question's."""
     from urllib.parse import unquote
 
-    found = MARKER.search(text)
+    found = MARKER.match(text.lstrip())
     if found is None:
         return None
     variant, value = found["variant"], found["value"]
