@@ -716,7 +716,9 @@ def _export(spec: str, out: Path, variants: str | None, variants_from: Path | No
         files.write_atomically(out, lambda stream: write_qti(stream, solutions), what, binary=True)
         then = ("import it in Canvas (Settings > Import Course Content, QTI .zip file); each variant is a quiz "
                 "of its own, to assign to its student")
-    click.echo(f"{counted(len(solutions), 'variant')} written to {path_shown(out)}: {then}.")
+    written = counted(len(solutions), "Cloze question") if system == "moodle" else counted(len(solutions), "quiz",
+                                                                                            "quizzes")
+    click.echo(f"{written} written to {path_shown(out)}: {then}.")
 
 
 def _pattern(ctx, param, value):

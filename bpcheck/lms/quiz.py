@@ -3,9 +3,9 @@ exercise as HTML, the margin each value is accepted within, and a response read 
 
 The marker, ``[bpcheck hw1 variant alice check 3fa2c1d0]`` (Canvas items add ``value a3``), is the first
 line of every question. Both systems copy the question's text into their response exports, so the marker
-says, for every attempt, which variant to grade it as; its check is a hash of the variant's asked values,
-so that responses are never graded against numbers other than those the students saw (an exercise file
-edited after the export). Its fields are percent-escaped: no space, bracket, brace, HTML character or CSV
+says, for every attempt, which variant to grade it as; its check is a hash of the variant's numbers and
+what it asks, so that responses are never graded against numbers other than those the students saw (an
+exercise file edited after the export). Its fields are percent-escaped: no space, bracket, brace, HTML character or CSV
 delimiter in them, whatever a variant or exercise is named.
 """
 
@@ -37,11 +37,20 @@ class Marker(NamedTuple):
 
 
 def check_of(solution: Solution) -> str:
-    """Eight hex digits of SHA-256 over the asked names and their exact values: the same numbers, the same
-    check, on every platform."""
+    """Eight hex digits of SHA-256 over what the students were given and asked: the variant's numbers and
+    settings (``variants.exercise_key``), its optimizer, frozen parameters and asked names. Givens, not
+    computed values, so that the check is the same on every platform (a libm may round exp differently)."""
     import hashlib
+    import json
 
-    text = "\n".join(f"{name} {solution.values[name].hex()}" for name in solution.asked)
+    from ..variants import exercise_key
+
+    network = solution.exercise.network
+    optimizer = network.optimizer
+    text = json.dumps([exercise_key(solution.exercise),
+                       None if optimizer is None else [optimizer.name, sorted(optimizer.settings.items()),
+                                                       sorted(optimizer.state.items()), optimizer.step],
+                       sorted(network.frozen), list(solution.asked)], sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:8]
 
 
@@ -78,10 +87,20 @@ def solved_variants(exercise: Exercise, names: list[str]) -> list[Solution]:
     """The exercise solved for each variant named (its own numbers when none is), in the order given."""
     if not names:
         return [solve(exercise)]
+    if exercise.variants is None:
+        raise BpcheckError(f"{exercise.name} has no variants (its file says variants: false)", file=exercise.path,
+                           hint="export it without --variants and --variants-from")
     from ..variants import make_variant
 
     own = solve(exercise)
-    return [solve(make_variant(exercise, name, solution=own)) for name in names]
+    solved = []
+    for name in names:
+        try:
+            solved.append(solve(make_variant(exercise, name, solution=own)))
+        except BpcheckError as error:
+            raise BpcheckError(f"variant {quoted(name)}: {error.message}", file=error.file or exercise.path,
+                               hint=error.hint) from None
+    return solved
 
 
 def listed_variants(text: str, file: str | None = None) -> list[str]:

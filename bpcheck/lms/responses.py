@@ -17,7 +17,7 @@ from ..batch import ClassGrade, GradingSession, max_score
 from ..errors import BpcheckError
 from ..safetext import path_shown, quoted, shown
 from . import canvas, moodle
-from .quiz import Marker, check_of, find_marker, number_text, read_utf8, response_number
+from .quiz import Marker, check_of, find_marker, read_utf8, response_number
 
 MAX_BYTES = 64 * 1024 * 1024
 FIELD_LIMIT = 16 * 1024 * 1024  # a question's text can be long; Python's csv stops at 128 KiB by default
@@ -49,7 +49,8 @@ class Attempt(NamedTuple):
 
 class Regraded(NamedTuple):
     graded: ClassGrade
-    unreadable: list[tuple[str, str, str]]  # (attempt, value, what was written): counted as not answered
+    # (attempt, value, what was written; None: mixed with another part): each counted as not answered
+    unreadable: list[tuple[str, str, str | None]]
 
 
 def regrade(path: Path, system: str, exercise: str, *, rtol: float | None = None, atol: float | None = None,
@@ -58,17 +59,19 @@ def regrade(path: Path, system: str, exercise: str, *, rtol: float | None = None
     graded against ``exercise``, as `bpcheck grade --exercise` grades answers files."""
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, feedback=feedback)
     sources = export_files(path)
-    outcomes, unreadable = [], []
+    outcomes: list = []
+    unreadable: list[tuple[str, str, str | None]] = []
+    checks: dict[str | None, str] = {}  # each variant's check, worked once
     for source in sources:
         attempts = read_export(source, system)
-        _check_not_the_key(session, attempts, source)
+        _check_not_the_key(session, attempts, source, checks)
         for attempt in attempts:
-            found = _variant_found(session, attempt)
+            found = _variant_found(session, attempt, checks)
             values: dict[str, float | None] = {}
             for name, text in attempt.responses(found.solution.asked).items():
                 values[name] = response_number(text) if text else None
                 if text is None or (text.strip() and values[name] is None):
-                    unreadable.append((attempt.file, name, text or ""))
+                    unreadable.append((attempt.file, name, text))
             outcomes.append(session.grade_values(attempt.file, found, values, student=attempt.student,
                                                  identifier=attempt.identifier))
     pinned = session.pinned
@@ -97,7 +100,7 @@ def export_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _variant_found(session: GradingSession, attempt: Attempt):
+def _variant_found(session: GradingSession, attempt: Attempt, checks: dict[str | None, str]):
     """The variant its question names, solved; refused when its numbers are not those the question had."""
     variant = attempt.marker.variant
     named = f"variant {shown(variant)}" if variant is not None else "the exercise's own numbers"
@@ -105,7 +108,9 @@ def _variant_found(session: GradingSession, attempt: Attempt):
         found = session.pinned_variant(variant)
     except BpcheckError as error:
         raise BpcheckError(f"{attempt.file}: {named}: {error.message}", hint=error.hint) from None
-    if check_of(found.solution) != attempt.marker.check:
+    if variant not in checks:
+        checks[variant] = check_of(found.solution)
+    if checks[variant] != attempt.marker.check:
         assert session.pinned is not None
         raise BpcheckError(f"{attempt.file}: its question ({shown(attempt.marker.exercise)}, {named}) was exported "
                            f"from other numbers or other asked values than {session.pinned.label} gives now",
@@ -113,17 +118,19 @@ def _variant_found(session: GradingSession, attempt: Attempt):
     return found
 
 
-def _check_not_the_key(session: GradingSession, attempts: list[Attempt], source: Path) -> None:
+def _check_not_the_key(session: GradingSession, attempts: list[Attempt], source: Path, checks) -> None:
     """A report in another language whose only column beside the questions holds every exact value of
-    every attempt is the Right answer column, not the responses: refuse it rather than give full marks."""
+    every attempt is the Right answer column, not the responses: refuse it rather than give full marks.
+    Exact to 12 digits: Moodle keeps an answer as PHP writes a float (14 significant digits), and no
+    student writes 12 right digits in every field of every attempt."""
     unsure = [attempt for attempt in attempts if attempt.unsure]
     if not unsure or len(unsure) < len(attempts):
         return
     for attempt in unsure:
-        solution = _variant_found(session, attempt).solution
+        solution = _variant_found(session, attempt, checks).solution
         for name, text in attempt.responses(solution.asked).items():
-            exact = number_text(solution.values[name])
-            if (text or "").strip() not in (exact, exact.replace(".", ",")):
+            given, exact = response_number(text or ""), solution.values[name]
+            if given is None or abs(given - exact) > 1e-12 * abs(exact):
                 return
     raise BpcheckError("its column beside the questions holds the right answers, not the responses",
                        file=path_shown(source), hint="in the quiz's Results > Responses, show the Response too, "
@@ -140,19 +147,28 @@ def read_export(path: Path, system: str) -> list[Attempt]:
                                             "spreadsheet saves it as CSV UTF-8)"), file)
     header = rows[0][1] if rows else []
     body = rows[1:]
-    attempts = (_moodle_attempts if system == "moodle" else _canvas_attempts)(header, body, file)
     what, option = SYSTEMS[system]
-    if attempts is None:
-        other = "canvas" if system == "moodle" else "moodle"
-        if (_canvas_attempts if other == "canvas" else _moodle_attempts)(header, body, file) is not None:
-            raise BpcheckError(f"is {SYSTEMS[other][0]}, not {what}", file=file,
-                               hint=f"grade it with {SYSTEMS[other][1]}")
+    found = _system_of(header, body)
+    if found is None:
         raise BpcheckError(f"is not {what} of a quiz that bpcheck exported (no question names a bpcheck variant)",
                            file=file, hint=_download_hint(system))
+    if found != system:
+        raise BpcheckError(f"is {SYSTEMS[found][0]}, not {what}", file=file, hint=f"grade it with {SYSTEMS[found][1]}")
+    attempts = (_moodle_attempts if system == "moodle" else _canvas_attempts)(header, body, file)
     if not attempts:
         raise BpcheckError(f"has no attempt at bpcheck's questions in it ({option} reads submitted attempts)",
                            file=file, hint=_download_hint(system))
     return attempts
+
+
+def _system_of(header: list[str], body) -> str | None:
+    """Which system wrote the export: Canvas names bpcheck's questions in its header, Moodle in its cells
+    (the header first: a student can type a marker into a cell, never into a header)."""
+    if canvas.question_markers(header):
+        return "canvas"
+    if any(find_marker(cell) for _, cells in body for cell in cells):
+        return "moodle"
+    return None
 
 
 def _download_hint(system: str) -> str:
@@ -187,13 +203,10 @@ def _rows(text: str, file: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _moodle_attempts(header: list[str], body, file: str) -> list[Attempt] | None:
+def _moodle_attempts(header: list[str], body, file: str) -> list[Attempt]:
     """An attempt per row and bpcheck question slot; rows without one (a student with no attempt) are left
-    out. None when no "Question N" cell names a bpcheck question."""
-    rows = [cells for _, cells in body]
-    if not any(find_marker(cell) for row in rows for cell in row):
-        return None
-    slots = moodle.slots(header, rows, file)
+    out."""
+    slots = moodle.slots(header, [cells for _, cells in body], file)
     columns = _columns(header)
     attempts = []
     for line, cells in body:
@@ -219,13 +232,10 @@ def _moodle_student(cells: list[str], columns: dict[str, int]) -> str | None:
     return " ".join(part for part in (first, last) if part and part != "-") or None
 
 
-def _canvas_attempts(header: list[str], body, file: str) -> list[Attempt] | None:
+def _canvas_attempts(header: list[str], body, file: str) -> list[Attempt]:
     """An attempt per row (a submission): the bpcheck questions it had (their points cell is not empty; a
-    question the submission did not have leaves it empty), all of one variant. None when no column is a
-    bpcheck question."""
+    question the submission did not have leaves it empty), all of one variant."""
     markers = canvas.question_markers(header)
-    if not markers:
-        return None
     variants = {(found.variant, found.check) for found in markers.values()}
     columns = _columns(header)
     attempts = []
@@ -266,11 +276,12 @@ def _value(cells: list[str], columns: dict[str, int], names) -> str:
     return ""
 
 
-def unreadable_note(unreadable: list[tuple[str, str, str]], most: int = 3) -> str:
+def unreadable_note(unreadable: list[tuple[str, str, str | None]], most: int = 3) -> str:
     """One line saying which responses were not numbers (the first few), for the teacher."""
     from ..numbers import counted, for_count
 
-    examples = "; ".join(f"{where} {name} {quoted(text)}" for where, name, text in unreadable[:most])
+    examples = "; ".join(f"{where} {name} " + (quoted(text) if text is not None else "(mixed with another part)")
+                         for where, name, text in unreadable[:most])
     more = f"; and {len(unreadable) - most} more" if len(unreadable) > most else ""
     count = len(unreadable)
     return (f"{counted(count, 'response')} {for_count(count, 'is', 'are')} not a number and "
