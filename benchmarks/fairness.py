@@ -109,7 +109,7 @@ class Paper(NamedTuple):
     impossible: frozenset[str] = frozenset()  # outputs written that the unit's activation cannot give
 
     def value(self, name: str) -> float:
-        return float(self.answers[name])
+        return Written(self.answers[name])
 
     def exact(self, name: str) -> float:
         return self.solution.values[name]
@@ -167,7 +167,7 @@ def work(graph: Graph, style: Style, overrides: Mapping[str, float] = {}) -> tup
             continue
         value = overrides[quantity.name] if quantity.name in overrides else quantity.evaluate(basis)
         written[quantity.name] = number_text(value, style.digits)
-        basis[quantity.name] = float(written[quantity.name]) if style.throughout else value
+        basis[quantity.name] = Written(written[quantity.name]) if style.throughout else value
     return written, basis
 
 
@@ -184,9 +184,24 @@ def within(given: float, target: float, exercise: Exercise) -> bool:
     return abs(given - target) <= exercise.atol + exercise.rtol * abs(target)
 
 
+class Written(float):
+    """A number as a student wrote it: its value, and the significant digits of its text (0.002100: 4,
+    the trailing zeros kept, as bpcheck keeps them from the file)."""
+
+    digits: int
+
+    def __new__(cls, text: str) -> Written:
+        number = super().__new__(cls, float(text))
+        mantissa = text.strip().lstrip("+-").lower().split("e")[0].replace(".", "")
+        number.digits = len(mantissa.lstrip("0"))
+        return number
+
+
 def significant(value: float) -> int:
-    """The significant digits of ``value`` as a file gives it: 3 for 0.0991 and 0.09910 alike (a file's
-    number is read as a float: its trailing zeros are not seen), 2 for 1200."""
+    """The significant digits of ``value``: as written (a Written number), else as a float gives them:
+    3 for 0.0991 and 0.09910 alike, 2 for 1200."""
+    if isinstance(value, Written) and value.digits:
+        return value.digits
     return len(Decimal(repr(abs(value))).normalize().as_tuple().digits)
 
 
@@ -196,7 +211,8 @@ def rounds(shown: float, target: float) -> bool:
     if shown == target:
         return True
     printed = Decimal(repr(target))
-    for digits in range(1, 18):
+    written = isinstance(shown, Written) and shown.digits
+    for digits in ([shown.digits] if written else range(1, 18)):  # type: ignore[union-attr]
         unit = Decimal(1).scaleb(printed.adjusted() - digits + 1)
         if shown in (float(f"{target:.{digits}g}"), float(printed.quantize(unit, rounding=ROUND_HALF_UP))):
             return True
@@ -487,7 +503,7 @@ def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], 
     value is a coincidence, named only with others that agree."""
     every = every_mistake(quantity, solution.exercise.network, v)
     return [mistake for mistake in every if mistake.id not in ON_EVIDENCE
-            and visible(quantity, float(number_text(mistake.value, style.digits)), v, solution)
+            and visible(quantity, Written(number_text(mistake.value, style.digits)), v, solution)
             and not honest(quantity, mistake.value, v, solution)  # a right value, written too coarsely
             and not any(other.id != mistake.id and ambiguous(mistake, other, style.digits) for other in every)]
 
@@ -495,7 +511,7 @@ def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], 
 def ambiguous(mistake: Mistake, other: Mistake, digits: int | None) -> bool:
     """Can a grader not tell ``mistake``, written to ``digits`` (or all) significant digits, from
     ``other``: the same value, or the number written is ``other``'s rounded?"""
-    written = float(number_text(mistake.value, digits))
+    written = Written(number_text(mistake.value, digits))
     return _same(mistake.value, other.value) or (written != mistake.value and rounds(written, other.value))
 
 
@@ -552,7 +568,7 @@ def injected_paper(sid: str, course: Course, style: Style, kind: str, rng: rando
         return _candidate_paper(paper, honest, style, rng)
     written, basis = work(graph, style, overrides)
     # Where the mistake shows (``shows``): a copy or a step not taken only where SEVERAL values show it.
-    heads = {name: EXPECTED_ID[kind] for name in overrides if shows(paper, graph[name], float(written[name]), basis)}
+    heads = {name: EXPECTED_ID[kind] for name in overrides if shows(paper, graph[name], Written(written[name]), basis)}
     if len(heads) < (SEVERAL if EXPECTED_ID[kind] in ON_EVIDENCE else 1):
         return _candidate_paper(paper._replace(kind="candidate", origin=""), honest, style, rng)
     return _made(paper, written, heads, descendants(graph, overrides) | set(overrides))
@@ -687,7 +703,7 @@ def grade_class(folder: Path, papers: list[Paper], errors: list[str], checks: li
             (folder / label / f"hw-{paper.sid}").mkdir(parents=True)
             (folder / label / f"hw-{paper.sid}" / "answers.yaml").write_text(answers_yaml(paper), encoding="utf-8")
         pattern = None if len(mine) > 1 else r"hw-(?P<id>[^/]+)/"  # one folder alone shows no id prefix
-        graded = grade_files([folder / label], exercise=course.spec, variant_from_id=True, id_pattern=pattern)
+        graded = grade_files([folder / label], exercise=course.spec, variant_from="id", id_pattern=pattern)
         for outcome in graded.outcomes:
             if outcome.grade is None or outcome.student not in mine or outcome.grade.variant != outcome.student:
                 errors.append(f"{outcome.file}: {outcome.error or 'not graded as its student variant'}")

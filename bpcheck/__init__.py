@@ -53,41 +53,57 @@ def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, objec
     """Verdicts for every asked quantity, as `bpcheck grade` gives them.
 
     ``answers`` maps names in any spelling an answers file accepts (``δ3``, ``W13'``, ``dE/dW13``) to
-    numbers (or numeric text, read by the same rule; None for a blank). An unknown name, a quantity
-    given twice or a value that is not a number raises AnswersError. ``rtol``/``atol`` override the
-    exercise's tolerance.
+    numbers (or numeric text, read by the same rule, a decimal comma too, with a note; None for a
+    blank). An unknown name, a quantity given twice or a value that is not a number raises
+    AnswersError: in a script that is a mistake to mend, not a student's slip to mark. ``rtol``/``atol``
+    override the exercise's tolerance.
     """
     from .answers import canonical_answers
     from .grading import grade as mark
+    from .grading import with_readings
 
     solution = solution_or_exercise if isinstance(solution_or_exercise, Solution) else solve(solution_or_exercise)
     known = solution.graph.names()
-    values = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
-    return mark(solution, values, rtol=rtol, atol=atol)
+    read = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
+    if read.slips:
+        raise AnswersError(read.slips[0].message, hint=read.slips[0].hint)
+    from .numbers import written_digits
+
+    # Numbers given as text keep the digits they were written with (0.002100: 4), as a file's do.
+    texts = {name: answers[raw] for name, raw in read.spelled.items()}
+    digits = {name: written_digits(text) for name, text in texts.items() if isinstance(text, str)}
+    return with_readings(mark(solution, read.values, rtol=rtol, atol=atol,
+                              digits={name: d for name, d in digits.items() if d}), notes=read.notes)
 
 
 def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | None = None,
                precision: int = 4, exercise: str | None = None, variant: str | None = None,
-               feedback: str | None = None) -> Outcome:
+               feedback: str | None = None, variant_from: str | None = None) -> Outcome:
     """One answers file: an Outcome holding its Grade, or the error that kept it from being graded
-    (never raised: a batch goes on). ``precision``: the significant digits of numbers in messages.
-    ``exercise``/``variant`` pin what it is graded against, as `bpcheck grade --exercise --variant`
-    do (a pinned exercise that cannot be loaded raises); ``feedback`` is the level its ``to_dict()``
-    shows (README, "Feedback levels")."""
+    (never raised: a batch goes on), and its flags. ``precision``: the significant digits of numbers
+    in messages. ``exercise``/``variant`` pin what it is graded against, as `bpcheck grade --exercise
+    --variant` do (a pinned exercise that cannot be loaded raises), and ``variant_from="file"`` trusts
+    the variant the file names, as --variant-from-file does; ``feedback`` is the level its
+    ``to_dict()`` shows (README, "Feedback levels")."""
     from .batch import GradingSession
 
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,
-                             feedback=feedback)
+                             feedback=feedback, variant_from=variant_from)
+    if session.rule in ("id", "auto"):  # a lone file's path gives no id: refused as the command line refuses it
+        session.take_ids([Path(path)], [Path(path)], None)
     return session.grade_file(Path(path))
 
 
 def grade_files(paths: Iterable[str | Path], *, rtol: float | None = None, atol: float | None = None,
                 precision: int = 4, exercise: str | None = None, variant: str | None = None,
-                feedback: str | None = None) -> ClassGrade:
+                feedback: str | None = None, variant_from: str | None = None,
+                id_pattern: str | None = None) -> ClassGrade:
     """Answers files and folders of them (searched with their subfolders), each exercise solved once:
-    a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all, or
-    a pinned exercise or variant cannot be used. The keywords are ``grade_file``'s."""
+    a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all, a
+    pinned exercise or variant cannot be used, or the variants cannot be told without guessing
+    (README, "Using bpcheck in a course"). ``variant_from``: "id" (each file's student id, from its
+    path, with ``id_pattern``) or "file"; the other keywords are ``grade_file``'s."""
     from .batch import grade_files as grade_all
 
     return grade_all(list(paths), rtol=rtol, atol=atol, precision=precision, exercise=exercise,
-                     variant=variant, feedback=feedback)
+                     variant=variant, feedback=feedback, variant_from=variant_from, id_pattern=id_pattern)

@@ -12,16 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from .errors import AnswersError, ExerciseError, IsAnExercise, did_you_mean
 from .files import is_file
 from .names import canonical_name
+from .numbers import written_digits
 from .safetext import path_shown, quoted, shown
-from .yamlfile import ANSWERS_LIMITS, Document, as_number, read_document
+from .yamlfile import ANSWERS_LIMITS, Document, read_answer, read_document
 
 TOP_LEVEL_KEYS = ("exercise", "answers", "student", "variant")
+SLIPS_SAID = 10  # names that are not quantities said one by one (each with a did-you-mean); the rest counted
 STDIN, STDIN_SHOWN = "-", "<stdin>"  # the path that means standard input, and how it is shown
+
+
+class Slip(NamedTuple):
+    """A value of an answers file that is not graded as written, and why: a name that is not a quantity
+    of the exercise (``name`` None), or a value that is not a number."""
+
+    raw: str  # the name as written
+    name: str | None  # its canonical name
+    reason: str  # "'abc' is not a number", "'W99' is not a quantity of this exercise"
+    hint: str
+
+    @property
+    def message(self) -> str:
+        return self.reason if self.name is None else f"{shown(self.raw)}: {self.reason}"
 
 
 class Answers:
@@ -30,6 +46,11 @@ class Answers:
         self.values: dict[str, float | None] = {}  # canonical name -> number (None: left blank)
         self.lines: dict[str, int] = {}
         self.student = student
+        self.notes: dict[str, str] = {}  # canonical name -> how its value was read (a decimal comma)
+        # (canonical name, or None for a name that is not a quantity; the slip at its line and column)
+        self.slips: list[tuple[str | None, AnswersError]] = []
+        self.unreadable: dict[str, str] = {}  # canonical name -> why its value is not a number, what to do
+        self.digits: dict[str, int] = {}  # canonical name -> the significant digits it was written with
 
 
 def read_answers(path: Path, display: str | None = None, *,
@@ -96,7 +117,9 @@ def locate_exercise(document: Document, spec: str, answers_path: Path) -> tuple[
 
 
 def parse_answers(document: Document, known: list[str], input_units: frozenset[int]) -> Answers:
-    """Canonical names and numbers; unknown names, duplicates and non-numbers are errors."""
+    """Canonical names and numbers. A name given twice is an error; a name that is not a quantity and
+    a value that is not a number are slips, kept with their lines (``Answers.slips``) for the grade to
+    report: one slip does not cost the whole file."""
     fail = _failer(document)
     given = document.data.get("answers")
     if given is None:
@@ -112,39 +135,63 @@ def parse_answers(document: Document, known: list[str], input_units: frozenset[i
     def first_line(raw: str) -> str:
         return f" on line {document.where(('answers', raw), key=True)[0]}"
 
-    answers.values = canonical_answers(given, known, input_units, fail_at, first_line)
-    answers.lines = {name: document.value_marks[("answers", raw)].line + 1
-                     for name, raw in zip(answers.values, given)}
+    read = canonical_answers(given, known, input_units, fail_at, first_line)
+    answers.values, answers.notes = read.values, read.notes
+    answers.lines = {name: document.value_marks[("answers", raw)].line + 1 for name, raw in read.spelled.items()}
+    for name, raw in read.spelled.items():
+        if read.values.get(name) is not None:
+            digits = written_digits(document.text(("answers", raw), given[raw]))
+            if digits:
+                answers.digits[name] = digits
+    for slip in read.slips:
+        line, column = document.where(("answers", slip.raw), key=slip.name is None)
+        answers.slips.append((slip.name, AnswersError(slip.message, file=document.file, line=line, column=column,
+                                                      hint=slip.hint)))
+        if slip.name is not None:
+            answers.unreadable[slip.name] = f"{slip.reason}; {slip.hint}"
     return answers
+
+
+class Read(NamedTuple):
+    values: dict[str, float | None]  # canonical name -> number (None: left blank), in order
+    notes: dict[str, str]  # canonical name -> how its value was read (a decimal comma)
+    slips: list[Slip]
+    spelled: dict[str, str]  # canonical name -> the name as written
 
 
 def canonical_answers(given: Mapping, known: Iterable[str], input_units: frozenset[int],
                       fail: Callable[[str, str, str, bool], NoReturn] | None = None,
-                      where: Callable[[str], str] = lambda raw: "") -> dict[str, float | None]:
-    """{canonical name: number, or None for a blank} from answers in any accepted spelling, in order.
+                      where: Callable[[str], str] = lambda raw: "") -> Read:
+    """Numbers by canonical name from answers in any accepted spelling, in order.
 
-    An unknown name, a quantity given twice (also as two spellings) and a value that is not a number
-    are errors: ``fail(raw_name, message, hint, key)`` must raise; by default an AnswersError.
+    A quantity given twice (also as two spellings) is an error: ``fail(raw_name, message, hint, key)``
+    must raise; by default an AnswersError. A name that is not a quantity, and a value that is not a
+    number (``yamlfile.read_answer``: a decimal comma between digits is read, with a note), are slips.
     """
     fail = fail or _fail_without_place
     known = list(known)
     known_set = set(known)
-    values: dict[str, float | None] = {}
-    spelled: dict[str, str] = {}
+    read = Read({}, {}, [], {})
     for raw, value in given.items():
         raw = str(raw)
         name = canonical_name(raw, input_units)
-        if name is None or name not in known_set:
-            fail(raw, f"{quoted(raw)} is not a quantity of this exercise", _suggest(raw, name, known), True)
-        if name in spelled:
-            fail(raw, f"{name} is given twice (as {shown(spelled[name])}{where(spelled[name])} and as {shown(raw)})",
-                 "keep one of them and delete the other", True)
-        spelled[name] = raw
+        if name is None or name not in known_set:  # a suggestion searches every name: only for those said
+            read.slips.append(Slip(raw, None, f"{quoted(raw)} is not a quantity of this exercise",
+                                   _suggest(raw, name, known) if len(read.slips) < SLIPS_SAID else ""))
+            continue
+        if name in read.spelled:
+            fail(raw, f"{name} is given twice (as {shown(read.spelled[name])}{where(read.spelled[name])} and as "
+                      f"{shown(raw)})", "keep one of them and delete the other", True)
+        read.spelled[name] = raw
         try:
-            values[name] = None if value is None else as_number(value)
+            number, note = (None, "") if value is None else read_answer(value)
         except ValueError as error:
-            fail(raw, f"{shown(raw)}: {error}", "write a decimal number such as 0.25 or -1.5e-3", False)
-    return values
+            read.slips.append(Slip(raw, name, str(error), "write a decimal number such as 0.25 or -1.5e-3"))
+            continue
+        read.values[name] = number
+        if note:
+            read.notes[name] = note
+    return read
 
 
 def _fail_without_place(raw: str, message: str, hint: str, key: bool) -> NoReturn:

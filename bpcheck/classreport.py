@@ -20,11 +20,12 @@ class QuantityCounts(NamedTuple):
     carried_forward: int
     wrong: int
     missing: int
+    unreadable: int = 0  # not a number (grading.UNREADABLE)
 
     @property
     def lost(self) -> int:
-        """Students who lost its marks: wrong or missing."""
-        return self.wrong + self.missing
+        """Students who lost its marks: wrong, missing or unreadable."""
+        return self.wrong + self.missing + self.unreadable
 
 
 class MistakeCount(NamedTuple):
@@ -55,7 +56,7 @@ def class_mistakes(outcomes: Sequence) -> ClassMistakes:
         exercise = outcome.exercise_label
         for result in outcome.grade.results:
             verdicts = counts.setdefault((exercise, result.name), dict.fromkeys(
-                ("correct", "carried_forward", "wrong", "missing"), 0))
+                ("correct", "carried_forward", "wrong", "missing", "unreadable"), 0))
             verdicts[result.verdict] += 1
             mistake = _mistake(result)
             if mistake is not None:

@@ -370,16 +370,15 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
     files.check_output_path(save, files.identities([Path(base.path)] if base.path else []), "save")
     answers: dict = {}
     student = None
+    notes: list[str] = []  # on the file gone on from: a value in it that is not a number
     if resume and files.is_file(save):
-        variant, answers, student = resumed(save, exercise, variant)
+        variant, answers, student, notes = resumed(save, exercise, variant)
     elif files.identity(save) is not None:
         raise BpcheckError("there is already a file there, and practice never overwrites one",
                            file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
     exercise_, solution = _load(exercise, variant) if variant is not None else (base, base_solution)
     level = feedback.lower() if feedback else (exercise_.feedback or "full")
-    from .yamlfile import as_number  # the answers file's rule for numbers, so that the file reads back the same
-
-    session = Practice(solution, feedback=level, answers=answers, read_number=as_number,
+    session = Practice(solution, feedback=level, answers=answers, notes=notes,
                        others=base_solution.values if variant is not None else None)
     spec = spec_beside(exercise, save)
     saved_as = ["--save", quoted_argument(str(save))] if save_path else []
@@ -759,11 +758,14 @@ def _tolerance(ctx, param, value):
               help="Significant digits shown.")
 @click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
               help="Grade every file against EXERCISE (a built-in name or a file); a file naming another is "
-                   "refused. Marks that count need it.")
+                   "flagged. Marks that count need it. A file's own variant: is then not trusted: each file "
+                   "is graded as its student id's variant (as --variant-from-id), if any file names one.")
 @click.option("--variant", metavar="NAME",
-              help="Grade every file as variant NAME; a file naming another is refused.")
+              help="Grade every file as variant NAME; a file naming another is flagged.")
 @click.option("--variant-from-id", is_flag=True,
               help="Grade each file as the variant of its student id, taken from its path (as --id-from filename).")
+@click.option("--variant-from-file", is_flag=True,
+              help="Grade each file as the variant it names itself: for self-study or files you trust only.")
 @click.option("--feedback", type=click.Choice(FEEDBACK_LEVELS, case_sensitive=False),
               help="What the report shows: full (expected values), hint (no expected values), verdict, or "
                    "score (the total only). Default: the exercise's feedback:, else full.")
@@ -788,13 +790,15 @@ def _tolerance(ctx, param, value):
               help="Add where the class went wrong: per quantity, and the named mistakes with counts.")
 @click.option("--mistakes-csv", "mistakes_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write where the class went wrong as a CSV.")
+@click.option("--strict", is_flag=True,
+              help="Exit 2 when a value is not a number or a file is flagged (for pre-commit).")
 @click.option("--from-moodle", "moodle_path", type=click.Path(path_type=Path), metavar="RESPONSES.csv",
               help="Grade every attempt in a Moodle quiz's Responses report (CSV) of an exported quiz.")
 @click.option("--from-canvas", "canvas_path", type=click.Path(path_type=Path), metavar="STUDENT_ANALYSIS.csv",
               help="Grade every attempt in a Canvas quiz's Student Analysis (CSV, or a folder of them).")
-def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id, feedback,
-          csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path, gradescope_visibility, classroom,
-          no_annotations, mistakes, mistakes_path, moodle_path, canvas_path):
+def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id,
+          variant_from_file, feedback, csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path,
+          gradescope_visibility, classroom, no_annotations, mistakes, mistakes_path, strict, moodle_path, canvas_path):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -820,26 +824,27 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     output_file = os.environ.get("GITHUB_OUTPUT") if classroom else None
     progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
     stdin = sum(str(path) == "-" for path in paths)
-    lms_note = None  # which responses in an LMS export were not numbers: said last, on stderr
     try:
-        if variant and variant_from_id:
-            raise click.UsageError("--variant and --variant-from-id pin the variant two ways; give one")
+        if sum(map(bool, (variant, variant_from_id, variant_from_file))) > 1:
+            raise click.UsageError("--variant, --variant-from-id and --variant-from-file say where the variant "
+                                   "comes from; give one")
         if stdin > 1 or (stdin and variant_from_id):
             raise click.UsageError("- (standard input) can be read once, and has no path to take an id from")
         if classroom and not output_file:
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
         if moodle_path is not None or canvas_path is not None:
-            graded, lms_note = _lms_graded(paths, moodle_path, canvas_path, pinned_exercise, rtol, atol, precision,
-                                           feedback, variant or variant_from_id or id_pattern or gradescope_path
-                                           or classroom)
+            graded = _lms_graded(paths, moodle_path, canvas_path, pinned_exercise, rtol, atol, precision,
+                                           feedback, variant or variant_from_id or variant_from_file or id_pattern
+                                           or gradescope_path or classroom)
         else:
             if not paths:
                 raise click.UsageError("give answers files (or a folder of them), or --from-moodle / --from-canvas")
             graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
                                        exercise=pinned_exercise, variant=variant,
                                        feedback=feedback.lower() if feedback else None,
-                                       variant_from_id=variant_from_id, id_pattern=id_pattern)
+                                       variant_from="id" if variant_from_id else "file" if variant_from_file else None,
+                                       id_pattern=id_pattern)
         from .report.ci import check_one_student
 
         check_one_student(graded.outcomes, ["gradescope"] * (gradescope_path is not None) + ["classroom"] * classroom)
@@ -888,6 +893,10 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
             click.echo(line, err=output_format in ("json", "html"))
     if single and outcomes[0].error is not None:
         _bad_input(str(outcomes[0].error))
+    problems = [problem for outcome in outcomes for problem in outcome.problems()] if strict else []
+    if problems:  # as bad input: the files are written, the report is not printed
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        _bad_input(f"{problems[0]}{more}")
     if output_format == "json":
         from .report.json_text import dumps
 
@@ -907,14 +916,12 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
 
         blocks, heading = report
         emit(blocks, heading=heading)
-    if lms_note:
-        click.echo(f"bpcheck: note: {lms_note}", err=True)
     sys.exit(graded.exit_code(pass_mark))
 
 
 def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision, feedback, other):
-    """An LMS export's attempts graded (lms/responses.py), and a note of the responses that were not numbers."""
-    from .lms.responses import regrade, unreadable_note
+    """An LMS export's attempts graded (lms/responses.py)."""
+    from .lms.responses import regrade
 
     option = "--from-moodle" if moodle_path is not None else "--from-canvas"
     if moodle_path is not None and canvas_path is not None:
@@ -923,12 +930,12 @@ def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision
         raise click.UsageError(f"{option} grades the export; give no answers files beside it")
     if other:
         raise click.UsageError(f"{option} takes each attempt's variant and id from the export: --variant, "
-                               "--variant-from-id, --id-pattern, --gradescope and --classroom do not apply")
+                               "--variant-from-id, --variant-from-file, --id-pattern, --gradescope and --classroom "
+                               "do not apply")
     if exercise is None:
         raise click.UsageError(f"{option} needs --exercise EXERCISE, the exercise the quiz was exported from")
-    regraded = regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,
-                       rtol=rtol, atol=atol, precision=precision, feedback=feedback.lower() if feedback else None)
-    return regraded.graded, unreadable_note(regraded.unreadable) if regraded.unreadable else None
+    return regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,
+                   rtol=rtol, atol=atol, precision=precision, feedback=feedback.lower() if feedback else None)
 
 
 def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list, str | None]:
@@ -940,7 +947,7 @@ def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list,
     if single and outcome.grade is not None:
         return file_report(outcome, number_formatter(precision))
     return [summary_section(list(graded.outcomes), pass_mark, list(graded.exercises_skipped),
-                            graded.pinned_exercise)], None
+                            graded.pinned_exercise, graded.variant_from)], None
 
 
 def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bool, visibility: str, found,

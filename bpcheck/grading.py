@@ -50,7 +50,7 @@ class Tolerance(NamedTuple):
 class Result(NamedTuple):
     name: str
     stage: str
-    verdict: str  # correct, carried_forward, wrong, missing
+    verdict: str  # correct, carried_forward, wrong, missing, unreadable (see with_readings)
     given: float | None
     expected: float
     points: float = 1.0
@@ -131,9 +131,10 @@ class Grade(NamedTuple):
 
 def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Mapping[str, int] | None = None,
           rtol: float | None = None, atol: float | None = None, fmt: Formatter | None = None,
-          others: Mapping[str, float] | None = None) -> Grade:
+          others: Mapping[str, float] | None = None, digits: Mapping[str, int] | None = None) -> Grade:
     """Verdicts for every asked quantity of ``solution`` given ``answers`` (canonical name -> number),
-    then the step check ``downhill`` (see ``downhill``).
+    then the step check ``downhill`` (see ``downhill``). ``digits``: the significant digits each value
+    was written with, where known (a file's 0.002100 has 4, the number 0.0021 only 2).
 
     ``others``: for a variant, the values of the exercise's own numbers. Several wrong values that are
     the exercise's own (worked from numbers that are not the variant's) are named ``other-numbers``,
@@ -146,7 +147,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
         raise AnswersError(f"{unknown[0]!r} is not a quantity of this exercise",
                            hint="give canonical names (delta3, W13_new), or call bpcheck.grade")
     tolerance = Tolerance(exercise.rtol if rtol is None else rtol, exercise.atol if atol is None else atol)
-    marker = _Marker(solution, tolerance, fmt, others or {})
+    marker = _Marker(solution, tolerance, fmt, others or {}, digits)
     asked = set(solution.asked)
     # Only asked values count: an unasked slip must not buy carried-forward credit downstream.
     student = {name: value for name, value in answers.items() if value is not None and name in asked}
@@ -167,7 +168,8 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
                               rounded=mark.rounded))
     step_right = all(marker.marks[name].verdict == "correct" for name in student
                      if solution.graph[name].stage in STEP_STAGES)
-    check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right)
+    check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right,
+                     digits or {})
     if check is not None:
         results.append(check)
     return Grade(exercise.name, tuple(results), tolerance, exercise.variant)
@@ -186,7 +188,8 @@ NEW_WEIGHTS = ("update", "check")  # an exercise that asks for neither asks for 
 
 
 def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, points: float = 0.0,
-             line: int | None = None, step_right: bool = False) -> Result | None:
+             line: int | None = None, step_right: bool = False, digits: Mapping[str, int] | None = None
+             ) -> Result | None:
     """Does the student's own step go downhill? E after it, from their own new weights (their forward
     pass after the step where they gave it, else bpcheck's from their numbers), against E before it
     (theirs where given). None when the exercise asks nothing of the step.
@@ -214,7 +217,9 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
         return Result(DOWNHILL, "check", "wrong", given, exact["E"], points, "uphill-step",
                       "E after the step cannot be worked from your numbers: they overflow", line,
                       hint="E after the step cannot be worked from your numbers", check=True)
-    allowance = sum(_half_unit(student[name], _working_digits(student[name])) for name in written)
+    digits = digits or {}
+    allowance = sum(_half_unit(student[name], max(2, digits.get(name) or significant_digits(student[name])))
+                    for name in written)
     allowance += 1e-12 * abs(before)
     rose = after - before > allowance and not step_right
     shown = f"from {fmt(before)} to {fmt(after)}"
@@ -280,8 +285,10 @@ _CORRECT = Mark("correct")
 
 
 class _Marker:
-    def __init__(self, solution: Solution, tolerance: Tolerance, fmt, others: Mapping[str, float]):
+    def __init__(self, solution: Solution, tolerance: Tolerance, fmt, others: Mapping[str, float],
+                 written: Mapping[str, int] | None = None):
         self.solution = solution
+        self.written = written or {}  # the digits each value was written with (0.002100: 4), where known
         self.graph = solution.graph
         self.others = others
         self.network: Network = solution.exercise.network
@@ -320,6 +327,11 @@ class _Marker:
                 if root is not None:
                     self.tainted[name] = root
 
+    def digits(self, name: str) -> int:
+        """The significant digits the student wrote ``name`` with: as written in the file where known
+        (0.002100 has 4), else as many as its number needs (0.0021: 2)."""
+        return self.written.get(name) or significant_digits(self.student[name])
+
     def _evidence(self, student: Mapping[str, float], mixed: Mapping[str, float]) -> tuple[list[str], list[str]]:
         """The values of the file that agree with a copy of the exercise's own numbers (``others``), and
         those after the step that are the student's own values before it, neither being the student's
@@ -336,20 +348,20 @@ class _Marker:
             if before_name is None or self._step_too_small(self.exact[before_name], exact):
                 continue
             before = mixed[before_name]
-            unmoved = given == before or is_rounding(given, before)
+            unmoved = given == before or is_rounding(given, before, digits=self.digits(name))
             if unmoved and self._rounding_of_own(quantity, given, mixed) is None:
                 stale.append(name)
         return copied, stale
 
     def mark(self, quantity: Quantity, given: float, mixed: Mapping[str, float]) -> Mark:
         name, exact = quantity.name, self.exact[quantity.name]
-        if self._correct(quantity, given, exact):
+        if self._correct(quantity, given, exact, digits=self.digits(quantity.name)):
             return _CORRECT
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
         carried = _evaluate(quantity, mixed) if own else None
-        follows_own = carried is not None and self._matches(quantity, given, carried)
+        follows_own = carried is not None and self._matches(quantity, given, carried, self.digits(quantity.name))
         refusal = None
         if follows_own:
             assert carried is not None
@@ -407,7 +419,8 @@ class _Marker:
         best = min(matches, key=lambda candidate: abs(given - candidate.value), default=None)
         if best is not None and any(other.misconception != best.misconception and (
                 abs(other.value - best.value) <= 1e-12 * abs(best.value)
-                or (given != best.value and is_rounding(given, other.value))) for other in matches):
+                or (given != best.value and is_rounding(given, other.value, digits=self.digits(quantity.name))))
+                for other in matches):
             return None  # two mistakes give this number as written: naming one could name the wrong one
         if best is not None and best.misconception == "not-updated" and not stale_named:
             return None  # one value like the one before the step may be a coincidence: several are named
@@ -426,7 +439,7 @@ class _Marker:
         """The student's own number rounded too coarsely: no mistake of method, a word on the digits."""
         too_coarse = ("too coarse to show the step" if self.tolerance.accepts(given, exact)
                       else "too coarse for the tolerance")
-        advice = f"keep at least {max(4, significant_digits(given) + 1)} significant digits as you work"
+        advice = f"keep at least {max(4, self.digits(quantity.name) + 1)} significant digits as you work"
         return Mark("wrong", None, f"This is {what}, {too_coarse}: {advice}. {expected}", (),
                     f"{advice}; the formula is {_formula(quantity)}", rounded=True)
 
@@ -434,14 +447,14 @@ class _Marker:
         """Is ``given`` the student's own number, only rounded? How, in words: the exact value, or the
         formula on their own numbers, rounded to some digits, or within the rounding that the numbers it
         is worked from carry; None when rounding does not explain it."""
-        digits = significant_digits(given)
+        digits = self.digits(quantity.name)
         rounded = f"rounded to {digits} significant digit{'s' if digits > 1 else ''}"
-        if is_rounding(given, self.exact[quantity.name]):
+        if is_rounding(given, self.exact[quantity.name], digits=digits):
             return f"the exact value {rounded}"
         own = _evaluate(quantity, mixed) if quantity.form is not None else None
         if own is None or not given:
             return None
-        if is_rounding(given, own):
+        if is_rounding(given, own, digits=digits):
             return f"the value your own numbers give, {rounded}"
         if abs(given - own) <= self._rounding_band(quantity, given, own, mixed) * (1 + 1e-9):
             return "the value your own numbers give, within the rounding of the numbers it is worked from"
@@ -451,12 +464,12 @@ class _Marker:
         """How far the formula can move when each number the student wrote and it reads is off by the
         rounding it was written with, plus the rounding of ``given`` itself. What they did not write
         (a given of the exercise, a value not asked) moves nothing: its rounding is not known."""
-        band = _half_unit(given, _working_digits(given))
+        band = _half_unit(given, max(2, self.digits(quantity.name)))
         for source in dict.fromkeys(quantity.inputs):
             if source not in self.student:
                 continue
             value = mixed[source]
-            step = _half_unit(value, _working_digits(value))
+            step = _half_unit(value, max(2, self.digits(source)))
             moved = [_evaluate(quantity, _Replaced(mixed, source, value + shift)) for shift in (step, -step)]
             if None in moved:
                 return 0.0
@@ -474,16 +487,17 @@ class _Marker:
         return (f"; yours is in that range but has not taken the step from {before_name} = {fmt(before)}: "
                 f"{moved}, the step is {fmt(exact - before)}")
 
-    def _correct(self, quantity: Quantity, value: float, exact: float) -> bool:
-        return self._matches(quantity, value, exact)
+    def _correct(self, quantity: Quantity, value: float, exact: float, digits: int | None = None) -> bool:
+        return self._matches(quantity, value, exact, digits)
 
-    def _matches(self, quantity: Quantity, value: float, target: float) -> bool:
+    def _matches(self, quantity: Quantity, value: float, target: float, digits: int | None = None) -> bool:
         """Within tolerance of ``target`` (the exact value, or the one carried forward); and, for a
         value after the step (W13_new, y3_after), one that took the step towards it.
 
         W13_new is often within 1% of W13 itself, so the change it implies, value - W13, must be
         between half and one and a half times the change to ``target``; unless the value is the
-        target rounded to 3 or more digits, or that change is too small to show in 4 digits.
+        target rounded to 3 or more digits (``digits``: those the student wrote it with, where known),
+        or that change is too small to show in 4 digits.
         """
         if not self.tolerance.accepts(value, target):
             return False
@@ -493,7 +507,8 @@ class _Marker:
         before = self.exact[before_name]
         if self._step_too_small(before, target):
             return True
-        return 0.5 <= (value - before) / (target - before) <= 1.5 or is_rounding(value, target, min_digits=3)
+        return (0.5 <= (value - before) / (target - before) <= 1.5
+                or is_rounding(value, target, min_digits=3, digits=digits))
 
     def _carry_forward_refusal(self, quantity: Quantity, carried: float, exact: float,
                                slips: tuple[str, ...], mixed) -> str | None:
@@ -554,10 +569,10 @@ class _Marker:
         verdict, value = self.marks[name].verdict, mixed[name]
         if verdict != "correct":
             return name in self.slipped
-        if is_rounding(value, self.exact[name]):
+        if is_rounding(value, self.exact[name], digits=self.digits(name)):
             return False
         own_value = _evaluate(self.graph[name], mixed)
-        return own_value is None or not is_rounding(value, own_value, min_digits=2)
+        return own_value is None or not is_rounding(value, own_value, min_digits=2, digits=self.digits(name))
 
 
 class _Replaced(Mapping):
@@ -595,12 +610,6 @@ def _before_names(graph: Graph) -> dict[str, str]:
     return {q.name: q.before for q in graph if q.before}
 
 
-def _working_digits(value: float) -> int:
-    """The digits a written number was rounded to, as far as rounding can be told from it: its own, but
-    at least 2 (1, 0.5 and 0.25 are as often exact as rounded, and 1 digit would excuse anything)."""
-    return max(2, significant_digits(value))
-
-
 def _half_unit(value: float, digits: int) -> float:
     """Half a unit in the ``digits``-th significant digit of ``value``: the most rounding can move it."""
     return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - digits + 1) if value else 0.0
@@ -615,7 +624,8 @@ def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: int = 17) -> bool:
+def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: int = 17,
+                digits: int | None = None) -> bool:
     """Is ``value`` the exact value rounded to some number (in the range) of significant digits?
 
     Only one rounding need be tried: the value's own digits (0.6620 is 0.662, 3 digits), or the
@@ -625,7 +635,7 @@ def is_rounding(value: float, exact: float, *, min_digits: int = 1, max_digits: 
         return True
     if value == 0:
         return False
-    digits = max(significant_digits(value), min_digits)
+    digits = max(digits or significant_digits(value), min_digits)
     if digits > max_digits or not math.isfinite(exact):
         return False
     rounded = float(f"{exact:.{digits}g}")
@@ -641,3 +651,27 @@ def significant_digits(value: float) -> int:
     """3 for 0.0991, 1 for 0.9, 2 for 1200.0: the digits of the shortest text that reads back as value."""
     mantissa = repr(abs(value)).lower().split("e")[0].replace(".", "").strip("0")
     return max(len(mantissa), 1)
+
+
+UNREADABLE = "unreadable"  # a value that is not a number: it earns nothing, and is not given downstream
+
+
+def with_readings(graded: Grade, unreadable: Mapping[str, str] | None = None,
+                  notes: Mapping[str, str] | None = None) -> Grade:
+    """``graded`` (graded without the values that could not be read as numbers, so that whatever
+    follows from one is graded on the exact value) with each asked one of them ``unreadable``, its
+    note saying why; and the note on how a value was read (``'0,51' was read as 0.51``) after its own."""
+    unreadable, notes = unreadable or {}, notes or {}
+    if not unreadable and not notes:
+        return graded
+    results = []
+    for result in graded.results:
+        if result.name in unreadable:
+            why = unreadable[result.name]
+            result = result._replace(verdict=UNREADABLE, given=None, message=why, hint=why)
+        elif result.name in notes:
+            note = notes[result.name]
+            result = result._replace(message="; ".join(filter(None, (result.message, note))),
+                                     hint="; ".join(filter(None, (result.hint, note))))
+        results.append(result)
+    return graded._replace(results=tuple(results))

@@ -55,3 +55,13 @@ def exact_sum(terms) -> float:
 # Each term is a product or sum of decimals rounded to binary once or twice: at most about 2⁻⁵² of its
 # size each time. A sum this close to 0 is rounding noise; one that is not (1e6 - 1e6 + 1e-9) is kept.
 _ROUNDING = 2.0 ** -51
+
+
+def written_digits(text: str) -> int | None:
+    """The significant digits a number was written with: 4 for 0.002100 (its zeros kept, as a float's
+    0.0021 cannot), 2 for -1.5e-3 and 0,51; None for text that is not a plain decimal, or a zero."""
+    mantissa = text.strip().lstrip("+-−").split("e")[0].split("E")[0]
+    digits = mantissa.replace(".", "", 1).replace(",", "", 1)
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    return len(digits.lstrip("0")) or None

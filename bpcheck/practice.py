@@ -20,7 +20,7 @@ One line answers one prompt (README, "Practice"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Callable, NamedTuple, Union
 
 from .feedback import LEVELS, shows_notes, shows_results
@@ -92,25 +92,28 @@ class Finished(NamedTuple):
 Event = Union[Intro, Ask, Checked, Noted, Revealed, Said, Finished]
 
 
-def _read_number(text: str) -> float:
-    """A number by the answers file's rule (yamlfile.parse_number): 0.755, -1.5e-3, −0.0027."""
-    from .yamlfile import as_number  # the parser of answers files, so that the file reads back the same
+def _read_number(text: str) -> tuple[float, str]:
+    """A number by the answers file's rule (yamlfile.read_answer): 0.755, -1.5e-3, −0.0027, and 0,755
+    read as 0.755 with a note saying so."""
+    from .yamlfile import read_answer  # the reader of answers files, so that the file reads back the same
 
-    return as_number(text)
+    return read_answer(text)
 
 
 class Practice:
     """One session over ``solution``'s asked quantities, in solving order.
 
     ``answers``: those already given (canonical name -> number; resuming): a value already credited
-    is not asked again. ``others``: for a variant, the exercise's own values (``grading.grade``).
+    is not asked again; ``notes``, what to say of that file after the introduction (a value in it that
+    is not a number). ``others``: for a variant, the exercise's own values (``grading.grade``).
     ``answers`` after each ``feed`` holds every answer given, for the answers file; ``version`` counts
-    the changes to it.
+    the changes to it. ``read_number(text)`` gives a number and a note on how it was read ("" if none).
     """
 
     def __init__(self, solution: Solution, *, feedback: str = "full",
                  answers: Mapping[str, float | None] | None = None, others: Mapping[str, float] | None = None,
-                 fmt: Formatter | None = None, read_number: Callable[[str], float] | None = None):
+                 fmt: Formatter | None = None, read_number: Callable[[str], tuple[float, str]] | None = None,
+                 notes: Sequence[str] = ()):
         if feedback not in LEVELS:
             raise ValueError(f"unknown feedback level {feedback!r}")
         self.solution = solution
@@ -118,6 +121,7 @@ class Practice:
         self.fmt = fmt or number_formatter(4)
         self.others = others
         self.read_number = read_number or _read_number
+        self.notes = tuple(notes)
         self.answers: dict[str, float] = {name: value for name, value in (answers or {}).items() if value is not None}
         self.version = 0
         self.grade = self._grade()
@@ -134,7 +138,8 @@ class Practice:
     def start(self) -> list[Event]:
         givens = tuple((q.name, self.solution.values[q.name]) for q in self.solution.graph if q.form is None)
         intro = Intro(givens, len(self.todo), len(self.solution.asked) - len(self.todo))
-        return [intro, *self._ask()] if self.todo else [intro, self._finish(quit=False)]
+        said = [Said("note", note) for note in self.notes]
+        return [intro, *said, *self._ask()] if self.todo else [intro, *said, self._finish(quit=False)]
 
     def feed(self, line: str | None) -> list[Event]:
         """What to say after the student typed ``line`` at ``prompt`` (None: no more input)."""
@@ -152,10 +157,10 @@ class Practice:
         if not text:
             return self._next()
         try:
-            value = self.read_number(text)
+            value, note = self.read_number(text)
         except ValueError as error:
             return [Said("problem", f"{error}: type a number such as 0.25 or -1.5e-3, or ? for help")]
-        return self._answer(value)
+        return [Said("note", note)] * bool(note) + self._answer(value)
 
     # --- the steps -------------------------------------------------------------------------------
 

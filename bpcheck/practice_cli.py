@@ -20,22 +20,32 @@ def quoted_argument(text: str) -> str:
     return escape_controls(shlex.quote(text))
 
 
-def resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dict, str | None]:
-    """(variant, answers, student) of an answers file to go on from, checked as `bpcheck grade --exercise
-    SPEC [--variant NAME]` checks it: one naming another exercise or variant is refused at its line."""
+def resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dict, str | None, list[str]]:
+    """(variant, answers, student, notes) of an answers file to go on from, read as `bpcheck grade
+    --exercise SPEC [--variant NAME | --variant-from-file]` reads it. Practice rewrites the file, so
+    whatever grade would flag (another exercise or variant, a name that is not a quantity) is refused
+    at its line; an asked value that is not a number is asked again, and the notes say so."""
     from .answers import parse_answers, read_answers, written
     from .batch import GradingSession
+    from .errors import AnswersError
     from .safetext import path_shown
 
-    outcome = GradingSession(exercise=spec, variant=variant).grade_file(save)
+    session = GradingSession(exercise=spec, variant=variant, variant_from=None if variant is not None else "file")
+    outcome = session.grade_file(save)
     if outcome.error is not None:
         raise outcome.error
+    for flag in outcome.flags:
+        raise AnswersError(flag.fact, file=outcome.file, line=flag.line, column=flag.column,
+                           hint="practice rewrites the file it goes on from, and cannot keep this line as it is: "
+                                "mend it, or give another --save")
     assert outcome.grade is not None
     variant = outcome.grade.variant
     exercise_, solution = _load(spec, variant)
     document, _ = read_answers(save, path_shown(save), exercise_required=False)
     answers = parse_answers(document, solution.graph.names(), frozenset(exercise_.network.layers[0]))
-    return variant, answers.values, written(document, "student")
+    notes = [f"{path_shown(save)}:{result.line}: {result.name}: {result.message}: asked again"
+             for result in outcome.grade.results if result.verdict == "unreadable"]
+    return variant, answers.values, written(document, "student"), notes
 
 
 def spec_beside(spec: str, save: Path) -> str:

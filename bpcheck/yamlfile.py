@@ -305,7 +305,7 @@ class _Builder:
                 where = path + (key,)
                 self.document.value_marks[where] = value_node.start_mark
                 value = result[key] = _plain(value_node.value)
-                if not path and not isinstance(value, str):  # top-level text fields are read as written
+                if not isinstance(value, str):  # read as written: a student: 01234567, an answer's 0.002100
                     self.document.texts[where] = value_node.value
             else:
                 result[key] = self.build(value_node, path + (key,))
@@ -403,6 +403,32 @@ def _not_a_number(text: str, written: str) -> str:
     if "_" in written or ":" in written:
         return f"{quoted(text)} is not a number (YAML 1.2 has no '_' or ':' in numbers)"
     return f"{quoted(text)} is not a number"
+
+
+# A decimal comma between digits, as much of Europe writes one: 0,51, -1,5e-3 (answers only: see read_answer).
+_DECIMAL_COMMA = re.compile("[-+\u2212]?[0-9]+,[0-9]+(?:[eE][-+]?[0-9]+)?")
+# 1,000 or -12,500: as likely one thousand (a thousands separator) as one (three decimals kept).
+_THOUSANDS_OR_DECIMALS = re.compile("[-+\u2212]?[1-9][0-9]{0,2},[0-9]{3}")
+
+
+def read_answer(value: Any) -> tuple[float, str]:
+    """An answer as a number, and a note on how it was read ("" when it is written as a number is):
+    by ``as_number``'s rule, except that one decimal comma between digits is read as a decimal point
+    (0,51 is 0.51; the note says so). 1,000 could be one thousand or one, and is refused as ambiguous,
+    as is anything else that is not a number (0,5,1; a list), with ValueError saying why."""
+    try:
+        return as_number(value), ""
+    except ValueError:
+        if not isinstance(value, str):
+            raise
+        text = value.strip()
+        if _THOUSANDS_OR_DECIMALS.fullmatch(text):
+            raise ValueError(f"{quoted(value)} could mean {text.replace(',', '')} (a thousands separator) or "
+                             f"{text.replace(',', '.')} (a decimal comma)") from None
+        if not _DECIMAL_COMMA.fullmatch(text):
+            raise
+    number = as_number(text.replace(",", "."))
+    return number, f"{quoted(value)} was read as {number!r}"
 
 
 def as_number(value: Any) -> float:

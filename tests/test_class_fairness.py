@@ -231,8 +231,6 @@ def test_a_step_not_taken_that_rounding_explains_is_no_injection(tmp_path):
     assert paper.kind == "candidate"
 
 
-@pytest.mark.xfail(strict=True, reason="grader: a number is read as a float, so the digits written are lost "
-                                       "(0.002100 counts as 2 digits in the step check's allowance)")
 def test_a_rise_is_uphill_whatever_zeros_the_number_ends_with(tmp_path):
     """Class 10's s378 (ex2, worked at 4 digits, y - t for t - y): E = 0.002054 rises to E_after = 0.002100,
     2.2%, where the rounding of two numbers written to 4 digits allows 0.0000010. Written 0.002101 or

@@ -25,6 +25,7 @@ from bpcheck.cli import main
 from bpcheck.loading import load_exercise_text
 from bpcheck.network import Example, Exercise
 from bpcheck.numbers import number_formatter
+from bpcheck.safetext import shown
 from bpcheck.variants import Draws, make_variant, new_exercise, seed_of, variant_name, worked_by_hand
 
 ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
@@ -84,18 +85,26 @@ def test_without_exercise_the_students_own_exercise_is_graded_as_today(tmp_path)
 
 
 @pytest.mark.parametrize("named", ["mine.yaml", "ABSOLUTE", "../elsewhere/ex1.yaml", "ex2"])
-def test_under_exercise_a_file_naming_another_exercise_is_refused_at_its_line(tmp_path, named):
-    write(tmp_path / "course" / "hw1.yaml", EX1_YAML)
+def test_under_exercise_a_file_naming_another_exercise_is_graded_against_the_pinned_one_and_flagged(tmp_path, named):
+    """Issue 17: an exercise: line left from another file costs nothing but what it gets wrong."""
+    course = write(tmp_path / "course" / "hw1.yaml", EX1_YAML)
     write(tmp_path / "students" / "mine.yaml", GAMING_EXERCISE)
     write(tmp_path / "elsewhere" / "ex1.yaml", GAMING_EXERCISE)  # the right stem, another exercise
     if named == "ABSOLUTE":
         named = str(tmp_path / "students" / "mine.yaml")
     answers = answers_file(tmp_path / "students" / "alice.yaml", {"a2": 1, "a3": 0.755}, exercise=named)
     before = answers.read_bytes()
-    result = run("grade", answers, "--exercise", tmp_path / "course" / "hw1.yaml")
-    message = assert_bad_input_line(result, f"{answers}:1:11: ", ["is not the exercise being graded",
-                                                                   str(tmp_path / "course" / "hw1.yaml")])
-    assert named in message or named.startswith("/")
+    result = run("grade", answers, "--exercise", course, "--format", "json")
+    assert result.exit_code == 1, result.output
+    record = json.loads(result.stdout)
+    assert (record["score"], record["max_score"], record["exercise_file"]) == (1, 35, str(course))
+    assert record["flags"] == [
+        {"kind": "other-exercise", "line": 1, "message": f"exercise: {shown(named)} is not the exercise being graded, "
+                                                         f"{course}; it was graded against {course}"},
+        {"kind": "not-graded", "line": 3, "message": "'a2' is not a quantity of this exercise; it was not graded "
+                                                     "(did you mean x2?)"}]
+    text = run("grade", answers, "--exercise", course, "--feedback", "score").stdout
+    assert f"⚑ line 1: exercise: {shown(named)} is not the exercise being graded" in text  # at every level
     assert answers.read_bytes() == before
 
 
@@ -106,12 +115,14 @@ def test_in_a_batch_the_gaming_file_earns_nothing_and_the_csv_says_why(tmp_path)
     answers_file(tmp_path / "sub" / "bob.yaml", {"a3": 0.755}, exercise=None)
     result = run("grade", tmp_path / "sub" / "alice.yaml", tmp_path / "sub" / "bob.yaml", "--exercise",
                  tmp_path / "hw1.yaml", "--csv", tmp_path / "marks.csv")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     with open(tmp_path / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = {row["file"].rsplit("/", 1)[-1]: row for row in csv.DictReader(handle)}
-    assert (rows["alice.yaml"]["score"], rows["alice.yaml"]["max_score"]) == ("0", "35")  # of the pinned exercise
-    assert "is not the exercise being graded" in rows["alice.yaml"]["error"]
-    assert (rows["bob.yaml"]["score"], rows["bob.yaml"]["max_score"]) == ("1", "35")
+    assert (rows["alice.yaml"]["score"], rows["alice.yaml"]["max_score"], rows["alice.yaml"]["error"]) == ("0", "35", "")
+    assert rows["alice.yaml"]["flags"].startswith("other-exercise: line 1: exercise: mine.yaml is not the exercise "
+                                                  "being graded")
+    assert " | not-graded: line 3: 'a2' is not a quantity" in rows["alice.yaml"]["flags"]
+    assert (rows["bob.yaml"]["score"], rows["bob.yaml"]["max_score"], rows["bob.yaml"]["flags"]) == ("1", "35", "")
     assert rows["bob.yaml"]["exercise"] == str(tmp_path / "hw1.yaml")
     assert "Every file was graded against" in result.stdout
 
@@ -144,16 +155,19 @@ def test_a_copy_with_other_points_is_another_exercise(tmp_path):
     course = write(tmp_path / "hw1.yaml", EX1_YAML)
     write(tmp_path / "s" / "hw1.yaml", EX1_YAML + "points: {a3: 100}\n")
     answers = answers_file(tmp_path / "s" / "a.yaml", {"a3": 0.755}, exercise="hw1.yaml")
-    assert_bad_input_line(run("grade", answers, "--exercise", course), f"{answers}:1:11: ",
-                          ["hw1.yaml is not the exercise being graded"])
+    record = json.loads(run("grade", answers, "--exercise", course, "-f", "json").stdout)
+    assert (record["score"], record["max_score"]) == (1, 35)  # the pinned exercise's points
+    assert [(flag["kind"], flag["line"]) for flag in record["flags"]] == [("other-exercise", 1)]
 
 
 def test_a_builtin_pinned_and_named(tmp_path):
     same = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="ex1")
-    assert json.loads(run("grade", same, "-e", "ex1", "-f", "json").stdout)["score"] == 1
+    assert json.loads(run("grade", same, "-e", "ex1", "-f", "json").stdout)["flags"] == []
     other = answers_file(tmp_path / "b.yaml", {"a3": 0.755}, exercise="ex2")
-    assert_bad_input_line(run("grade", other, "-e", "ex1"), f"{other}:1:11: ",
-                          ["exercise: ex2 is not the exercise being graded, ex1", "bpcheck template ex1"])
+    record = json.loads(run("grade", other, "-e", "ex1", "-f", "json").stdout)
+    assert (record["score"], record["exercise_file"]) == (1, "ex1")
+    assert [flag["message"] for flag in record["flags"]] == [
+        "exercise: ex2 is not the exercise being graded, ex1; it was graded against ex1"]
 
 
 def test_without_exercise_an_answers_file_must_still_name_one(tmp_path):
@@ -169,13 +183,15 @@ def test_a_pinned_exercise_that_cannot_be_loaded_stops_the_run(tmp_path):
 # ---------------------------------------------------------------- pinning the variant
 
 
-def test_under_variant_another_students_variant_is_refused_and_none_is_graded_as_the_pinned(tmp_path):
+def test_under_variant_another_students_variant_is_graded_as_the_pinned_one_flagged(tmp_path):
     alice = make_variant(load_exercise("ex1"), "alice")
     values = solve(alice).values
     right = {name: values[name] for name in ("a3", "y3")}
     bob = answers_file(tmp_path / "bob.yaml", right, variant="bob")
-    assert_bad_input_line(run("grade", bob, "-e", "ex1", "--variant", "alice"), f"{bob}:2:10: ",
-                          ["variant: bob is not the variant being graded, alice", "--variant alice"])
+    record = json.loads(run("grade", bob, "-e", "ex1", "--variant", "alice", "-f", "json").stdout)
+    assert (record["score"], record["variant"]) == (2, "alice")  # graded as alice: not a zero
+    assert record["flags"] == [{"kind": "other-variant", "line": 2, "message": "variant: bob is not the variant "
+                                "being graded, alice (--variant); it was graded as alice"}]
     unnamed = answers_file(tmp_path / "c.yaml", right)
     record = json.loads(run("grade", unnamed, "-e", "ex1", "--variant", "Alice ", "-f", "json").stdout)
     assert (record["score"], record["variant"]) == (2, "alice")
@@ -333,7 +349,8 @@ def test_the_header_names_student_exercise_variant_and_level(tmp_path):
 def test_the_library_takes_the_same_keywords(tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
     outcome = grade_file(answers, exercise="ex1", feedback="score")
-    assert outcome.to_dict() == {"file": str(answers), "student": None, "exercise_file": "ex1", "exercise": "ex1",
+    assert outcome.to_dict() == {"file": str(answers), "student": None, "exercise_file": "ex1", "flags": [],
+                                 "exercise": "ex1",
                                  "variant": None, "feedback": "score", "score": 3.0, "max_score": 35.0,
                                  "percent": 3 / 35 * 100, "passed": False, "tolerance": {"rtol": 0.01, "atol": 0.0}}
 

@@ -86,7 +86,7 @@ def assert_pinned_grade(result, feedback="hint"):
 
 @pytest.mark.parametrize("how", ["beside", "absolute", "outside", "symlink"])
 @pytest.mark.parametrize("change", sorted(EVIL))
-def test_own_exercise_is_refused(course, how, change):
+def test_own_exercise_is_graded_as_pinned_and_flagged(course, how, change):
     target = course / ("outside" if how == "outside" else "subs") / "mine.yaml"
     target.parent.mkdir(exist_ok=True)
     target.write_text(EVIL[change])
@@ -94,12 +94,22 @@ def test_own_exercise_is_refused(course, how, change):
             "symlink": "link.yaml"}[how]
     if how == "symlink":
         (course / "subs/link.yaml").symlink_to(target)
-    assert_bad_input_line(grade_eve(spec), "subs/eve.yaml:1:", [spec, "course/hw1.yaml", "not the exercise"])
+    assert_graded_as_pinned_and_flagged(grade_eve(spec), spec)
+
+
+def assert_graded_as_pinned_and_flagged(result, spec: str):
+    """Issue 17: another exercise named is no way round the pinned one, and no zero either: the file is
+    graded against the pinned exercise, with a flag at its exercise: line."""
+    record = assert_pinned_grade(result)
+    (flag,) = record["flags"]
+    assert (flag["kind"], flag["line"]) == ("other-exercise", 1)
+    assert flag["message"] == (f"exercise: {spec} is not the exercise being graded, course/hw1.yaml; it was "
+                               "graded against course/hw1.yaml")
 
 
 @pytest.mark.parametrize("spec", ["ex2", "ex1", "/etc/passwd", "/dev/zero", "hw2.yaml", ".", "subs"])
-def test_other_names_are_refused(course, spec):
-    assert_bad_input_line(grade_eve(spec), "subs/eve.yaml:1:", [spec, "course/hw1.yaml"])
+def test_other_names_are_graded_as_pinned_and_flagged(course, spec):
+    assert_graded_as_pinned_and_flagged(grade_eve(spec), spec)
 
 
 @pytest.mark.parametrize("how", ["none", "relative", "absolute", "cwd", "missing-same-stem", "symlink", "copy",
@@ -131,10 +141,19 @@ def test_the_pinned_variant_under_any_spelling(course, written):
 
 
 @pytest.mark.parametrize("other", ["bob", "alice2", "Àlice"])
-def test_another_variant_is_refused(course, other):
-    answers(Path("subs/eve.yaml"), "course/hw1.yaml", EVE, variant=other)
-    result = run("grade", "subs/eve.yaml", "-e", "course/hw1.yaml", "--variant", "alice")
-    assert_bad_input_line(result, "subs/eve.yaml:2:", [other, "alice", "not the variant being graded"])
+def test_another_variant_is_graded_as_the_pinned_one_and_flagged(course, other):
+    alice = solved("course/hw1.yaml", "--variant", "alice")
+    theirs = solved("course/hw1.yaml", "--variant", other)
+    answers(Path("subs/eve.yaml"), "course/hw1.yaml", {name: theirs[name] for name in PINNED_ASKED}, variant=other)
+    result = run("grade", "subs/eve.yaml", "-e", "course/hw1.yaml", "--variant", "alice", "--format", "json")
+    record = json.loads(result.stdout)
+    assert (result.exit_code, record["variant"]) == (1, "alice")
+    assert record["flags"] == [{"kind": "other-variant", "line": 2, "message": f"variant: {other} is not the "
+                                "variant being graded, alice (--variant); it was graded as alice"}]
+    # the other variant's numbers earn nothing where alice's differ from them
+    verdicts = {r["name"]: r["verdict"] for r in record["results"]}
+    assert all(verdicts[name] == "wrong" for name in ("a3", "a4") if not math.isclose(alice[name], theirs[name],
+                                                                                     rel_tol=0.02))
 
 
 def test_a_student_cannot_hide_another_students_row(course):
@@ -142,8 +161,9 @@ def test_a_student_cannot_hide_another_students_row(course):
     answers(course / "subs/eve.yaml", "bob.yaml", EVE)
     result = run("grade", "subs", "-e", "course/hw1.yaml", "--format", "json")
     files = {Path(f["file"]).name: f for f in json.loads(result.stdout)["files"]}
-    assert set(files) == {"bob.yaml", "eve.yaml"} and result.exit_code == 2
-    assert files["bob.yaml"]["score"] == 1.0 and "not the exercise being graded" in files["eve.yaml"]["error"]
+    assert set(files) == {"bob.yaml", "eve.yaml"} and result.exit_code == 1
+    assert files["bob.yaml"]["score"] == 1.0 and files["eve.yaml"]["score"] == 1.0
+    assert [flag["kind"] for flag in files["eve.yaml"]["flags"]] == ["other-exercise"]
 
 
 def test_a_copy_among_the_submissions_is_an_input_not_a_bad_file(course):
@@ -300,7 +320,15 @@ def test_variants_false_refuses_every_variant(tmp_path, monkeypatch):
     answers(Path("a.yaml"), "hw.yaml", EVE)
     assert_bad_input_line(run("grade", "a.yaml", "-e", "hw.yaml", "--variant", "alice"), "hw.yaml", ["variants"])
     answers(Path("a.yaml"), "hw.yaml", EVE, variant="alice")
-    assert_bad_input_line(run("grade", "a.yaml", "-e", "hw.yaml"), "a.yaml:2:", ["variant", "variants: false"])
+    # Marks (--exercise): the variant line is not taken, and the file is graded against the exercise, flagged.
+    record = json.loads(run("grade", "a.yaml", "-e", "hw.yaml", "-f", "json").stdout)
+    assert (record["variant"], record["score"]) == (None, 1.0)
+    assert record["flags"] == [{"kind": "other-variant", "line": 2, "message": "variant: alice is not taken: hw.yaml "
+                                "has no variants; it was graded against the exercise's own numbers"}]
+    assert_bad_input_line(run("grade", "a.yaml", "-e", "hw.yaml", "--variant-from-id"), "",
+                          ["--variant-from-id: hw.yaml has no variants"])
+    for trusted in (("-e", "hw.yaml", "--variant-from-file"), ()):  # the variant named is the one graded
+        assert_bad_input_line(run("grade", "a.yaml", *trusted), "a.yaml:2:", ["variant", "variants: false"])
 
 
 HOSTILE = ["[]", '"no"', "0", "{weights: []}", "{weights: {min: 1, max: 0, step: 0.1}}",

@@ -69,7 +69,7 @@ def leaks(text: str, credited=("a3", "y3")) -> list[str]:
 def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
     one = answers_file(tmp_path / "one.yaml", SLIPS)
     two = answers_file(tmp_path / "two.yaml", {"a3": 0.755})
-    bad = write(tmp_path / "bad.yaml", "exercise: ex1\nanswers:\n  a3: 0,755\n")
+    bad = write(tmp_path / "bad.yaml", "exercise: ex1\nanswers: 0,755\n")
     result = run("grade", one, two, bad, "--junit-xml", tmp_path / "r.xml")
     assert result.exit_code == 2
     root = ET.parse(tmp_path / "r.xml").getroot()
@@ -86,7 +86,7 @@ def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
     assert cases["a4"].find("failure").get("type") == "missing" and cases["a4"].get("line") is None
     assert cases["a3"].get("classname") == "ex1"
     error = suites["bad.yaml"].find("testcase/error")
-    assert error.get("message").startswith(f"{bad}:3:7: a3: '0,755' is not a number")
+    assert error.get("message").startswith(f"{bad}:2:10: 'answers' must be a mapping")
 
 
 def test_junit_xml_obeys_the_feedback_level(tmp_path):
@@ -364,8 +364,10 @@ def test_standard_input(tmp_path):
     result = run("grade", "-", "-f", "json", stdin="exercise: EX1\nstudent: Ada\nanswers: {a3: 0.755}\n")
     record = json.loads(result.stdout)
     assert (record["file"], record["student"], record["exercise_file"], record["score"]) == ("<stdin>", "Ada", "ex1", 1)
-    bad = run("grade", "-", stdin="exercise: ex1\nanswers: {a3: x}\n")
-    assert_bad_input_line(bad, "<stdin>:2:15: ", ["'x' is not a number"])
+    slip = json.loads(run("grade", "-", "-f", "json", stdin="exercise: ex1\nanswers: {a3: x}\n").stdout)
+    assert (slip["results"][0]["verdict"], slip["results"][0]["line"]) == ("unreadable", 2)
+    bad = run("grade", "-", stdin="exercise: ex1\nanswers: {a3: 1, a3: 2}\n")
+    assert_bad_input_line(bad, "<stdin>:2:18: ", ["a3 is given twice"])
 
 
 # ---------------------------------------------------------------- check and schema
@@ -462,11 +464,13 @@ def test_variant_from_id_pins_each_students_own_variant_by_the_path(tmp_path):
     answers_file(tmp_path / "subs" / "hw1-carol" / "answers.yaml", own, variant="alice")  # and says so
     result = run("grade", tmp_path / "subs", "-e", "ex1", "--variant-from-id", "-f", "json")
     files = {Path(record["file"]).parent.name: record for record in json.loads(result.stdout)["files"]}
-    assert (files["hw1-alice"]["variant"], files["hw1-alice"]["score"]) == ("alice", 1)
-    assert (files["hw1-bob"]["variant"], files["hw1-bob"]["score"]) == ("bob", 0)
-    assert "variant: alice is not the variant being graded, carol" in files["hw1-carol"]["error"]
+    assert (files["hw1-alice"]["variant"], files["hw1-alice"]["score"], files["hw1-alice"]["flags"]) == ("alice", 1, [])
+    assert (files["hw1-bob"]["variant"], files["hw1-bob"]["score"], files["hw1-bob"]["flags"]) == ("bob", 0, [])
+    assert (files["hw1-carol"]["variant"], files["hw1-carol"]["score"]) == ("carol", 0)  # not refused: graded as carol
+    assert [flag["message"] for flag in files["hw1-carol"]["flags"]] == [
+        "variant: alice is not its student's variant, carol (the id its path gives); it was graded as carol"]
     assert_bad_input_line(run("grade", tmp_path / "subs", "--variant", "x", "--variant-from-id"), "",
-                          ["pin the variant two ways"])
+                          ["--variant, --variant-from-id and --variant-from-file", "give one"])
 
 
 def test_the_class_report_obeys_the_feedback_level(tmp_path):
@@ -508,7 +512,7 @@ def test_standard_input_is_read_once():
 def test_variant_from_id_refuses_what_it_cannot_read(tmp_path):
     answers_file(tmp_path / "one" / "hw1-alice" / "answers.yaml", {"a3": 0.755})
     assert_bad_input_line(run("grade", tmp_path / "one", "-e", "ex1", "--variant-from-id"), "",
-                          ["cannot tell the student ids from these paths", "--id-pattern"])
+                          ["student ids cannot be told from these paths", "--id-pattern"])
     answers_file(tmp_path / "two" / "x-alice" / "answers.yaml", {"a3": 0.755})
     answers_file(tmp_path / "two" / "y-alice" / "answers.yaml", {"a3": 0.755})
     result = run("grade", tmp_path / "two", "-e", "ex1", "--variant-from-id", "--id-pattern", "two/[a-z]-(?P<id>[a-z]+)/")

@@ -261,16 +261,19 @@ def test_grade_workflow_annotates_summarises_and_keeps_junit(course, bin_dir, ke
     assert leaks(ET.tostring(root, encoding="unicode"), key, graded) == []
 
 
-def test_grade_workflow_for_another_actor_refuses_octocats_file(course, bin_dir):
-    """A file copied from another student's repository names their variant: refused, exit 2, one line."""
+def test_grade_workflow_for_another_actor_grades_octocats_file_as_theirs_and_flags_it(course, bin_dir, key):
+    """A file copied from another student's repository names their variant: graded as the actor's own
+    numbers (it earns little), with a warning at its variant: line."""
     (step,) = [step for step in steps(workflow("grade.yml")) if invokes_bpcheck(step.get("run", ""))]
-    process, _, _ = run_step(step, course, bin_dir, actor="hubot")
-    assert process.returncode == 2
-    assert process.stderr == (f"bpcheck: {ANSWERS}:6:10: variant: octocat is not the variant being graded, hubot; "
-                              "work variant hubot (`bpcheck template EXERCISE --variant hubot`), or delete the "
-                              "variant: line\n")
-    (command, props, message), = annotations(process.stdout)
-    assert (command, props["file"], props["line"]) == ("error", ANSWERS, "6") and "not the variant" in message
+    process, _, summary = run_step(step, course, bin_dir, actor="hubot")
+    assert process.returncode == 1 and process.stderr == ""
+    found = annotations(process.stdout)
+    flag = "variant: octocat is not the variant being graded, hubot (--variant); it was graded as hubot"
+    assert ("warning", {"file": ANSWERS, "line": "6", "title": "bpcheck: other-variant"}, flag) in found
+    text = summary.read_text(encoding="utf-8")
+    assert f"⚑ line 6: {flag}" in text and "Variant: hubot" in text
+    score = float(re.search(r"Score: ([\d.]+) / 37", text).group(1))
+    assert score < 13  # octocat's 13 are not hubot's: a copy is no free mark
 
 
 def test_classroom_workflow_follows_classrooms_rules():
@@ -336,19 +339,36 @@ def test_classroom_workflow_reports_per_quantity_credit(course, bin_dir, key, gr
     assert leaks(process.stdout + summary.read_text(encoding="utf-8"), key, graded) == []
 
 
+UNREADABLE = "exercise: exercises/hw1.yaml\nanswers:\n  a3: 0.755\n  a3: 0.755\n"  # YAML: one key twice
+
+
 def test_classroom_result_for_an_unreadable_file_says_why(course, bin_dir):
-    (course / ANSWERS).write_text("exercise: exercises/hw1.yaml\nanswers:\n  a3: 0,755\n", encoding="utf-8")
+    (course / ANSWERS).write_text(UNREADABLE, encoding="utf-8")
     grader = next(step for step in steps(workflow("classroom.yml")) if step.get("id") == "bpcheck")
     process, output, _ = run_step(grader, course, bin_dir)
     assert process.returncode == 2
     result = json.loads(base64.b64decode(step_outputs(output)["result"], validate=True))
     assert (result["status"], [t["status"] for t in result["tests"]], result["tests"][0]["line_no"]) == (
-        "error", ["error"], 3)
-    assert "a3: '0,755' is not a number" in result["tests"][0]["message"]
+        "error", ["error"], 4)
+    assert "a3 is given twice" in result["tests"][0]["message"]
+
+
+def test_classroom_result_for_a_value_that_is_not_a_number_is_that_values_test(course, bin_dir):
+    text = (course / ANSWERS).read_text(encoding="utf-8").replace("  a3: 0.365\n", "  a3: 0.3.65\n")
+    (course / ANSWERS).write_text(text, encoding="utf-8")
+    grader = next(step for step in steps(workflow("classroom.yml")) if step.get("id") == "bpcheck")
+    process, output, _ = run_step(grader, course, bin_dir)
+    assert process.returncode == 1
+    result = json.loads(base64.b64decode(step_outputs(output)["result"], validate=True))
+    tests = {test["name"]: test for test in result["tests"]}
+    assert (tests["a3"]["status"], tests["a3"]["score"], tests["a3"]["line_no"]) == ("fail", 0.0, 9)
+    assert tests["a3"]["message"] == ("a3: unreadable: '0.3.65' is not a number; write a decimal number such as "
+                                      "0.25 or -1.5e-3")
+    assert points_notice([result]) == "Points 12/37"  # a3's point alone is lost; y3 follows from the exact a3
 
 
 def test_classroom_result_for_an_unreadable_file_counts_the_pinned_points(course, bin_dir):
-    (course / ANSWERS).write_text("exercise: exercises/hw1.yaml\nanswers:\n  a3: 0,755\n", encoding="utf-8")
+    (course / ANSWERS).write_text(UNREADABLE, encoding="utf-8")
     grader = next(step for step in steps(workflow("classroom.yml")) if step.get("id") == "bpcheck")
     _, output, _ = run_step(grader, course, bin_dir)
     result = json.loads(base64.b64decode(step_outputs(output)["result"], validate=True))
@@ -391,7 +411,9 @@ def test_gradescope_grades_a_submission(tmp_path, bin_dir, key, graded, where):
     root = autograder_tree(tmp_path)
     (root / "submission" / where).parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(COURSE / ANSWERS, root / "submission" / where)
-    process, results, text = run_autograder(root, bin_dir)
+    metadata = {"users": [{"email": "o@example.edu", "id": 1234, "name": USER.capitalize()}]}  # Gradescope's fields
+    (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    process, results, text = run_autograder(root, bin_dir, VARIANT_FROM="name")  # Octocat is variant octocat
     assert process.returncode == 0, process.stderr
     assert results["score"] == graded["score"] == 13.0
     assert results["output"] == f"{EXERCISE} (variant {USER}). Score: 13 / 37 (35.1%)."
@@ -428,27 +450,44 @@ def test_gradescope_with_an_empty_submission(tmp_path, bin_dir):
 
 def test_gradescope_with_a_malformed_answers_file(tmp_path, bin_dir, key, graded):
     root = autograder_tree(tmp_path)
-    text = (COURSE / ANSWERS).read_text(encoding="utf-8").replace("  a3: 0.365\n", "  a3: 0,365\n")
+    text = (COURSE / ANSWERS).read_text(encoding="utf-8").replace("  a3: 0.365\n", "  a3: 0.365\n  a3: 0.365\n")
     (root / "submission" / "answers.yaml").write_text(text, encoding="utf-8")
     process, results, raw = run_autograder(root, bin_dir)
     assert process.returncode == 0
-    assert "run_autograder: bpcheck exited 2" in process.stdout
+    assert "run_autograder: bpcheck exited 2" in process.stderr + process.stdout
     path = root / "submission" / "answers.yaml"
-    assert process.stderr == (f"bpcheck: {path}:9:7: a3: '0,365' is not a number (a decimal comma?); write a "
-                              "decimal number such as 0.25 or -1.5e-3\n")
+    assert process.stderr == (f"bpcheck: {path}:10:3: a3 is given twice (first on line 9); keep one of them and "
+                              "delete the other\n")
     assert (results["score"], results["tests"]) == (0.0, [])
-    assert f"{path}:9:7: a3: '0,365' is not a number" in results["output"]
+    assert f"{path}:10:3: a3 is given twice" in results["output"]
     assert leaks(raw, key, graded) == []
 
 
 def test_gradescope_output_names_an_unreadable_file_once(tmp_path, bin_dir):
     root = autograder_tree(tmp_path)
-    (root / "submission" / "answers.yaml").write_text("exercise: exercises/hw1.yaml\nanswers:\n  a3: 0,365\n",
-                                                      encoding="utf-8")
+    (root / "submission" / "answers.yaml").write_text(UNREADABLE, encoding="utf-8")
     _, results, _ = run_autograder(root, bin_dir)
     path = root / "submission" / "answers.yaml"
-    assert results["output"] == (f"{path}:3:7: a3: '0,365' is not a number (a decimal comma?); write a decimal "
-                                 "number such as 0.25 or -1.5e-3")
+    assert results["output"] == f"{path}:4:3: a3 is given twice (first on line 3); keep one of them and delete the other"
+
+
+def test_gradescope_without_variant_from_grades_the_exercises_numbers_and_trusts_no_variant_line(tmp_path, bin_dir):
+    """VARIANT_FROM empty: a course without variants. A file naming one cannot be checked against its
+    submitter, so it is refused with the reason (never graded as the variant it names)."""
+    root = autograder_tree(tmp_path)
+    shutil.copy(COURSE / ANSWERS, root / "submission" / "answers.yaml")
+    process, results, _ = run_autograder(root, bin_dir)
+    assert "bpcheck exited 2" in process.stdout and results["score"] == 0.0
+    assert "6:10: the variant a file names is not taken for marks" in results["output"]
+    assert "delete the variant: line" in results["output"]
+    values = json.loads(cli("solve", COURSE / EXERCISE, "--format", "json").stdout)["values"]
+    (root / "submission" / "answers.yaml").write_text(  # no variant line, the exercise's own numbers, a comma
+        f"exercise: {EXERCISE}\nanswers:\n  a3: {values['a3']!r}\n  y3: {str(round(values['y3'], 4)).replace('.', ',')}\n",
+        encoding="utf-8")
+    _, results, _ = run_autograder(root, bin_dir)
+    assert results["score"] == 2.0 and results["output"] == f"{EXERCISE}. Score: 2 / 37 (5.4%)."
+    y3 = next(test for test in results["tests"] if test["name"] == "y3")
+    assert y3["output"].endswith(f"was read as {round(values['y3'], 4)!r}")
 
 
 def test_gradescope_variant_from_the_submitters_email(tmp_path, bin_dir):
@@ -465,10 +504,11 @@ def test_gradescope_variant_from_the_submitters_email(tmp_path, bin_dir):
     _, results, _ = run_autograder(root, bin_dir, VARIANT_FROM="email")
     assert (results["score"], results["output"]) == (2.0, f"{EXERCISE} (variant {email}). Score: 2 / 37 (5.4%).")
 
-    # octocat's file, uploaded by Ada: another student's variant earns nothing, and says why.
+    # octocat's file, uploaded by Ada: graded as Ada's own numbers (it earns little), and says why.
     shutil.copy(COURSE / ANSWERS, root / "submission" / "answers.yaml")
     _, results, _ = run_autograder(root, bin_dir, VARIANT_FROM="email")
-    assert results["score"] == 0.0 and f"variant: octocat is not the variant being graded, {email}" in results["output"]
+    assert results["score"] < 13 and results["output"].splitlines()[1] == (
+        f"⚑ line 6: variant: octocat is not the variant being graded, {email} (--variant); it was graded as {email}")
 
     (root / "submission_metadata.json").unlink()
     _, results, _ = run_autograder(root, bin_dir, VARIANT_FROM="email")
@@ -548,7 +588,8 @@ def test_pre_commit_hooks_have_the_keys_pre_commit_requires():
         assert {"id", "name", "entry", "language"} <= set(hook) and hook["language"] == "python"
         assert shlex.split(hook["entry"])[0] == script.group(1)  # language: python runs a console script
         assert hook["types"] == ["yaml"]
-    assert found["bpcheck-answers"]["entry"] == "bpcheck grade --pass-mark 0 --feedback verdict --no-annotations"
+    assert found["bpcheck-answers"]["entry"] == ("bpcheck grade --pass-mark 0 --feedback verdict --no-annotations "
+                                                 "--strict")
     assert found["bpcheck-exercise"]["entry"] == "bpcheck check --strict"
     answers, exercise = found["bpcheck-answers"]["files"], found["bpcheck-exercise"]["files"]
     for name in ("answers/answers.yaml", "answers.yaml", "hw1/answers.yml", "answers/alice.yaml"):
@@ -573,8 +614,13 @@ def test_pre_commit_answers_hook_passes_a_half_done_file_and_stops_a_malformed_o
 
     (course / "answers" / "broken.yaml").write_text(template.replace("  a3:\n", "  a3: 0.3.6\n"), encoding="utf-8")
     broken = run_hook(hook, course, bin_dir)
-    assert broken.returncode == 2
-    assert "answers/broken.yaml:9:7: a3: '0.3.6' is not a number" in broken.stdout + broken.stderr
+    assert broken.returncode == 2  # a value that is not a number: marked on its own by grade, stopped by --strict
+    assert broken.stderr == ("bpcheck: answers/broken.yaml:9: a3: '0.3.6' is not a number; write a decimal number "
+                             "such as 0.25 or -1.5e-3\n")
+
+    (course / "answers" / "broken.yaml").write_text(template.replace("  a3:\n", "  a3:\n  a33: 1\n"), encoding="utf-8")
+    typo = run_hook(hook, course, bin_dir)
+    assert typo.returncode == 2 and typo.stderr.startswith("bpcheck: answers/broken.yaml:10:3: 'a33' is not a quantity")
 
 
 def test_pre_commit_exercise_hook_is_check_strict(course, bin_dir):

@@ -123,3 +123,17 @@ def test_trivial_is_one_test_with_the_same_answer_at_its_boundary():
         graded[factor] = {r.name: r for r in grade(solution, answers).values}["delta3"]
     assert graded[0.09].verdict == "wrong" and "but that slip makes delta3 almost 0" in graded[0.09].hint
     assert graded[0.11].verdict == "carried_forward"
+
+
+def test_the_digits_a_value_was_written_with_are_its_own():
+    """0.1000 is written with 4 digits: it is not 0.09907 rounded (to 1 digit, 0.1 is)."""
+    from bpcheck import grade as grade_any
+    from bpcheck.numbers import written_digits
+
+    assert [written_digits(text) for text in ("0.002100", "-1.5e-3", "0,51", "1200", "−0.0027", "0", "abc")] == [
+        4, 2, 2, 4, 2, None, None]
+    solution = solve(load_exercise("ex1"))
+    as_float = {r.name: r for r in grade_any(solution, {"W13_new": 0.1}).values}["W13_new"]
+    as_text = {r.name: r for r in grade_any(solution, {"W13_new": "0.1000"}).values}["W13_new"]
+    assert "rounded to 1 significant digit" in as_float.message
+    assert not as_text.rounded and "rounded" not in as_text.message

@@ -366,11 +366,18 @@ def test_an_exercise_path_relative_to_the_answers_file_from_another_cwd(tmp_path
 
 @pytest.mark.parametrize("name, suggestion", [("detla3", "delta3"), ("W13_nwe", "W13_new"),
                                               ("a3_aftr", "a3_after")])
-def test_an_unknown_name_is_refused_with_a_suggestion(tmp_path, name, suggestion):
+def test_an_unknown_name_is_flagged_with_a_suggestion_and_the_rest_graded(tmp_path, name, suggestion):
+    """Issue 17: a typo'd name costs its value, not the file; self-study says so at the top of the report."""
     path = tmp_path / "answers.yaml"
     before = write(path, answers_text("ex1", {"a3": 0.755, name: 0.5}))
-    message = assert_one_line_error(run("grade", path), f"{path}:4:3: ", [repr(name)])
-    assert message == f"{path}:4:3: {name!r} is not a quantity of this exercise; did you mean {suggestion}?"
+    result = run("grade", path)
+    assert result.exit_code == 1 and "Score: 1 / 35" in result.stdout
+    header = result.stdout.split("Step 1")[0]
+    assert (f"⚑ line 4: {name!r} is not a quantity of this exercise; it was not graded (did you mean "
+            f"{suggestion}?)") in header
+    message = assert_one_line_error(run("grade", path, "--strict"), f"{path}:4:3: ", [repr(name)])
+    assert message == (f"{path}:4:3: {name!r} is not a quantity of this exercise; it was not graded (did you mean "
+                       f"{suggestion}?)")
     assert path.read_bytes() == before
 
 
@@ -410,17 +417,6 @@ BAD_ANSWERS = [
     ("exercise-a-list", answers("  a3: 0.755").replace("ex1", "[ex1]"), 1, 11, ["'exercise' must be a name"]),
     ("exercise-twice", "exercise: ex1\nexercise: ex2\nanswers:\n  a3: 0.755\n", 2, 1,
      ["exercise is given twice", "first on line 1"]),
-    # values that are not numbers
-    ("decimal-comma-quoted", answers('  a3: "0,68"'), 3, 7, ["a3", "'0,68' is not a number", "decimal comma"]),
-    ("decimal-comma", answers("  a3: 0,68"), 3, 7, ["a3", "decimal comma"]),
-    ("text", answers("  a3: abc"), 3, 7, ["a3", "'abc' is not a number"]),
-    ("boolean", answers("  a3: true"), 3, 7, ["a3", "true is not a number"]),
-    ("list", answers("  a3: [0.755, 0.76]"), 3, 7, ["a3", "a list is not a number"]),
-    ("mapping", answers("  a3: {value: 0.755}"), 3, 7, ["a3", "a mapping is not a number"]),
-    ("nan", answers("  a3: 0.755", "  y3: .nan"), 4, 7, ["y3", "NaN"]),
-    ("infinity", answers("  y3: .inf"), 3, 7, ["y3", "infinity"]),
-    ("minus-infinity", answers("  y3: -.inf"), 3, 7, ["y3", "infinity"]),
-    ("overflow", answers("  y3: 1e999"), 3, 7, ["y3"]),
     # a quantity given twice
     ("same-name-twice", answers("  W13_new: 0.0991", "  a3: 0.755", "  W13_new: 0.0991"), 5, 3,
      ["W13_new is given twice", "first on line 3"]),
@@ -430,9 +426,6 @@ BAD_ANSWERS = [
     ("two-spellings-of-dW13", answers("  ΔW13: -0.000931", "  dW13: -0.000931"), 4, 3,
      ["dW13 is given twice", "ΔW13 on line 3"]),
     ("two-spellings-of-W13_new", answers("  W13': 0.0991", "  new_W13: 0.0991"), 4, 3, ["W13_new is given twice"]),
-    # names
-    ("unknown-name", answers("  a3: 0.755", "  detla3: -0.00266"), 4, 3, ["'detla3'", "did you mean delta3?"]),
-    ("name-of-another-exercise", answers("  delta6: 0.01"), 3, 3, ["'delta6' is not a quantity of this exercise"]),
     # YAML features that are refused
     ("python-tag", answers('  a3: !!python/object/apply:os.system ["echo hacked"]'), 3, 7,
      ["YAML tag", "python/object/apply:os.system", "not allowed"]),
@@ -456,6 +449,66 @@ def location(path: Path, line, column) -> str:
     if ANYWHERE in (line, column):
         return f"{path}:"
     return ":".join(str(part) for part in (path, line, column) if part is not None) + ": "
+
+
+# Slips (issue 17): one value that is not a number, or one name that is not a quantity, costs that value,
+# never the file. (id, text, line, column of the name's flag (None: a value's verdict), words)
+SLIPS = [
+    ("text", answers("  a3: abc"), 3, None, ["a3", "'abc' is not a number"]),
+    ("boolean", answers("  a3: true"), 3, None, ["a3", "true is not a number"]),
+    ("list", answers("  a3: [0.755, 0.76]"), 3, None, ["a3", "a list is not a number"]),
+    ("flow-list-of-a-decimal-comma", answers("  a3: [0,755]"), 3, None, ["a3", "a list is not a number"]),
+    ("mapping", answers("  a3: {value: 0.755}"), 3, None, ["a3", "a mapping is not a number"]),
+    ("nan", answers("  a3: 0.755", "  y3: .nan"), 4, None, ["y3", "NaN"]),
+    ("infinity", answers("  y3: .inf"), 3, None, ["y3", "infinity"]),
+    ("minus-infinity", answers("  y3: -.inf"), 3, None, ["y3", "infinity"]),
+    ("overflow", answers("  y3: 1e999"), 3, None, ["y3", "too large for double precision"]),
+    ("two-commas", answers("  a3: 0,5,1"), 3, None, ["a3", "'0,5,1' is not a number"]),
+    ("thousands-or-decimals", answers("  a3: 1,000"), 3, None, ["a3", "'1,000' could mean 1000", "or 1.000"]),
+    ("comma-and-point", answers("  a3: 1.000,5"), 3, None, ["a3", "'1.000,5' is not a number"]),
+    ("escape-sequence", answers('  a3: "\\e[2J\\u202e0.755"'), 3, None, ["a3", "\\x1b[2J\\u202e0.755"]),
+    ("huge-string", answers("  a3: '" + "x" * 3_000_000 + "'"), 3, None, ["a3", "'xxxxx", "…"]),
+    ("unknown-name", answers("  a3: 0.755", "  detla3: -0.00266"), 4, 3, ["'detla3'", "did you mean delta3?"]),
+    ("name-of-another-exercise", answers("  delta6: 0.01"), 3, 3, ["'delta6' is not a quantity of this exercise"]),
+]
+
+
+@pytest.mark.parametrize("text, line, column, words", [case[1:] for case in SLIPS], ids=[case[0] for case in SLIPS])
+def test_a_slip_costs_its_value_not_the_file(tmp_path, text, line, column, words):
+    path = tmp_path / "answers.yaml"
+    before = write(path, text)
+    result = run("grade", path, "--format", "json")
+    assert result.exit_code == 1, result.output  # graded: one value not credited
+    record = json.loads(result.stdout)
+    if column is None:  # a value: its verdict, at its line, with why
+        (slip,) = [r for r in record["results"] if r["verdict"] == "unreadable"]
+        assert (slip["line"], slip["given"], slip["points"]) == (line, None, 1.0)
+        assert words[0] == slip["name"] and all(word in slip["message"] for word in words[1:]), slip["message"]
+        assert len(slip["message"]) < 300 and slip["message"].isprintable()
+        assert record["flags"] == []
+    else:  # a name: a flag; the value is not graded
+        (flag,) = record["flags"]
+        assert (flag["kind"], flag["line"]) == ("not-graded", line)
+        assert all(word in flag["message"] for word in words)
+    assert record["score"] == sum(r["verdict"] in ("correct", "carried_forward") for r in record["results"])
+    strict = run("grade", path, "--strict")  # pre-commit: the same slip as one line, exit 2
+    assert_one_line_error(strict, location(path, line, column), words)
+    assert path.read_bytes() == before, "the answers file was modified"
+
+
+@pytest.mark.parametrize("written, read", [("0,51", 0.51), ('"0,51"', 0.51), ("-1,5e-3", -0.0015), ("1,5", 1.5),
+                                           ("−0,0027", -0.0027), ("0,000", 0.0), ("1,0001", 1.0001)])
+def test_a_decimal_comma_between_digits_is_read_as_a_point_with_a_note(tmp_path, written, read):
+    path = tmp_path / "a.yaml"
+    write(path, answers(f"  a3: {written}"))
+    record = json.loads(run("grade", path, "--format", "json").stdout)
+    a3 = record["results"][0]
+    shown = written.strip('"')
+    assert (a3["given"], a3["line"]) == (read, 3)
+    assert a3["message"].endswith(f"'{shown}' was read as {read!r}")
+    hint = json.loads(run("grade", path, "--format", "json", "--feedback", "hint").stdout)["results"][0]
+    assert hint["hint"].endswith(f"'{shown}' was read as {read!r}")
+    assert run("grade", path, "--strict").exit_code == 1  # graded normally: nothing for --strict to stop
 
 
 @pytest.mark.parametrize("text, line, column, words", [case[1:] for case in BAD_ANSWERS], ids=CASE_IDS)
@@ -499,10 +552,10 @@ def test_a_missing_answers_file(tmp_path):
 
 
 @pytest.mark.parametrize("text, words", [
-    (answers('  a3: "0,68"'), ["decimal comma"]),
+    (answers("  a3: 0.755", "  a3: 0.68"), ["a3 is given twice"]),
     (answers("  a3: 0.755  # caf\udce9"), ["not UTF-8"]),
     (answers("  a3: " + "[" * 10000), ["nested more than"]),
-], ids=["decimal-comma", "not-utf8", "deep-flow"])
+], ids=["name-twice", "not-utf8", "deep-flow"])
 def test_a_real_process_prints_one_line_and_exits_2(tmp_path, text, words):
     """CliRunner catches exceptions; a real process shows what a user sees."""
     path = tmp_path / "answers.yaml"
@@ -550,11 +603,11 @@ def classroom(tmp_path, monkeypatch):
     section_13_exercise(tmp_path)
     write_answers(tmp_path / "a.yaml", "section13.yaml", SECTION_13, student="Ada")
     write_answers(tmp_path / "b.yaml", "ex1", {"a3": 0.755, "y3": 0.7007, "E": 0.0362})
-    bad = write(tmp_path / "c.yaml", answers('  a3: "0,755"'))
+    bad = write(tmp_path / "c.yaml", answers("  a3: 0.755", "  a3: 0.76"))
     return tmp_path, bad
 
 
-C_ERROR = "c.yaml:3:7: a3: '0,755' is not a number (a decimal comma?); write a decimal number such as 0.25 or -1.5e-3"
+C_ERROR = "c.yaml:4:3: a3 is given twice (first on line 3); keep one of them and delete the other"
 
 
 def test_a_bad_file_in_a_batch_is_reported_in_its_row(classroom):
@@ -579,7 +632,7 @@ def test_a_batch_as_json(classroom):
     assert payload["passed"] is False
     files = payload["files"]
     assert [record["file"] for record in files] == ["a.yaml", "c.yaml", "b.yaml"]
-    assert files[1] == {"file": "c.yaml", "student": None, "error": C_ERROR}
+    assert files[1] == {"file": "c.yaml", "student": None, "error": C_ERROR, "flags": []}
     assert (files[0]["exercise"], files[0]["exercise_file"], files[2]["exercise_file"]) == (
         "section13", "section13.yaml", "ex1")
     assert (files[0]["score"], files[0]["max_score"], files[0]["student"]) == (25, 25, "Ada")
@@ -618,7 +671,8 @@ def test_the_csv(classroom):
     assert result.exit_code == 2
     with open(folder / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    header = ["id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error"]
+    header = ["id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error",
+              "flags"]
     # Two exercises: a column set each, in solving order (§13's quantities, then all of ex1's).
     quantities = ([f"section13.yaml:{name}" for name in EX1_ASKED if name in SECTION_13] + ["section13.yaml:downhill"]
                   + [f"ex1:{name}" for name in EX1_ASKED] + ["ex1:downhill"])
@@ -627,12 +681,13 @@ def test_the_csv(classroom):
     a, c, b = (dict(zip(rows[0], row)) for row in rows[1:])
     assert {k: a[k] for k in header} == {"id": "Ada", "student": "Ada", "file": "a.yaml",
                                         "exercise": "section13.yaml", "variant": "", "score": "25",
-                                        "max_score": "25", "percent": "100.00", "passed": "true", "error": ""}
+                                        "max_score": "25", "percent": "100.00", "passed": "true", "error": "",
+                                        "flags": ""}
     assert {a[f"section13.yaml:{name}"] for name in [*SECTION_13, "downhill"]} == {"correct"}
     assert {a[f"ex1:{name}"] for name in EX1_ASKED} == {""}
     assert {k: b[k] for k in header} == {"id": "b", "student": "", "file": "b.yaml", "exercise": "ex1",
                                         "variant": "", "score": "1", "max_score": "35", "percent": "2.86",
-                                        "passed": "false", "error": ""}
+                                        "passed": "false", "error": "", "flags": ""}
     assert (b["ex1:a3"], b["ex1:y3"], b["ex1:E"], b["ex1:delta3"]) == (
         "correct", "wrong", "wrong:missing-half", "missing")
     assert c == {**{name: "" for name in rows[0]}, "id": "c", "file": "c.yaml", "score": "0", "passed": "false",

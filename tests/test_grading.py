@@ -577,13 +577,14 @@ def test_an_answers_file_with_a_name_given_twice_is_refused(tmp_path):
     assert "delta3 is given twice" in error.message and "δ3 on line 3" in error.message
 
 
-def test_an_answers_file_with_an_unknown_name_suggests_one(tmp_path):
+def test_an_answers_file_with_an_unknown_name_suggests_one_and_grades_the_rest(tmp_path):
     path = write_answers(tmp_path, "ex1", {"a3": 0.755, "detla3": -0.00266})
-    error = GradingSession().grade_file(path).error
-    assert isinstance(error, AnswersError)
-    assert (error.line, error.column) == (4, 3)
-    assert "'detla3' is not a quantity of this exercise" in error.message
-    assert error.hint == "did you mean delta3?"
+    outcome = GradingSession().grade_file(path)
+    assert outcome.error is None and outcome.grade is not None and outcome.grade.score == 1  # a slip is not a zero
+    (flag,) = outcome.flags
+    assert (flag.kind, flag.line, flag.column) == ("not-graded", 4, 3)
+    assert flag.message == "'detla3' is not a quantity of this exercise; it was not graded (did you mean delta3?)"
+    assert next(r for r in outcome.grade.results if r.name == "delta3").verdict == "missing"
 
 
 SOFTSIGN = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -88,7 +89,11 @@ def test_files_that_are_not_regular_files(tmp_path):
 
 def test_a_five_thousand_digit_integer(tmp_path):
     path = write(tmp_path / "a.yaml", "exercise: ex1\nanswers:\n  y3: " + "9" * 5000 + "\n")
-    assert_bad_input(run("grade", str(path)), "a.yaml:3:7", "more than 400 digits")
+    result = run("grade", str(path), "--format", "json")
+    y3 = next(r for r in json.loads(result.stdout)["results"] if r["name"] == "y3")
+    assert (result.exit_code, y3["verdict"], y3["line"]) == (1, "unreadable", 3)  # the value's verdict, not the file's
+    assert y3["message"].startswith("a number with more than 400 digits") and len(y3["message"]) < 200
+    assert_bad_input(run("grade", str(path), "--strict"), "a.yaml:3: y3: a number with more than 400 digits")
 
 
 @pytest.mark.parametrize("extra, words", [
@@ -110,7 +115,11 @@ def test_spellings_of_names_in_exercise_files(tmp_path):
 
 def test_capital_delta_marks_a_change_never_a_delta(tmp_path):
     path = write(tmp_path / "a.yaml", "exercise: ex1\nanswers:\n  Δ3: -0.00265\n")
-    assert_bad_input(run("grade", str(path)), "a.yaml:3:3", "'Δ3' is not a quantity", "did you mean")
+    result = run("grade", str(path))
+    assert result.exit_code == 1 and "⚑ line 3: 'Δ3' is not a quantity of this exercise; it was not graded" in result.stdout
+    record = json.loads(run("grade", str(path), "--format", "json").stdout)
+    assert next(r for r in record["results"] if r["name"] == "delta3")["verdict"] == "missing"  # never read as delta3
+    assert_bad_input(run("grade", str(path), "--strict"), "a.yaml:3:3", "'Δ3' is not a quantity", "did you mean")
 
 
 def test_a_template_of_a_path_grades_where_it_is_saved(tmp_path):

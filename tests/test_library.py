@@ -31,12 +31,24 @@ def test_grade_reads_every_spelling_an_answers_file_accepts():
 @pytest.mark.parametrize("answers, words", [
     ({"delta_9": 1}, "'delta_9' is not a quantity of this exercise; did you mean delta5?"),
     ({"δ3": 1, "d3": 2}, "delta3 is given twice (as δ3 and as d3)"),
-    ({"a3": "0,755"}, "a3: '0,755' is not a number (a decimal comma?)"),
+    ({"a3": "0,5,1"}, "a3: '0,5,1' is not a number"),
+    ({"a3": "1,000"}, "a3: '1,000' could mean 1000 (a thousands separator) or 1.000 (a decimal comma)"),
+    ({"a3": [0, 755]}, "a3: a list is not a number"),
 ])
 def test_grade_raises_on_what_an_answers_file_may_not_hold(answers, words):
+    """In a script a value that is not a number is a mistake to mend, not a student's slip to mark."""
     with pytest.raises(bpcheck.AnswersError) as raised:
         bpcheck.grade(SOLUTION, answers)
     assert words in str(raised.value)
+
+
+def test_grade_reads_a_decimal_comma_as_an_answers_file_does_and_says_so():
+    result = bpcheck.grade(SOLUTION, {"a3": "0,755", "delta3": "-2,654e-3"})
+    a3, delta3 = (next(r for r in result.results if r.name == name) for name in ("a3", "delta3"))
+    assert (a3.verdict, a3.given, a3.message, a3.hint) == ("correct", 0.755, "'0,755' was read as 0.755",
+                                                           "'0,755' was read as 0.755")
+    assert (delta3.verdict, delta3.given) == ("correct", -0.002654)
+    assert delta3.message.endswith("'-2,654e-3' was read as -0.002654")
 
 
 def test_the_core_grader_refuses_names_it_does_not_know():

@@ -326,13 +326,17 @@ def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forw
               for last in ("Lovelace", "Babbage", "Curie", "Eve")]
     assert [m["file"] for m in marks] == [f"{export}:{line}" for line in starts] and starts[0] == 2
     assert marks[1]["a3"].startswith("wrong")  # whether a mistake is named or not
-    assert (marks[1]["y3"], marks[1]["a4"], marks[1]["y4"]) == ("carried_forward", "missing", "missing")
+    assert (marks[1]["y3"], marks[1]["a4"], marks[1]["y4"]) == ("carried_forward", "missing", "unreadable")
     assert marks[2]["delta5"] == "wrong:sign-flip" and marks[2]["a3"] == "correct"
-    assert (marks[3]["a3"], marks[3]["y3"]) == ("missing", "missing")
-    note = result.stderr.strip().splitlines()[-1]
-    assert note.startswith("bpcheck: note: 3 responses are not a number and count as not answered: ")
-    assert (f"{export}:{starts[1]} y4 'about 0.6'; {export}:{starts[3]} a3 (mixed with another part); "
-            f"{export}:{starts[3]} y3 (mixed with another part)") in note
+    assert (marks[3]["a3"], marks[3]["y3"], marks[3]["a4"]) == ("unreadable", "unreadable", "missing")
+    assert result.stderr == ""
+    strict = run("grade", "--from-moodle", str(export), "--exercise", "ex1", "--strict")
+    assert_bad_input_line(strict, f"{export}:{starts[1]}: y4: 'about 0.6' is not a number", ["(and 2 more)", "0,755"])
+    bob = run("grade", "--from-moodle", str(export), "--exercise", "ex1", "--format", "json")
+    records = __import__("json").loads(bob.stdout)["files"]
+    (y4,) = [r for r in records[1]["results"] if r["name"] == "y4"]
+    assert (y4["verdict"], y4["given"], y4["message"]) == (
+        "unreadable", None, "'about 0.6' is not a number; write a decimal such as 0.755 or 0,755")
 
 
 def test_moodle_responses_in_another_language_saved_again_by_a_spreadsheet(tmp_path):
@@ -486,8 +490,7 @@ def test_canvas_student_analysis_of_each_variants_quiz_graded_from_a_folder(tmp_
     assert result.exit_code == 1, result.output
     assert [(m["id"], m["student"], m["variant"], m["score"]) for m in marks] == [
         ("s-ada", "Ada Lovelace", "alice", "35"), ("102", "Bob Babbage", "bob", "32")]
-    assert (marks[1]["y3"], marks[1]["a4"], marks[1]["E"]) == ("missing", "missing", "wrong")
-    assert "1 response is not a number" in result.stderr and "bob.csv:2 a4 'n/a'" in result.stderr
+    assert (marks[1]["y3"], marks[1]["a4"], marks[1]["E"]) == ("missing", "unreadable", "wrong")
 
 
 def test_canvas_rows_only_answer_the_questions_their_submission_had(tmp_path):

@@ -241,6 +241,11 @@ def hostile_class(tmp_path_factory) -> list:
     class_file(folder, "bad-exercise.yaml", "exercise: missing/folder/that/does/not/exist/2024/hw1-exercise-file"
                                             "-with-a-long-name.yaml\nanswers:\n  a3: 0.755\n")
     class_file(folder, "bad-name.yaml", "exercise: ex1\nanswers:\n  delta_99: 1\n")
+    # A value that is not a number, or a name that is no quantity, is that value's verdict or a flag now
+    # (issue 17): files YAML cannot parse, or that are no answers file, are still bad files.
+    class_file(folder, "broken-yaml-with-a-long-name-2024-resubmission.yaml",
+               "exercise: ex1\nanswers: {a3: [0.755\n")
+    class_file(folder, "a-list-not-an-answers-file.yaml", "- exercise: ex1\n- answers\n")
     outcomes = list(grade_files([folder]).outcomes)
     assert sum(outcome.grade is None for outcome in outcomes) == 3
     return [summary_section(outcomes, None), *class_sections(class_mistakes(outcomes))]

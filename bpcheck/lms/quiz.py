@@ -173,11 +173,12 @@ EXPONENT = re.compile(r"(?:e|E|(?:x|\*|×)10(?:\^|\*\*))([+-]?[0-9]+)")
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[-+]?[0-9]+)?")  # ASCII digits, as PHP's \d
 
 
-def response_number(text: str) -> float | None:
-    """A response as Moodle's numerical questions read one (qtype_numerical_answer_processor::apply_units):
-    spaces dropped; 1.5x10^-3, 1.5*10**-3 and 1.5E-3 as 1.5e-3; a lone comma is the decimal point (0,755),
-    commas beside a point or several commas separate thousands. A typographic minus is a minus. None when
-    the whole text is not a finite number (Moodle would take 0.5abc as 0.5 with a unit; bpcheck does not)."""
+def response_decimal(text: str) -> str | None:
+    """A response as Moodle's numerical questions read one (qtype_numerical_answer_processor::apply_units),
+    written as a plain decimal: spaces dropped; 1.5x10^-3, 1.5*10**-3 and 1.5E-3 as 1.5e-3; a lone comma is
+    the decimal point (0,755), commas beside a point or several commas separate thousands. A typographic
+    minus is a minus. None when the whole text is not a finite number (Moodle would take 0.5abc as 0.5
+    with a unit; bpcheck does not). The digits as written stay (0,7550 is 0.7550: four)."""
     import math
 
     written = EXPONENT.sub(r"e\1", text.strip().replace(" ", "").replace("\u2212", "-"))
@@ -185,10 +186,15 @@ def response_number(text: str) -> float | None:
         written = written.replace(",", "")
     else:
         written = written.replace(",", ".")
-    if not DECIMAL.fullmatch(written):
+    if not DECIMAL.fullmatch(written) or not math.isfinite(float(written)):
         return None
-    number = float(written)
-    return number if math.isfinite(number) else None
+    return written
+
+
+def response_number(text: str) -> float | None:
+    """The number a response is (``response_decimal``), or None."""
+    decimal = response_decimal(text)
+    return None if decimal is None else float(decimal)
 
 
 # ---------------------------------------------------------------- the question's text

@@ -15,9 +15,10 @@ from typing import NamedTuple
 
 from ..batch import ClassGrade, GradingSession, max_score
 from ..errors import BpcheckError
+from ..numbers import written_digits
 from ..safetext import path_shown, quoted, shown
 from . import canvas, moodle
-from .quiz import Marker, check_of, find_marker, read_utf8, response_number
+from .quiz import Marker, check_of, find_marker, read_utf8, response_decimal, response_number
 
 MAX_BYTES = 64 * 1024 * 1024
 FIELD_LIMIT = 16 * 1024 * 1024  # a question's text can be long; Python's csv stops at 128 KiB by default
@@ -47,38 +48,48 @@ class Attempt(NamedTuple):
         return {name: texts[name] for name in asked if name in texts}
 
 
-class Regraded(NamedTuple):
-    graded: ClassGrade
-    # (attempt, value, what was written; None: mixed with another part): each counted as not answered
-    unreadable: list[tuple[str, str, str | None]]
-
-
 def regrade(path: Path, system: str, exercise: str, *, rtol: float | None = None, atol: float | None = None,
-            precision: int = 4, feedback: str | None = None) -> Regraded:
+            precision: int = 4, feedback: str | None = None) -> ClassGrade:
     """Every attempt in the export at ``path`` (a CSV file, or a folder of them: Canvas gives one a quiz)
-    graded against ``exercise``, as `bpcheck grade --exercise` grades answers files."""
+    graded against ``exercise``, as `bpcheck grade --exercise` grades answers files. A blank response is
+    missing; one that is not a number is ``unreadable`` (grading.with_readings), never the attempt's zero."""
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, feedback=feedback)
     sources = export_files(path)
-    outcomes: list = []
-    unreadable: list[tuple[str, str, str | None]] = []
+    outcomes = []
     checks: dict[str | None, str] = {}  # each variant's check, worked once
     for source in sources:
         attempts = read_export(source, system)
         _check_not_the_key(session, attempts, source, checks)
         for attempt in attempts:
             found = _variant_found(session, attempt, checks)
-            values: dict[str, float | None] = {}
-            for name, text in attempt.responses(found.solution.asked).items():
-                values[name] = response_number(text) if text else None
-                if text is None or (text.strip() and values[name] is None):
-                    unreadable.append((attempt.file, name, text))
+            values, digits, unreadable = _read(attempt.responses(found.solution.asked))
             outcomes.append(session.grade_values(attempt.file, found, values, student=attempt.student,
-                                                 identifier=attempt.identifier))
+                                                 identifier=attempt.identifier, digits=digits, unreadable=unreadable))
     pinned = session.pinned
     assert pinned is not None
-    graded = ClassGrade(tuple(outcomes), (), tuple(sources), tuple(session.exercise_files), pinned.label, None,
-                        max_score(pinned.found.solution))
-    return Regraded(graded, unreadable)
+    return ClassGrade(tuple(outcomes), (), tuple(sources), tuple(session.exercise_files), pinned.label, None,
+                      max_score(pinned.found.solution))
+
+
+def _read(responses: dict[str, str | None]):
+    """Numbers, the digits each was written with, and why each unreadable response is not a number."""
+    values: dict[str, float | None] = {}
+    digits: dict[str, int] = {}
+    unreadable: dict[str, str] = {}
+    for name, text in responses.items():
+        if text is None:
+            unreadable[name] = ("its part of the response cannot be told from another (it holds '; part N:'); "
+                                "write one number in each field")
+            continue
+        if not text.strip():
+            continue  # blank: missing
+        decimal = response_decimal(text)
+        if decimal is None:
+            unreadable[name] = f"{quoted(text)} is not a number; write a decimal such as 0.755 or 0,755"
+            continue
+        values[name] = float(decimal)
+        digits[name] = written_digits(decimal) or 0
+    return values, {name: count for name, count in digits.items() if count}, unreadable
 
 
 def export_files(path: Path) -> list[Path]:
@@ -275,14 +286,3 @@ def _value(cells: list[str], columns: dict[str, int], names) -> str:
                 return shown(text)
     return ""
 
-
-def unreadable_note(unreadable: list[tuple[str, str, str | None]], most: int = 3) -> str:
-    """One line saying which responses were not numbers (the first few), for the teacher."""
-    from ..numbers import counted, for_count
-
-    examples = "; ".join(f"{where} {name} " + (quoted(text) if text is not None else "(mixed with another part)")
-                         for where, name, text in unreadable[:most])
-    more = f"; and {len(unreadable) - most} more" if len(unreadable) > most else ""
-    count = len(unreadable)
-    return (f"{counted(count, 'response')} {for_count(count, 'is', 'are')} not a number and "
-            f"{for_count(count, 'counts', 'count')} as not answered: {examples}{more}")

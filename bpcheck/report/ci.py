@@ -19,7 +19,7 @@ from ..feedback import note, shows_results
 from ..grading import CREDITED
 from ..numbers import counted
 from ..safetext import escape_controls
-from .grades import score_line
+from .grades import flag_lines, score_line
 
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would vanish without a word
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
@@ -76,6 +76,8 @@ def junit_xml(outcomes: Sequence, pass_mark: float | None = None) -> str:
             if kind:
                 failure = ET.SubElement(case, kind, message=_xml(message), type=_xml(why))
                 failure.text = _xml(message)
+        if outcome.flags:  # read by EnricoMi's action and GitLab
+            ET.SubElement(suite, "system-out").text = _xml("\n".join(flag_lines(outcome)))
     root.attrib.update({key: str(value) for key, value in totals.items()})
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
@@ -119,16 +121,18 @@ def check_one_student(outcomes: Sequence, formats: Sequence[str]) -> None:
 
 def gradescope_results(outcome, visibility: str = "visible") -> dict:
     """results.json for Gradescope, of one answers file: a test per asked quantity with its score and
-    max_score, the total, and the output the feedback level allows; for a file that could not be read,
-    a score of 0 and why."""
+    max_score, the total, and the output the feedback level allows (with the file's flags); for a file
+    that could not be read, a score of 0 and why."""
     results = {"score": 0.0, "output": "", "output_format": "text", "visibility": visibility,
                "stdout_visibility": "hidden", "tests": []}
     if outcome.grade is None:  # the error names its file
         error = outcome.error
-        results["output"] = str(error) if getattr(error, "file", None) else f"{outcome.file}: {error}"
+        results["output"] = "\n".join([str(error) if getattr(error, "file", None) else f"{outcome.file}: {error}",
+                                       *flag_lines(outcome)])
         return results
     grade, level = outcome.grade, outcome.feedback
-    results.update(score=grade.score, output=f"{_label(outcome)}. {_score_text(grade)}.")
+    results.update(score=grade.score, output="\n".join([f"{_label(outcome)}. {_score_text(grade)}.",
+                                                        *flag_lines(outcome)]))
     if shows_results(level):
         results["tests"] = [{"name": result.name, "number": str(number), "score": result.earned,
                              "max_score": result.points, "status": "passed" if result.verdict in CREDITED else "failed",
@@ -183,11 +187,13 @@ def classroom_output(result: dict) -> str:
 
 
 def workflow_annotations(outcomes: Sequence) -> list[str]:
-    """`::error` workflow commands at the file and line of each wrong or missing value (each unreadable
-    file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more. At the
-    ``score`` level, one notice per file with its score."""
-    errors, notices = [], []
+    """`::error` workflow commands at the file and line of each value not credited (each unreadable
+    file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more; a `::warning`
+    per flag (the first ANNOTATION_LIMIT). At the ``score`` level, one notice per file with its score."""
+    errors, warnings, notices = [], [], []
     for outcome in outcomes:
+        warnings += [_command("warning", outcome.file, flag.line, f"bpcheck: {flag.kind}", flag.message)
+                     for flag in outcome.flags]
         if outcome.grade is None:
             errors.append(_command("error", outcome.file, getattr(outcome.error, "line", None),
                                    "bpcheck: cannot grade", str(outcome.error)))
@@ -205,7 +211,7 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
         shown.append(_command("notice", None, None, "bpcheck",
                               f"{counted(more, 'more wrong or missing value')} not annotated "
                               "(GitHub shows 10 a step); see the step summary or the report"))
-    return shown + notices[:ANNOTATION_LIMIT]
+    return shown + warnings[:ANNOTATION_LIMIT] + notices[:ANNOTATION_LIMIT]
 
 
 def _command(kind: str, file: str | None, line: int | None, title: str, message: str) -> str:

@@ -1,9 +1,10 @@
 """The gradebook CSV (`--csv`): a row per answers file, for a spreadsheet or an LMS (Canvas, Moodle).
 
-Columns: id, student, file, exercise, variant, score, max_score, percent, passed, error, then one per
-asked quantity holding its full verdict (`wrong:sign-flip`); the CSV is the course's own file, so the
-feedback level does not apply. A batch of several exercises gets a column set per exercise
-(`hw1.yaml:a4`, `hw2.yaml:a4`). Text that a spreadsheet would run as a formula is neutralised.
+Columns: id, student, file, exercise, variant, score, max_score, percent, passed, error, flags (each as
+`kind: line N: message`, joined by ` | `), then one per asked quantity holding its full verdict
+(`wrong:sign-flip`); the CSV is the course's own file, so the feedback level does not apply. A batch of
+several exercises gets a column set per exercise (`hw1.yaml:a4`, `hw2.yaml:a4`). Text that a
+spreadsheet would run as a formula is neutralised.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
-HEADER = ("id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error")
+HEADER = ("id", "student", "file", "exercise", "variant", "score", "max_score", "percent", "passed", "error",
+          "flags")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP, "CSV Injection"
 
 
@@ -45,13 +47,14 @@ def write_gradebook(handle: TextIO, outcomes: Sequence, ids: Sequence[str], *, e
 
 def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float | None) -> list[str]:
     student = outcome.student or ""
+    flags = " | ".join(f"{flag.kind}: {flag.text}" for flag in outcome.flags)
     if outcome.grade is None:  # unreadable: 0 points, and why
         return [identifier, student, outcome.file, "", "", "0", "" if max_score is None else f"{max_score:g}",
-                "0" if max_score else "", "false", str(outcome.error)]
+                "0" if max_score else "", "false", str(outcome.error), flags]
     grade = outcome.grade
     percent = "" if grade.percent is None else f"{grade.percent:.2f}"
     return [identifier, student, outcome.file, outcome.exercise_label, grade.variant or "", f"{grade.score:g}",
-            f"{grade.max_score:g}", percent, "true" if outcome.passed(pass_mark) else "false", ""]
+            f"{grade.max_score:g}", percent, "true" if outcome.passed(pass_mark) else "false", "", flags]
 
 
 def _verdicts(outcome, columns) -> list[str]:
@@ -75,8 +78,8 @@ def file_ids(outcomes: Sequence, roots: Sequence[str], source: str = "student",
             for outcome, from_path in zip(outcomes, from_paths)]
 
 
-MISTAKES_HEADER = ("row", "exercise", "quantity", "correct", "carried_forward", "wrong", "missing", "mistake",
-                   "students", "example")
+MISTAKES_HEADER = ("row", "exercise", "quantity", "correct", "carried_forward", "wrong", "missing", "unreadable",
+                   "mistake", "students", "example")
 
 
 def write_mistakes(handle: TextIO, found) -> None:
@@ -88,7 +91,7 @@ def write_mistakes(handle: TextIO, found) -> None:
     writer.writerow(MISTAKES_HEADER)
     for q in found.quantities:
         writer.writerow(["quantity", safe_cell(q.exercise), q.name, q.correct, q.carried_forward, q.wrong, q.missing,
-                         "", q.lost, ""])
+                         q.unreadable, "", q.lost, ""])
     for m in found.mistakes:
-        writer.writerow(["mistake", safe_cell(m.exercise), " ".join(m.quantities), "", "", "", "", m.mistake,
+        writer.writerow(["mistake", safe_cell(m.exercise), " ".join(m.quantities), "", "", "", "", "", m.mistake,
                          m.students, safe_cell(m.example)])

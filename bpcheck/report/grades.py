@@ -11,8 +11,10 @@ from ..quantities import STAGES
 from .views import Section
 
 VERDICT_LABELS = {"correct": "✓ correct", "carried_forward": "✓ carried forward",
-                  "wrong": "✗ wrong", "missing": "· missing"}
-VERDICT_STYLES = {"correct": "green", "carried_forward": "yellow", "wrong": "red", "missing": "red"}
+                  "wrong": "✗ wrong", "missing": "· missing", "unreadable": "✗ unreadable"}
+VERDICT_STYLES = {"correct": "green", "carried_forward": "yellow", "wrong": "red", "missing": "red",
+                  "unreadable": "red"}
+FLAG_MARK = "⚑"
 
 
 CHECK_LABELS = {"correct": "✓ downhill", "wrong": "✗ uphill", "missing": "· no step"}  # the downhill check's
@@ -62,6 +64,8 @@ def score_line(grade: Grade, feedback: str = "full") -> str:
     counts = {verdict: sum(r.verdict == verdict for r in grade.values) for verdict in VERDICT_LABELS}
     parts = [f"{counts['correct']} correct", f"{counts['carried_forward']} carried forward",
              f"{counts['wrong']} wrong", f"{counts['missing']} missing"]
+    if counts["unreadable"]:
+        parts.append(f"{counts['unreadable']} unreadable")
     check = grade.check
     step = {"correct": " The step goes downhill.", "wrong": " The step goes uphill.", "missing": ""}
     return f"{total}: " + ", ".join(parts) + "." + (step[check.verdict] if check is not None else "")
@@ -78,26 +82,43 @@ def who_and_what(outcome) -> str:
     return " · ".join(parts)
 
 
+def flag_lines(outcome) -> list[str]:
+    """A line per flag (batch.Flag), at every feedback level: they say what the file was graded
+    against and what of it was not graded, nothing of the answers."""
+    return [f"{FLAG_MARK} {flag.text}" for flag in outcome.flags]
+
+
 def file_report(outcome, fmt) -> tuple[list, str]:
-    """One answers file's report: who and what, a table per stage and the score line, and its heading."""
+    """One answers file's report: who and what, its flags, a table per stage and the score line, and its
+    heading."""
     grade, feedback = outcome.grade, outcome.feedback
-    return ([who_and_what(outcome), "", *grade_sections(grade, fmt, feedback), score_line(grade, feedback)],
-            f"{outcome.file}: {grade.exercise}")
+    return ([who_and_what(outcome), *flag_lines(outcome), "", *grade_sections(grade, fmt, feedback),
+             score_line(grade, feedback)], f"{outcome.file}: {grade.exercise}")
+
+
+VARIANT_NOTES = {  # where each file's variant came from, under --exercise (batch.GradingSession.variant_from)
+    "id": "Each file was graded as the variant of the student id its path gives, whatever its variant: line says.",
+    "file": "Each file was graded as the variant it names (--variant-from-file): for files you trust only.",
+    None: "Graded without variants: no file names one, or the exercise has none (if each student worked their "
+          "own, give --variant-from-id).",
+}
 
 
 def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = (),
-                    pinned: str | None = None) -> Section:
+                    pinned: str | None = None, variant_from: str | None = None) -> Section:
     """A row per file: the exercise it was graded against (and variant), its score, and (where the
     feedback level shows verdicts) the first quantity not credited."""
     students = any(o.student for o in outcomes)
     variants = any(o.grade is not None and o.grade.variant for o in outcomes)
+    flagged = [o for o in outcomes if o.flags]
     columns = ("file", *(("student",) if students else ()), "exercise", *(("variant",) if variants else ()),
-               "score", "first wrong quantity")
+               "score", *(("flags",) if flagged else ()), "first wrong quantity")
     section = Section("Summary", columns, [], numeric=(columns.index("score"),), hand_laid=True)
     for outcome in outcomes:
         student = (outcome.student or "",) if students else ()
+        flags = (" ".join(dict.fromkeys(flag.kind for flag in outcome.flags)),) if flagged else ()
         if outcome.grade is None:
-            section.rows.append((outcome.file, *student, "", *(("",) if variants else ()), "bad file",
+            section.rows.append((outcome.file, *student, "", *(("",) if variants else ()), "bad file", *flags,
                                  str(outcome.error)))
             section.row_styles.append("red")
             continue
@@ -105,7 +126,7 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
         first = grade.first_wrong if shows_results(outcome.feedback) else None
         section.rows.append((outcome.file, *student, outcome.exercise_label,
                              *((grade.variant or "",) if variants else ()), f"{grade.score:g}/{grade.max_score:g}",
-                             "" if first is None else f"{first.name} ({first.verdict})"))
+                             *flags, "" if first is None else f"{first.name} ({first.verdict})"))
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")
     bad = sum(o.grade is None for o in outcomes)
     passed = sum(o.grade is not None and o.grade.passed(pass_mark) for o in outcomes)
@@ -113,11 +134,14 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
                          f"{bad} could not be read.")
     if pinned:
         section.notes.append(f"Every file was graded against {pinned} (--exercise).")
+        if variant_from in VARIANT_NOTES:
+            section.notes.append(VARIANT_NOTES[variant_from])
     else:
         section.notes.append("Each file was graded against the exercise it names; for marks that count, "
                              "pin it with --exercise.")
     if skipped:
         section.notes.append(f"Not graded, being the exercise the answers files name: {', '.join(skipped)}.")
+    section.notes += [f"{FLAG_MARK} {outcome.file}: {flag.text}" for outcome in flagged for flag in outcome.flags]
     return section
 
 
@@ -134,13 +158,14 @@ def class_sections(found) -> list[Section]:
     marks, with a bar each; then the named mistakes by students who made them, with an example file."""
     several = len({q.exercise for q in found.quantities}) > 1
     most = max((q.lost for q in found.quantities), default=0) or 1
+    unreadable = any(q.unreadable for q in found.quantities)  # a column only when a value was not a number
     quantities = Section("Where the class lost marks", (
-        "quantity", "right", "carried forward", "wrong", "missing", "students who lost marks"), [],
-        numeric=(1, 2, 3, 4), hand_laid=True)
+        "quantity", "right", "carried forward", "wrong", "missing", *(("unreadable",) if unreadable else ()),
+        "students who lost marks"), [], numeric=(1, 2, 3, 4, 5) if unreadable else (1, 2, 3, 4), hand_laid=True)
     for q in found.quantities:
         name = f"{q.exercise}: {q.name}" if several else q.name
-        quantities.rows.append((name, str(q.correct), str(q.carried_forward), str(q.wrong), str(q.missing),
-                                f"{_bar(q.lost, most)} {q.lost}".strip()))
+        counts = (q.correct, q.carried_forward, q.wrong, q.missing, *((q.unreadable,) if unreadable else ()))
+        quantities.rows.append((name, *map(str, counts), f"{_bar(q.lost, most)} {q.lost}".strip()))
     quantities.notes.append(f"{counted(found.graded, 'file')} graded; sorted by how many "
                             "students lost each quantity's marks.")
     top = max((m.students for m in found.mistakes), default=0) or 1
