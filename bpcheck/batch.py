@@ -65,11 +65,13 @@ class Outcome(NamedTuple):
     exercise_file: str | None = None  # what it was graded against: a built-in name, or the file's path
     feedback: str = "full"  # what the student may read of it (feedback.LEVELS)
     flags: tuple[Flag, ...] = ()
+    identifier: str | None = None  # the student id its source gives (an LMS export's row), for the gradebook
 
     def problems(self) -> list[str]:
         """What --strict refuses: each flag, and each value that could not be read, as one line."""
-        values = [f"{self.file}:{result.line}: {result.name}: {result.message}" for result in
-                  (self.grade.results if self.grade is not None else ()) if result.verdict == "unreadable"]
+        results = self.grade.results if self.grade is not None else ()
+        values = [f"{self.file}{'' if result.line is None else f':{result.line}'}: {result.name}: {result.message}"
+                  for result in results if result.verdict == "unreadable"]  # an LMS export's value has no line
         return [f"{self.file}:{flag.line}:{flag.column}: {flag.message}" if flag.line is not None else
                 f"{self.file}: {flag.message}" for flag in self.flags] + values
 
@@ -134,7 +136,7 @@ def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, 
     pinned = session.pinned
     return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
                       pinned.label if pinned else None, session.variant,
-                      _max_score(pinned.found.solution) if pinned else None, session.variant_from)
+                      max_score(pinned.found.solution) if pinned else None, session.variant_from)
 
 
 def expand_paths(paths) -> list[Path]:
@@ -455,14 +457,29 @@ class GradingSession:
         except BpcheckError as error:
             return Outcome(shown_path, error=error, student=student, flags=tuple(flags))
         asked = set(found.solution.asked)
-        result = grade(found.solution, answers.values, lines=answers.lines, rtol=self.rtol, atol=self.atol,
-                       fmt=self.fmt, others=found.others, digits=answers.digits)
-        result = with_readings(result, {name: why for name, why in answers.unreadable.items() if name in asked},
-                               answers.notes)
         flags += _not_graded([(name, error) for name, error in answers.slips if name not in asked])
+        return self.grade_values(shown_path, found, answers.values, lines=answers.lines, student=answers.student,
+                                 digits=answers.digits, unreadable=answers.unreadable, notes=answers.notes,
+                                 flags=tuple(flags))
+
+    def grade_values(self, file: str, found: Found, values, *, lines=None, student: str | None = None,
+                     identifier: str | None = None, digits=None, unreadable=None, notes=None,
+                     flags: tuple[Flag, ...] = ()) -> Outcome:
+        """The Outcome of answers already read: canonical name -> number (None for a blank), ``digits`` each
+        was written with, and why each value ``unreadable`` is not a number (its verdict says so)."""
+        asked = set(found.solution.asked)
+        result = grade(found.solution, values, lines=lines, rtol=self.rtol, atol=self.atol, fmt=self.fmt,
+                       others=found.others, digits=digits)
+        result = with_readings(result, {name: why for name, why in (unreadable or {}).items() if name in asked},
+                               notes)
         feedback = self.feedback or result.feedback
-        return Outcome(shown_path, grade=result._replace(feedback=feedback), student=answers.student,
-                       exercise_file=found.label, feedback=feedback, flags=tuple(flags))
+        return Outcome(file, grade=result._replace(feedback=feedback), student=student, exercise_file=found.label,
+                       feedback=feedback, flags=flags, identifier=identifier)
+
+    def pinned_variant(self, variant: str | None) -> Found:
+        """The pinned exercise (``exercise``), or its variant ``variant``, solved once for every caller."""
+        assert self.pinned is not None
+        return self._variant_of("pinned", self.pinned.found, variant)
 
     def grade_files(self, files: list[Path], progress=None) -> list[Outcome]:
         """An outcome per answers file; a file that another names as its exercise (hw.yaml in the class
@@ -508,7 +525,7 @@ def _shown(path: Path) -> str:
     return STDIN_SHOWN if str(path) == STDIN else path_shown(path)
 
 
-def _max_score(solution: Solution) -> float:
+def max_score(solution: Solution) -> float:
     """The points a file graded against ``solution`` can earn: its asked values', and the step check's."""
     import math
 

@@ -644,6 +644,82 @@ def schema(kind):
     click.echo(files("bpcheck").joinpath("schemas", f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
 
 
+# ---------------------------------------------------------------- exports to course systems
+
+
+@main.group()
+def export():
+    """Write EXERCISE as a quiz for a course system, a variant per student."""
+
+
+VARIANTS_OPTIONS = [click.option("--variants", metavar="A,B,...", help="The variants, one a student (default: the "
+                             "exercise's own numbers)."),
+                click.option("--variants-from", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+                             help="The variants from a roster file: one name (a student id) a line.")]
+
+
+def _variants_options(command):
+    for option in reversed(VARIANTS_OPTIONS):
+        command = option(command)
+    return command
+
+
+@export.command()
+@click.argument("exercise")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@_variants_options
+@reports_bad_input
+def moodle(exercise, out, variants, variants_from):
+    """Write a Moodle XML quiz OUT: a Cloze question per variant, in a category to draw one from at random."""
+    _export(exercise, out, variants, variants_from, "moodle")
+
+
+@export.command()
+@click.argument("exercise")
+@click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
+@_variants_options
+@reports_bad_input
+def qti(exercise, out, variants, variants_from):
+    """Write a Canvas QTI 1.2 package OUT (a zip): a quiz per variant, to assign each to its student."""
+    _export(exercise, out, variants, variants_from, "qti")
+
+
+def _export(spec: str, out: Path, variants: str | None, variants_from: Path | None, system: str) -> None:
+    """The exercise solved for each variant asked and written to OUT, once OUT is known to be no input."""
+    from . import files, load_exercise
+    from .lms.quiz import listed_variants, read_roster, solved_variants
+    from .numbers import counted
+    from .safetext import path_shown
+
+    if variants is not None and variants_from is not None:
+        raise click.UsageError("--variants and --variants-from name the variants two ways; give one")
+    exercise = load_exercise(spec)
+    inputs = files.identities([Path(path) for path in (exercise.path, variants_from) if path])
+    what = "xml" if system == "moodle" else "zip"
+    files.check_output_path(out, inputs, what, named="OUT")
+    names = (listed_variants(variants) if variants is not None else
+             listed_variants(read_roster(variants_from), path_shown(variants_from)) if variants_from is not None
+             else [])
+    solutions = solved_variants(exercise, names)
+    _sigterm_interrupts(click.get_current_context())
+    if system == "moodle":
+        from .lms.moodle import moodle_xml
+
+        xml = moodle_xml(solutions)
+        files.write_atomically(out, lambda stream: stream.write(xml), what)
+        then = ("import it in Moodle (Question bank > Import, Moodle XML format), then add a random question "
+                "from its category to a quiz")
+    else:
+        from .lms.canvas import write_qti
+
+        files.write_atomically(out, lambda stream: write_qti(stream, solutions), what, binary=True)
+        then = ("import it in Canvas (Settings > Import Course Content, QTI .zip file); each variant is a quiz "
+                "of its own, to assign to its student")
+    written = counted(len(solutions), "Cloze question") if system == "moodle" else counted(len(solutions), "quiz",
+                                                                                            "quizzes")
+    click.echo(f"{written} written to {path_shown(out)}: {then}.")
+
+
 def _pattern(ctx, param, value):
     if value is None:
         return None
@@ -669,7 +745,7 @@ def _tolerance(ctx, param, value):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @click.option("--rtol", type=float, callback=_tolerance,
               help="Relative tolerance, a fraction (default: the exercise's, else 0.01 = 1%).")
 @click.option("--atol", type=float, callback=_tolerance,
@@ -722,10 +798,14 @@ def _tolerance(ctx, param, value):
               help="Also write where the class went wrong as a CSV.")
 @click.option("--strict", is_flag=True,
               help="Exit 2 when a value is not a number or a file is flagged (for pre-commit).")
+@click.option("--from-moodle", "moodle_path", type=click.Path(path_type=Path), metavar="RESPONSES.csv",
+              help="Grade every attempt in a Moodle quiz's Responses report (CSV) of an exported quiz.")
+@click.option("--from-canvas", "canvas_path", type=click.Path(path_type=Path), metavar="STUDENT_ANALYSIS.csv",
+              help="Grade every attempt in a Canvas quiz's Student Analysis (CSV, or a folder of them).")
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id,
           variant_from_file, feedback, csv_path, csv_excel, id_from, id_pattern, junit_path, gradescope_path,
           gradescope_visibility, classroom, classroom50_path, classroom50_body_path, no_annotations, mistakes,
-          mistakes_path, strict):
+          mistakes_path, strict, moodle_path, canvas_path):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -733,6 +813,9 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     every file passes, 1 when any has a wrong or missing value, 2 when any
     file could not be read. For marks that count, pin the exercise:
     bpcheck grade submissions/ --exercise hw1.yaml --feedback hint
+
+    A quiz exported with `bpcheck export`: bpcheck grade --from-moodle
+    RESPONSES.csv (or --from-canvas) --exercise hw1.yaml --csv marks.csv
     """
     import os
 
@@ -760,11 +843,18 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
             raise BpcheckError("--classroom writes to $GITHUB_OUTPUT, which is not set",
                                hint="run it in a GitHub Actions step, or set GITHUB_OUTPUT to a file")
         classroom50 = _Classroom50(classroom50_path) if classroom50_path or classroom50_body_path else None
-        graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
-                                   exercise=pinned_exercise, variant=variant,
-                                   feedback=feedback.lower() if feedback else None,
-                                   variant_from="id" if variant_from_id else "file" if variant_from_file else None,
-                                   id_pattern=id_pattern)
+        if moodle_path is not None or canvas_path is not None:
+            graded = _lms_graded(paths, moodle_path, canvas_path, pinned_exercise, rtol, atol, precision,
+                                 feedback, variant or variant_from_id or variant_from_file or id_pattern
+                                 or gradescope_path or classroom or classroom50)
+        else:
+            if not paths:
+                raise click.UsageError("give answers files (or a folder of them), or --from-moodle / --from-canvas")
+            graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
+                                       exercise=pinned_exercise, variant=variant,
+                                       feedback=feedback.lower() if feedback else None,
+                                       variant_from="id" if variant_from_id else "file" if variant_from_file else None,
+                                       id_pattern=id_pattern)
         from .report.ci import check_one_student
 
         check_one_student(graded.outcomes, [what for what, asked in (
@@ -873,6 +963,25 @@ class _Classroom50:
             return lambda stream: stream.write(classroom50_json(self.result))
         blocks, heading = report
         return lambda stream: stream.write(release_body(blocks, heading, self.result.get("points-factor", 1)))
+
+
+def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision, feedback, other):
+    """An LMS export's attempts graded (lms/responses.py)."""
+    from .lms.responses import regrade
+
+    option = "--from-moodle" if moodle_path is not None else "--from-canvas"
+    if moodle_path is not None and canvas_path is not None:
+        raise click.UsageError("--from-moodle and --from-canvas: give one export at a time")
+    if paths:
+        raise click.UsageError(f"{option} grades the export; give no answers files beside it")
+    if other:
+        raise click.UsageError(f"{option} takes each attempt's variant and id from the export: --variant, "
+                               "--variant-from-id, --variant-from-file, --id-pattern, --gradescope and --classroom "
+                               "do not apply")
+    if exercise is None:
+        raise click.UsageError(f"{option} needs --exercise EXERCISE, the exercise the quiz was exported from")
+    return regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,
+                   rtol=rtol, atol=atol, precision=precision, feedback=feedback.lower() if feedback else None)
 
 
 def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list, str | None]:

@@ -48,26 +48,28 @@ def identities(paths: Iterable[Path]) -> set[tuple[int, int]]:
     return {found for found in map(identity, paths) if found is not None}
 
 
-def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str) -> None:
-    """Refuse, before anything is written, an output that is an input or cannot be written there."""
+def check_output_path(path: Path, inputs: set[tuple[int, int]], what: str, *, named: str | None = None) -> None:
+    """Refuse, before anything is written, an output that is an input or cannot be written there. Messages
+    name it as the option ``--what``, or as ``named`` (an argument, such as OUT)."""
     shown = path_shown(path)
+    option = named or f"--{what}"
     try:
         os.stat(path)
     except FileNotFoundError:
         pass
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise BpcheckError(f"--{what} leads round a loop of symbolic links", file=shown,
+            raise BpcheckError(f"{option} leads round a loop of symbolic links", file=shown,
                                hint="name a plain file to write") from None
     if identity(path) in inputs:
-        raise BpcheckError(f"--{what} would overwrite an input of this run (an answers file or an exercise)",
+        raise BpcheckError(f"{option} would overwrite an input of this run (an answers file or an exercise)",
                            file=shown, hint=f"name another file for the {what.upper()}")
     found = _stat(path)
     if found is not None and not stat.S_ISREG(found.st_mode):  # a device, a FIFO, /dev/stdout, a folder
-        raise BpcheckError(f"--{what} names something that is not a regular file", file=shown,
+        raise BpcheckError(f"{option} names something that is not a regular file", file=shown,
                            hint=f"name a file for the {what.upper()}")
     if found is not None and not found.st_mode & 0o222:
-        raise BpcheckError(f"--{what} names a read-only file", file=shown,
+        raise BpcheckError(f"{option} names a read-only file", file=shown,
                            hint="make it writable, or name another file")
     folder = Path(os.path.realpath(path)).parent
     if not is_dir(folder):

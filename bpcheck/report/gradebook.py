@@ -68,12 +68,13 @@ def _verdicts(outcome, columns) -> list[str]:
 
 def file_ids(outcomes: Sequence, roots: Sequence[str], source: str = "student",
              pattern: str | None = None) -> list[str]:
-    """Each file's student id: its `student:` (``source="student"``, the default) when it gives one,
-    else the id its path gives (``ids.path_ids``; always, with ``source="filename"``)."""
+    """Each file's student id: the one its source gives (an LMS export's row), else its `student:`
+    (``source="student"``, the default) when it gives one, else the id its path gives (``ids.path_ids``;
+    always, with ``source="filename"``)."""
     from ..ids import path_ids
 
     from_paths = path_ids([outcome.file for outcome in outcomes], roots, pattern)
-    return [outcome.student if source == "student" and outcome.student else from_path
+    return [outcome.identifier or (outcome.student if source == "student" and outcome.student else from_path)
             for outcome, from_path in zip(outcomes, from_paths)]
 
 
