@@ -649,7 +649,13 @@ def schema(kind):
 
 @main.group()
 def export():
-    """Write EXERCISE as a quiz for a course system, a variant per student."""
+    """Write an exercise as a question or quiz for a course system.
+
+    \b
+      bpcheck export prairielearn hw1.yaml questions/bpcheck/hw1
+      bpcheck export moodle hw1.yaml hw1.xml --variants-from roster.txt
+      bpcheck export qti hw1.yaml hw1.zip --variants-from roster.txt
+    """
 
 
 VARIANTS_OPTIONS = [click.option("--variants", metavar="A,B,...", help="The variants, one a student (default: the "
@@ -1019,15 +1025,6 @@ def _file_renderer(what: str, graded, paths, id_from: str, id_pattern, excel: bo
     from .report.json_text import dumps
 
     return lambda stream: stream.write(dumps(gradescope_results(outcomes[0], visibility), indent=2) + "\n")
-
-
-@main.group()
-def export():
-    """Write an exercise as a question for a course system.
-
-    \b
-      bpcheck export prairielearn hw1.yaml questions/bpcheck/hw1
-    """
 
 
 @export.command(name="prairielearn", short_help="EXERCISE as a PrairieLearn question in the folder OUTDIR.")
