@@ -176,7 +176,9 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
         results.append(Result(name, quantity.stage, mark.verdict, student[name], solution.values[name], points,
                               mark.misconception, mark.message, lines.get(name), mark.follows, mark.hint,
                               rounded=mark.rounded))
-    step_right = all(marker.marks[name].verdict == "correct" for name in student
+    # No slip in the step: every value of it right, carried forward from earlier work, or the student's own
+    # number rounded. Rounding alone can tip an E that barely falls: it is not a step gone uphill.
+    step_right = all(marker.marks[name].verdict != "wrong" or marker.marks[name].rounded for name in student
                      if solution.graph[name].stage in STEP_STAGES)
     check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right,
                      digits or {})
@@ -204,8 +206,9 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     pass after the step where they gave it, else bpcheck's from their numbers), against E before it
     (theirs where given). None when the exercise asks nothing of the step.
 
-    It speaks only of a step with something off: when every value the student gave of it is correct
-    (``step_right``), their step is the exact one, whatever their rounding makes of E. A rise within
+    It speaks only of a step with a slip in it: when no value the student gave of it is wrong but for
+    rounding (``step_right``), their step is the one their work gives, whatever their rounding makes of
+    E (the new weights written to 2 digits may well rise where the exact step barely falls). A rise within
     the rounding of E and E_after as the student wrote them is no rise; and when the exact step itself
     goes uphill (a learning rate that overshoots) the check passes, saying so."""
     graph, exact = solution.graph, solution.values
@@ -357,7 +360,9 @@ class _Marker:
         for name, given in student.items():
             exact, other = self.exact[name], self.others.get(name)
             quantity = self.graph[name]
-            if other is not None and accepts(given, other) and not accepts(given, exact):
+            # Not the variant's own value: off it, or (after the step) within its range without taking its step.
+            if other is not None and accepts(given, other) and not self._correct(quantity, given, exact,
+                                                                                  digits=self.written.get(name)):
                 if self._rounding_of_own(quantity, given, mixed) is None:
                     copied.append(name)
             before_name = self.before.get(name)
