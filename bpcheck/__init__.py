@@ -17,7 +17,6 @@ what to do; a wrong answer is a result, never an exception.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
@@ -25,12 +24,33 @@ __all__ = ["__version__", "builtin_exercises", "load_exercise", "solve", "grade"
            "Solution", "BpcheckError", "ExerciseError", "AnswersError"]
 
 from .errors import AnswersError, BpcheckError, ExerciseError
-from .solution import Solution, solve
 
 if TYPE_CHECKING:  # the records these functions return; imported when called, to keep start-up light
+    from pathlib import Path
+
     from .batch import ClassGrade, Outcome
     from .grading import Grade
     from .network import Exercise
+    from .solution import Solution
+
+
+def __getattr__(name: str):
+    """``bpcheck.Solution``, imported when first asked for (PEP 562): `bpcheck --help` needs no solver."""
+    if name == "Solution":
+        from .solution import Solution
+
+        return Solution
+    raise AttributeError(f"module 'bpcheck' has no attribute {name!r}")
+
+
+def solve(exercise: Exercise) -> Solution:
+    """Every value of one gradient-descent step on the exercise's network, at full double precision:
+    ``values`` maps each name (givens too) to its value, ``graph`` holds each quantity's formula, and
+    ``asked`` the names the student computes, in solving order. Raises ExerciseError when the numbers
+    overflow double precision."""
+    from .solution import solve as solved
+
+    return solved(exercise)
 
 
 def builtin_exercises() -> list[str]:
@@ -43,6 +63,8 @@ def builtin_exercises() -> list[str]:
 def load_exercise(spec: str, relative_to: str | Path | None = None) -> Exercise:
     """An Exercise from a built-in name (``ex1``) or a path to a YAML file (relative to ``relative_to``,
     else to the current folder). Raises ExerciseError for a file that cannot be solved as written."""
+    from pathlib import Path
+
     from .loading import load_exercise as load  # keeps PyYAML off the import path of the core
 
     return load(spec, Path(relative_to) if relative_to is not None else None)
@@ -66,6 +88,8 @@ def grade(solution_or_exercise: Solution | Exercise, answers: Mapping[str, objec
     from .grading import with_readings
 
     level = checked_level(feedback) if feedback is not None else None
+    from .solution import Solution
+
     solution = solution_or_exercise if isinstance(solution_or_exercise, Solution) else solve(solution_or_exercise)
     known = solution.graph.names()
     read = canonical_answers(answers, known, frozenset(solution.exercise.network.layers[0]))
@@ -90,6 +114,8 @@ def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | Non
     --variant` do (a pinned exercise that cannot be loaded raises), and ``variant_from="file"`` trusts
     the variant the file names, as --variant-from-file does; ``feedback`` is the level its
     ``to_dict()`` shows (README, "Feedback levels")."""
+    from pathlib import Path
+
     from .batch import GradingSession
 
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,

@@ -21,7 +21,7 @@ from .errors import AnswersError
 from .misconceptions import MISCONCEPTIONS, candidates
 from .network import Network
 from .numbers import Formatter, number_formatter
-from .quantities import Graph, Quantity
+from .quantities import DOWNHILL, Graph, Quantity
 from .solution import Solution
 
 CREDITED = ("correct", "carried_forward")
@@ -194,7 +194,6 @@ def _formula(quantity: Quantity) -> str:
 # ---------------------------------------------------------------- the step check
 
 
-DOWNHILL = "downhill"
 STEP_STAGES = ("backward", "gradient", "update", "check")  # what a student works to take the step
 NEW_WEIGHTS = ("update", "check")  # an exercise that asks for neither asks for no step to check
 

@@ -540,7 +540,7 @@ class _ExerciseReader:
         if not isinstance(points, dict):
             self.fail(("points",), "'points' must map quantity names to points", "write e.g. points: {E: 2}")
         result = {}
-        from .grading import DOWNHILL  # the step check: worth 0 points unless the exercise gives it some
+        from .quantities import DOWNHILL  # the step check: worth 0 points unless the exercise gives it some
 
         checks = (DOWNHILL,)
         for name, value in points.items():

@@ -20,6 +20,8 @@ from .numbers import Formatter
 if TYPE_CHECKING:
     from .nodes import Node
 
+DOWNHILL = "downhill"  # the step check's name (grading.downhill): worth points only where an exercise says so
+
 # Stages in solving order, with the headings a person reads.
 STAGES = {
     "given": "Given",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from .errors import ExerciseError
@@ -18,25 +18,13 @@ from .formulas import step_function
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
 from .numbers import counted
 from .quantities import Graph
+from .solution import mean_abs_deltas
 from .solver import build_graph
 
 # How a loss curve behaved, told from the curve itself (tutorial §7 and §14).
 DECREASING, OSCILLATING, DIVERGING, FLAT = "decreasing", "oscillating", "diverging", "flat"
 _RISE = 1e-12  # a rise smaller than this, relative to E, is rounding, not a rise
 _FLOOR = 1e-20  # below this fraction of the first E, a loss has converged to rounding: its jitter is no rise
-
-
-def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple[str, float]]:
-    """(layer label, mean |δ| over its units and every example) for each layer after the inputs."""
-    suffixes = [f"[{index}]" for index in range(1, len(network.examples) + 1)] or [""]
-    means = []
-    last = len(network.layers) - 1
-    for depth, layer in enumerate(network.layers[1:], start=1):
-        deltas = [abs(values[f"delta{unit}{suffix}"]) for unit in layer for suffix in suffixes]
-        role = "output" if depth == last else "hidden"
-        means.append((f"{depth + 1} ({role}, units {layer[0]}-{layer[-1]})" if len(layer) > 1
-                      else f"{depth + 1} ({role}, unit {layer[0]})", sum(deltas) / len(deltas)))
-    return means
 
 
 # ---------------------------------------------------------------- a step, compiled once

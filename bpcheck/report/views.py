@@ -118,7 +118,7 @@ def optimizer_note(network) -> str:
 
 def depth_section(solution: Solution, fmt) -> Section | None:
     """Each layer's mean |δ| as a bar (tutorial §15): how much of the error signal reaches it."""
-    from ..training import mean_abs_deltas
+    from ..solution import mean_abs_deltas
 
     means = mean_abs_deltas(solution.exercise.network, solution.values)
     if len(means) < 2:
@@ -187,7 +187,7 @@ def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6
 
 def solution_json(solution) -> dict:
     """Every named quantity (givens too) at full double precision, and how each was computed."""
-    from ..training import mean_abs_deltas
+    from ..solution import mean_abs_deltas
 
     graph, values = solution.graph, solution.values
     return {
