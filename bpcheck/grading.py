@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -410,7 +411,10 @@ class _Marker:
         if name in self.copied and len(self.copied) >= SEVERAL:
             return Mark("wrong", "other-numbers", f"{MISCONCEPTIONS['other-numbers']}.{self._also(name, self.copied)} "
                         f"{expected}", (), f"{MISCONCEPTIONS['other-numbers']}; the formula is {_formula(quantity)}")
-        best = self._named_mistake(quantity, given, exact, mixed if own else None)
+        # On the student's own numbers first where one of them is a slip; numbers off only by rounding give
+        # the mistakes the exact ones give, within the tolerance (and those are worked out once a class).
+        slipped = any(source in self.slipped for source in own)
+        best = self._named_mistake(quantity, given, exact, mixed if slipped else None)
         if best is not None:
             also = self._also(name, self.stale) if best.misconception == "not-updated" else ""
             return Mark("wrong", best.misconception, f"{best.message}{also} {expected}", (),
@@ -430,7 +434,9 @@ class _Marker:
         stale_named = quantity.name in self.stale and len(self.stale) >= SEVERAL
         matches = []
         for values in (mixed, self.exact) if mixed is not None else (self.exact,):  # their own numbers first
-            matches = [candidate for candidate in candidates(quantity, self.network, values)
+            offered = (candidates(quantity, self.network, values) if values is mixed
+                       else self._exact_candidates(quantity))
+            matches = [candidate for candidate in offered
                        if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
                        and abs(candidate.value) > self.tolerance.atol]
             if matches:
@@ -445,6 +451,14 @@ class _Marker:
         if best is not None and best.misconception == "not-updated" and not stale_named:
             return None  # one value like the one before the step may be a coincidence: several are named
         return best
+
+    def _exact_candidates(self, quantity: Quantity) -> list:
+        """The known mistakes of ``quantity`` on the exact values: the same for every file of a class, so
+        worked out once a graph (a class's slips fall on the same few quantities)."""
+        found = _EXACT_CANDIDATES.setdefault(self.graph, {})
+        if quantity.name not in found:
+            found[quantity.name] = list(candidates(quantity, self.network, self.exact))
+        return found[quantity.name]
 
     def _also(self, name: str, agreeing: list[str]) -> str:
         """Which other values of the file agree with a copy or a step not taken (the evidence, at full)."""
@@ -614,6 +628,9 @@ class _Replaced(Mapping):
 def _at_most_a_tenth(part: float, whole: float) -> bool:
     """The one test of "trivialised", for a value and for a change alike: |part| ≤ a tenth of |whole|."""
     return abs(part) <= TRIVIAL * abs(whole)
+
+
+_EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> name -> candidates
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:

@@ -134,7 +134,7 @@ def _generated(quantity: Quantity, values: Values,
             continue
         given.append((variant.mistake, False))
         yield Candidate(variant.mistake, value,
-                        partial(_sentence, quantity.name, quantity.symbolic, variant.mistake, variant.detail))
+                        partial(_sentence, quantity, variant.mistake, variant.detail))
 
 
 def _key(value: float) -> tuple[float, int]:
@@ -143,9 +143,10 @@ def _key(value: float) -> tuple[float, int]:
     return round(mantissa, 11), exponent
 
 
-def _sentence(name: str, symbolic: str, mistake: str, detail: str) -> str:
+def _sentence(quantity: Quantity, mistake: str, detail: str) -> str:
     added = _DETAILS.get(mistake, "").format(detail=detail)
-    return f"{MISCONCEPTIONS[mistake]}{': ' + added if added else ''}. The formula is {name} = {symbolic}."
+    formula = f"{quantity.name} = {quantity.symbolic}"
+    return f"{MISCONCEPTIONS[mistake]}{': ' + added if added else ''}. The formula is {formula}."
 
 
 # ---------------------------------------------------------------- helpers

@@ -48,7 +48,7 @@ class Quantity:
     """
 
     __slots__ = ("name", "stage", "kind", "form", "inputs", "given", "unit", "source", "parameter", "before",
-                 "example", "_compute")
+                 "example", "_compute", "_symbolic", "__weakref__")
 
     def __init__(self, name: str, stage: str, kind: str, form: Node | None = None, *, given: float | None = None,
                  unit: int = 0, source: int | None = None, parameter: str = "", before: str = "", example: int = 0):
@@ -56,6 +56,7 @@ class Quantity:
         self.unit, self.source, self.parameter, self.before, self.example = unit, source, parameter, before, example
         self.inputs: tuple[str, ...] = refs(form) if form is not None else ()
         self._compute: Callable[..., float] | None = None
+        self._symbolic: str | None = None
 
     def __repr__(self) -> str:
         return f"Quantity({self.name!r}, {self.stage!r}, {self.kind!r})"
@@ -69,8 +70,10 @@ class Quantity:
 
     @property
     def symbolic(self) -> str:
-        """The formula with names: ``W13·x1 + W23·x2``."""
-        return written(self.form) if self.form is not None else ""
+        """The formula with names: ``W13·x1 + W23·x2`` (written once: messages quote it often)."""
+        if self._symbolic is None:
+            self._symbolic = written(self.form) if self.form is not None else ""
+        return self._symbolic
 
     def evaluate(self, values: Mapping[str, float]) -> float:
         """This quantity's formula applied to ``values`` (which must hold every input)."""
