@@ -1039,7 +1039,7 @@ def export_prairielearn(exercise: str, outdir: Path, feedback: str | None, topic
     """Write EXERCISE as a PrairieLearn question in the folder OUTDIR: info.json, question.html,
     server.py (bpcheck's variants and grading) and the exercise beside it."""
     from . import files
-    from .prairielearn import question_folder
+    from .report.prairielearn import question_folder
     from .safetext import path_shown
 
     if not topic.strip():
