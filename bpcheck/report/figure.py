@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..numbers import number_formatter
 from ..safetext import escape_controls, shown
+from .views import exercise_heading
 
 if TYPE_CHECKING:
     from ..solution import Solution
@@ -124,6 +125,4 @@ def _heading(net, depth: int) -> str:
 
 
 def _title(solution: Solution) -> str:
-    exercise = solution.exercise
-    variant = f", variant {exercise.variant}" if exercise.variant else ""
-    return shown(f"{exercise.title} ({exercise.name}{variant})", 120)
+    return shown(exercise_heading(solution.exercise), 120)

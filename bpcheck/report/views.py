@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from ..solution import Solution
 
 
+def exercise_heading(exercise: Exercise) -> str:
+    """What an exercise's pages and drawings are headed: its title, with its name and variant."""
+    variant = f", variant {exercise.variant}" if exercise.variant else ""
+    return f"{exercise.title} ({exercise.name}{variant})"
+
+
 class Section:
     """A titled table: columns, rows of text, notes under it; ``numeric`` columns align right."""
 
