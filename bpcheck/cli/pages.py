@@ -10,21 +10,25 @@ format"). Each renderer imports its report module when its format is asked for, 
 loads only the renderer it prints with.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each field's annotation when it
+# is a string, some 75 µs a field at every start; these annotations are evaluated as they are written.
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Optional
 
 import click
+
+from .common import diagram_lines, heading, terminal_columns
+
+Blocks = tuple[list, Optional[str]]  # a text page's headings, paragraphs and tables, and its heading
 
 
 class Page(NamedTuple):
     help: str  # what --help says of the format: "html (a self-contained page)"
     render: Callable[[Any], str]  # the page as printed, to its last newline
-    blocks: Callable[[Any], tuple[list, str | None]] | None = None  # a text page: its blocks and heading
+    blocks: Optional[Callable[[Any], Blocks]] = None  # a text page's blocks
 
 
-def text_page(help: str, blocks: Callable[[Any], tuple[list, str | None]]) -> Page:
+def text_page(help: str, blocks: Callable[[Any], Blocks]) -> Page:
     """A text page: its blocks drawn by Rich on a terminal, and as plain lines elsewhere."""
 
     def render(record) -> str:
@@ -50,14 +54,8 @@ def print_page(pages: Mapping[str, Page], name: str, record) -> None:
         return
     from ..report.text import emit
 
-    blocks, heading = page.blocks(record)
-    emit(blocks, heading=heading)  # Rich on a terminal; anywhere else, what page.render gives
-
-
-def _heading(exercise) -> str:
-    from ..report.views import exercise_heading
-
-    return exercise_heading(exercise)
+    blocks, title = page.blocks(record)
+    emit(blocks, heading=title)  # Rich on a terminal; anywhere else, what page.render gives
 
 
 # ---------------------------------------------------------------- bpcheck solve
@@ -69,12 +67,11 @@ class SolvedPage(NamedTuple):
     precision: int  # significant digits shown
 
 
-def _solution_text(page: SolvedPage) -> tuple[list, str | None]:
+def _solution_text(page: SolvedPage) -> Blocks:
     from ..report.views import solution_sections
-    from .common import diagram_lines
 
     drawn = diagram_lines(page.solution, precision=page.precision)
-    return [*drawn, "", *solution_sections(page.solution, page.precision)], _heading(page.exercise)
+    return [*drawn, "", *solution_sections(page.solution, page.precision)], heading(page.exercise)
 
 
 def _solution_json(page: SolvedPage) -> str:
@@ -88,19 +85,19 @@ def _solution_markdown(page: SolvedPage) -> str:
     from ..report.markdown import markdown_sections
     from ..report.views import solution_sections
 
-    return markdown_sections(solution_sections(page.solution, page.precision), _heading(page.exercise)) + "\n"
+    return markdown_sections(solution_sections(page.solution, page.precision), heading(page.exercise)) + "\n"
 
 
 def _solution_html(page: SolvedPage) -> str:
     from ..report.html import solution_html
 
-    return solution_html(page.solution, page.precision, _heading(page.exercise))
+    return solution_html(page.solution, page.precision, heading(page.exercise))
 
 
 def _solution_latex(page: SolvedPage) -> str:
     from ..report.latex import solution_latex
 
-    return solution_latex(page.solution, page.precision, _heading(page.exercise))
+    return solution_latex(page.solution, page.precision, heading(page.exercise))
 
 
 SOLUTION_PAGES = {
@@ -118,13 +115,13 @@ SOLUTION_PAGES = {
 class GradedPage(NamedTuple):
     graded: Any  # batch.ClassGrade
     single: bool  # one file was given: its tables, else the class's summary
-    pass_mark: float | None
-    report: tuple[list, str | None] | None  # the text report's blocks and heading; None for JSON alone
+    pass_mark: Optional[float]
+    report: Optional[Blocks]  # the text report's blocks and heading; None for JSON alone
     mistakes_asked: bool  # --mistakes
     mistakes: Any  # where the class went wrong, as every student may see it; None when withheld or not asked
 
 
-def _grade_text(page: GradedPage) -> tuple[list, str | None]:
+def _grade_text(page: GradedPage) -> Blocks:
     assert page.report is not None
     return page.report
 
@@ -162,14 +159,13 @@ class TrainedPage(NamedTuple):
     precision: int
 
 
-def _training_text(page: TrainedPage) -> tuple[list, str | None]:
+def _training_text(page: TrainedPage) -> Blocks:
     from ..report.training import describe_settings, loss_curve, training_sections
-    from .common import terminal_columns
 
     run = page.run
     curve = loss_curve(run.loss + [run.final_loss], min(terminal_columns(fallback=100), 100))
     return ([describe_settings(run), "", "E before each update, and after the last:", *curve, "",
-             *training_sections(run, page.precision)], f"Training {_heading(page.exercise)}")
+             *training_sections(run, page.precision)], f"Training {heading(page.exercise)}")
 
 
 def _training_json(page: TrainedPage) -> str:
@@ -191,11 +187,11 @@ class CheckedPage(NamedTuple):
     precision: int
 
 
-def _gradcheck_text(page: CheckedPage) -> tuple[list, str | None]:
+def _gradcheck_text(page: CheckedPage) -> Blocks:
     from ..report.training import gradcheck_section, gradcheck_summary
 
     return ([gradcheck_section(page.checks, page.precision), gradcheck_summary(page.checks)],
-            f"Gradient check of {_heading(page.exercise)}")
+            f"Gradient check of {heading(page.exercise)}")
 
 
 def _gradcheck_json(page: CheckedPage) -> str:
