@@ -205,30 +205,43 @@ def test_a_copied_zero_is_part_of_the_copy(tmp_path):
 
 
 def test_a_value_that_follows_from_values_credited_correct_is_carried_forward_in_a_copy(tmp_path):
-    """ex6 (a chain) worked at 4 digits, its forward pass and error copied from the exercise's own: the
-    steps are too small to show, so the new weights worked on from the copy are the variant's own
-    (W34_new = 0.9500, correct), and so is y3_after. a4_after follows from those two and is carried
-    forward: what follows from a value credited correct is followed, whatever that one was built from."""
-    paper = fairness.injected_paper("s209", course("ex6", tmp_path), STYLES["worked-4"], "other-numbers",
-                                    copier("s209"), [])
-    assert (paper.origin, sorted(paper.heads)) == ("forward pass", ["E", "a2", "a3", "a4", "a5", "a6"])
+    """ex1 worked at 4 digits, its forward pass copied from the exercise's own, the rest worked on from it:
+    the new weights W14_new = 0.3489 and W24_new = -0.1013, worked from the copy's delta4, are within 1% of
+    the variant's own (0.3492, -0.1009), so correct. a4_after = 0.1384 follows from those two (exact
+    0.1389: within 1%, but a change from a4 = 0.14 of 1.5 times the step) and is carried forward, and so is
+    y4_after: what follows from a value credited correct is followed, whatever that one was built from.
+    (Before the grader read written digits, ex6 s209's W34_new = 0.9500 was this case; written with 4
+    digits it is not 0.9498 rounded, and the step, -0.0002, shows in them: it is wrong, built on the copy.)"""
+    paper = fairness.injected_paper("s269", course("ex1", tmp_path), STYLES["worked-4"], "other-numbers",
+                                    copier("s269"), [])
+    assert (paper.origin, sorted(paper.heads)) == ("forward pass", ["a3", "a4", "a5"])
     marks = graded(paper, tmp_path / "class")
-    assert [marks[name].verdict for name in ("W34_new", "y3_after", "a4_after")] == ["correct", "correct",
-                                                                                     "carried_forward"]
+    assert [(paper.answers[name], marks[name].verdict) for name in ("W14_new", "W24_new", "a4_after", "y4_after")] == [
+        ("0.3489", "correct"), ("-0.1013", "correct"), ("0.1384", "carried_forward"), ("0.5345", "carried_forward")]
     assert fairness._judged(paper, marks).outcome == "right"
 
 
 def test_a_step_not_taken_that_rounding_explains_is_no_injection(tmp_path):
-    """new-2-2-1-sigmoid, variant s240, worked at 4 digits: a3 = 0.1000 copied as a3_after (exact
-    0.09551) is the exact value rounded to 1 digit, so only two values would show the step not taken;
-    not several: the student makes another mistake instead."""
-    solution = solve(fairness.make_variant(course("new-2-2-1-sigmoid", tmp_path).exercise, "s240"))
-    values = fairness.work(solution.graph, STYLES["worked-4"], {"a3_after": 0.1})[1]
-    assert (values["a3"], round(solution.values["a3_after"], 5)) == (0.1, 0.09551)
-    assert not fairness.visible(solution.graph["a3_after"], 0.1, values, solution)
-    paper = fairness.injected_paper("s240", course("new-2-2-1-sigmoid", tmp_path), STYLES["worked-4"],
-                                    "after-pass-copied", random.Random(SEED), [])
+    """ex2, variant s330, worked exactly, the first forward pass copied out as the second: a4 = -1.04,
+    written -1.04 as a4_after (exact -1.042139), is the exact value rounded to its 3 digits, so only two
+    values (a3_after, a5_after) would show the step not taken; not several: the student makes another
+    mistake instead. Written -1.040 it would show. So would new-2-2-1-sigmoid s240's a3 = 0.1000 at 4
+    digits as a3_after (exact 0.09551): to 1 digit it is 0.1, but it was written with 4, and the grader
+    names the step not taken there."""
+    solution = solve(fairness.make_variant(course("ex2", tmp_path).exercise, "s330"))
+    values = fairness.work(solution.graph, STYLES["exact"], {"a4_after": solution.values["a4"]})[1]
+    assert (solution.values["a4"], round(solution.values["a4_after"], 6)) == (-1.04, -1.042139)
+    shown = {text: fairness.visible(solution.graph["a4_after"], fairness.Written(text), values, solution)
+             for text in ("-1.04", "-1.040")}
+    assert shown == {"-1.04": False, "-1.040": True}
+    paper = fairness.injected_paper("s330", course("ex2", tmp_path), STYLES["exact"], "after-pass-copied",
+                                    random.Random(SEED), [])
     assert paper.kind == "candidate"
+    four = fairness.injected_paper("s240", course("new-2-2-1-sigmoid", tmp_path), STYLES["worked-4"],
+                                   "after-pass-copied", random.Random(SEED), [])
+    assert (four.kind, four.answers["a3_after"], sorted(four.heads)) == (
+        "after-pass-copied", "0.1000", ["a3_after", "a4_after", "a5_after"])
+    assert fairness._judged(four, graded(four, tmp_path / "class")).outcome == "right"
 
 
 def test_a_rise_is_uphill_whatever_zeros_the_number_ends_with(tmp_path):
