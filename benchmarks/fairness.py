@@ -280,11 +280,15 @@ def visible(quantity: Quantity, shown: float, values: Mapping[str, float], solut
 
 def honest(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
     """Is ``shown`` what honest work on the student's own ``values`` may write: explained by rounding
-    (``explained_by_rounding``), or credited against the exact value or the formula on their values
+    (``explained_by_rounding``), or ``credited``?"""
+    return explained_by_rounding(quantity, shown, values, solution) or credited(quantity, shown, values, solution)
+
+
+def credited(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """Is ``shown`` credited against the exact value or the formula on the student's own ``values``
     (``takes``)?"""
     targets = (solution.values[quantity.name], quantity.evaluate(values))
-    return explained_by_rounding(quantity, shown, values, solution) or any(
-        takes(quantity, shown, target, solution) for target in targets)
+    return any(takes(quantity, shown, target, solution) for target in targets)
 
 
 # ---------------------------------------------------------------- wrong values, worked by hand
@@ -500,14 +504,15 @@ def every_mistake(quantity: Quantity, network: Network, v: Mapping[str, float]) 
 
 def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], style: Style) -> list[Mistake]:
     """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity`` alone:
-    those whose value, worked and as written, a grader can tell from honest work (``visible``; a wrong
-    value a grader would credit, only rounded out of the tolerance or the step's range, is none), and
-    from every other mistake's (``ambiguous``). Not a copy or a step not taken (ON_EVIDENCE): one such
-    value is a coincidence, named only with others that agree."""
+    those whose value as written a grader can tell from honest work (``visible``), and from every other
+    mistake's (``ambiguous``); and whose value as worked it would not credit (``credited``: a right
+    value, only rounded out of the tolerance or the step's range, is no mistake). Its value as worked is
+    not read as if written: 0.3 worked and written 0.3000 is not 0.27 rounded to 1 digit. Not a copy or
+    a step not taken (ON_EVIDENCE): one such value is a coincidence, named only with others that agree."""
     every = every_mistake(quantity, solution.exercise.network, v)
     return [mistake for mistake in every if mistake.id not in ON_EVIDENCE
             and visible(quantity, Written(number_text(mistake.value, style.digits)), v, solution)
-            and not honest(quantity, mistake.value, v, solution)  # a right value, written too coarsely
+            and not credited(quantity, mistake.value, v, solution)
             and not any(other.id != mistake.id and ambiguous(mistake, other, style.digits) for other in every)]
 
 

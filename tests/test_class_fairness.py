@@ -288,6 +288,22 @@ def test_the_harness_counts_a_miss_of_a_float_s_lost_zeros_apart(tmp_path):
     assert fairness._judged(paper, marks).outcome == "grader-bug"
 
 
+def test_a_mistake_worked_to_a_short_decimal_is_injected_at_the_digits_written(tmp_path):
+    """ex6, variant s209, worked at 4 digits: a2_after = W12_new·x1 without its weight is x1 = 0.3, written
+    0.3000, where the exact a2_after is 0.270001. Read as a float, 0.3 would be 0.27 rounded to 1 digit; as
+    worked and written it is no rounding, 11% off, and the grader names it. The harness offers it."""
+    ex6 = course("ex6", tmp_path)
+    solution = solve(fairness.make_variant(ex6.exercise, "s209"))
+    honest = fairness.work(solution.graph, STYLES["worked-4"])[1]
+    pool = fairness.mistakes_at(solution.graph["a2_after"], solution, honest, STYLES["worked-4"])
+    assert ("missing-weight", 0.3) in [(mistake.id, mistake.value) for mistake in pool]
+    written = fairness.work(solution.graph, STYLES["worked-4"], {"a2_after": 0.3})[0]
+    paper = fairness._made(fairness.Paper("s209", ex6, "worked-4", {}, solution, "candidate"), written,
+                           {"a2_after": "missing-weight"}, fairness.descendants(solution.graph, ["a2_after"]))
+    assert (paper.answers["a2_after"], round(solution.values["a2_after"], 6)) == ("0.3000", 0.270001)
+    assert fairness._judged(paper, graded(paper, tmp_path / "class")).outcome == "right"
+
+
 def test_a_rise_is_uphill_whatever_zeros_the_number_ends_with(tmp_path):
     """Class 10's s378 (ex2, worked at 4 digits, y - t for t - y): E = 0.002054 rises to E_after = 0.002100,
     2.2%, where the rounding of two numbers written to 4 digits allows 0.0000010. Written 0.002101 or
