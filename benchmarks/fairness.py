@@ -18,8 +18,9 @@ real YAML files, one folder per student, and each exercise's class is graded as 
   own numbers copied for the variant's (other-numbers: the whole file, or the forward pass and the
   error with the rest worked on from them), or the forward pass after the step copied from the first
   one (after-pass-copied). Measured: files whose mistake is named right (``_judged`` says what that
-  is), named with a wrong id, not named, or credited; and the other values, which should be credited
-  (carried forward) unless a rule in README says otherwise.
+  is), named with a wrong id, not named, or credited, and those a known grader bug misses (counted
+  apart, ``lost_zeros``: its reproduction is marked xfail in the tests); and the other values, which
+  should be credited (carried forward) unless a rule in README says otherwise.
 
 A mistake is injected only where a grader can tell it from honest work (README, "Rounding is never a
 mistake": ``visible``), and a copy or a step not taken only where at least SEVERAL values show it
@@ -206,17 +207,19 @@ def significant(value: float) -> int:
 
 
 def rounds(shown: float, target: float) -> bool:
-    """Is ``shown`` ``target`` rounded to some number of significant digits (1 to 17), as a float formats
-    it or as a person rounds its printed digits (half up: 0.245 is 0.25, though binary makes it 0.24)?"""
-    if shown == target:
-        return True
-    printed = Decimal(repr(target))
+    """Is ``shown`` ``target`` rounded to some number of significant digits: those it was written with (a
+    Written number), else any from 1 to 17?"""
     written = isinstance(shown, Written) and shown.digits
-    for digits in ([shown.digits] if written else range(1, 18)):  # type: ignore[union-attr]
-        unit = Decimal(1).scaleb(printed.adjusted() - digits + 1)
-        if shown in (float(f"{target:.{digits}g}"), float(printed.quantize(unit, rounding=ROUND_HALF_UP))):
-            return True
-    return False
+    return shown == target or any(rounds_to(shown, target, digits)
+                                  for digits in ([shown.digits] if written else range(1, 18)))  # type: ignore[union-attr]
+
+
+def rounds_to(shown: float, target: float, digits: int) -> bool:
+    """Is ``shown`` ``target`` rounded to ``digits`` significant digits, as a float formats it or as a
+    person rounds its printed digits (half up: 0.245 is 0.25, though binary makes it 0.24)?"""
+    printed = Decimal(repr(target))
+    unit = Decimal(1).scaleb(printed.adjusted() - digits + 1)
+    return shown in (float(f"{target:.{digits}g}"), float(printed.quantize(unit, rounding=ROUND_HALF_UP)))
 
 
 def half_unit(value: float) -> float:
@@ -277,11 +280,15 @@ def visible(quantity: Quantity, shown: float, values: Mapping[str, float], solut
 
 def honest(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
     """Is ``shown`` what honest work on the student's own ``values`` may write: explained by rounding
-    (``explained_by_rounding``), or credited against the exact value or the formula on their values
+    (``explained_by_rounding``), or ``credited``?"""
+    return explained_by_rounding(quantity, shown, values, solution) or credited(quantity, shown, values, solution)
+
+
+def credited(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """Is ``shown`` credited against the exact value or the formula on the student's own ``values``
     (``takes``)?"""
     targets = (solution.values[quantity.name], quantity.evaluate(values))
-    return explained_by_rounding(quantity, shown, values, solution) or any(
-        takes(quantity, shown, target, solution) for target in targets)
+    return any(takes(quantity, shown, target, solution) for target in targets)
 
 
 # ---------------------------------------------------------------- wrong values, worked by hand
@@ -497,14 +504,15 @@ def every_mistake(quantity: Quantity, network: Network, v: Mapping[str, float]) 
 
 def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], style: Style) -> list[Mistake]:
     """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity`` alone:
-    those whose value, worked and as written, a grader can tell from honest work (``visible``; a wrong
-    value a grader would credit, only rounded out of the tolerance or the step's range, is none), and
-    from every other mistake's (``ambiguous``). Not a copy or a step not taken (ON_EVIDENCE): one such
-    value is a coincidence, named only with others that agree."""
+    those whose value as written a grader can tell from honest work (``visible``), and from every other
+    mistake's (``ambiguous``); and whose value as worked it would not credit (``credited``: a right
+    value, only rounded out of the tolerance or the step's range, is no mistake). Its value as worked is
+    not read as if written: 0.3 worked and written 0.3000 is not 0.27 rounded to 1 digit. Not a copy or
+    a step not taken (ON_EVIDENCE): one such value is a coincidence, named only with others that agree."""
     every = every_mistake(quantity, solution.exercise.network, v)
     return [mistake for mistake in every if mistake.id not in ON_EVIDENCE
             and visible(quantity, Written(number_text(mistake.value, style.digits)), v, solution)
-            and not honest(quantity, mistake.value, v, solution)  # a right value, written too coarsely
+            and not credited(quantity, mistake.value, v, solution)
             and not any(other.id != mistake.id and ambiguous(mistake, other, style.digits) for other in every)]
 
 
@@ -749,14 +757,20 @@ def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
     """The file's outcome. Named right: every head named with its mistake's id. For a copy
     (other-numbers) also, as README states it: no other value named with any mistake, and nothing built
     on a head carried forward; so a copy earns only the values it has right for the variant (a number
-    the variant left alone) and those that follow from copies rounding cannot tell apart."""
+    the variant left alone) and those that follow from copies rounding cannot tell apart. A file whose
+    every miss is a known grader bug's (``lost_zeros``) is "grader-bug", and what follows from such a
+    head is judged by the rules, not as after a false name."""
     heads = {name: marks[name] for name in paper.heads}
     others = [mark for name, mark in marks.items() if name not in paper.heads]
     named = [mark for mark in others if mark.misconception is not None]
     copied = built_on_copy(paper, marks)
     credited = [mark for mark in others if mark.verdict == "carried_forward" and mark.name in copied]
+    missed = [name for name, mark in heads.items() if mark.misconception != paper.heads[name]]
+    known = [name for name in missed if lost_zeros(paper, name)]
     if credited or any(mark.verdict in CREDITED for mark in heads.values()):
         outcome = "credited"
+    elif missed and known == missed and not named:
+        outcome = "grader-bug"
     elif (any(mark.misconception not in (None, paper.heads[name]) for name, mark in heads.items())
           or (paper.kind == "other-numbers" and named)):
         outcome = "wrong-id"
@@ -764,14 +778,29 @@ def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
         outcome = "right"
     else:
         outcome = "not-named"
-    falsely = [mark.name for mark in named] + [name for name, mark in heads.items()
-                                               if mark.misconception not in (None, paper.heads[name])]
+    falsely = [mark.name for mark in named] + [name for name, mark in heads.items() if name not in known
+                                               and mark.misconception not in (None, paper.heads[name])]
     after_false = descendants(paper.solution.graph, falsely)
     uncredited = [(mark, "unexplained: named falsely" if mark.name in falsely
                    else f"unexplained: after a false {marks[falsely[0]].misconception} upstream"
                    if mark.name in after_false else why_uncredited(paper, mark, copied))
                   for mark in others if mark.verdict not in CREDITED]
     return Injected(paper, outcome, heads, named, uncredited, credited)
+
+
+def lost_zeros(paper: Paper, name: str) -> bool:
+    """Is the head ``name`` missed by the grader's known bug (tests/test_class_fairness.py,
+    test_a_step_not_taken_is_named_whatever_zeros_its_number_ends_with, xfail)? A value after the step
+    written as the value before it, with zeros its float does not keep (0.3000 for a3_after, where a3 =
+    0.3): at the digits written it has not taken the step, but the grader weighs the mistake not-updated
+    at its float's digits (0.3, taken to 3 digits: a3_after = 0.2998 rounded, so "right") and leaves it
+    out, naming nothing or another mistake within the tolerance. README names it not-updated."""
+    if paper.heads.get(name) != "not-updated":
+        return False
+    quantity, shown = paper.solution.graph[name], paper.value(name)
+    plain = float(shown)
+    return (shown == student_values(paper)[quantity.before] and significant(plain) < significant(shown)
+            and rounds_to(plain, paper.exact(name), max(3, significant(plain))))
 
 
 def built_on_copy(paper: Paper, marks: Mapping[str, Marked]) -> frozenset[str]:
@@ -829,6 +858,7 @@ class Figures(NamedTuple):
     injected_wrong_id: int
     injected_not_named: int
     injected_credited: int
+    injected_grader_bug: int  # missed by the grader's known bug (``lost_zeros``), apart from the rest
     others_named: int
     others_unexplained: int
     others_credited: int  # values built on a copy carried forward
@@ -848,6 +878,7 @@ def figures(measured: Measured, injected: list[Injected] | None = None) -> Figur
         len(measured.honest), sum(mark.misconception is not None for mark in measured.honest),
         sum(mark.verdict not in CREDITED for mark in measured.honest),
         len(injected), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"], outcomes["credited"],
+        outcomes["grader-bug"],
         sum(len(item.others_named) for item in injected),
         sum(why.startswith("unexplained") for item in injected for _, why in item.others_uncredited),
         sum(len(item.others_credited) for item in injected),
@@ -883,7 +914,8 @@ def injected_rows(items: list[Injected], key) -> list[list]:
         outcomes = Counter(item.outcome for item in group)
         reasons = [why.startswith("unexplained") for item in group for _, why in item.others_uncredited]
         rows.append([name, len(group), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"],
-                     outcomes["credited"], sum(len(item.others_named) for item in group), sum(reasons),
+                     outcomes["credited"], outcomes["grader-bug"], sum(len(item.others_named) for item in group),
+                     sum(reasons),
                      len(reasons) - sum(reasons)])
     return rows
 
@@ -892,14 +924,15 @@ def report(measured: Measured, worst: int = 12) -> str:
     items = judged(measured)
     numbers = figures(measured, items)
     honest_header = ["", "files", "values", "named", "not credited"]
-    injected_header = ["", "files", "right", "wrong id", "not named", "credited", "others named",
+    injected_header = ["", "files", "right", "wrong id", "not named", "credited", "grader bug", "others named",
                        "others unexplained", "others by rule"]
     parts = [
         f"Honest: {numbers.honest_named} of {numbers.honest_values} values named with a mistake (goal 0); "
         f"{numbers.honest_uncredited} not credited.",
         f"Injected: {numbers.injected_right} of {numbers.injected_files} files name the mistake right; "
         f"{numbers.injected_wrong_id} with a wrong id, {numbers.injected_not_named} not named, "
-        f"{numbers.injected_credited} credited; {numbers.others_named} other values named, "
+        f"{numbers.injected_credited} credited, {numbers.injected_grader_bug} missed by the grader's known bug "
+        f"(lost_zeros); {numbers.others_named} other values named, "
         f"{numbers.others_unexplained} other values not credited with no rule to say why.",
         f"Copies: {numbers.copies} files earn {numbers.copies_earned:.0%} of their values on average (what the "
         f"variant left alone, or rounding cannot tell apart); {numbers.others_credited} values built on a copy "
