@@ -291,11 +291,14 @@ def test_an_honest_dataset_step_goes_downhill_from_the_weights_as_written(sid, s
     as worked rises; yet E from the new weights as written, worked exactly, falls. s080's y5[2] and
     y5_after[2] worked as 0.53 and 0.54 (exact 0.5359 and 0.5372; t5[2] = 0.3) take E[2] from 0.026 to
     0.029, and E from 0.045 to 0.047, twice the 0.001 that E's and E_after's rounding allow; s083's
-    example 1 falls 0.00004 exactly, and 0.00911 to 0.00911 as worked at 3 digits."""
+    example 1 falls 0.00004 exactly, and 0.00911 to 0.00911 as worked at 3 digits: s083 earns every
+    value (66 of 66), and is told its step goes uphill."""
     paper, _ = honest_step(DATASET, sid, style, tmp_path)
     assert (paper.answers["E"], paper.answers["E_after"]) == (e, e_after)
     assert paper.exact("E_after") < paper.exact("E")
     assert not fairness.own_step_uphill(paper)
+    if style == "worked-3":
+        assert all(mark.verdict in fairness.CREDITED for mark in graded(paper, tmp_path / "marks").values())
 
 
 def test_an_honest_step_whose_weights_rounded_to_two_digits_go_uphill(tmp_path):
