@@ -931,7 +931,7 @@ def report(measured: Measured, worst: int = 12) -> str:
         "carried forward (goal 0).",
         f"Step check: {numbers.honest_uphill} of {len(measured.honest_checks)} honest files seen going uphill "
         f"(goal 0); {numbers.flips_uphill} of {numbers.flips} files with every output delta's sign flipped seen "
-        "going uphill (where the exact step goes downhill).",
+        "going uphill (where their step goes uphill and the exact step downhill).",
         table("\nHonest files by style", honest_header, honest_rows(measured.honest, lambda m: m.paper.style)),
         table("\nHonest files by exercise", honest_header,
               honest_rows(measured.honest, lambda m: m.paper.course.label)),
