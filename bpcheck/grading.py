@@ -437,7 +437,8 @@ class _Marker:
             offered = (candidates(quantity, self.network, values) if values is mixed
                        else self._exact_candidates(quantity))
             matches = [candidate for candidate in offered
-                       if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
+                       if accepts(given, candidate.value)
+                       and not self._correct(quantity, candidate.value, exact, digits=self.digits(quantity.name))
                        and abs(candidate.value) > self.tolerance.atol]
             if matches:
                 break
