@@ -5,8 +5,8 @@ On PyPI the README is read away from the repository, where `docs/ex1-network.svg
 relative link is pointed at the repository at the release's tag (`v0.1.0`), a picture at its raw file
 so that it shows, any other file at its page. A link with a scheme (`https:`, `mailto:`) is kept, so is a
 link to a heading (`#set-up`: PyPI gives headings the same anchors), and so is code (fenced blocks and
-`spans`). README.md itself keeps its relative links, right on GitHub and in a
-clone; tests/test_release.py checks that the built description renders with no relative link."""
+`spans`). README.md itself keeps its relative links, right on GitHub and in a clone. tests/test_release.py
+renders the description as PyPI does and checks that every link leads somewhere."""
 
 from __future__ import annotations
 

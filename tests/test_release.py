@@ -311,14 +311,15 @@ def description_problems(markdown: str, tree: Path) -> list[str]:
 
 def test_the_readme_renders_on_pypi_with_every_link_absolute_at_the_release_tag():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    described = hatch_build().absolute_links(readme, REPOSITORY, TAG)
-    assert description_problems(described, ROOT) == []
-    assert "](docs/ex1-network.svg)" in readme  # README keeps its relative links, right on GitHub
-    raw = REPOSITORY.replace("https://github.com/", "https://raw.githubusercontent.com/")
-    assert f"]({raw}/{TAG}/docs/ex1-network.svg)" in described
-    # The check can fail: README as it is has relative links; an anchor must be a heading's.
-    assert "not absolute: docs/ex1-network.svg" in description_problems(readme, ROOT)
-    assert description_problems("# Set-up\n\n[a](#set-up) [b](#nowhere)\n", ROOT) == ["no such heading: #user-content-nowhere"]
+    assert description_problems(hatch_build().absolute_links(readme, REPOSITORY, TAG), ROOT) == []
+
+
+def test_the_description_check_finds_relative_links_missing_files_and_anchors():
+    page = f"{REPOSITORY}/blob/{TAG}"
+    markdown = f"# Set-up\n\n![a](docs/a.svg) [b]({page}/docs/missing.html) [c](#set-up) [d](#nowhere)\n"
+    assert description_problems(markdown, ROOT) == [
+        "not absolute: docs/a.svg", "no such heading: #user-content-nowhere",
+        f"no such file at the tag: {page}/docs/missing.html"]
 
 
 def test_relative_links_are_made_absolute_and_code_is_left_alone():
