@@ -385,7 +385,7 @@ def sdist_files(path: Path) -> dict[str, bytes]:
     with tarfile.open(path) as sdist:
         members = [member for member in sdist.getmembers() if member.isfile()]
         assert all(member.name.startswith(f"bpcheck-{__version__}/") for member in members)
-        return {member.name.split("/", 1)[1]: sdist.extractfile(member).read() for member in members}  # type: ignore[union-attr]
+        return {member.name.split("/", 1)[1]: sdist.extractfile(member).read() for member in members}
 
 
 def python3_first_on_path(bin_dir: Path) -> dict[str, str]:
