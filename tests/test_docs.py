@@ -152,14 +152,25 @@ def test_a_block_tested_elsewhere_is_read_by_that_test(document):
             assert f'"{document.name}"' in source, f"{path} never reads {name(document)}"
 
 
-@pytest.mark.parametrize("document", [d for d in DOCUMENTS if any(lang == "pycon" for _, _, lang, _ in blocks(d))],
-                         ids=name)
-def test_the_python_examples_run_as_doctests(document):
+def run_doctests(document: Path) -> doctest.DocTestRunner:
+    """The document's ```pycon blocks, run in order as one doctest."""
     examples = "\n".join(text for _, _, language, text in blocks(document) if language == "pycon")
     test = doctest.DocTestParser().get_doctest(examples, {}, name(document), str(document), 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
+    return runner
+
+
+@pytest.mark.parametrize("document", [d for d in DOCUMENTS if any(lang == "pycon" for _, _, lang, _ in blocks(d))],
+                         ids=name)
+def test_the_python_examples_run_as_doctests(document):
+    runner = run_doctests(document)
     assert runner.failures == 0 and runner.tries >= 1
+
+
+def test_the_python_api_page_shows_the_api_at_work():
+    runner = run_doctests(DOCS / "api.md")
+    assert runner.failures == 0 and runner.tries >= 8
 
 
 # ---------------------------------------------------------------- commands and options the pages name
