@@ -1,5 +1,5 @@
 """Course mode: a pinned exercise and variant, feedback levels that keep the answers hidden, per-student
-variants and fresh exercises (README, "Using bpcheck in a course").
+variants and fresh exercises (the manual, docs/instructors/pinning.md).
 
 What is withheld is tested by searching every output for the expected numbers, as a student would read
 them: rounded to 2 to 6 significant digits, as bpcheck writes them and as Python does.
