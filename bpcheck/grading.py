@@ -104,7 +104,7 @@ class Grade(NamedTuple):
         return self.score / self.max_score * 100 if self.max_score else None
 
     def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str | None = None) -> dict:
-        """The record `bpcheck grade --format json` prints (README, "Reports and exit codes"), with what
+        """The record `bpcheck grade --format json` prints (docs/reference/reports.md), with what
         the feedback level (``feedback``, else the grade's own) withholds left out (feedback.LEVELS)."""
         from .feedback import result_fields
 
