@@ -1,6 +1,6 @@
 """Is grading fair to a class? (issue 17) A generated class, graded as a course grades it, measured.
 
-    python3 benchmarks/fairness.py [--students 200] [--seed 17] [--worst 12] [--seeds 1]
+    python3 benchmarks/fairness.py [--students 200] [--seed 17] [--worst 12] [--seeds 1] [--held-out]
 
 Two classes of ``--students`` each. Every student works a variant (named by their id, s001 ...) of one
 of the exercises (the built-ins ex1..ex8, and shapes `bpcheck new` makes); their answers are written to
@@ -14,12 +14,14 @@ real YAML files, one folder per student, and each exercise's class is graded as 
   uphill (the goal is none).
 - Injected files: worked exactly (exact) or at 4 digits throughout (worked-4), with one mistake, and
   worked on from it: a named mistake at a random quantity (candidate), every output delta's sign
-  flipped, y - t for t - y (sign-at-output: the step check must see the step go uphill), the exercise's
+  flipped, y - t for t - y (sign-at-output: the step check must see the step go uphill wherever it
+  does, ``own_step_uphill``; momentum's velocity may keep it downhill), the exercise's
   own numbers copied for the variant's (other-numbers: the whole file, or the forward pass and the
   error with the rest worked on from them), or the forward pass after the step copied from the first
   one (after-pass-copied). Measured: files whose mistake is named right (``_judged`` says what that
-  is), named with a wrong id, not named, or credited; and the other values, which should be credited
-  (carried forward) unless a rule in README says otherwise.
+  is), named with a wrong id, not named, or credited, and those a known grader bug misses (counted
+  apart, ``lost_zeros``: its reproduction is marked xfail in the tests); and the other values, which
+  should be credited (carried forward) unless a rule in README says otherwise.
 
 A mistake is injected only where a grader can tell it from honest work (README, "Rounding is never a
 mistake": ``visible``), and a copy or a step not taken only where at least SEVERAL values show it
@@ -29,7 +31,9 @@ candidate mistake instead. The common mistakes' wrong values are worked here by 
 checked against what it offers (``cross_check``); only the rarer mistakes take their value from its
 candidates. The honest work reads the solver's formulas (``Quantity.evaluate``), which have an oracle
 of their own (tests/test_solver_oracle.py). Deterministic for a seed; ``--seeds N`` measures the N
-classes from ``--seed`` on, a line each. tests/test_class_fairness.py asserts the goals.
+classes from ``--seed`` on, a line each. ``--held-out`` measures a class of other exercises (deeper,
+linear and softsign units, datasets, momentum, Adam: HELD_OUT_SHAPES, EXAMPLE_FILES), for a grader
+change that fits the first class alone. tests/test_class_fairness.py asserts the goals on both.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -57,15 +61,33 @@ from bpcheck.solution import Solution, solve
 from bpcheck.variants import make_variant, new_exercise
 
 BUILT_IN = tuple(f"ex{number}" for number in range(1, 9))
-# What `bpcheck new` makes: shape, activation, loss, biases, seed.
+# What `bpcheck new` makes: shape, activation, loss, biases, seed, examples (0: one example).
 NEW_SHAPES = (
-    ((2, 2, 1), "sigmoid", "squared_error", False, 1),
-    ((2, 2, 2), "sigmoid", "squared_error", False, 2),
-    ((2, 3, 1), "tanh", "squared_error", False, 3),
-    ((3, 2, 2), "sigmoid", "squared_error", True, 4),
-    ((2, 2, 3), "sigmoid", "cross_entropy", False, 5),
-    ((2, 3, 1), "relu", "squared_error", False, 6),
+    ((2, 2, 1), "sigmoid", "squared_error", False, 1, 0),
+    ((2, 2, 2), "sigmoid", "squared_error", False, 2, 0),
+    ((2, 3, 1), "tanh", "squared_error", False, 3, 0),
+    ((3, 2, 2), "sigmoid", "squared_error", True, 4, 0),
+    ((2, 2, 3), "sigmoid", "cross_entropy", False, 5, 0),
+    ((2, 3, 1), "relu", "squared_error", False, 6, 0),
 )
+# The held-out class (--held-out): exercises the class above has none like, for a grader change that
+# fits it alone: deeper, one input, linear and softsign units, ReLU with biases, cross-entropy with
+# biases, datasets; and README's example files (a dataset, momentum with a state, Adam).
+HELD_OUT_SHAPES = (
+    ((2, 2, 2, 1), "sigmoid", "squared_error", False, 11, 0),
+    ((3, 3, 2), "tanh", "squared_error", True, 12, 0),
+    ((2, 2, 1), "relu", "squared_error", True, 13, 0),
+    ((2, 3, 2), "softsign", "squared_error", False, 14, 0),
+    ((2, 2, 1), "linear", "squared_error", False, 15, 0),
+    ((3, 2, 3), "sigmoid", "cross_entropy", True, 16, 0),
+    ((2, 2, 1), "sigmoid", "squared_error", False, 17, 2),
+    ((2, 3, 2), "tanh", "squared_error", True, 18, 3),
+    ((2, 2, 2, 2), "tanh", "squared_error", True, 19, 0),
+    ((1, 2, 1), "sigmoid", "squared_error", False, 20, 0),
+)
+EXAMPLE_FILES = ("examples/training/xor.yaml", "examples/training/momentum.yaml", "examples/training/adam.yaml",
+                 "examples/course/exercises/hw1.yaml")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 class Style(NamedTuple):
@@ -128,14 +150,16 @@ class Marked(NamedTuple):
 # ---------------------------------------------------------------- the exercises
 
 
-def courses(folder: Path) -> list[Course]:
-    """The built-ins, and each of NEW_SHAPES written into ``folder`` as `bpcheck new` writes it."""
-    specs = [(name, name) for name in BUILT_IN]
-    for shape, activation, loss, biases, seed in NEW_SHAPES:
-        extras = ["biases"] * biases + ["ce"] * (loss == "cross_entropy")
+def courses(folder: Path, held_out: bool = False) -> list[Course]:
+    """The built-ins, and each of NEW_SHAPES written into ``folder`` as `bpcheck new` writes it; or, held
+    out, each of HELD_OUT_SHAPES so written and the EXAMPLE_FILES."""
+    specs = ([(Path(path).stem, str(ROOT / path)) for path in EXAMPLE_FILES] if held_out
+             else [(name, name) for name in BUILT_IN])
+    for shape, activation, loss, biases, seed, examples in HELD_OUT_SHAPES if held_out else NEW_SHAPES:
+        extras = ["biases"] * biases + ["ce"] * (loss == "cross_entropy") + [f"x{examples}"] * bool(examples)
         label = "-".join(["new", *map(str, shape), activation, *extras])
         path = folder / f"{label}.yaml"
-        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed)
+        exercise = new_exercise(shape, activation, loss, biases=biases, seed=seed, examples=examples)
         path.write_text(exercise_yaml(exercise, f"benchmarks/fairness.py: {label}"), encoding="utf-8")
         specs.append((label, str(path)))
     return [Course(label, spec, exercise, solve(exercise).values)
@@ -206,15 +230,23 @@ def significant(value: float) -> int:
 
 
 def rounds(shown: float, target: float) -> bool:
-    """Is ``shown`` ``target`` rounded to some number of significant digits (1 to 17), as a float formats
-    it or as a person rounds its printed digits (half up: 0.245 is 0.25, though binary makes it 0.24)?"""
-    if shown == target:
-        return True
-    printed = Decimal(repr(target))
+    """Is ``shown`` ``target`` rounded to some number of significant digits: those it was written with (a
+    Written number), else any from 1 to 17?"""
     written = isinstance(shown, Written) and shown.digits
-    for digits in ([shown.digits] if written else range(1, 18)):  # type: ignore[union-attr]
+    return shown == target or any(rounds_to(shown, target, digits)
+                                  for digits in ([shown.digits] if written else range(1, 18)))  # type: ignore[union-attr]
+
+
+def rounds_to(shown: float, target: float, digits: int) -> bool:
+    """Is ``shown`` ``target`` rounded to ``digits`` significant digits, as a float formats it or as a
+    person rounds the digits a sum by hand gives (0.95 - 0.35 - 0.3 + 0.35 is 0.65, where binary leaves
+    0.6499999999999999): a tie either way (0.65 is 0.7 half up, 0.6 half down; 0.245 is 0.25, though
+    binary makes it 0.24)?"""
+    if shown == float(f"{target:.{digits}g}"):
+        return True
+    for printed in {Decimal(repr(target)), Decimal(f"{target:.15g}")}:
         unit = Decimal(1).scaleb(printed.adjusted() - digits + 1)
-        if shown in (float(f"{target:.{digits}g}"), float(printed.quantize(unit, rounding=ROUND_HALF_UP))):
+        if any(shown == float(printed.quantize(unit, rounding=way)) for way in (ROUND_HALF_UP, ROUND_HALF_DOWN)):
             return True
     return False
 
@@ -249,8 +281,8 @@ def explained_by_rounding(quantity: Quantity, shown: float, values: Mapping[str,
     student's own ``values``, rounded to any number of significant digits, or within the rounding their
     written numbers carry into the formula (``rounding_band``). Such a value names no mistake."""
     own = quantity.evaluate(values)
-    return (rounds(shown, solution.values[quantity.name]) or rounds(shown, own)
-            or abs(shown - own) <= rounding_band(quantity, shown, values, solution))
+    return (rounds(shown, solution.values[quantity.name]) or rounds(shown, own)  # at the band's edge is within it
+            or abs(shown - own) <= rounding_band(quantity, shown, values, solution) * (1 + 1e-9))
 
 
 def takes(quantity: Quantity, shown: float, target: float, solution: Solution) -> bool:
@@ -277,11 +309,15 @@ def visible(quantity: Quantity, shown: float, values: Mapping[str, float], solut
 
 def honest(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
     """Is ``shown`` what honest work on the student's own ``values`` may write: explained by rounding
-    (``explained_by_rounding``), or credited against the exact value or the formula on their values
+    (``explained_by_rounding``), or ``credited``?"""
+    return explained_by_rounding(quantity, shown, values, solution) or credited(quantity, shown, values, solution)
+
+
+def credited(quantity: Quantity, shown: float, values: Mapping[str, float], solution: Solution) -> bool:
+    """Is ``shown`` credited against the exact value or the formula on the student's own ``values``
     (``takes``)?"""
     targets = (solution.values[quantity.name], quantity.evaluate(values))
-    return explained_by_rounding(quantity, shown, values, solution) or any(
-        takes(quantity, shown, target, solution) for target in targets)
+    return any(takes(quantity, shown, target, solution) for target in targets)
 
 
 # ---------------------------------------------------------------- wrong values, worked by hand
@@ -394,7 +430,9 @@ def _delta(quantity: Quantity, network: Network, v) -> list[tuple[str, float]]:
         slope = _slope(activation, a, y)
         if slope is None:
             return []
-        found = [("sign-flip", -slope * error), ("missing-output-error", slope)]
+        found = [("sign-flip", -slope * error)]
+        if activation != "linear":  # a linear unit's delta is its error alone: without it, no formula is left
+            found.append(("missing-output-error", slope))
     else:
         downstream = network.outgoing(unit)
         terms = {k: v[weight_name(unit, k)] * v[f"delta{k}"] for k in downstream}
@@ -497,14 +535,15 @@ def every_mistake(quantity: Quantity, network: Network, v: Mapping[str, float]) 
 
 def mistakes_at(quantity: Quantity, solution: Solution, v: Mapping[str, float], style: Style) -> list[Mistake]:
     """The mistakes a student working from ``v`` in ``style`` can be named for at ``quantity`` alone:
-    those whose value, worked and as written, a grader can tell from honest work (``visible``; a wrong
-    value a grader would credit, only rounded out of the tolerance or the step's range, is none), and
-    from every other mistake's (``ambiguous``). Not a copy or a step not taken (ON_EVIDENCE): one such
-    value is a coincidence, named only with others that agree."""
+    those whose value as written a grader can tell from honest work (``visible``), and from every other
+    mistake's (``ambiguous``); and whose value as worked it would not credit (``credited``: a right
+    value, only rounded out of the tolerance or the step's range, is no mistake). Its value as worked is
+    not read as if written: 0.3 worked and written 0.3000 is not 0.27 rounded to 1 digit. Not a copy or
+    a step not taken (ON_EVIDENCE): one such value is a coincidence, named only with others that agree."""
     every = every_mistake(quantity, solution.exercise.network, v)
     return [mistake for mistake in every if mistake.id not in ON_EVIDENCE
             and visible(quantity, Written(number_text(mistake.value, style.digits)), v, solution)
-            and not honest(quantity, mistake.value, v, solution)  # a right value, written too coarsely
+            and not credited(quantity, mistake.value, v, solution)
             and not any(other.id != mistake.id and ambiguous(mistake, other, style.digits) for other in every)]
 
 
@@ -557,8 +596,7 @@ def injected_paper(sid: str, course: Course, style: Style, kind: str, rng: rando
         problems += [f"{course.label} {sid} {problem}" for problem in cross_check(quantity, network, honest)]
     paper = Paper(sid, course, style.name, {}, solution, kind)
     if kind == "sign-at-output":  # y - t for t - y: every output delta flipped, the rest worked from them
-        overrides = {f"delta{unit}": next(value for i, value in _delta(graph[f"delta{unit}"], network, honest)
-                                          if i == "sign-flip") for unit in network.output_units}
+        overrides = {q.name: -q.evaluate(honest) for q in graph if q.kind == "delta" and q.unit in network.output_units}
     elif kind == "after-pass-copied":  # every value after the step written as it was before it
         overrides = {q.name: honest[q.before] for q in graph if q.before and q.kind not in ("W_new", "b_new")}
     elif kind == "other-numbers":
@@ -579,12 +617,13 @@ def shows(paper: Paper, quantity: Quantity, shown: float, values: Mapping[str, f
     Where a grader can tell it from honest work on their own values (``visible``): a value that follows
     from their own mistaken ones (y3_after copied from y3 follows from a3_after copied from a3; the
     exercise's y3 from the exercise's a3) shows nothing. A copy shows only where it is the exercise's own
-    value and not the variant's (a number the variant left alone copies right)."""
+    value and not credited as the variant's (a number the variant left alone copies right; a new weight
+    within the tolerance that has not taken the variant's step is still the copy)."""
     if paper.kind != "other-numbers":
         return visible(quantity, shown, values, paper.solution)
     exercise = paper.solution.exercise  # a copied 0 is the copy, where the exercise's own value is 0
     return (within(shown, paper.course.own_values[quantity.name], exercise)
-            and not within(shown, paper.exact(quantity.name), exercise)
+            and not takes(quantity, shown, paper.exact(quantity.name), paper.solution)
             and not honest(quantity, shown, values, paper.solution))
 
 
@@ -658,11 +697,11 @@ class Measured(NamedTuple):
     injected_checks: list[Marked] = []
 
 
-def run(students: int = 200, seed: int = 17) -> Measured:
+def run(students: int = 200, seed: int = 17, held_out: bool = False) -> Measured:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bpcheck-fairness-") as temporary:
         folder = Path(temporary)
-        course_list = courses(folder)
+        course_list = courses(folder, held_out)
         honest = [honest_paper(sid, course, style)
                   for sid, course, style in assigned(students, 1, HONEST_STYLES, course_list, seed)]
         problems: list[str] = []
@@ -685,10 +724,23 @@ def uphill(checks: list[Marked]) -> int:
 
 
 def flipped(measured: Measured) -> list[Marked]:
-    """The step checks of the files with every output delta's sign flipped, where the exact step goes
-    downhill (where it overshoots, README says the check tells nothing)."""
+    """The step checks of the files with every output delta's sign flipped whose step goes uphill
+    (``own_step_uphill``), where the exact step goes downhill (where it overshoots, README says the
+    check tells nothing). With momentum a flipped gradient may leave the step downhill: no uphill step."""
     return [check for check in measured.injected_checks if check.paper.kind == "sign-at-output"
-            and check.paper.exact("E_after") < check.paper.exact("E")]
+            and check.paper.exact("E_after") < check.paper.exact("E") and own_step_uphill(check.paper)]
+
+
+def own_step_uphill(paper: Paper) -> bool:
+    """Does the student's step go uphill: E after it, worked exactly from the new weights and biases as
+    they wrote them (the givens otherwise), above the exact E before it?"""
+    values = dict(paper.solution.values)
+    for quantity in paper.solution.graph:
+        if quantity.kind in ("W_new", "b_new") and quantity.name in paper.answers:
+            values[quantity.name] = paper.value(quantity.name)
+        elif quantity.stage == "check" and quantity.compute is not None:
+            values[quantity.name] = quantity.evaluate(values)
+    return values["E_after"] > values["E"]
 
 
 def grade_class(folder: Path, papers: list[Paper], errors: list[str], checks: list[Marked]) -> list[Marked]:
@@ -749,14 +801,20 @@ def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
     """The file's outcome. Named right: every head named with its mistake's id. For a copy
     (other-numbers) also, as README states it: no other value named with any mistake, and nothing built
     on a head carried forward; so a copy earns only the values it has right for the variant (a number
-    the variant left alone) and those that follow from copies rounding cannot tell apart."""
+    the variant left alone) and those that follow from copies rounding cannot tell apart. A file whose
+    every miss is a known grader bug's (``lost_zeros``) is "grader-bug", and what follows from such a
+    head is judged by the rules, not as after a false name."""
     heads = {name: marks[name] for name in paper.heads}
     others = [mark for name, mark in marks.items() if name not in paper.heads]
     named = [mark for mark in others if mark.misconception is not None]
     copied = built_on_copy(paper, marks)
     credited = [mark for mark in others if mark.verdict == "carried_forward" and mark.name in copied]
+    missed = [name for name, mark in heads.items() if mark.misconception != paper.heads[name]]
+    known = [name for name in missed if lost_zeros(paper, name)]
     if credited or any(mark.verdict in CREDITED for mark in heads.values()):
         outcome = "credited"
+    elif missed and known == missed and not named:
+        outcome = "grader-bug"
     elif (any(mark.misconception not in (None, paper.heads[name]) for name, mark in heads.items())
           or (paper.kind == "other-numbers" and named)):
         outcome = "wrong-id"
@@ -764,14 +822,29 @@ def _judged(paper: Paper, marks: dict[str, Marked]) -> Injected:
         outcome = "right"
     else:
         outcome = "not-named"
-    falsely = [mark.name for mark in named] + [name for name, mark in heads.items()
-                                               if mark.misconception not in (None, paper.heads[name])]
+    falsely = [mark.name for mark in named] + [name for name, mark in heads.items() if name not in known
+                                               and mark.misconception not in (None, paper.heads[name])]
     after_false = descendants(paper.solution.graph, falsely)
     uncredited = [(mark, "unexplained: named falsely" if mark.name in falsely
                    else f"unexplained: after a false {marks[falsely[0]].misconception} upstream"
                    if mark.name in after_false else why_uncredited(paper, mark, copied))
                   for mark in others if mark.verdict not in CREDITED]
     return Injected(paper, outcome, heads, named, uncredited, credited)
+
+
+def lost_zeros(paper: Paper, name: str) -> bool:
+    """Is the head ``name`` missed by the grader's known bug (tests/test_class_fairness.py,
+    test_a_step_not_taken_is_named_whatever_zeros_its_number_ends_with, xfail)? A value after the step
+    written as the value before it, with zeros its float does not keep (0.3000 for a3_after, where a3 =
+    0.3): at the digits written it has not taken the step, but the grader weighs the mistake not-updated
+    at its float's digits (0.3, taken to 3 digits: a3_after = 0.2998 rounded, so "right") and leaves it
+    out, naming nothing or another mistake within the tolerance. README names it not-updated."""
+    if paper.heads.get(name) != "not-updated":
+        return False
+    quantity, shown = paper.solution.graph[name], paper.value(name)
+    plain = float(shown)
+    return (shown == student_values(paper)[quantity.before] and significant(plain) < significant(shown)
+            and rounds_to(plain, paper.exact(name), max(3, significant(plain))))
 
 
 def built_on_copy(paper: Paper, marks: Mapping[str, Marked]) -> frozenset[str]:
@@ -829,6 +902,7 @@ class Figures(NamedTuple):
     injected_wrong_id: int
     injected_not_named: int
     injected_credited: int
+    injected_grader_bug: int  # missed by the grader's known bug (``lost_zeros``), apart from the rest
     others_named: int
     others_unexplained: int
     others_credited: int  # values built on a copy carried forward
@@ -848,6 +922,7 @@ def figures(measured: Measured, injected: list[Injected] | None = None) -> Figur
         len(measured.honest), sum(mark.misconception is not None for mark in measured.honest),
         sum(mark.verdict not in CREDITED for mark in measured.honest),
         len(injected), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"], outcomes["credited"],
+        outcomes["grader-bug"],
         sum(len(item.others_named) for item in injected),
         sum(why.startswith("unexplained") for item in injected for _, why in item.others_uncredited),
         sum(len(item.others_credited) for item in injected),
@@ -883,7 +958,8 @@ def injected_rows(items: list[Injected], key) -> list[list]:
         outcomes = Counter(item.outcome for item in group)
         reasons = [why.startswith("unexplained") for item in group for _, why in item.others_uncredited]
         rows.append([name, len(group), outcomes["right"], outcomes["wrong-id"], outcomes["not-named"],
-                     outcomes["credited"], sum(len(item.others_named) for item in group), sum(reasons),
+                     outcomes["credited"], outcomes["grader-bug"], sum(len(item.others_named) for item in group),
+                     sum(reasons),
                      len(reasons) - sum(reasons)])
     return rows
 
@@ -892,21 +968,22 @@ def report(measured: Measured, worst: int = 12) -> str:
     items = judged(measured)
     numbers = figures(measured, items)
     honest_header = ["", "files", "values", "named", "not credited"]
-    injected_header = ["", "files", "right", "wrong id", "not named", "credited", "others named",
+    injected_header = ["", "files", "right", "wrong id", "not named", "credited", "grader bug", "others named",
                        "others unexplained", "others by rule"]
     parts = [
         f"Honest: {numbers.honest_named} of {numbers.honest_values} values named with a mistake (goal 0); "
         f"{numbers.honest_uncredited} not credited.",
         f"Injected: {numbers.injected_right} of {numbers.injected_files} files name the mistake right; "
         f"{numbers.injected_wrong_id} with a wrong id, {numbers.injected_not_named} not named, "
-        f"{numbers.injected_credited} credited; {numbers.others_named} other values named, "
+        f"{numbers.injected_credited} credited, {numbers.injected_grader_bug} missed by the grader's known bug "
+        f"(lost_zeros); {numbers.others_named} other values named, "
         f"{numbers.others_unexplained} other values not credited with no rule to say why.",
         f"Copies: {numbers.copies} files earn {numbers.copies_earned:.0%} of their values on average (what the "
         f"variant left alone, or rounding cannot tell apart); {numbers.others_credited} values built on a copy "
         "carried forward (goal 0).",
         f"Step check: {numbers.honest_uphill} of {len(measured.honest_checks)} honest files seen going uphill "
         f"(goal 0); {numbers.flips_uphill} of {numbers.flips} files with every output delta's sign flipped seen "
-        "going uphill (where the exact step goes downhill).",
+        "going uphill (where their step goes uphill and the exact step downhill).",
         table("\nHonest files by style", honest_header, honest_rows(measured.honest, lambda m: m.paper.style)),
         table("\nHonest files by exercise", honest_header,
               honest_rows(measured.honest, lambda m: m.paper.course.label)),
@@ -985,19 +1062,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=17, help="which class (default 17)")
     parser.add_argument("--worst", type=int, default=12, help="examples listed per offender (default 12)")
     parser.add_argument("--seeds", type=int, default=1, help="classes measured, from --seed on: one line each")
+    parser.add_argument("--held-out", action="store_true",
+                        help="the held-out class: shapes, datasets and optimizers the class has none like")
     args = parser.parse_args(argv)
     if args.students < 1 or args.seeds < 1:
         parser.error("--students and --seeds must be at least 1")
     if args.seeds == 1:
-        print(report(run(args.students, args.seed), args.worst))
+        print(report(run(args.students, args.seed, args.held_out), args.worst))
     else:
-        print(seeds_table(args.students, range(args.seed, args.seed + args.seeds)))
+        print(seeds_table(args.students, range(args.seed, args.seed + args.seeds), args.held_out))
     return 0
 
 
-def seeds_table(students: int, seeds: Iterable[int]) -> str:
+def seeds_table(students: int, seeds: Iterable[int], held_out: bool = False) -> str:
     """Each class's figures, a row per seed, and their sums."""
-    rows = [[seed, *figures(run(students, seed))] for seed in seeds]
+    rows = [[seed, *figures(run(students, seed, held_out))] for seed in seeds]
     columns = list(zip(*rows))[1:]
     total = [sum(column) for column in columns]
     total[Figures._fields.index("copies_earned")] = (

@@ -1,6 +1,6 @@
 """bpcheck: check a backpropagation step worked by hand, value by value.
 
-The library the command line is built on (README, "Python API")::
+The library the command line is built on (docs/api.md)::
 
     from bpcheck import grade, load_exercise, solve
 
@@ -113,7 +113,7 @@ def grade_file(path: str | Path, *, rtol: float | None = None, atol: float | Non
     in messages. ``exercise``/``variant`` pin what it is graded against, as `bpcheck grade --exercise
     --variant` do (a pinned exercise that cannot be loaded raises), and ``variant_from="file"`` trusts
     the variant the file names, as --variant-from-file does; ``feedback`` is the level its
-    ``to_dict()`` shows (README, "Feedback levels")."""
+    ``to_dict()`` shows (docs/instructors/feedback.md)."""
     from pathlib import Path
 
     from .batch import GradingSession
@@ -132,7 +132,7 @@ def grade_files(paths: Iterable[str | Path], *, rtol: float | None = None, atol:
     """Answers files and folders of them (searched with their subfolders), each exercise solved once:
     a ClassGrade with an Outcome per file. Raises BpcheckError only when there is no file at all, a
     pinned exercise or variant cannot be used, or the variants cannot be told without guessing
-    (README, "Using bpcheck in a course"). ``variant_from``: "id" (each file's student id, from its
+    (docs/instructors/class.md). ``variant_from``: "id" (each file's student id, from its
     path, with ``id_pattern``) or "file"; the other keywords are ``grade_file``'s."""
     from .batch import grade_files as grade_all
 

@@ -32,7 +32,7 @@ FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-g
 
 
 class Flag(NamedTuple):
-    """A note on an answers file, for whoever reads its grade (README, "Flags"): what it was graded
+    """A note on an answers file, for whoever reads its grade (docs/instructors/class.md): what it was graded
     against where that is not what it says (``other-exercise``, ``other-variant``), a variant that
     another file of the run names too (``variant-claimed-twice``), and what of it was not graded
     (``not-graded``). Never a word about the answers: every feedback level shows flags."""

@@ -104,7 +104,7 @@ class Grade(NamedTuple):
         return self.score / self.max_score * 100 if self.max_score else None
 
     def to_dict(self, file: str | None = None, pass_mark: float | None = None, feedback: str | None = None) -> dict:
-        """The record `bpcheck grade --format json` prints (README, "Reports and exit codes"), with what
+        """The record `bpcheck grade --format json` prints (docs/reference/reports.md), with what
         the feedback level (``feedback``, else the grade's own) withholds left out (feedback.LEVELS)."""
         from .feedback import result_fields
 
@@ -437,7 +437,8 @@ class _Marker:
             offered = (candidates(quantity, self.network, values) if values is mixed
                        else self._exact_candidates(quantity))
             matches = [candidate for candidate in offered
-                       if accepts(given, candidate.value) and not self._correct(quantity, candidate.value, exact)
+                       if accepts(given, candidate.value)
+                       and not self._correct(quantity, candidate.value, exact, digits=self.digits(quantity.name))
                        and abs(candidate.value) > self.tolerance.atol]
             if matches:
                 break

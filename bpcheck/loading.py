@@ -1,6 +1,6 @@
 """Exercise files: YAML -> a validated Exercise, with file:line:column for every problem.
 
-The format is documented in README.md ("Writing an exercise"). Built-in exercises are found by name in
+The format is documented in docs/reference/exercise-format.md. Built-in exercises are found by name in
 the ``exercises`` folder shipped inside the package (or beside it, in a source checkout).
 """
 
@@ -112,7 +112,7 @@ def load_exercise(spec: str, relative_to: Path | None = None) -> Exercise:
 
 
 _NOT_AN_EXERCISE = ("is not an exercise file (an exercise is a YAML mapping with layers:, weights:, ...)",
-                    "name an exercise file; see README, Writing an exercise")
+                    "name an exercise file; see docs/reference/exercise-format.md")
 _EXERCISE_KEY = re.compile(r"(?:^|[\r\n])(?:layers|weights|inputs|targets|learning_rate)[ \t]*:")  # \r ends lines too
 
 
@@ -184,7 +184,7 @@ class _ExerciseReader:
         if value is None and not required:
             return {}
         if value is None:
-            self.fail((), f"'{key}:' is missing", f"add a '{key}:' mapping (see README, Writing an exercise)")
+            self.fail((), f"'{key}:' is missing", f"add a '{key}:' mapping (see docs/reference/exercise-format.md)")
         if not isinstance(value, dict):
             self.fail((key,), f"'{key}' must be a mapping of names to numbers", f"write it as {key}: {{...}}")
         return value

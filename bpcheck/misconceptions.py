@@ -121,7 +121,7 @@ def _generated(quantity: Quantity, values: Values,
         return
     for variant in variants(quantity.form):
         try:
-            value = evaluate(variant.form, values)
+            value = _evaluated(variant.form, values, evaluate)
         except KeyError:  # an edit naming a value this graph lacks (the a of an input) is no candidate
             continue
         except (ValueError, ArithmeticError):  # numbers it cannot evaluate on
@@ -136,6 +136,27 @@ def _generated(quantity: Quantity, values: Values,
         given.append((variant.mistake, False))
         yield Candidate(variant.mistake, value,
                         partial(_sentence, quantity, variant.mistake, variant.detail))
+
+
+_WALKED: dict = {}  # a wrong version's tree -> its compiled function, once it has been walked once
+
+
+def _evaluated(form, values: Values, evaluate) -> float:
+    """A wrong version's value: walked the first time (one file asks few), compiled the second (a class
+    asks the same ones again and again: a compiled tree runs several times faster than a walk)."""
+    function = _WALKED.get(form)
+    if function is None:
+        if len(_WALKED) >= 20_000:  # a bound on memory across many exercises in one process
+            _WALKED.clear()
+        _WALKED[form] = False
+        return evaluate(form, values)
+    if function is False:
+        from .formulas import compiled, refs
+
+        names = refs(form)
+        function = _WALKED[form] = (compiled(form, names), names)
+    compute, names = function
+    return compute(*[values[name] for name in names])
 
 
 def _key(value: float) -> tuple[float, int]:

@@ -6,7 +6,7 @@ renders them). Every check is ``grading.grade`` on all the answers so far, so a 
 carried-forward credit, a named mistake and a hint are exactly what `bpcheck grade` says of the same
 answers file; the feedback level (feedback.py) decides what an event may carry.
 
-One line answers one prompt (README, "Practice"):
+One line answers one prompt (docs/students/practice.md):
 
 - at a value prompt (``a3``) and at a second try (``a3, second try``): a number; an empty line skips
   (an answer already given is kept); ``<`` or ``:back`` goes back to the value asked before;

@@ -139,7 +139,7 @@ def _partial_score(element: Mapping[str, Any], result) -> dict[str, Any]:
     """The element's partial score with bpcheck's verdict as its score: 1 for a credited value. That
     raises the element's 0 where the value is carried forward, and lowers its 1 where bpcheck's rules
     refuse a value the element's tolerance let through (a new weight within 1% of the old one that has
-    not taken the step: README, "The value after the step"); the element's own note, which a changed
+    not taken the step: docs/students/verdicts.md); the element's own note, which a changed
     score contradicts ("insufficient precision", "the correct answer was"), then goes. Weighted by the points."""
     from .grading import CREDITED
 

@@ -1,7 +1,7 @@
 """Per-student variants: the same network and questions with other numbers, drawn deterministically.
 
 A variant is named (a student id such as ``alice``). Its numbers come from SHA-256 alone, so they are
-the same on every platform, Python version and bpcheck release (README, "Variants", specifies the
+the same on every platform, Python version and bpcheck release (docs/instructors/variants.md specifies the
 algorithm; tests pin several variants). Each draw is tried against the number rules a person working
 by hand needs (``number_problems``); the first draw that meets them is the variant. Pure: no I/O.
 """

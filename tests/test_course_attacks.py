@@ -1,8 +1,8 @@
 """Attacks on course mode, as a hostile student and a careful instructor: gaming `--exercise` and
 `--variant`, reading expected values out of `--feedback hint|verdict|score`, variants (determinism, the
-README's algorithm, the number rules, hostile `variants:` specs) and `bpcheck new`.
+the manual's algorithm, the number rules, hostile `variants:` specs) and `bpcheck new`.
 
-Expected values come from `bpcheck solve ... --format json`; the README's variant algorithm is re-implemented
+Expected values come from `bpcheck solve ... --format json`; the manual's variant algorithm (docs/instructors/variants.md) is re-implemented
 here from its text alone.
 """
 

@@ -610,12 +610,12 @@ def schema(kind: str) -> dict:
     return document
 
 
-def test_the_schemas_accept_every_builtin_exercise_template_and_the_readme_example():
+def test_the_schemas_accept_every_builtin_exercise_template_and_the_manuals_example():
     exercise_schema, answers_schema = schema("exercise"), schema("answers")
     for path in sorted(Path(__file__).resolve().parents[1].joinpath("exercises").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), exercise_schema)
-    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
-    example = readme.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    page = Path(__file__).resolve().parents[1].joinpath("docs", "reference", "exercise-format.md").read_text(encoding="utf-8")
+    example = page.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
     jsonschema.validate(yaml.safe_load(example), exercise_schema)
     template = run("template", "ex1", "--variant", "alice").stdout
     assert template.startswith("# yaml-language-server: $schema=https://") and "answers.schema.json\n" in template

@@ -535,19 +535,20 @@ def test_start_up_imports_none_of_the_new_renderers():
     at_solve = _imported("solve", "ex1")
     assert {"bpcheck.practice", "bpcheck.report.html", "bpcheck.report.latex", "bpcheck.report.practice_text",
             "bpcheck.report.diagram_svg"}.isdisjoint(at_solve)
-    assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as README says
+    assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as the manual says
 
 
 # ----------------------------------------------------------------------------------------- the docs
 
 
-def test_readme_shows_the_drawing_the_svg_and_links_the_example_page_and_changelog_lists_it_all():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_manual_shows_the_drawing_the_svg_and_links_the_example_page_and_changelog_lists_it_all():
+    drawn = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
+    pages = (ROOT / "docs" / "instructors" / "pages.md").read_text(encoding="utf-8")
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
-    drawing = readme.split("<!-- diagram: bpcheck show ex1 --diagram, 80 columns -->\n```text\n", 1)[1].split("```")[0]
+    drawing = drawn.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```")[0]
     assert "│ x1 0.35 │" in drawing and "W13 0.1 ──┤" in drawing and "│ y 0.6903 │" in drawing
-    assert "](docs/ex1-network.svg)" in readme and (ROOT / "docs" / "ex1-network.svg").is_file()
-    assert "](docs/ex1-solution.html)" in readme and (ROOT / "docs" / "ex1-solution.html").is_file()
+    assert "](../ex1-network.svg)" in drawn and (ROOT / "docs" / "ex1-network.svg").is_file()
+    assert "](../ex1-solution.html)" in pages and (ROOT / "docs" / "ex1-solution.html").is_file()
     ET.parse(ROOT / "docs" / "ex1-network.svg")
     for entry in ("`bpcheck practice EXERCISE", "`bpcheck show EXERCISE --diagram`", "`--svg PATH`", "--format html",
                   "--format latex", "chromium"):

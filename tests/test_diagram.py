@@ -1,6 +1,6 @@
 """The network drawn (report/diagram.py): the SVG holds every weight and value and is well-formed,
 self-contained and escaped, its labels never overlap; the terminal drawing never runs past the width;
-`show --diagram`, `solve` and `--svg` on the command line; the README's drawing and docs/ex1-network.svg
+`show --diagram`, `solve` and `--svg` on the command line; the manual's drawing and docs/ex1-network.svg
 are what bpcheck draws today.
 
 Set BPCHECK_REWRITE_DOCS=1 to rewrite docs/ex1-network.svg from the current code (then look at it).
@@ -424,25 +424,25 @@ def test_svg_into_a_missing_folder_is_one_line(tmp_path):
     assert_bad_input_line(run("show", "ex1", "--svg", str(tmp_path / "no" / "x.svg")), "", ["no folder"])
 
 
-# ---------------------------------------------------------------- README and docs/ex1-network.svg
+# ---------------------------------------------------------------- the manual's drawing and docs/ex1-network.svg
 
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGE = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
 DOCS_SVG = ROOT / "docs" / "ex1-network.svg"
 
 
-def test_the_readme_shows_the_drawing_bpcheck_prints():
-    block = README.split("<!-- diagram: bpcheck show ex1 --diagram, 80 columns -->\n```text\n", 1)[1].split("```", 1)[0]
+def test_the_manual_shows_the_drawing_bpcheck_prints():
+    block = PAGE.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```", 1)[0]
     output = run("show", "ex1", "--diagram", columns=80).stdout.splitlines()
     start = output.index("The network after the forward pass")
     drawing = output[start:output.index("", start)]
     assert block.splitlines() == drawing
 
 
-def test_docs_svg_is_what_bpcheck_draws_and_the_readme_shows_it():
+def test_docs_svg_is_what_bpcheck_draws_and_the_manual_shows_it():
     svg = network_svg(solve(load_exercise("ex1")), step=True)
     if os.environ.get("BPCHECK_REWRITE_DOCS"):
         DOCS_SVG.parent.mkdir(exist_ok=True)
         DOCS_SVG.write_text(svg, encoding="utf-8")
     assert DOCS_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
-    assert "](docs/ex1-network.svg)" in README
+    assert "](../ex1-network.svg)" in PAGE

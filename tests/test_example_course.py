@@ -602,8 +602,8 @@ def test_the_readmes_make_the_classroom50_bundle(tmp_path):
     assert sorted(str(path.relative_to(bundle)) for path in bundle.rglob("*")) == [
         "autograder.py", "exercises", "exercises/hw1.yaml"]
     assert (bundle / "autograder.py").stat().st_mode & stat.S_IXUSR
-    # The main README's, from bpcheck's repository (its `git` line aside): the same files.
-    commands = readme_block((REPO / "README.md").read_text(encoding="utf-8"), "### Classroom 50")
+    # The manual's, from bpcheck's repository (its `git` line aside): the same files.
+    commands = readme_block((REPO / "docs" / "instructors" / "classroom50.md").read_text(encoding="utf-8"), "# Classroom 50")
     (tmp_path / "root").mkdir()
     (tmp_path / "root" / "examples").symlink_to(REPO / "examples")
     subprocess.run(["sh", "-ec", "\n".join(line for line in commands.splitlines() if not line.startswith("git "))],
@@ -834,9 +834,9 @@ def test_the_readmes_gradebook_command(tmp_path):
     assert [rows["hubot"][c] for c in ("variant", "score", "a3", "y3")] == ["hubot", "0", "wrong", "missing"]
 
 
-def test_the_main_readmes_ci_section_is_the_example_workflow_complete():
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### In a course's CI", 1)[1]
+def test_the_manuals_github_actions_workflow_is_the_example_workflow_complete():
+    page = (Path(__file__).resolve().parents[1] / "docs" / "instructors" / "github-actions.md").read_text(encoding="utf-8")
+    section = page.split("## The workflow", 1)[1]
     block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     workflow = Path(__file__).resolve().parents[1] / "examples" / "course" / ".github" / "workflows" / "grade.yml"
     assert block == workflow.read_text(encoding="utf-8")

@@ -450,7 +450,7 @@ def test_the_notebook_methods_keep_import_bpcheck_light():
 
 
 def test_the_example_page_in_docs_is_what_solve_prints():
-    """docs/ex1-solution.html, linked from README. To rewrite it: bpcheck solve ex1 --format html > docs/ex1-solution.html"""
+    """docs/ex1-solution.html, linked from the manual (docs/instructors/pages.md). To rewrite it: bpcheck solve ex1 --format html > docs/ex1-solution.html"""
     committed = (ROOT / "docs" / "ex1-solution.html").read_text(encoding="utf-8")
     assert committed == ex1_page(), "rewrite it: bpcheck solve ex1 --format html > docs/ex1-solution.html"
 

@@ -311,9 +311,9 @@ def test_bad_input_is_one_line(tmp_path):
     assert_bad_input_line(practice("ex1", "--feedback", "loud", input=""), "", ["--feedback"])
 
 
-def test_the_readme_transcript_is_real_output(tmp_path, monkeypatch):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = readme.split("### Practice\n", 1)[1].split("\n```\nPractice: ", 1)[1].split("\n```", 1)[0]
+def test_the_practice_transcript_is_real_output(tmp_path, monkeypatch):
+    page = (ROOT / "docs" / "students" / "practice.md").read_text(encoding="utf-8")
+    shown = page.split("\n```text\nPractice: ", 1)[1].split("\n```", 1)[0]
     shown = "Practice: " + shown
     monkeypatch.chdir(tmp_path)
     script = ["0.755", "0.7", "0.6803", "0.68", "0.6637", "0.8014", "0.6903", "0.0181", "-0.04068", "-0.0122",
@@ -321,7 +321,7 @@ def test_the_readme_transcript_is_real_output(tmp_path, monkeypatch):
     output = practice("ex1", input=lines(*script)).stdout.rstrip("\n")
     head, tail = shown.split("\n…\n")
     assert output.startswith(head + "\n") and output.endswith("\n" + tail)
-    assert "\ny5: 0.6903\n  ✓ correct · score 6/35\n" in output  # what the README cuts is right too
+    assert "\ny5: 0.6903\n  ✓ correct · score 6/35\n" in output  # what the page cuts is right too
 
 
 # ---------------------------------------------------------------- the state machine itself

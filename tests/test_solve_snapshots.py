@@ -50,7 +50,7 @@ frozen: [W13, b4]
 targets: {t6: 0.3, t7: 0.8}
 learning_rate: 0.8
 """,
-    "readme-example": None,  # README's complete example, read from README itself
+    "readme-example": None,  # the manual's complete example, read from docs/reference/exercise-format.md
 }
 CASES = [*(f"ex{n}" for n in range(1, 9)), "examples/training/xor.yaml", "examples/training/momentum.yaml",
          "examples/training/adam.yaml", "ex1 --optimizer momentum,beta=0.9", "ex3 --optimizer adam",
@@ -59,8 +59,8 @@ FORMATS = ("text", "markdown", "latex")  # JSON: its values and formulas are the
 
 
 def readme_example() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    return readme.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
+    page = (ROOT / "docs" / "reference" / "exercise-format.md").read_text(encoding="utf-8")
+    return page.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
 
 
 def case_exercise(case: str, folder: Path) -> tuple[str, list[str]]:

@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import plain_loop  # noqa: E402  (benchmarks/ is not a package)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+TRAINING_PAGE = (ROOT / "docs" / "students" / "training.md").read_text(encoding="utf-8")
+EXERCISE_FORMAT = (ROOT / "docs" / "reference" / "exercise-format.md").read_text(encoding="utf-8")
+MANUAL = "\n".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
 XOR = ROOT / "examples" / "training" / "xor.yaml"
 
 
@@ -496,7 +499,7 @@ def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(monkeypa
     assert command.startswith(set_up + ' "matplotlib')
     specifiers = command.removeprefix(set_up + ' "matplotlib').rstrip('"')
     assert set(specifiers.split(",")) == set(extra.split(","))  # the extra's, in the installed metadata's order
-    assert f"`{command}`" in README  # README names the same command
+    assert f"`{command}`" in TRAINING_PAGE  # the manual names the same command
     # Elsewhere (pipx, a venv out of the current folder): the interpreter's whole path.
     monkeypatch.setattr(sys, "executable", "/opt/pipx/venvs/bpcheck/bin/python")
     message = assert_bad_input_line(run("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
@@ -526,32 +529,33 @@ def test_plot_is_never_written_onto_the_exercise(tmp_path):
     assert result.exit_code == 2 and path.read_text() == EX1_YAML
 
 
-# ---------------------------------------------------------------- README
+# ---------------------------------------------------------------- the manual
 
 
-def test_the_readme_dataset_example_is_valid():
-    example = README.split("### Datasets and optimizers", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+def test_the_manuals_dataset_example_is_valid():
+    example = EXERCISE_FORMAT.split("## Datasets and optimizers", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
     exercise = load_exercise_text(example)
     assert len(exercise.network.examples) == 2
     assert exercise.network.optimizer == Optimizer("momentum", {"beta": 0.9}, {"v_W13": 0.001}, 1)
     assert solve(exercise).values["v_W13_new"] == pytest.approx(0.9 * 0.001 + solve(exercise).values["dE_dW13"])
 
 
-def test_the_readme_curve_is_the_real_output():
-    curve = README.split("rewrites the picture):\n\n```\n", 1)[1].split("\n```", 1)[0]
+def test_the_manuals_curve_is_the_real_output():
+    marker = "<!-- output: bpcheck train examples/training/xor.yaml --iterations 3000 -->\n```text\n"
+    curve = TRAINING_PAGE.split(marker, 1)[1].split("\n```", 1)[0]
     result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
     assert curve in result.stdout
 
 
 def test_every_documented_setting_is_an_optimizer_setting():
-    documented = set(re.findall(r"`(beta\d?|epsilon|step)`", README))
+    documented = set(re.findall(r"`(beta\d?|epsilon|step)`", MANUAL))
     assert documented == {key for settings in OPTIMIZER_SETTINGS.values() for key in settings} | {"step"}
 
 
 DOCS_TRAIN_SVG = ROOT / "docs" / "train-xor.svg"
 
 
-def test_the_readme_picture_of_the_curve_is_what_train_prints():
+def test_the_manuals_picture_of_the_curve_is_what_train_prints():
     """docs/train-xor.svg is the terminal showing the curve and summary; BPCHECK_REWRITE_DOCS=1 rewrites it."""
     import io
     import os
@@ -567,4 +571,4 @@ def test_the_readme_picture_of_the_curve_is_what_train_prints():
     if os.environ.get("BPCHECK_REWRITE_DOCS"):
         DOCS_TRAIN_SVG.write_text(svg, encoding="utf-8")
     assert DOCS_TRAIN_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
-    assert "](docs/train-xor.svg)" in README
+    assert "](../train-xor.svg)" in TRAINING_PAGE

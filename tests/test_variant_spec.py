@@ -1,8 +1,9 @@
-"""README's "Variants" algorithm, re-implemented here from its text alone, against bpcheck's variants.
+"""The manual's "Variants" algorithm (docs/instructors/variants.md), re-implemented here from its text alone,
+against bpcheck's variants.
 
-The draws, the key, the order, the grids, the targets and the attempts are written from README; only the
+The draws, the key, the order, the grids, the targets and the attempts are written from the manual; only the
 arithmetic of a forward pass and the rules' check (tests/test_course.py's, itself written apart from
-variants.number_problems) come from elsewhere. If the two ever disagree, README no longer specifies
+variants.number_problems) come from elsewhere. If the two ever disagree, the manual no longer specifies
 what bpcheck does, and a variant made by a course's own tool would differ from bpcheck's.
 """
 

@@ -7,7 +7,7 @@
 - Classroom 50's result.json (``classroom50_result``) and the Markdown of its Release (``release_body``);
 - GitHub Actions annotations (``workflow_annotations``) and the Markdown step summary (``step_summary``).
 
-README, "Reports for CI", says what each holds. Everything a student can read here obeys the outcome's feedback level:
+docs/reference/reports.md says what each holds. Everything a student can read here obeys the outcome's feedback level:
 at ``score`` only the total, at ``verdict`` no notes, at ``hint`` no expected value.
 """
 

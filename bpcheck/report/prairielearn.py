@@ -157,7 +157,7 @@ def server_py(level: str) -> str:
 Variant seed N is bpcheck's variant pl-N of exercise.yaml, beside this file: `bpcheck solve exercise.yaml
 --variant pl-N` shows a student's worked solution. bpcheck grades the answers together: a value worked
 from the student's own earlier values earns carried-forward credit, and a known mistake is named.
-bpcheck must be importable here (bpcheck's README, "PrairieLearn").
+bpcheck must be importable here (bpcheck's manual, docs/instructors/prairielearn.md).
 """
 
 from pathlib import Path
@@ -187,9 +187,10 @@ def readme(solution: Solution, level: str, made_by: str, source: str) -> str:
         "- Every student works the exercise's own numbers (it says `variants: false`)." if forbids else
         "- Variant seed N is bpcheck's variant `pl-N`: `bpcheck solve exercise.yaml --variant pl-N` shows a "
         "student's worked solution.",
-        f"- Feedback level `{level}`: what a student reads of a grade (bpcheck's README, \"Feedback levels\").",
-        "- `server.py` imports bpcheck: install it into the course's `serverFilesCourse` (bpcheck's README, "
-        "\"PrairieLearn\").", ""])
+        f"- Feedback level `{level}`: what a student reads of a grade (bpcheck's manual, "
+        "docs/instructors/feedback.md).",
+        "- `server.py` imports bpcheck: install it into the course's `serverFilesCourse` (bpcheck's manual, "
+        "docs/instructors/prairielearn.md).", ""])
 
 
 # ---------------------------------------------------------------- the question folder

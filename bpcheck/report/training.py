@@ -91,7 +91,7 @@ def describe_settings(run: TrainingRun) -> str:
 
 
 def training_json(exercise, run: TrainingRun) -> dict:
-    """`bpcheck train --format json` (README, "Training")."""
+    """`bpcheck train --format json` (docs/students/training.md)."""
     return {
         "exercise": exercise.name, "variant": exercise.variant, "title": exercise.title,
         "settings": run.settings,
