@@ -7,7 +7,6 @@ the pre-activation. Adding an activation is adding an entry here (see CONTRIBUTI
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Callable, NamedTuple
 
@@ -19,8 +18,8 @@ class Activation(NamedTuple):
 
     The slope f'(a) is a formula's tree (nodes.py) of one value of the unit: its output ``y`` (as the
     tutorial writes it, §3: y(1 - y) for sigmoid) or its pre-activation ``a`` (relu), passed in as a
-    Ref. From it come the slope's value, its text (y3(1 - y3), with the numbers (0.6803)(0.3197)), its
-    LaTeX and the mistakes that edit it (formulas.py).
+    Ref. From it come the slope's value (formulas.slope_function), its text (formulas.written_slope:
+    y3(1 - y3), with the numbers (0.6803)(0.3197)), its LaTeX and the mistakes that edit it (formulas.py).
     """
 
     name: str
@@ -35,30 +34,9 @@ class Activation(NamedTuple):
     kinked: bool = False  # its slope (relu) or curvature (softsign) jumps at a = 0: gradcheck says so there
 
     @property
-    def slope(self) -> Callable[[float], float] | None:
-        """f'(a) as a function of the value it is computed from; None for a slope of 1 (linear)."""
-        return None if self.slope_tree is None else _slope_function(self.name)
-
-    def written_slope(self, value_name: str) -> str:
-        """The slope written with a name: y3(1 - y3)."""
-        from .formulas import written
-
-        assert self.slope_tree is not None
-        return written(self.slope_tree(Ref(value_name)))
-
-    @property
     def slope_from_output(self) -> bool:
         """Written from the output, so that it can be forgotten or taken at a instead (named mistakes)."""
         return self.slope_tree is not None and self.slope_of == "y"
-
-
-@functools.cache
-def _slope_function(name: str) -> Callable[[float], float]:
-    from .formulas import compiled
-
-    tree = ACTIVATIONS[name].slope_tree
-    assert tree is not None
-    return compiled(tree(Ref("v")), ("v",))
 
 
 def sigmoid(a: float) -> float:

@@ -311,6 +311,21 @@ def compiled(node: Node, names: tuple[str, ...] | None = None) -> Callable[..., 
     return _function(code(node, slot.__getitem__), len(names))
 
 
+@functools.cache
+def slope_function(activation: str) -> Callable[[float], float] | None:
+    """f'(a) of the activation as a function of the value it is computed from (its ``slope_of``); None
+    for a slope of 1 (linear) or none to write (softmax)."""
+    tree = ACTIVATIONS[activation].slope_tree
+    return None if tree is None else compiled(tree(Ref("v")), ("v",))
+
+
+def written_slope(activation: str, value_name: str) -> str:
+    """The activation's slope written with a name: y3(1 - y3)."""
+    tree = ACTIVATIONS[activation].slope_tree
+    assert tree is not None
+    return written(tree(Ref(value_name)))
+
+
 def step_function(steps: Sequence[tuple[str, Node]], slot: Mapping[str, int],
                   kept: Iterable[str] | None = None) -> Callable[[list[float]], list[float]]:
     """One Python function computing a whole step: each (name, tree) in order, from the values in
@@ -654,7 +669,7 @@ def _edits(node: Node) -> Iterator[Variant]:
     if isinstance(node, Slope):
         for other in HAND_WORKED:
             entry = ACTIVATIONS[other]
-            if other == node.activation or entry.slope is None:
+            if other == node.activation or entry.slope_tree is None:
                 continue
             arg = node.arg._replace(name=_value_of(node.arg.name, entry.slope_of))
             yield Variant("wrong-activation-slope", node._replace(activation=other, arg=arg), other)

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Callable, NamedTuple
 
 from .activations import ACTIVATIONS
+from .formulas import slope_function, written_slope
 from .losses import LOSSES
 from .network import Network, weight_name
 from .quantities import ExampleValues, Quantity
@@ -181,9 +182,10 @@ def _written_slope(network: Network, unit: int, values: Values, *, of_preactivat
     """The slope written from the output, y(1 - y) or 1 - y² (or, mistaken, a(1 - a)); None where
     there is none to forget."""
     activation = ACTIVATIONS[network.activation_of(unit)]
-    if activation.slope is None or not activation.slope_from_output:
+    function = slope_function(activation.name)
+    if function is None or not activation.slope_from_output:
         return None
-    return activation.slope(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
+    return function(values[f"a{unit}"] if of_preactivation else values[f"y{unit}"])
 
 
 # ---------------------------------------------------------------- per kind
@@ -235,10 +237,10 @@ def _delta(quantity: Quantity, network: Network, values: Values) -> Iterator[Can
         return
     activation = ACTIVATIONS[network.activation_of(unit)]
     yield Candidate("missing-activation-derivative", error,
-                    lambda: (f"The activation's derivative {activation.written_slope('y')} is missing: delta{unit} = "
-                             f"{activation.written_slope(f'y{unit}')}·{sum_text}."))
+                    lambda: (f"The activation's derivative {written_slope(activation.name, 'y')} is missing: "
+                             f"delta{unit} = {written_slope(activation.name, f'y{unit}')}·{sum_text}."))
     yield Candidate("preactivation-derivative", _written_slope(network, unit, values, of_preactivation=True) * error,
-                    lambda: (f"The derivative uses the output: {activation.written_slope(f'y{unit}')}, "
+                    lambda: (f"The derivative uses the output: {written_slope(activation.name, f'y{unit}')}, "
                              f"not the pre-activation a{unit}."))
 
 

@@ -1,4 +1,4 @@
-"""PrairieLearn: an exercise as a question folder, and the code that folder's server.py runs.
+"""PrairieLearn: the code a question folder's server.py runs (the folder itself: report/prairielearn.py).
 
 A PrairieLearn question is a folder (its docs, question/overview.md): ``info.json``, ``question.html``
 and ``server.py``; here the exercise file sits beside them. PrairieLearn calls ``generate(data)`` for a
@@ -11,13 +11,11 @@ Imports no click or rich and prints nothing.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from .errors import BpcheckError, ExerciseError
-from .network import Exercise
+from .errors import ExerciseError
 from .solution import Solution
 
 EXERCISE_FILE = "exercise.yaml"  # the exercise, bundled beside server.py
@@ -25,9 +23,6 @@ VARIANT_PREFIX = "pl-"  # PrairieLearn's variant seed 17 is bpcheck's variant pl
 VARIANT_PARAM = "bpcheck_variant"  # the params key naming it (no quantity's name starts with bpcheck)
 DOWNHILL = "downhill"  # the step check's key in partial_scores and feedback (grading.DOWNHILL)
 DEFAULT_FEEDBACK = "hint"  # a PrairieLearn question counts for marks: no expected value unless asked
-# A question's UUID is uuid5(NAMESPACE, its key): the same exercise gives the same UUID on every export.
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/bpcheck/bpcheck#prairielearn")
-SAMPLED_SEEDS = (0, 1, 2)  # variants made at export, so that an exercise that cannot vary is refused then
 
 
 # ---------------------------------------------------------------- names
@@ -44,18 +39,6 @@ def answer_key(name: str) -> str:
 def variant_of_seed(seed: int) -> str:
     """The bpcheck variant a PrairieLearn variant seed names: ``pl-17``."""
     return f"{VARIANT_PREFIX}{int(seed)}"
-
-
-def question_uuid(solution: Solution) -> str:
-    """uuid5 of the exercise's canonical key (its network, numbers and variants: rules) and the names it
-    asks: mended wording, points or tolerance keep the UUID; another network, or other questions on the
-    same network (which PrairieLearn must tell apart in one course), get another."""
-    import json
-
-    from .variants import exercise_key
-
-    key = exercise_key(solution.exercise) + "\n" + json.dumps(list(solution.asked))
-    return str(uuid.uuid5(NAMESPACE, key))
 
 
 # ---------------------------------------------------------------- what server.py runs
@@ -193,60 +176,3 @@ def feedback_text(result, level: str) -> str:
     label = verdict_label(result, named=shows_notes(level))
     text = note(result, level)
     return f"{label}: {text}" if text else label
-
-
-# ---------------------------------------------------------------- the question folder
-
-
-class Question(NamedTuple):
-    files: dict[str, bytes]  # by name, in the order they are listed
-    exercise_path: Path  # the exercise exported: an input, never to be written over
-
-
-def question_folder(spec: str, *, feedback: str | None = None, topic: str = "Backpropagation",
-                    tags: Iterable[str] = ()) -> Question:
-    """Every file of the question for exercise ``spec`` (a built-in name or a path), by name. The
-    feedback level is ``feedback``, else the exercise's, else hint. Raises ExerciseError for an exercise
-    that cannot be solved, or that allows variants none of which can be made."""
-    from . import __version__, load_exercise
-    from .report import prairielearn as render
-    from .safetext import path_shown
-    from .solution import solve
-
-    exercise = load_exercise(spec)
-    solution = solve(exercise)
-    _check_variants(exercise, solution)
-    level = feedback or exercise.feedback or DEFAULT_FEEDBACK
-    source = path_shown(spec)
-    made_by = f"bpcheck export prairielearn {source} (bpcheck {__version__})"
-    files = {
-        "info.json": render.info_json(solution, question_uuid(solution), topic=topic, tags=list(tags),
-                                      level=level, made_by=made_by).encode("utf-8"),
-        "question.html": render.question_html(solution, level).encode("utf-8"),
-        "server.py": render.server_py(level).encode("utf-8"),
-        EXERCISE_FILE: _read_exercise(exercise),
-        "README.md": render.readme(solution, level, made_by, source).encode("utf-8"),
-    }
-    return Question(files, Path(exercise.path or spec))
-
-
-def _check_variants(exercise: Exercise, solution: Solution) -> None:
-    """A few variants made now: an exercise whose variants: rules no draw can meet is refused at export,
-    not when a student opens the question."""
-    from .variants import make_variant
-
-    if exercise.variants is None:
-        return
-    for seed in SAMPLED_SEEDS:
-        make_variant(exercise, variant_of_seed(seed), solution=solution)
-
-
-def _read_exercise(exercise: Exercise) -> bytes:
-    from .safetext import path_shown
-
-    path = Path(exercise.path or "")
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise BpcheckError(f"cannot read it again to copy it ({error.strerror or error})", file=path_shown(path),
-                           hint="check that it is still there and readable") from None

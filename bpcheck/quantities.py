@@ -18,6 +18,7 @@ from .formulas import evaluate as walk
 from .numbers import Formatter
 
 if TYPE_CHECKING:
+    from .network import Network
     from .nodes import Node
 
 DOWNHILL = "downhill"  # the step check's name (grading.downhill): worth points only where an exercise says so
@@ -123,6 +124,19 @@ class ExampleValues(Mapping):
 def example_values(network, values: Mapping[str, float]) -> list[Mapping[str, float]]:
     """Each example's values (ExampleValues), or just ``values`` for an exercise of one example."""
     return [ExampleValues(values, index) for index in range(1, len(network.examples) + 1)] or [values]
+
+
+def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple[str, float]]:
+    """(layer label, mean |δ| over its units and every example) for each layer after the inputs."""
+    suffixes = [f"[{index}]" for index in range(1, len(network.examples) + 1)] or [""]
+    means = []
+    last = len(network.layers) - 1
+    for depth, layer in enumerate(network.layers[1:], start=1):
+        deltas = [abs(values[f"delta{unit}{suffix}"]) for unit in layer for suffix in suffixes]
+        role = "output" if depth == last else "hidden"
+        means.append((f"{depth + 1} ({role}, units {layer[0]}-{layer[-1]})" if len(layer) > 1
+                      else f"{depth + 1} ({role}, unit {layer[0]})", sum(deltas) / len(deltas)))
+    return means
 
 
 class Graph:

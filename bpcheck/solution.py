@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import NamedTuple
 
 from .errors import ExerciseError
-from .network import Exercise, Network
+from .network import Exercise
 from .quantities import Graph
 from .solver import build_graph
 
@@ -53,16 +52,3 @@ def solve(exercise: Exercise) -> Solution:
         error.file = error.file or exercise.path
         raise
     return Solution(exercise, graph, values, asked_names(exercise, graph))
-
-
-def mean_abs_deltas(network: Network, values: Mapping[str, float]) -> list[tuple[str, float]]:
-    """(layer label, mean |δ| over its units and every example) for each layer after the inputs."""
-    suffixes = [f"[{index}]" for index in range(1, len(network.examples) + 1)] or [""]
-    means = []
-    last = len(network.layers) - 1
-    for depth, layer in enumerate(network.layers[1:], start=1):
-        deltas = [abs(values[f"delta{unit}{suffix}"]) for unit in layer for suffix in suffixes]
-        role = "output" if depth == last else "hidden"
-        means.append((f"{depth + 1} ({role}, units {layer[0]}-{layer[-1]})" if len(layer) > 1
-                      else f"{depth + 1} ({role}, unit {layer[0]})", sum(deltas) / len(deltas)))
-    return means

@@ -12,6 +12,7 @@ import gc
 from contextlib import contextmanager
 
 from .activations import ACTIVATIONS
+from .formulas import slope_function
 from .losses import LOSSES
 from .network import OPTIMIZER_SETTINGS, OPTIMIZER_STATE, Network, Optimizer, bias_name, weight_name
 from .nodes import Act as Activated
@@ -22,9 +23,10 @@ from .quantities import Graph, Quantity
 def slope(network: Network, unit: int, values) -> float:
     """f'(a) of a unit from ``values`` (its y, or its a for relu); 1 for a linear unit."""
     activation = ACTIVATIONS[network.activation_of(unit)]
-    if activation.slope is None:
+    function = slope_function(activation.name)
+    if function is None:
         return 1.0
-    return activation.slope(values[f"{activation.slope_of}{unit}"])
+    return function(values[f"{activation.slope_of}{unit}"])
 
 
 def output_name(network: Network, unit: int, suffix: str = "") -> str:

@@ -17,8 +17,7 @@ from .errors import ExerciseError
 from .formulas import step_function
 from .network import OPTIMIZER_STATE, Example, Network, Optimizer
 from .numbers import counted
-from .quantities import Graph
-from .solution import mean_abs_deltas
+from .quantities import Graph, mean_abs_deltas
 from .solver import build_graph
 
 # How a loss curve behaved, told from the curve itself (tutorial §7 and §14).

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from test_solver_oracle import cases
 
 from bpcheck import builtin_exercises, grade, load_exercise, solve
-from bpcheck.cli import OPTIMIZERS, main
+from bpcheck.cli import main
 from bpcheck.gradcheck import FAIL, KINK, PASS, gradient_check
 from bpcheck.loading import load_exercise_text
 from bpcheck.names import canonical_name
@@ -351,13 +351,6 @@ def test_optimizer_state_is_asked_and_graded():
     answers["m̂_W12"] = answers.pop("mhat_W12") * 1.5
     result = next(r for r in grade(solution, answers).results if r.name == "mhat_W12")
     assert result.verdict == "wrong"
-
-
-def test_the_cli_s_optimizer_names_are_the_core_s():
-    from bpcheck.cli import OPTIMIZER_ALIASES as CLI_ALIASES
-    from bpcheck.network import OPTIMIZER_ALIASES
-
-    assert set(OPTIMIZERS) == set(OPTIMIZER_SETTINGS) and CLI_ALIASES == OPTIMIZER_ALIASES
 
 
 def test_train_optimizer_option_matches_the_exercise_key():

@@ -26,7 +26,6 @@ ANNOTATION_LIMIT = 10  # GitHub shows at most 10 errors a step; the rest would v
 SUMMARY_LIMIT = 1024 * 1024  # GitHub's limit for one step's summary, in bytes
 RELEASE_BODY_LIMIT = 125_000  # GitHub's limit for a Release's text, in characters (so in bytes too)
 STEP_OUTPUT_LIMIT = 1000 * 1000  # and for one step's outputs
-GRADESCOPE_VISIBILITY = ("visible", "hidden", "after_due_date", "after_published")
 
 
 def _label(outcome) -> str:

@@ -1,4 +1,4 @@
-"""The network figure of report/diagram.py as a self-contained SVG: units as circles in columns by layer,
+"""The network figure (report/figure.py) as a self-contained SVG: units as circles in columns by layer,
 each unit's values under it, each edge labelled with its weight. Pure: the text of an SVG file.
 
 The layout is computed once (``_layout``), in SVG units: the columns' widths from their texts, the
@@ -17,7 +17,7 @@ import html
 from typing import NamedTuple
 
 from ..safetext import escape_controls
-from .diagram import FIXED, Figure, Parameter, Unit
+from .figure import FIXED, Figure, Parameter, Unit
 from .plain import width as cells
 
 FONT = 12

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..feedback import shows_notes, shows_results
-from ..grading import Grade, Result
 from ..numbers import counted
 from ..quantities import STAGES
 from .views import Section
+
+if TYPE_CHECKING:
+    from ..grading import Grade, Result
 
 VERDICT_LABELS = {"correct": "✓ correct", "carried_forward": "✓ carried forward",
                   "wrong": "✗ wrong", "missing": "· missing", "unreadable": "✗ unreadable"}

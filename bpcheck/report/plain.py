@@ -36,14 +36,19 @@ def width(text: str) -> int:
     return len(text) + sum(unicodedata.east_asian_width(char) in "WF" for char in text if ord(char) > 0x1000)
 
 
-def render(blocks) -> str:
-    """Headings and paragraphs as they are; each table with its title above and its notes below; every
-    string with its control characters escaped."""
+def render(blocks, heading: str | None = None) -> str:
+    """The heading (if any) and a blank line, then headings and paragraphs as they are; each table with
+    its title above and its notes below; every string with its control characters escaped."""
     lines: list[str] = []
-    for block in blocks:
+    for block in headed(blocks, heading):
         if isinstance(block, Section):
             notes = [escape_controls(note) for note in block.notes]
             lines += [escape_controls(block.title), *table_lines(block), ""] + ([*notes, ""] if notes else [])
         else:
             lines.append(escape_controls(block))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def headed(blocks, heading: str | None) -> list:
+    """A page's blocks under its heading, a blank line between: as text, in Rich or plain."""
+    return ([heading, ""] if heading else []) + list(blocks)

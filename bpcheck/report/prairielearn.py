@@ -1,5 +1,6 @@
-"""A PrairieLearn question's files as text: question.html, info.json, server.py and a README for the
-instructor (PrairieLearn's docs: question/template.md, elements/pl-number-input.md, question/server.md).
+"""A PrairieLearn question's files: question.html, info.json, server.py and a README for the instructor
+(PrairieLearn's docs: question/template.md, elements/pl-number-input.md, question/server.md), and the
+exercise beside them (``question_folder``). What server.py runs is bpcheck/prairielearn.py.
 
 question.html is a mustache template: ``{{params.W13}}`` for each given number (they vary per variant),
 ``{{feedback.W13_new}}`` where grading's notes show. Every other brace is written as an entity, so that
@@ -10,13 +11,24 @@ from __future__ import annotations
 
 import html
 import json
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
 
+from ..errors import BpcheckError
 from ..losses import LOSSES
+from ..network import Exercise
+from ..prairielearn import DEFAULT_FEEDBACK, DOWNHILL, EXERCISE_FILE, answer_key, variant_of_seed
 from ..quantities import STAGES
 from ..safetext import escape_controls
 from ..solution import Solution
 from .latex import name as latex_name
 from .views import exercise_sections, optimizer_note
+
+# A question's UUID is uuid5(NAMESPACE, its key): the same exercise gives the same UUID on every export.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/bpcheck/bpcheck#prairielearn")
+SAMPLED_SEEDS = (0, 1, 2)  # variants made at export, so that an exercise that cannot vary is refused then
 
 # The givens as the question lists them, a row per kind (quantities' kind); the optimizer's settings and state last.
 GIVEN_ROWS = (("x", "Inputs"), ("W", "Weights"), ("b", "Biases"), ("t", "Targets"), ("eta", "Learning rate"))
@@ -40,8 +52,6 @@ def math_name(name: str) -> str:
 def question_html(solution: Solution, level: str) -> str:
     """The question: the network and its numbers (shown only while it is worked), then an input per asked
     quantity under its stage's heading, each stage's notes after grading, and the step check's."""
-    from ..prairielearn import DOWNHILL, answer_key
-
     graph = solution.graph
     parts = ["<pl-question-panel>", *_exercise_text(solution), "</pl-question-panel>"]
     for stage, title in STAGES.items():
@@ -84,8 +94,6 @@ def _exercise_text(solution: Solution) -> list[str]:
 
 
 def _given_rows(solution: Solution) -> list[str]:
-    from ..prairielearn import answer_key
-
     givens = [q for q in solution.graph if q.stage == "given"]
     known = {kind for kind, _ in GIVEN_ROWS}
     groups = [(title, [q for q in givens if q.kind == kind]) for kind, title in GIVEN_ROWS]
@@ -99,8 +107,6 @@ def _number_input(solution: Solution, name: str, level: str) -> str:
     """A pl-number-input with the exercise's tolerance. A blank is allowed (graded as missing), so that a
     student can submit the first steps before the last; the correct answer and the score badge are shown
     only where the feedback level shows them."""
-    from ..prairielearn import answer_key
-
     exercise = solution.exercise
     attributes = {"answers-name": answer_key(name), "label": f"{math_name(name)} =", "aria-label": name,
                   "comparison": "relabs", "rtol": repr(float(exercise.rtol)), "atol": repr(float(exercise.atol)),
@@ -185,3 +191,69 @@ def readme(solution: Solution, level: str, made_by: str, source: str) -> str:
         "docs/instructors/feedback.md).",
         "- `server.py` imports bpcheck: install it into the course's `serverFilesCourse` (bpcheck's manual, "
         "docs/instructors/prairielearn.md).", ""])
+
+
+# ---------------------------------------------------------------- the question folder
+
+
+def question_uuid(solution: Solution) -> str:
+    """uuid5 of the exercise's canonical key (its network, numbers and variants: rules) and the names it
+    asks: mended wording, points or tolerance keep the UUID; another network, or other questions on the
+    same network (which PrairieLearn must tell apart in one course), get another."""
+    from ..variants import exercise_key
+
+    key = exercise_key(solution.exercise) + "\n" + json.dumps(list(solution.asked))
+    return str(uuid.uuid5(NAMESPACE, key))
+
+
+class Question(NamedTuple):
+    files: dict[str, bytes]  # by name, in the order they are listed
+    exercise_path: Path  # the exercise exported: an input, never to be written over
+
+
+def question_folder(spec: str, *, feedback: str | None = None, topic: str = "Backpropagation",
+                    tags: Iterable[str] = ()) -> Question:
+    """Every file of the question for exercise ``spec`` (a built-in name or a path), by name. The
+    feedback level is ``feedback``, else the exercise's, else hint. Raises ExerciseError for an exercise
+    that cannot be solved, or that allows variants none of which can be made."""
+    from .. import __version__, load_exercise
+    from ..safetext import path_shown
+    from ..solution import solve
+
+    exercise = load_exercise(spec)
+    solution = solve(exercise)
+    _check_variants(exercise, solution)
+    level = feedback or exercise.feedback or DEFAULT_FEEDBACK
+    source = path_shown(spec)
+    made_by = f"bpcheck export prairielearn {source} (bpcheck {__version__})"
+    files = {
+        "info.json": info_json(solution, question_uuid(solution), topic=topic, tags=list(tags), level=level,
+                               made_by=made_by).encode("utf-8"),
+        "question.html": question_html(solution, level).encode("utf-8"),
+        "server.py": server_py(level).encode("utf-8"),
+        EXERCISE_FILE: _read_exercise(exercise),
+        "README.md": readme(solution, level, made_by, source).encode("utf-8"),
+    }
+    return Question(files, Path(exercise.path or spec))
+
+
+def _check_variants(exercise: Exercise, solution: Solution) -> None:
+    """A few variants made now: an exercise whose variants: rules no draw can meet is refused at export,
+    not when a student opens the question."""
+    from ..variants import make_variant
+
+    if exercise.variants is None:
+        return
+    for seed in SAMPLED_SEEDS:
+        make_variant(exercise, variant_of_seed(seed), solution=solution)
+
+
+def _read_exercise(exercise: Exercise) -> bytes:
+    from ..safetext import path_shown
+
+    path = Path(exercise.path or "")
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise BpcheckError(f"cannot read it again to copy it ({error.strerror or error})", file=path_shown(path),
+                           hint="check that it is still there and readable") from None

@@ -15,7 +15,7 @@ import re
 import sys
 
 from ..safetext import escape_controls
-from .plain import COLUMN_GAP
+from .plain import COLUMN_GAP, headed, render
 from .views import Section
 
 
@@ -23,13 +23,10 @@ def emit(blocks, *, heading: str | None = None, stream=None, console=None) -> No
     """Write headings, paragraphs (str) and tables (Section) to ``stream`` (stdout by default), or to a
     Rich ``console`` when one is given (tests give one of a chosen width)."""
     stream = stream or sys.stdout
-    blocks = ([heading, ""] if heading else []) + list(blocks)
     if console is None and not stream.isatty():
-        from .plain import render
-
-        stream.write(render(blocks))
+        stream.write(render(blocks, heading))
         return
-    _print_rich(blocks, console or terminal_console(stream))
+    _print_rich(headed(blocks, heading), console or terminal_console(stream))
 
 
 def terminal_console(stream):

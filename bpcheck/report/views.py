@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..losses import LOSSES
-from ..network import Exercise
 from ..numbers import exact_sum, number_formatter
-from ..quantities import STAGES
-from ..solution import Solution
+from ..quantities import STAGES, mean_abs_deltas
+
+if TYPE_CHECKING:
+    from ..network import Exercise
+    from ..solution import Solution
+
+
+def exercise_heading(exercise: Exercise) -> str:
+    """What an exercise's pages and drawings are headed: its title, with its name and variant."""
+    variant = f", variant {exercise.variant}" if exercise.variant else ""
+    return f"{exercise.title} ({exercise.name}{variant})"
 
 
 class Section:
@@ -118,8 +127,6 @@ def optimizer_note(network) -> str:
 
 def depth_section(solution: Solution, fmt) -> Section | None:
     """Each layer's mean |δ| as a bar (tutorial §15): how much of the error signal reaches it."""
-    from ..solution import mean_abs_deltas
-
     means = mean_abs_deltas(solution.exercise.network, solution.values)
     if len(means) < 2:
         return None
@@ -187,8 +194,6 @@ def exercise_sections(exercise: Exercise, solution: Solution, precision: int = 6
 
 def solution_json(solution) -> dict:
     """Every named quantity (givens too) at full double precision, and how each was computed."""
-    from ..solution import mean_abs_deltas
-
     graph, values = solution.graph, solution.values
     return {
         "exercise": solution.exercise.name,

@@ -1,5 +1,6 @@
-"""`bpcheck practice` at the terminal: prompts, what the session says, the answers file rewritten as it
-goes, and Ctrl-C. The session itself is practice.Practice (pure); this is its I/O, for cli.py."""
+"""`bpcheck practice`: the exercise worked value by value at the terminal. The session itself is
+practice.Practice (pure); here are its prompts, what it says, the answers file rewritten whole as it
+goes, and Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,14 +9,63 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_INTERRUPTED, SIGNAL_NAMES, Interrupted, _load, _terminate
+from ..errors import BpcheckError
+from . import EXIT_INTERRUPTED, SIGNAL_NAMES, Interrupted, reports_bad_input, terminate
+from .common import VARIANT, check_nameable, feedback_option, heading, solved
+
+
+@click.command()
+@click.argument("exercise")
+@VARIANT
+@click.option("--save", "save_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="The answers file written as you go (default: NAME-answers.yaml in the current folder, NAME "
+                   "being the exercise's).")
+@click.option("--resume", is_flag=True,
+              help="Go on from the --save answers file: what is right there is not asked again.")
+@feedback_option("full; hint (never an expected value); verdict (no hint); score (the score at the end only). "
+                 "Default: the exercise's feedback:, else full.")
+@reports_bad_input
+def practice(exercise: str, variant: str | None, save_path: Path | None, resume: bool, feedback: str | None):
+    """Work EXERCISE value by value: each answer is checked at once, with a hint and a second try when
+    it is wrong, and saved as you go to an answers file that `bpcheck grade` reads.
+
+    \b
+    At each prompt type a number, or: an empty line to skip, < to go back,
+    q to quit (Ctrl-D too), ? for help. Piped, it reads one line a prompt.
+    Exit code 0 when every asked value is right, 1 otherwise, 130 on Ctrl-C.
+    """
+    from .. import files
+    from ..practice import Practice
+    from ..safetext import path_shown
+
+    check_nameable(exercise)  # as for `template`: an answers file names it
+    base, base_solution = solved(exercise)
+    save = save_path or Path(f"{base.name}-answers.yaml")
+    files.check_output_path(save, files.identities([Path(base.path)] if base.path else []), "save")
+    answers: dict = {}
+    student = None
+    notes: list[str] = []  # on the file gone on from: a value in it that is not a number
+    if resume and files.is_file(save):
+        variant, answers, student, notes = resumed(save, exercise, variant)
+    elif files.identity(save) is not None:
+        raise BpcheckError("there is already a file there, and practice never overwrites one",
+                           file=path_shown(save), hint="go on from it with --resume, or give another --save PATH")
+    exercise_, solution = solved(exercise, variant) if variant is not None else (base, base_solution)
+    level = feedback.lower() if feedback else (exercise_.feedback or "full")
+    session = Practice(solution, feedback=level, answers=answers, notes=notes,
+                       others=base_solution.values if variant is not None else None)
+    spec = spec_beside(exercise, save)
+    saved_as = ["--save", quoted_argument(str(save))] if save_path else []
+    resume_command = " ".join(["bpcheck practice", quoted_argument(exercise), *saved_as, "--resume"])
+    run_session(session, save, lambda: answers_text(session, spec, student), heading(exercise_),
+                resume_command, written=files.is_file(save))
 
 
 def quoted_argument(text: str) -> str:
     """``text`` as a shell argument in a command to copy (the grade and --resume lines)."""
     import shlex
 
-    from .safetext import escape_controls
+    from ..safetext import escape_controls
 
     return escape_controls(shlex.quote(text))
 
@@ -25,10 +75,10 @@ def resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dic
     --exercise SPEC [--variant NAME | --variant-from-file]` reads it. Practice rewrites the file, so
     whatever grade would flag (another exercise or variant, a name that is not a quantity) is refused
     at its line; an asked value that is not a number is asked again, and the notes say so."""
-    from .answers import parse_answers, read_answers, written
-    from .batch import GradingSession
-    from .errors import AnswersError
-    from .safetext import path_shown
+    from ..answers import parse_answers, read_answers, written
+    from ..batch import GradingSession
+    from ..errors import AnswersError
+    from ..safetext import path_shown
 
     session = GradingSession(exercise=spec, variant=variant, variant_from=None if variant is not None else "file")
     outcome = session.grade_file(save)
@@ -40,7 +90,7 @@ def resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dic
                                 "mend it, or give another --save")
     assert outcome.grade is not None
     variant = outcome.grade.variant
-    exercise_, solution = _load(spec, variant)
+    exercise_, solution = solved(spec, variant)
     document, _ = read_answers(save, path_shown(save), exercise_required=False)
     answers = parse_answers(document, solution.graph.names(), frozenset(exercise_.network.layers[0]))
     notes = [f"{path_shown(save)}:{result.line}: {result.name}: {result.message}: asked again"
@@ -53,8 +103,8 @@ def spec_beside(spec: str, save: Path) -> str:
     writes it; a path from the answers file's folder when that is not the current one."""
     import os
 
-    from . import builtin_exercises
-    from .loading import resolve_exercise
+    from .. import builtin_exercises
+    from ..loading import resolve_exercise
 
     folder = os.path.realpath(save.parent)
     if spec.lower() in builtin_exercises() or folder == os.path.realpath("."):
@@ -66,7 +116,7 @@ def spec_beside(spec: str, save: Path) -> str:
 
 
 def answers_text(session, spec: str, student: str | None) -> str:
-    from .report.practice_text import answers_file
+    from ..report.practice_text import answers_file
 
     return answers_file(session.solution, spec, session.answers, student)
 
@@ -77,10 +127,10 @@ def run_session(session, save: Path, file_text, heading: str, resume_command: st
     what was given and exits 130 or 143 with one line."""
     import signal
 
-    from . import files
-    from .numbers import number_formatter
-    from .report import practice_text
-    from .safetext import path_shown
+    from .. import files
+    from ..numbers import number_formatter
+    from ..report import practice_text
+    from ..safetext import path_shown
 
     interactive, fmt = sys.stdin is not None and sys.stdin.isatty(), number_formatter(4)
     show = _printer()
@@ -97,7 +147,7 @@ def run_session(session, save: Path, file_text, heading: str, resume_command: st
         files.write_atomically(save, write, "answers file")
         saved[0] = session.version
 
-    handlers = {signum: signal.signal(signum, _terminate) for signum in (signal.SIGINT, signal.SIGTERM)}
+    handlers = {signum: signal.signal(signum, terminate) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         events = session.start()
         show(practice_text.intro_lines(events[0], heading, session.feedback, path_shown(save), fmt))
@@ -137,7 +187,7 @@ def _line(prompt: str, interactive: bool) -> str | None:
         text = prompt if os.environ.get("NO_COLOR") else click.style(prompt, bold=True)
         try:
             return click.prompt(text, default="", show_default=False, prompt_suffix=": ")
-        except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see _terminate)
+        except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see terminate)
             click.echo()
             return None
     if sys.stdin is None:  # closed (`<&-`): the end of input
@@ -147,7 +197,7 @@ def _line(prompt: str, interactive: bool) -> str | None:
     if not raw:
         return None
     line = raw.decode("utf-8", "replace").rstrip("\r\n")
-    from .safetext import escape_controls
+    from ..safetext import escape_controls
 
     click.echo(f"{prompt}: {escape_controls(line)}")
     return line
@@ -155,7 +205,7 @@ def _line(prompt: str, interactive: bool) -> str | None:
 
 def _printer():
     """A function printing (style, text) lines: Rich, styled, on a terminal; plain text otherwise."""
-    from .safetext import escape_controls
+    from ..safetext import escape_controls
 
     if not sys.stdout.isatty():
         def plain(lines) -> None:
@@ -165,7 +215,7 @@ def _printer():
         return plain
     from rich.text import Text
 
-    from .report.text import terminal_console
+    from ..report.text import terminal_console
 
     console = terminal_console(sys.stdout)
 
