@@ -111,14 +111,13 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     from ..safetext import path_shown
 
     folder = path_shown(outdir).rstrip("/\\") or "."
-    sheet = " and a sheet to print (sheet.html)" if output_format == "html" else ""
-    click.echo(f"Handouts for {counted(len(students), 'student')} in {folder}/: each student's answers file "
-               f"({folder}/ID/answers.yaml){sheet}, for their own variant.")
+    sheet = " and sheet.html" if output_format == "html" else ""
+    click.echo(f"Handouts for {counted(len(students), 'student')} in {folder}/: {folder}/ID/answers.yaml{sheet}, "
+               "each for the student's own variant.")
     where = {"md": f"{folder}/keys/ID.md", "csv": f"{folder}/keys.csv"}.get(keys_mode or "")
-    click.echo(f"Keys, for staff only: {where}. Keep them out of what you hand out." if where else "No keys written.")
+    click.echo(f"Keys, for staff only: {where} (keep them out of what you hand out)." if where else "No keys.")
     pattern = [] if folders_give_ids(folder, [s.id for s in students], "answers.yaml") else \
         ["--id-pattern", ID_PATTERN]
     command = shlex.join(["bpcheck", "grade", f"{folder}/", "--exercise", spec, "--variant-from-id", *pattern,
                           "--feedback", "hint"])
-    click.echo(f"When they come back (as {folder}/ID/answers.yaml, or in a folder of your own laid out the same "
-               f"way), grade them:\n  {command}")
+    click.echo(f"Grade the files handed back, laid out as {folder}/ID/answers.yaml:\n  {command}")
