@@ -29,8 +29,8 @@ YAML_WORDS = frozenset({"null", "~", "true", "false", "yes", "no", "on", "off", 
 def _yaml_scalar(text: str) -> str:
     """A plain name stays plain; a path with spaces, '#' or other YAML punctuation is quoted, and so is a
     name that YAML would read as a number, a boolean or nothing."""
-    if (re.fullmatch(r"[A-Za-z0-9_./-]+", text) and not text.startswith(("-", ".", "+", *"0123456789"))
-            and text.lower() not in YAML_WORDS):
+    if (re.fullmatch(r"[A-Za-z0-9_./-]+", text) and not text.startswith(("-", ".-"))
+            and not re.match(r"\.?[0-9]|\.(inf|nan)$", text, re.I) and text.lower() not in YAML_WORDS):
         return text
     # A JSON string is a valid YAML double-quoted scalar; what a terminal would act on stays escaped.
     return "".join(char if char.isprintable() else _escape(char) for char in json.dumps(text, ensure_ascii=False))
