@@ -154,7 +154,7 @@ def _check_target(path: Path, inputs: set[tuple[int, int]], what: str, overwrite
         raise BpcheckError("is in the way: it is not a regular file", file=path_shown(path),
                            hint=f"move it, or write the {what} into another folder")
     if found is not None and not overwrite:
-        raise BpcheckError(f"is there already, and the {what} never overwrites a file", file=path_shown(path),
+        raise BpcheckError(f"is there already, and bpcheck never writes {what} over a file", file=path_shown(path),
                            hint="write into a new or empty folder, or move the old files away")
     if _stat(path.parent) is not None and not is_dir(path.parent):
         raise BpcheckError(f"is in the way: it is not a folder, so the {what} cannot be written into it",

@@ -200,7 +200,7 @@ def test_nothing_is_overwritten_and_nothing_written_when_one_file_is_there(cours
     Path("out/bob").mkdir(parents=True)
     Path("out/bob/answers.yaml").write_text("mine", encoding="utf-8")
     result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out")
-    assert_bad_input_line(result, "out/bob/answers.yaml: is there already", ["never overwrites"])
+    assert_bad_input_line(result, "out/bob/answers.yaml: is there already", ["never writes handouts over a file"])
     assert every_file(course / "out") == ["bob", "bob/answers.yaml"]
     assert Path("out/bob/answers.yaml").read_text(encoding="utf-8") == "mine"
     Path("out/bob/answers.yaml").unlink()
