@@ -33,6 +33,7 @@ COMMANDS = {
     "train": ("train", "train"), "gradcheck": ("train", "gradcheck"),
     "new": ("author", "new"), "check": ("author", "check"), "schema": ("author", "schema"),
     "export": ("export", "export"),
+    "handout": ("handout", "handout"),
 }
 
 

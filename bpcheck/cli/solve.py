@@ -55,17 +55,16 @@ def list_exercises():
 def show(exercise: str, variant: str | None, diagram: bool, step: bool, svg_path: Path | None):
     """Show EXERCISE as a student reads it: the network, its numbers and what is asked."""
     from ..report.text import emit
-    from ..report.views import exercise_sections
+    from ..report.views import exercise_sections, instruction_paragraphs
 
     if step and not (diagram or svg_path):
         raise click.UsageError("--step draws the step on --diagram or --svg; give one of them")
     exercise_, solution = solved(exercise, variant)
     if svg_path is not None:
         write_svg(svg_path, exercise_, solution, step=step)
-    # The YAML's own line breaks fall mid-sentence: one line a paragraph, for the terminal to wrap.
-    paragraphs = [" ".join(p.split()) for p in exercise_.instructions.split("\n\n") if p.strip()]
     drawing = [*diagram_lines(solution, step=step), ""] if diagram else []
-    emit([*paragraphs, "", *drawing, *exercise_sections(exercise_, solution)], heading=heading(exercise_))
+    emit([*instruction_paragraphs(exercise_), "", *drawing, *exercise_sections(exercise_, solution)],
+         heading=heading(exercise_))
 
 
 @click.command()

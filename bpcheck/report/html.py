@@ -12,11 +12,10 @@ verdict is a coloured word (✓ correct, ✗ wrong ...), so it reads without col
 from __future__ import annotations
 
 import itertools
-import re
 from html import escape
 
 from ..safetext import escape_controls
-from .views import Section, solution_sections
+from .views import Section, instruction_paragraphs, solution_sections
 
 # Verdict colours (grades.VERDICT_STYLES, and a file's pass or fail in a class summary), each at least
 # 7:1 against the white page (WCAG AAA; tests/test_html.py measures them).
@@ -192,14 +191,9 @@ def solution_blocks(solution, precision: int) -> list:
     """The instructions, the network's picture and a table per step, each formula with its numbers
     substituted (the sections `bpcheck solve` prints), and the network again with the step's deltas
     and new weights before the forward pass that checks them."""
-    exercise = solution.exercise
-    blocks: list = []
-    for paragraph in re.split(r"\n\s*\n", exercise.instructions.strip()):  # a blank line between paragraphs
-        if paragraph.strip():
-            blocks.append(" ".join(paragraph.split()))
     sections = solution_sections(solution, precision)
     # The network after the forward pass first; the step (deltas, new weights) before the check.
-    return [*blocks, network_picture(solution, precision), *sections[:-1],
+    return [*instruction_paragraphs(solution.exercise), network_picture(solution, precision), *sections[:-1],
             network_picture(solution, precision, step=True), sections[-1]]
 
 

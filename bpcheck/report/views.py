@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from ..solution import Solution
 
 
+def instruction_paragraphs(exercise: Exercise) -> list[str]:
+    """The instructions, a line a paragraph: the YAML's own line breaks fall mid-sentence, and a reader
+    (a terminal, a page, a comment) wraps them where it needs to."""
+    import re
+
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", exercise.instructions) if part.strip()]
+
+
 def exercise_heading(exercise: Exercise) -> str:
     """What an exercise's pages and drawings are headed: its title, with its name and variant."""
     variant = f", variant {exercise.variant}" if exercise.variant else ""
