@@ -11,7 +11,7 @@ import click
 
 from ..errors import BpcheckError
 from . import bad_input, sigterm_interrupts
-from .common import feedback_option, precision_option
+from .common import complete_exercise, feedback_option, precision_option
 from .pages import GRADE_PAGES, GradedPage, format_option, print_page
 from .side_files import Run, SideFiles, side_file_options
 
@@ -50,7 +50,7 @@ def _tolerance(ctx, param, value):
               help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
 @format_option(GRADE_PAGES)
 @precision_option()
-@click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
+@click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE", shell_complete=complete_exercise,
               help="Grade every file against EXERCISE (a built-in name or a file); a file naming another is "
                    "flagged. Marks that count need it. A file's own variant: is then not trusted: each file "
                    "is graded as its student id's variant (as --variant-from-id), if any file names one.")

@@ -11,11 +11,11 @@ import click
 
 from ..errors import BpcheckError
 from . import EXIT_INTERRUPTED, SIGNAL_NAMES, Interrupted, reports_bad_input, terminate
-from .common import VARIANT, check_nameable, feedback_option, heading, solved
+from .common import EXERCISE, VARIANT, check_nameable, feedback_option, heading, solved
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @click.option("--save", "save_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The answers file written as you go (default: NAME-answers.yaml in the current folder, NAME "

@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input
-from .common import OPTIMIZER, SVG, VARIANT, check_nameable, diagram_lines, heading, precision_option, solved, write_svg
+from .common import EXERCISE, OPTIMIZER, SVG, VARIANT, check_nameable, diagram_lines, heading, precision_option, solved, write_svg
 from .pages import SOLUTION_PAGES, SolvedPage, format_option, print_page
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @precision_option("Significant digits shown in the tables.")
 @format_option(SOLUTION_PAGES)
 @VARIANT
@@ -44,7 +44,7 @@ def list_exercises():
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @click.option("--diagram", is_flag=True,
               help="Draw the network with each unit's values after the forward pass and each weight.")
@@ -69,7 +69,7 @@ def show(exercise: str, variant: str | None, diagram: bool, step: bool, svg_path
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @reports_bad_input
 def template(exercise: str, variant: str | None):

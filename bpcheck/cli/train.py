@@ -9,7 +9,7 @@ import click
 
 from ..errors import BpcheckError
 from . import reports_bad_input, sigterm_interrupts
-from .common import OPTIMIZER, VARIANT, heading, load, precision_option, solved
+from .common import EXERCISE, OPTIMIZER, VARIANT, heading, load, precision_option, solved
 from .pages import GRADCHECK_PAGES, TRAINING_PAGES, CheckedPage, TrainedPage, format_option, print_page
 
 MAX_ITERATIONS = 1_000_000
@@ -24,7 +24,7 @@ def _positive(ctx, param, value: float | None):
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @click.option("--iterations", "-n", type=click.IntRange(1, MAX_ITERATIONS), default=1000, show_default=True,
               help="Updates to make.")
 @click.option("--eta", type=float, callback=_positive, help="The learning rate η (default: the exercise's).")
@@ -97,7 +97,7 @@ def _write_plot(path: str, run, title: str) -> None:
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @precision_option()
 @format_option(GRADCHECK_PAGES)
 @VARIANT
