@@ -7,7 +7,18 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input
-from .common import EXERCISE, OPTIMIZER, SVG, VARIANT, check_nameable, diagram_lines, heading, precision_option, solved, write_svg
+from .common import (
+    EXERCISE,
+    OPTIMIZER,
+    SVG,
+    VARIANT,
+    check_nameable,
+    diagram_lines,
+    heading,
+    precision_option,
+    solved,
+    write_svg,
+)
 from .pages import SOLUTION_PAGES, SolvedPage, format_option, print_page
 
 
