@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..feedback import LEVELS as FEEDBACK_LEVELS
-from . import bad_input, sigterm_interrupts
+from . import bad_input, plain_asked, sigterm_interrupts
 
 
 def load(spec: str, variant: str | None = None, optimizer=None):
@@ -51,6 +51,14 @@ def check_nameable(spec: str) -> None:
                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
 
 
+def emit(blocks, heading: str | None = None) -> None:
+    """A page's blocks printed: Rich on a terminal, plain lines anywhere else, and with nothing drawn
+    when --plain or BPCHECK_PLAIN asks."""
+    from ..report.text import emit as write
+
+    write(blocks, heading=heading, plain=plain_asked())
+
+
 def terminal_columns(fallback: int = 80) -> int:
     """The terminal's width: $COLUMNS if set, else the terminal's, else ``fallback`` (off a terminal).
     shutil.get_terminal_size's rule, without importing shutil and the archive modules it loads."""
@@ -69,11 +77,14 @@ def terminal_columns(fallback: int = 80) -> int:
     return columns or fallback
 
 
-def diagram_lines(solution, *, step: bool = False, precision: int = 4) -> list[str]:
-    """The network drawn for the terminal's width (80 columns, or $COLUMNS, when not on a terminal)."""
-    from ..report.diagram import network_lines
+def network_drawing(solution, *, step: bool = False, precision: int = 4):
+    """The network drawn for the terminal's width (80 columns, or $COLUMNS, when not on a terminal), and
+    in words for --plain."""
+    from ..report.diagram import network_lines, network_words
+    from ..report.views import Drawing
 
-    return network_lines(solution, width=terminal_columns(), step=step, precision=precision)
+    return Drawing(network_lines(solution, width=terminal_columns(), step=step, precision=precision),
+                   network_words(solution, step=step, precision=precision))
 
 
 def write_svg(path: Path, exercise, solution, *, step: bool, precision: int = 4) -> None:
