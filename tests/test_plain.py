@@ -17,18 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ANN_ANSWERS as ONE
 
 DRAWN = re.compile("[\u2500-\u259f]")
-
-ONE = """\
-exercise: ex1
-student: Ann Lee
-answers:
-  a3: 0.755
-  y3: 0.6803
-  E: 0.0181
-  delta5: 0.04068
-"""
 
 OTHER = """\
 exercise: ex1
