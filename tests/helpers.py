@@ -111,3 +111,31 @@ def runner_refuses(result: dict, classroom: str = "nn-2026", assignment: str = "
                                                                                           result["max-score"]):
         problems.append("totals are not the tests' sums")
     return problems
+
+
+# One student's answers to ex1: some right, delta5 with its sign flipped, the rest missing.
+ANN_ANSWERS = """\
+exercise: ex1
+student: Ann Lee
+answers:
+  a3: 0.755
+  y3: 0.6803
+  E: 0.0181
+  delta5: 0.04068
+"""
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2.x relative luminance of #rgb or #rrggbb."""
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(2 * char for char in colour)
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2.x contrast ratio, from 1 to 21."""
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)

@@ -266,14 +266,7 @@ def test_latex_is_for_worked_solutions_only(tmp_path):
 
 
 def test_the_colours_are_dark_enough_to_read():
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    def contrast(one: str, other: str) -> float:
-        lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-        return (lighter + 0.05) / (darker + 0.05)
+    from helpers import contrast
 
     for colour in (*html.COLOURS.values(), html.INK):
         assert contrast(colour, html.PAGE) >= 7, colour  # WCAG AAA

@@ -108,8 +108,8 @@ def _table(section: Section, number: int, ids: str = "t", level: int = 2) -> str
         styled = f' class="{style}"' if style in COLOURS else ""
         rows.append(f'<tr{styled}><th scope="row">{_text(row[0])}</th>{cells}</tr>')
     head = "".join(f'<th scope="col">{_text(column)}</th>' for column in columns)
-    table = ('<table class="formulas">' if "formula" in columns else '<table class="grades">'
-             if "verdict" in columns else "<table>")
+    kind = ' class="formulas"' if "formula" in columns else ' class="grades"' if "verdict" in columns else ""
+    table = f'<table{kind} aria-labelledby="{heading}">'  # named by its heading, as a caption would name it
     notes = "".join(f'<p class="note">{_text(note)}</p>\n' for note in section.notes)
     return (f'<section aria-labelledby="{heading}">\n<h{level} id="{heading}">{_text(section.title)}</h{level}>\n'
             f'<div class="scroll" role="region" aria-labelledby="{heading}" tabindex="0">\n'

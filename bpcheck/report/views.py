@@ -42,6 +42,26 @@ class Section:
         self.row_styles: list[str] = []  # colour per row on a terminal (optional)
 
 
+class Drawing:
+    """Lines that draw (the network, a loss curve) and the same facts in words: blocks (lines and tables)
+    for --plain, whose reader may be a screen reader, to which a box or a bar is noise."""
+
+    def __init__(self, lines: list[str], words: list):
+        self.lines = lines
+        self.words = words
+
+
+def drawings_as(blocks, plain: bool) -> list:
+    """A page's blocks with each Drawing given as its lines, or when ``plain`` as its words."""
+    found: list = []
+    for block in blocks:
+        if isinstance(block, Drawing):
+            found += block.words if plain else block.lines
+        else:
+            found.append(block)
+    return found
+
+
 # The network of the tutorial's §13, whose printed figures a reader compares with ours.
 TUTORIAL_NETWORK = {"inputs": {1: 0.35, 2: 0.9}, "targets": {5: 0.5},
                     "weights": {(1, 3): 0.1, (2, 3): 0.8, (1, 4): 0.4, (2, 4): 0.6, (3, 5): 0.3, (4, 5): 0.9}}
