@@ -104,6 +104,39 @@ def test_the_cases_are_what_bpcheck_itself_completes(course, monkeypatch):
         assert [item.value for item in found] == expected, line
 
 
+def every_exercise_parameter():
+    """(command path, parameter) for every argument or option of every command that takes an exercise."""
+    import click
+
+    from bpcheck.cli import main
+
+    def walk(command, path):
+        if isinstance(command, click.Group):
+            for name in command.list_commands(click.Context(command)):
+                yield from walk(command.get_command(click.Context(command), name), f"{path} {name}")
+            return
+        for param in command.params:
+            if param.name == "exercise" or param.metavar == "EXERCISE":
+                yield path, param
+
+    return list(walk(main, "bpcheck"))
+
+
+def test_every_exercise_parameter_completes_the_built_in_names(course, monkeypatch):
+    """A command added later (handout was) completes EXERCISE as the others do."""
+    import click
+
+    from bpcheck.cli import main
+
+    monkeypatch.chdir(course)
+    found = every_exercise_parameter()
+    assert {path for path, _ in found} >= {"bpcheck solve", "bpcheck grade", "bpcheck handout",
+                                           "bpcheck export moodle"}
+    for path, param in found:
+        values = [item.value for item in param.shell_complete(click.Context(main), "ex")]
+        assert values == BUILT_IN, path
+
+
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
 def test_bash(shell_env, course):
     source = course / "bpcheck.bash"

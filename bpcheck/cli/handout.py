@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import check_nameable, precision_option
+from .common import EXERCISE, check_nameable, precision_option
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @click.option("--roster", "roster_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FILE", help="The class: a CSV with a header and an id column (name and email columns "
               "too, if you like), or one student id a line.")
