@@ -31,18 +31,14 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 from bpcheck.report.diagram import network_lines, network_svg
 from bpcheck.report.plain import width as cells
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-       "GITHUB_ACTIONS": None}
 TRAINING = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "examples" / "training").glob("*.yaml"))
 BUILT_IN = [f"ex{number}" for number in range(1, 9)]
 ADAM, XOR, MOMENTUM = "examples/training/adam.yaml", "examples/training/xor.yaml", "examples/training/momentum.yaml"
@@ -54,19 +50,15 @@ def _from_the_repository(monkeypatch):
     monkeypatch.chdir(ROOT)  # the examples are named from the repository's root, as README names them
 
 
-def run(*args, input: str | None = None):
-    return CliRunner().invoke(main, [str(arg) for arg in args], input=input, env=ENV, prog_name="bpcheck")
-
-
-def grade_json(path: Path, *extra: str) -> dict:
-    result = run("grade", path, "--format", "json", *extra)
+def grade_json(cli, path: Path, *extra: str) -> dict:
+    result = cli("grade", path, "--format", "json", *extra)
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout)
 
 
-def exact(spec: str, *variant: str) -> tuple[dict, list]:
+def exact(cli, spec: str, *variant: str) -> tuple[dict, list]:
     """Every value of ``spec`` at full precision and the asked names, as `solve --format json` gives them."""
-    record = json.loads(run("solve", spec, "--format", "json", *variant).stdout)
+    record = json.loads(cli("solve", spec, "--format", "json", *variant).stdout)
     return record["values"], record["asked"]
 
 
@@ -91,7 +83,7 @@ def verdicts(record: dict) -> dict[str, list[str]]:
 # ------------------------------------------------------------------------------ practice: the protocol
 
 
-def test_the_scripted_protocol_line_by_line_and_the_file_grades_as_the_session_said(tmp_path):
+def test_the_scripted_protocol_line_by_line_and_the_file_grades_as_the_session_said(cli, tmp_path):
     save = tmp_path / "p.yaml"
     script = ["?", "abc", "0.755",  # help and a line that is not a number re-ask a3; then right
               "0.7", "0.6803",  # y3 rounded too early, right on the second try
@@ -100,7 +92,7 @@ def test_the_scripted_protocol_line_by_line_and_the_file_grades_as_the_session_s
               "0.5", "0.4", "y",  # E wrong twice, the answer shown
               "1", "2", "n",  # delta5 wrong twice, not shown
               "-0.0122", "q"]  # delta3 without y3(1 - y3), then quit at the second try
-    result = run("practice", "ex1", "--save", save, input="\n".join(script) + "\n")
+    result = cli("practice", "ex1", "--save", save, input="\n".join(script) + "\n")
     out = result.stdout
     assert result.exit_code == 1, out
     expected_run = """\
@@ -154,34 +146,34 @@ show the answer? [y/N]: y
     text = save.read_text(encoding="utf-8")
     for line in ("  a3: 0.755\n", "  y3: 0.6803\n", "  a4:\n", "  E: 0.4\n", "  delta5: 2.0\n", "  delta3: -0.0122\n"):
         assert line in text, line
-    record = grade_json(save)
+    record = grade_json(cli, save)
     assert record["score"] == 5.0 and verdicts(record) == said
     assert next(r for r in record["results"] if r["name"] == "delta3")["misconception"] == "missing-activation-derivative"
 
 
 @pytest.mark.parametrize("spec", [*BUILT_IN, ADAM, XOR, MOMENTUM, "ex3 --variant alice"])
-def test_the_exact_answers_are_all_credited_and_the_file_grades_the_same(tmp_path, spec):
+def test_the_exact_answers_are_all_credited_and_the_file_grades_the_same(cli, tmp_path, spec):
     spec, *variant = spec.split(" ")
-    values, asked = exact(spec, *variant)
+    values, asked = exact(cli, spec, *variant)
     save = tmp_path / "answers.yaml"
-    result = run("practice", spec, *variant, "--save", save, input="".join(f"{values[n]!r}\n" for n in asked))
+    result = cli("practice", spec, *variant, "--save", save, input="".join(f"{values[n]!r}\n" for n in asked))
     total = len(asked)
     assert result.exit_code == 0, result.stdout[-2000:]
     assert f"Score: {total} / {total} (100.0%): {total} correct, 0 carried forward, 0 wrong, 0 missing." in result.stdout
     assert result.stdout.count("✓ correct · score") == total
     # Self-study trusts the file's own variant: line; marks (--exercise) take the variant from the course.
-    for graded in (grade_json(save), grade_json(save, "--exercise", spec, *variant)):
+    for graded in (grade_json(cli, save), grade_json(cli, save, "--exercise", spec, *variant)):
         assert graded["score"] == graded["max_score"] == total and graded["variant"] == (variant[1] if variant else None)
 
 
-def test_a_dataset_is_asked_by_its_example_names_and_the_mean_shows_the_students_own_terms(tmp_path):
-    values, asked = exact(XOR)
+def test_a_dataset_is_asked_by_its_example_names_and_the_mean_shows_the_students_own_terms(cli, tmp_path):
+    values, asked = exact(cli, XOR)
     script = []
     for name in asked:
         script += ["0.5", "0.5"] if name == "E" else [repr(values[name])]
         if name == "E":
             break
-    result = run("practice", XOR, "--save", tmp_path / "x.yaml", "--feedback", "hint", input="\n".join(script) + "\nq\n")
+    result = cli("practice", XOR, "--save", tmp_path / "x.yaml", "--feedback", "hint", input="\n".join(script) + "\nq\n")
     out = result.stdout
     assert "y3[2] = σ(a3[2])\ny3[2]: " in out
     terms = " + ".join(f"({FMT(values[f'E[{n}]'])})" for n in range(1, 5))
@@ -192,10 +184,10 @@ def test_a_dataset_is_asked_by_its_example_names_and_the_mean_shows_the_students
 # ------------------------------------------------------------------------- practice: the hint level
 
 
-def _no_expected_value_shown(spec: str, tmp_path: Path, level: str) -> None:
+def _no_expected_value_shown(cli, spec: str, tmp_path: Path, level: str) -> None:
     """Every third value right, every third wrong twice, every third skipped: no value the student never
     got right appears (to 3, 4 or 5 digits, with its sign) unless it is also one of their numbers or a given."""
-    values, asked = exact(spec)
+    values, asked = exact(cli, spec)
     typed: list[float] = []
     script: list[str] = []
     for index, name in enumerate(asked):
@@ -208,7 +200,7 @@ def _no_expected_value_shown(spec: str, tmp_path: Path, level: str) -> None:
             script += [repr(wrong[0])] + ([repr(wrong[1])] if level != "score" else [])
         else:
             script.append("")
-    result = run("practice", spec, "--save", tmp_path / "h.yaml", "--feedback", level, input="\n".join(script) + "\n")
+    result = cli("practice", spec, "--save", tmp_path / "h.yaml", "--feedback", level, input="\n".join(script) + "\n")
     out = result.stdout
     assert "Score:" in out and "answer:" not in out and "accepted:" not in out and "show the answer" not in out
     right = {name for index, name in enumerate(asked) if index % 3 == 0}
@@ -223,24 +215,24 @@ def _no_expected_value_shown(spec: str, tmp_path: Path, level: str) -> None:
 
 
 @pytest.mark.parametrize("spec", ["ex1", "ex5", ADAM, XOR])
-def test_the_hint_level_never_shows_an_expected_value(tmp_path, spec):
-    _no_expected_value_shown(spec, tmp_path, "hint")
+def test_the_hint_level_never_shows_an_expected_value(cli, tmp_path, spec):
+    _no_expected_value_shown(cli, spec, tmp_path, "hint")
 
 
-def test_the_verdict_and_score_levels_show_no_expected_value_and_no_hint(tmp_path):
+def test_the_verdict_and_score_levels_show_no_expected_value_and_no_hint(cli, tmp_path):
     for level in ("verdict", "score"):
         (tmp_path / level).mkdir()
-        _no_expected_value_shown(MOMENTUM, tmp_path / level, level)
-    result = run("practice", "ex1", "--save", tmp_path / "v.yaml", "--feedback", "verdict", input="0.7\n0.7\nq\n")
+        _no_expected_value_shown(cli, MOMENTUM, tmp_path / level, level)
+    result = cli("practice", "ex1", "--save", tmp_path / "v.yaml", "--feedback", "verdict", input="0.7\n0.7\nq\n")
     assert "hint" not in result.stdout and "with your numbers" not in result.stdout
     assert "a3, second try: 0.7\n  ✗ wrong · score 0/35\n  The answer is not shown at the verdict feedback level." \
         in result.stdout
 
 
-def test_with_your_numbers_is_left_out_while_a_value_it_reads_is_not_the_students(tmp_path):
+def test_with_your_numbers_is_left_out_while_a_value_it_reads_is_not_the_students(cli, tmp_path):
     """a5 = W35·y3 + W45·y4: with y3 skipped, writing the formula out would show the expected y3."""
     script = "0.755\n\n0.68\n0.6637\n0.9\n"  # a3, y3 skipped, a4, y4, a5 wrong
-    result = run("practice", "ex1", "--save", tmp_path / "s.yaml", "--feedback", "hint", input=script + "q\n")
+    result = cli("practice", "ex1", "--save", tmp_path / "s.yaml", "--feedback", "hint", input=script + "q\n")
     after_a5 = result.stdout.split("\na5: 0.9\n", 1)[1]
     assert "  ✗ wrong (missing-source-output) · score 3/35\n" in after_a5
     assert "with your numbers" not in after_a5 and "0.6803" not in result.stdout
@@ -251,30 +243,30 @@ def test_with_your_numbers_is_left_out_while_a_value_it_reads_is_not_the_student
 
 @pytest.mark.parametrize("written", ['"a\\x7fb"', '"Zo\\u00eb \\x9b Smith"', '"tab\\there"', "'it''s \"quoted\"'",
                                      '"\\U0001F600 Ada"'])
-def test_the_students_name_is_written_back_so_that_it_reads_the_same(tmp_path, written):
+def test_the_students_name_is_written_back_so_that_it_reads_the_same(cli, tmp_path, written):
     """--resume rewrites the file whole: a name the student wrote with YAML escapes must read back."""
     save = tmp_path / "r.yaml"
     save.write_text(f"exercise: ex1\nstudent: {written}\nanswers:\n  a3: 0.755\n", encoding="utf-8")
-    before = grade_json(save)["student"]  # as reports show it (a control character made visible)
-    result = run("practice", "ex1", "--save", save, "--resume", input="0.6803\nq\n")
+    before = grade_json(cli, save)["student"]  # as reports show it (a control character made visible)
+    result = cli("practice", "ex1", "--save", save, "--resume", input="0.6803\nq\n")
     assert result.exit_code == 1, result.output
-    graded = run("grade", save, "--format", "json")
+    graded = cli("grade", save, "--format", "json")
     assert graded.exit_code == 1, graded.output  # 2: the file practice wrote is not a readable answers file
     record = json.loads(graded.stdout)
     assert record["student"] == before and record["score"] == 2.0
 
 
-def test_a_byte_order_mark_at_the_start_of_a_script_does_not_shift_every_answer(tmp_path):
+def test_a_byte_order_mark_at_the_start_of_a_script_does_not_shift_every_answer(cli, tmp_path):
     """A script saved by Notepad starts with U+FEFF; the first line is still the answer to a3."""
-    result = run("practice", "ex1", "--save", tmp_path / "b.yaml", input="\ufeff0.755\n0.6803\nq\n")
+    result = cli("practice", "ex1", "--save", tmp_path / "b.yaml", input="\ufeff0.755\n0.6803\nq\n")
     assert "  ✓ correct · score 1/35\n" in result.stdout and "  ✓ correct · score 2/35\n" in result.stdout
     assert "not a number" not in result.stdout
 
 
-def test_resume_asks_only_what_is_not_yet_right_and_keeps_the_rest(tmp_path):
+def test_resume_asks_only_what_is_not_yet_right_and_keeps_the_rest(cli, tmp_path):
     save = tmp_path / "r.yaml"
-    run("practice", "ex1", "--save", save, input="0.755\n0.7\n0.71\nq\n")
-    result = run("practice", "ex1", "--save", save, "--resume", input="\n0.68\nq\n")
+    cli("practice", "ex1", "--save", save, input="0.755\n0.7\n0.71\nq\n")
+    result = cli("practice", "ex1", "--save", save, "--resume", input="\n0.68\nq\n")
     out = result.stdout
     assert "Resuming: 1 of 35 values is already right; 34 to go." in out
     assert "a3 = W13" not in out and "y3 = σ(a3)\n  yours: 0.71 (✗ wrong); an empty line keeps it\ny3: \n" in out
@@ -282,15 +274,14 @@ def test_resume_asks_only_what_is_not_yet_right_and_keeps_the_rest(tmp_path):
     assert "  y3: 0.71\n  a4: 0.68\n" in save.read_text(encoding="utf-8")
 
 
-def _bpcheck(args, cwd: Path, **options) -> subprocess.Popen:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "COLUMNS": "120"}
-    return subprocess.Popen([sys.executable, "-m", "bpcheck", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+def _bpcheck(cli, args, cwd: Path, **options) -> subprocess.Popen:
+    return cli.popen(*args, cwd=cwd, env={"COLUMNS": "120"}, text=True, stdout=subprocess.PIPE,
+                     stderr=subprocess.PIPE, **options)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_while_waiting_for_a_piped_line_keeps_every_answer(tmp_path, signum):
-    process = _bpcheck(["practice", "ex1", "--save", "t.yaml"], tmp_path, stdin=subprocess.PIPE)
+def test_a_signal_while_waiting_for_a_piped_line_keeps_every_answer(cli, tmp_path, signum):
+    process = _bpcheck(cli, ["practice", "ex1", "--save", "t.yaml"], tmp_path, stdin=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write("0.755\n0.6803\n")
     process.stdin.flush()
@@ -308,9 +299,9 @@ def test_a_signal_while_waiting_for_a_piped_line_keeps_every_answer(tmp_path, si
     assert sorted(path.name for path in tmp_path.iterdir()) == ["t.yaml"]
 
 
-def test_a_closed_standard_input_ends_the_session_without_a_traceback(tmp_path):
+def test_a_closed_standard_input_ends_the_session_without_a_traceback(cli, tmp_path):
     """`bpcheck practice ex1 <&-` (cron, some CI runners): Python's sys.stdin is then None."""
-    process = _bpcheck(["practice", "ex1", "--save", "c.yaml"], tmp_path, stdin=subprocess.DEVNULL,
+    process = _bpcheck(cli, ["practice", "ex1", "--save", "c.yaml"], tmp_path, stdin=subprocess.DEVNULL,
                        preexec_fn=lambda: os.close(0))
     out, err = process.communicate(timeout=60)
     assert "Traceback" not in err, err[-600:]
@@ -318,17 +309,16 @@ def test_a_closed_standard_input_ends_the_session_without_a_traceback(tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_a_whole_session_on_a_terminal_with_one_slip_and_the_file_grades_the_same(tmp_path):
+def test_a_whole_session_on_a_terminal_with_one_slip_and_the_file_grades_the_same(cli, tmp_path):
     import pty
     import select
 
-    values, asked = exact("ex1")
+    values, asked = exact(cli, "ex1")
     pid, fd = pty.fork()
     if pid == 0:
         try:
             os.chdir(tmp_path)
-            env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
-            os.execve(sys.executable, [sys.executable, "-m", "bpcheck", "practice", "ex1", "--save", "t.yaml"], env)
+            os.execve(sys.executable, cli.argv("practice", "ex1", "--save", "t.yaml"), cli.environ({"COLUMNS": "200"}))
         finally:
             os._exit(127)
     seen, transcript = "", []
@@ -368,7 +358,7 @@ def test_a_whole_session_on_a_terminal_with_one_slip_and_the_file_grades_the_sam
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
-    record = grade_json(tmp_path / "t.yaml")
+    record = grade_json(cli, tmp_path / "t.yaml")
     assert record["score"] == 35.0 and all(r["verdict"] == "correct" for r in record["results"])
 
 
@@ -388,12 +378,11 @@ def test_the_terminal_drawing_fits_every_width_from_20_to_200(spec):
             assert any(quantity.name in line and FMT(solution.values[quantity.name]) in line for line in boxed)
 
 
-def test_show_diagram_of_a_hostile_title_at_20_columns(tmp_path):
+def test_show_diagram_of_a_hostile_title_at_20_columns(cli, tmp_path):
     exercise = tmp_path / "hostile.yaml"
     exercise.write_text(EX1_YAML.replace("title: the tutorial's network",
                                          'title: "\\e[31m<b>&amp;\\u202e \\\\textbf{x} 中文 \\x07"'), encoding="utf-8")
-    result = CliRunner().invoke(main, ["show", str(exercise), "--diagram", "--step"],
-                                env={**ENV, "COLUMNS": "20"}, prog_name="bpcheck")
+    result = cli("show", exercise, "--diagram", "--step", env={"COLUMNS": "20"})
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
     drawing = result.stdout.split("The network after", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
@@ -401,12 +390,12 @@ def test_show_diagram_of_a_hostile_title_at_20_columns(tmp_path):
 
 
 @pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
-def test_the_svg_is_well_formed_and_holds_every_weight_and_value(spec, tmp_path):
+def test_the_svg_is_well_formed_and_holds_every_weight_and_value(cli, spec, tmp_path):
     solution = solve(load_exercise(spec))
     values = solution.values
     suffix = "[1]" if any(name.endswith("[1]") for name in values) else ""
     path = tmp_path / "n.svg"
-    result = run("show", spec, "--svg", path, "--step")
+    result = cli("show", spec, "--svg", path, "--step")
     assert result.exit_code == 0, result.output
     root = ET.parse(path).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -444,8 +433,8 @@ def _urls(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("spec", ["ex1", ADAM, XOR])
-def test_a_solution_page_names_no_url_at_all(spec):
-    page = run("solve", spec, "--format", "html").stdout
+def test_a_solution_page_names_no_url_at_all(cli, spec):
+    page = cli("solve", spec, "--format", "html").stdout
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
     assert _urls(page) == []
 
@@ -457,10 +446,10 @@ def _wrong_answers_file(path: Path, student: str) -> Path:
 
 
 @pytest.mark.parametrize("level", ["hint", "verdict", "score"])
-def test_a_grade_page_below_full_holds_no_expected_value_anywhere_in_its_source(tmp_path, level):
+def test_a_grade_page_below_full_holds_no_expected_value_anywhere_in_its_source(cli, tmp_path, level):
     """Not in its text, its attributes, or its style sheet's comments: a3 = 0.755 is the expected a3."""
     answers = _wrong_answers_file(tmp_path / "a.yaml", "Ada")
-    page = run("grade", answers, "--format", "html", "--feedback", level).stdout
+    page = cli("grade", answers, "--format", "html", "--feedback", level).stdout
     solution = solve(load_exercise("ex1"))
     own = {"0.7", "0.6803", "0.04068"}
     for name in set(solution.asked) - {"y3"}:
@@ -469,12 +458,12 @@ def test_a_grade_page_below_full_holds_no_expected_value_anywhere_in_its_source(
     assert _urls(page) == []
 
 
-def test_hostile_student_names_and_paths_are_escaped_on_one_page_and_a_class_page(tmp_path):
+def test_hostile_student_names_and_paths_are_escaped_on_one_page_and_a_class_page(cli, tmp_path):
     folder = tmp_path / 'we<ird>&"dir'
     folder.mkdir()
     _wrong_answers_file(folder / "x<img src=x onerror=alert(1)>.yaml", "<script>alert(1)</script> & \x1b[31m")
     for target, extra in ((next(folder.iterdir()), ()), (folder, ("--mistakes",))):
-        page = run("grade", target, "--format", "html", "--feedback", "hint", *extra).stdout
+        page = cli("grade", target, "--format", "html", "--feedback", "hint", *extra).stdout
         body = page.split("</style>", 1)[1]
         assert "<script" not in body and "<img" not in body and "\x1b" not in page, target
         assert "&lt;img src=x onerror=alert(1)&gt;" in body and "we&lt;ird&gt;&amp;&quot;dir" in body
@@ -503,18 +492,18 @@ def _compiled(tmp_path: Path, key: str) -> str:
 
 @pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
 @pytest.mark.parametrize("spec", [ADAM, XOR])
-def test_an_exam_key_of_a_dataset_or_adam_stays_on_its_pages(tmp_path, spec):
+def test_an_exam_key_of_a_dataset_or_adam_stays_on_its_pages(cli, tmp_path, spec):
     """An align* cannot break across pages unless told it may: one taller than a page runs off it."""
-    log = _compiled(tmp_path, run("solve", spec, "--format", "latex").stdout)
+    log = _compiled(tmp_path, cli("solve", spec, "--format", "latex").stdout)
     assert "Overfull \\vbox" not in log, "a display runs off the bottom of the page"
 
 
 @pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
-def test_a_title_in_a_latin_script_compiles_with_the_two_packages(tmp_path):
+def test_a_title_in_a_latin_script_compiles_with_the_two_packages(cli, tmp_path):
     title = "«Übung 3» Ćwiczenie: część ą ę; Þór ð; Đorđe; ſ ƒ ǅ"
     exercise = tmp_path / "latin.yaml"
     exercise.write_text(EX1_YAML.replace("title: the tutorial's network", f'title: "{title}"'), encoding="utf-8")
-    key = run("solve", exercise, "--format", "latex").stdout
+    key = cli("solve", exercise, "--format", "latex").stdout
     assert "Übung 3" in key and "Ćwiczenie" in key  # what pdflatex sets is kept as it is
     _compiled(tmp_path, key)
 
@@ -522,17 +511,17 @@ def test_a_title_in_a_latin_script_compiles_with_the_two_packages(tmp_path):
 # --------------------------------------------------------------------------------------- start-up
 
 
-def _imported(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "bpcheck", *args], cwd=ROOT,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+def _imported(cli, *args: str) -> set[str]:
+    # As a user's shell starts it: colour on, the width left to the terminal.
+    done = cli.process(*args, python=("-X", "importtime"), cwd=ROOT, env={"NO_COLOR": None, "COLUMNS": None})
     return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
 
 
-def test_start_up_imports_none_of_the_new_renderers():
-    at_help = _imported("--help")
+def test_start_up_imports_none_of_the_new_renderers(cli):
+    at_help = _imported(cli, "--help")
     assert not {name for name in at_help if name.split(".")[0] in ("rich", "yaml")}
     assert not {name for name in at_help if name.startswith("bpcheck.report") or name == "bpcheck.practice"}
-    at_solve = _imported("solve", "ex1")
+    at_solve = _imported(cli, "solve", "ex1")
     assert {"bpcheck.practice", "bpcheck.report.html", "bpcheck.report.latex", "bpcheck.report.practice_text",
             "bpcheck.report.diagram_svg"}.isdisjoint(at_solve)
     assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as the manual says
