@@ -14,14 +14,12 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_solver_oracle import cases
 
 from bpcheck import builtin_exercises, grade, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.gradcheck import FAIL, KINK, PASS, gradient_check
 from bpcheck.loading import load_exercise_text
 from bpcheck.names import canonical_name
@@ -503,11 +501,11 @@ def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(cli, mon
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
-def test_plot_says_where_it_wrote_the_curve(tmp_path, output_format):
+def test_plot_says_where_it_wrote_the_curve(cli, tmp_path, output_format):
     pytest.importorskip("matplotlib")
     target = tmp_path / "loss.svg"
-    result = CliRunner(env={"COLUMNS": "120"}).invoke(main, ["train", "ex1", "-n", "20", "--plot", str(target),
-                                                             "--format", output_format])
+    result = cli("train", "ex1", "-n", "20", "--plot", str(target),
+                                                             "--format", output_format, env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     said = f"The loss curve is in {target}.\n"
@@ -536,10 +534,10 @@ def test_the_manuals_dataset_example_is_valid():
     assert solve(exercise).values["v_W13_new"] == pytest.approx(0.9 * 0.001 + solve(exercise).values["dE_dW13"])
 
 
-def test_the_manuals_curve_is_the_real_output():
+def test_the_manuals_curve_is_the_real_output(cli):
     marker = "<!-- output: bpcheck train examples/training/xor.yaml --iterations 3000 -->\n```text\n"
     curve = TRAINING_PAGE.split(marker, 1)[1].split("\n```", 1)[0]
-    result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
+    result = cli("train", str(XOR), "--iterations", "3000", env={"COLUMNS": "80"})
     assert curve in result.stdout
 
 
@@ -551,7 +549,7 @@ def test_every_documented_setting_is_an_optimizer_setting():
 DOCS_TRAIN_SVG = ROOT / "docs" / "train-xor.svg"
 
 
-def test_the_manuals_picture_of_the_curve_is_what_train_prints():
+def test_the_manuals_picture_of_the_curve_is_what_train_prints(cli):
     """docs/train-xor.svg is the terminal showing the curve and summary; BPCHECK_REWRITE_DOCS=1 rewrites it."""
     import io
     import os
@@ -559,7 +557,7 @@ def test_the_manuals_picture_of_the_curve_is_what_train_prints():
     from rich.console import Console
     from rich.text import Text
 
-    result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
+    result = cli("train", str(XOR), "--iterations", "3000", env={"COLUMNS": "80"})
     shown = result.stdout.split("\n\nParameters", 1)[0]
     console = Console(record=True, width=80, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     console.print(Text(shown))
