@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import yaml
+
+from bpcheck.network import weight_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,6 +136,43 @@ def assert_bad_input_line(result, prefix: str, words) -> str:
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
     return message
+
+
+def network_yaml(sizes, seed: int = 0, activation: str = "sigmoid") -> str:
+    """A fully connected network of layer ``sizes`` with two-decimal numbers, units numbered across layers."""
+    rng = random.Random(seed)
+    layers, first = [], 1
+    for size in sizes:
+        layers.append(range(first, first + size))
+        first += size
+    weights = {weight_name(s, d): rng.choice([-1, 1]) * rng.randint(1, 99) / 100
+               for depth in range(1, len(layers)) for d in layers[depth] for s in layers[depth - 1]}
+    return yaml.safe_dump({"layers": list(sizes), "activation": activation,
+                           "inputs": {f"x{u}": rng.randint(1, 99) / 100 for u in layers[0]},
+                           "weights": weights, "targets": {f"t{u}": rng.randint(10, 90) / 100 for u in layers[-1]},
+                           "learning_rate": 0.5})
+
+
+def slipped_answers(solution, rng: random.Random) -> dict[str, float]:
+    """The asked values at 4 significant digits, about a quarter of them slipped (negated, halved, doubled,
+    5 % off or 0): answers that make the grader search for carried-forward credit."""
+    answers = {}
+    for name in solution.asked:
+        value = solution.values[name]
+        if rng.random() < 0.25:
+            value *= rng.choice([-1.0, 0.5, 1.05, 0.0, 2.0])
+        answers[name] = float(f"{value:.4g}")
+    return answers
+
+
+def fastest(work, runs: int) -> float:
+    """The fastest of ``runs`` runs of ``work()``, in seconds: a busy moment in one run does not count."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
 
 
 def sigmoid(a: float) -> float:

@@ -515,6 +515,22 @@ def test_no_color_on_a_terminal_means_no_escape_codes(cli):
     assert ANSI not in output, repr(output[:120])
 
 
+def _imported(cli, *args: str) -> set[str]:
+    # As a user's shell starts it: colour on, the width left to the terminal.
+    done = cli.process(*args, python=("-X", "importtime"), cwd=ROOT, env={"NO_COLOR": None, "COLUMNS": None})
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_start_up_imports_none_of_the_renderers_it_does_not_print_with(cli):
+    at_help = _imported(cli, "--help")
+    assert not {name for name in at_help if name.split(".")[0] in ("rich", "yaml")}
+    assert not {name for name in at_help if name.startswith("bpcheck.report") or name == "bpcheck.practice"}
+    at_solve = _imported(cli, "solve", "ex1")
+    assert {"bpcheck.practice", "bpcheck.report.html", "bpcheck.report.latex", "bpcheck.report.practice_text",
+            "bpcheck.report.diagram_svg"}.isdisjoint(at_solve)
+    assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as the manual says
+
+
 # ---------------------------------------------------------------- the built-in exercises
 
 

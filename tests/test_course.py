@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, fastest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -835,15 +835,13 @@ def test_a_variant_builds_the_exercises_graph_once_however_many_attempts(monkeyp
 def test_a_large_dataset_variant_takes_time_proportional_to_solving(shape, examples, biases):
     # A variant costs one solve of the exercise and its attempts' checks: 0.7 to 2.5 times solving, in one
     # process (the fastest of three runs); rebuilding the graph for every attempt made it up to 9 times.
-    from test_hardening import _fastest
-
     exercise = new_exercise(shape, biases=biases, seed=1, examples=examples)
     names = iter(f"s{index}" for index in range(10))
 
     def fresh():  # a network object of its own: its graph is built in the run (a graph is kept per network)
         return exercise._replace(network=exercise.network._replace())
 
-    assert _fastest(lambda: make_variant(fresh(), next(names)), 3) < 5 * _fastest(lambda: solve(fresh()), 3)
+    assert fastest(lambda: make_variant(fresh(), next(names)), 3) < 5 * fastest(lambda: solve(fresh()), 3)
 
 
 def test_the_cli_s_one_copy_agrees_with_the_loader():

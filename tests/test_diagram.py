@@ -26,6 +26,7 @@ from bpcheck.network import weight_name
 from bpcheck.numbers import number_formatter
 from bpcheck.quantities import Graph
 from bpcheck.report.diagram import network_lines, network_svg
+from bpcheck.report.plain import width as cells
 from bpcheck.solution import Solution
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,9 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 EXERCISES = builtin_exercises()
 WIDTHS = (40, 60, 80, 120)
 FMT = number_formatter(4)
+TRAINING = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "examples" / "training").glob("*.yaml"))
+BUILT_IN = [f"ex{number}" for number in range(1, 9)]
+ADAM = "examples/training/adam.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -444,3 +448,76 @@ def test_docs_svg_is_what_bpcheck_draws_and_the_manual_shows_it():
         DOCS_SVG.write_text(svg, encoding="utf-8")
     assert DOCS_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
     assert "](../ex1-network.svg)" in PAGE
+
+
+def test_the_manual_shows_the_drawing_the_svg_and_links_the_example_page_and_changelog_lists_it_all():
+    drawn = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
+    pages = (ROOT / "docs" / "instructors" / "pages.md").read_text(encoding="utf-8")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
+    drawing = drawn.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```")[0]
+    assert "│ x1 0.35 │" in drawing and "W13 0.1 ──┤" in drawing and "│ y 0.6903 │" in drawing
+    assert "](../ex1-network.svg)" in drawn and (ROOT / "docs" / "ex1-network.svg").is_file()
+    assert "](../ex1-solution.html)" in pages and (ROOT / "docs" / "ex1-solution.html").is_file()
+    ET.parse(ROOT / "docs" / "ex1-network.svg")
+    for entry in ("`bpcheck practice EXERCISE", "`bpcheck show EXERCISE --diagram`", "`--svg PATH`", "--format html",
+                  "--format latex", "chromium"):
+        assert entry in changelog, entry
+
+
+# ---------------------------------------------------------------- every exercise, built-in and shipped, at every width
+
+
+@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
+def test_the_terminal_drawing_fits_every_width_from_20_to_200(spec, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the shipped examples are named from the repository's root, as README names them
+    solution = solve(load_exercise(spec))
+    for step in (False, True):
+        for width in range(20, 201):
+            lines = network_lines(solution, width=width, step=step)
+            assert max(map(cells, lines)) <= width, (spec, step, width)
+    boxed = network_lines(solution, width=200, step=True)
+    for quantity in solution.graph:
+        if quantity.kind in ("W", "b") and quantity.stage == "given":
+            assert any(quantity.name in line and FMT(solution.values[quantity.name]) in line for line in boxed)
+
+
+def test_show_diagram_of_a_hostile_title_at_20_columns(cli, tmp_path):
+    exercise = tmp_path / "hostile.yaml"
+    exercise.write_text(EX1_YAML.replace("title: the tutorial's network",
+                                         'title: "\\e[31m<b>&amp;\\u202e \\\\textbf{x} 中文 \\x07"'), encoding="utf-8")
+    result = cli("show", exercise, "--diagram", "--step", env={"COLUMNS": "20"})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    drawing = result.stdout.split("The network after", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert drawing and max(map(cells, drawing)) <= 20, drawing
+
+
+@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
+def test_the_svg_is_well_formed_and_holds_every_weight_and_value(cli, spec, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    solution = solve(load_exercise(spec))
+    values = solution.values
+    suffix = "[1]" if any(name.endswith("[1]") for name in values) else ""
+    path = tmp_path / "n.svg"
+    result = cli("show", spec, "--svg", path, "--step")
+    assert result.exit_code == 0, result.output
+    root = ET.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    shown = {"".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text")}
+    for quantity in solution.graph:
+        if quantity.kind in ("W", "b") and quantity.stage == "given":
+            frozen = quantity.name in solution.exercise.network.frozen
+            assert f"{quantity.name} = {FMT(values[quantity.name])}{' (fixed)' if frozen else ''}" in shown, quantity.name
+        if quantity.kind in ("W_new", "b_new"):
+            assert f"{quantity.name} = {FMT(values[quantity.name])}" in shown, quantity.name
+    symbols = {"a": "a", "y": "y", "delta": "δ"}
+    for quantity in solution.graph:
+        if quantity.kind in symbols and quantity.stage in ("forward", "backward") and \
+                (quantity.name.endswith(suffix) if suffix else "[" not in quantity.name):
+            assert f"{symbols[quantity.kind]}{quantity.unit} = {FMT(values[quantity.name])}" in shown, quantity.name
+
+
+def test_the_svg_of_adam_has_the_new_weights_a_step_of_adam_gives():
+    shown = network_svg(solve(load_exercise(str(ROOT / ADAM))), step=True)
+    for name, new in (("W13_new", "0.09000"), ("W23_new", "0.7900"), ("W35_new", "0.2900"), ("W45_new", "0.8900")):
+        assert f">{name} = {new}<" in shown

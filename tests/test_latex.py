@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from helpers import EX1_YAML
@@ -19,11 +20,13 @@ from bpcheck.numbers import number_formatter
 from bpcheck.report import latex
 
 ENGINE = next((shutil.which(engine) for engine in ("pdflatex", "lualatex", "xelatex") if shutil.which(engine)), None)
+PDFLATEX = shutil.which("pdflatex")  # the strictest of the three about the text it sets
 DOCUMENT = "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{booktabs}\n\\begin{document}\n%s\\end{document}\n"
 HOSTILE_TITLE = r"100% #1 & $x$ ~ {a_b^c} \end{document} <x>"
 DATASET_ADAM = (EX1_YAML.replace("inputs: {x1: 0.35, x2: 0.9}\n", "").replace("targets: {t5: 0.5}\n", "")
                 + "examples:\n  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 0.5}}\n"
                   "  - {inputs: {x1: 0.1, x2: 0.2}, targets: {t5: 0.9}}\noptimizer: adam\n")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def fragment(cli, spec: str = "ex1") -> str:
@@ -158,19 +161,43 @@ def test_the_precision_option_is_obeyed(cli):
 # ------------------------------------------------------------------------------------- compiled
 
 
+def compiled(tmp_path, key: str, engine: str | None = ENGINE) -> str:
+    """The log of ``key`` compiled in a minimal document that inputs it; the engine's errors if it fails."""
+    (tmp_path / "key.tex").write_text(key, encoding="utf-8")
+    (tmp_path / "doc.tex").write_text(DOCUMENT % "\\input{key}\n", encoding="utf-8")
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+                          capture_output=True, text=True, errors="replace", timeout=300)
+    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
+    assert done.returncode == 0, "\n".join(line for line in log.splitlines() if line.startswith("!"))[:2000]
+    return log
+
+
 @pytest.mark.skipif(ENGINE is None, reason="no TeX engine (pdflatex, lualatex, xelatex) on PATH")
 @pytest.mark.parametrize("spec", ["ex1", "ex5", "ex8", "hostile dataset with adam"])
 def test_the_fragment_compiles_in_a_minimal_document(cli, tmp_path, spec):
     if spec.startswith("hostile"):
         spec = hostile_exercise(tmp_path, DATASET_ADAM)
-    (tmp_path / "key.tex").write_text(fragment(cli, spec), encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(DOCUMENT % "\\input{key}\n", encoding="utf-8")
-    done = subprocess.run([ENGINE, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, errors="replace", timeout=300)
-    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
-    assert done.returncode == 0, "\n".join(line for line in log.splitlines() if line.startswith("!"))[:2000]
+    log = compiled(tmp_path, fragment(cli, spec))
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
     assert "Missing character" not in log
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
+@pytest.mark.parametrize("spec", ["examples/training/adam.yaml", "examples/training/xor.yaml"])
+def test_an_exam_key_of_a_dataset_or_adam_stays_on_its_pages(cli, tmp_path, spec):
+    """An align* cannot break across pages unless told it may: one taller than a page runs off it."""
+    log = compiled(tmp_path, cli("solve", spec, "--format", "latex", cwd=ROOT).stdout, PDFLATEX)
+    assert "Overfull \\vbox" not in log, "a display runs off the bottom of the page"
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
+def test_a_title_in_a_latin_script_compiles_with_the_two_packages(cli, tmp_path):
+    title = "«Übung 3» Ćwiczenie: część ą ę; Þór ð; Đorđe; ſ ƒ ǅ"
+    exercise = tmp_path / "latin.yaml"
+    exercise.write_text(EX1_YAML.replace("title: the tutorial's network", f'title: "{title}"'), encoding="utf-8")
+    key = cli("solve", exercise, "--format", "latex").stdout
+    assert "Übung 3" in key and "Ćwiczenie" in key  # what pdflatex sets is kept as it is
+    compiled(tmp_path, key, PDFLATEX)
 
 
 def test_a_broken_fragment_fails_the_structure_check():

@@ -1,16 +1,10 @@
-"""An adversarial review of issue 11 ("At the student's desk"): practice mode, the network drawn, HTML
-pages and LaTeX exam keys, checked as a course instructor and an acceptance test would check them.
-
-- practice: the scripted protocol exactly as README's "Practice" documents it (help, not a number,
-  second try, going back, skip, reveal or not, quit), the answers file grading the same as the session
-  said, every built-in exercise, a dataset, momentum, Adam and a variant credited when fed the exact
-  answers, the hint level never showing an expected value (the "with your numbers" line included),
-  SIGTERM and a full session on a real pseudo-terminal, a student's name written back readable;
-- the drawing: every exercise at every width from 20 to 200 columns, the SVG well-formed with every
-  weight and value, for a dataset and Adam too;
-- pages: no URL of any kind, no expected value anywhere in the source of a page below `full`, hostile
-  names and paths escaped; LaTeX: a dataset with Adam and a title in a Latin script compile on a page;
-- start-up: `bpcheck --help` and `bpcheck solve ex1` import none of the new renderers.
+"""`bpcheck practice`, a session end to end, as a course instructor and an acceptance test would check it:
+the scripted protocol exactly as README's "Practice" documents it (help, not a number, second try, going
+back, skip, reveal or not, quit), the answers file grading the same as the session said, every built-in
+exercise, a dataset, momentum, Adam and a variant credited when fed the exact answers, the hint level never
+showing an expected value (the "with your numbers" line included), SIGINT/SIGTERM, a closed standard input
+and a full session on a real pseudo-terminal, a student's name written back readable.
+(tests/test_practice.py tests the session's rules one at a time.)
 
 Numbers are the tutorial's §13 (ex1): a3 = 0.755, y3 = 0.6803, y5 = 0.6903, E = 0.01810,
 delta5 = -0.04068, delta3 = -0.002654, W13_new = 0.09907.
@@ -21,25 +15,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import xml.etree.ElementTree as ET
-from html import unescape
 from pathlib import Path
 
 import pytest
-from helpers import EX1_YAML
 
-from bpcheck import load_exercise, solve
 from bpcheck.numbers import number_formatter
-from bpcheck.report.diagram import network_lines, network_svg
-from bpcheck.report.plain import width as cells
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINING = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "examples" / "training").glob("*.yaml"))
 BUILT_IN = [f"ex{number}" for number in range(1, 9)]
 ADAM, XOR, MOMENTUM = "examples/training/adam.yaml", "examples/training/xor.yaml", "examples/training/momentum.yaml"
 FMT = number_formatter(4)
@@ -360,185 +346,3 @@ def test_a_whole_session_on_a_terminal_with_one_slip_and_the_file_grades_the_sam
         os.close(fd)
     record = grade_json(cli, tmp_path / "t.yaml")
     assert record["score"] == 35.0 and all(r["verdict"] == "correct" for r in record["results"])
-
-
-# ----------------------------------------------------------------------------------- the drawing
-
-
-@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
-def test_the_terminal_drawing_fits_every_width_from_20_to_200(spec):
-    solution = solve(load_exercise(spec))
-    for step in (False, True):
-        for width in range(20, 201):
-            lines = network_lines(solution, width=width, step=step)
-            assert max(map(cells, lines)) <= width, (spec, step, width)
-    boxed = network_lines(solution, width=200, step=True)
-    for quantity in solution.graph:
-        if quantity.kind in ("W", "b") and quantity.stage == "given":
-            assert any(quantity.name in line and FMT(solution.values[quantity.name]) in line for line in boxed)
-
-
-def test_show_diagram_of_a_hostile_title_at_20_columns(cli, tmp_path):
-    exercise = tmp_path / "hostile.yaml"
-    exercise.write_text(EX1_YAML.replace("title: the tutorial's network",
-                                         'title: "\\e[31m<b>&amp;\\u202e \\\\textbf{x} 中文 \\x07"'), encoding="utf-8")
-    result = cli("show", exercise, "--diagram", "--step", env={"COLUMNS": "20"})
-    assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
-    drawing = result.stdout.split("The network after", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
-    assert drawing and max(map(cells, drawing)) <= 20, drawing
-
-
-@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
-def test_the_svg_is_well_formed_and_holds_every_weight_and_value(cli, spec, tmp_path):
-    solution = solve(load_exercise(spec))
-    values = solution.values
-    suffix = "[1]" if any(name.endswith("[1]") for name in values) else ""
-    path = tmp_path / "n.svg"
-    result = cli("show", spec, "--svg", path, "--step")
-    assert result.exit_code == 0, result.output
-    root = ET.parse(path).getroot()
-    assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    shown = {"".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text")}
-    for quantity in solution.graph:
-        if quantity.kind in ("W", "b") and quantity.stage == "given":
-            frozen = quantity.name in solution.exercise.network.frozen
-            assert f"{quantity.name} = {FMT(values[quantity.name])}{' (fixed)' if frozen else ''}" in shown, quantity.name
-        if quantity.kind in ("W_new", "b_new"):
-            assert f"{quantity.name} = {FMT(values[quantity.name])}" in shown, quantity.name
-    symbols = {"a": "a", "y": "y", "delta": "δ"}
-    for quantity in solution.graph:
-        if quantity.kind in symbols and quantity.stage in ("forward", "backward") and \
-                (quantity.name.endswith(suffix) if suffix else "[" not in quantity.name):
-            assert f"{symbols[quantity.kind]}{quantity.unit} = {FMT(values[quantity.name])}" in shown, quantity.name
-
-
-def test_the_svg_of_adam_has_the_new_weights_a_step_of_adam_gives():
-    shown = network_svg(solve(load_exercise(ADAM)), step=True)
-    for name, new in (("W13_new", "0.09000"), ("W23_new", "0.7900"), ("W35_new", "0.2900"), ("W45_new", "0.8900")):
-        assert f">{name} = {new}<" in shown
-
-
-# ----------------------------------------------------------------------------------------- pages
-
-
-URL_LIKE = re.compile(r"https?:|//|src\s*=|url\(|@import|<script|<link(?![^>]*href=\"data:)", re.I)
-
-
-def _urls(page: str) -> list[str]:
-    """Whatever could load something, or looks as if it might; SVG's namespace on <svg> is a name, never
-    fetched (tests/test_diagram.py keeps the inline SVG the file's, namespace and all)."""
-    page = page.replace('<svg xmlns="http://www.w3.org/2000/svg" ', "<svg ")
-    return [page[max(0, m.start() - 30):m.end() + 30] for m in URL_LIKE.finditer(page)]
-
-
-@pytest.mark.parametrize("spec", ["ex1", ADAM, XOR])
-def test_a_solution_page_names_no_url_at_all(cli, spec):
-    page = cli("solve", spec, "--format", "html").stdout
-    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
-    assert _urls(page) == []
-
-
-def _wrong_answers_file(path: Path, student: str) -> Path:
-    path.write_text(f"exercise: ex1\nstudent: {json.dumps(student)}\nanswers:\n  a3: 0.7\n  y3: 0.6803\n"
-                    "  delta5: 0.04068\n", encoding="utf-8")
-    return path
-
-
-@pytest.mark.parametrize("level", ["hint", "verdict", "score"])
-def test_a_grade_page_below_full_holds_no_expected_value_anywhere_in_its_source(cli, tmp_path, level):
-    """Not in its text, its attributes, or its style sheet's comments: a3 = 0.755 is the expected a3."""
-    answers = _wrong_answers_file(tmp_path / "a.yaml", "Ada")
-    page = cli("grade", answers, "--format", "html", "--feedback", level).stdout
-    solution = solve(load_exercise("ex1"))
-    own = {"0.7", "0.6803", "0.04068"}
-    for name in set(solution.asked) - {"y3"}:
-        for form in {number_formatter(digits)(solution.values[name]) for digits in range(3, 6)} - own:
-            assert not re.search(rf"(?<![\d.]){re.escape(form)}(?!\d)", page), (level, name, form)
-    assert _urls(page) == []
-
-
-def test_hostile_student_names_and_paths_are_escaped_on_one_page_and_a_class_page(cli, tmp_path):
-    folder = tmp_path / 'we<ird>&"dir'
-    folder.mkdir()
-    _wrong_answers_file(folder / "x<img src=x onerror=alert(1)>.yaml", "<script>alert(1)</script> & \x1b[31m")
-    for target, extra in ((next(folder.iterdir()), ()), (folder, ("--mistakes",))):
-        page = cli("grade", target, "--format", "html", "--feedback", "hint", *extra).stdout
-        body = page.split("</style>", 1)[1]
-        assert "<script" not in body and "<img" not in body and "\x1b" not in page, target
-        assert "&lt;img src=x onerror=alert(1)&gt;" in body and "we&lt;ird&gt;&amp;&quot;dir" in body
-        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[31m" in body or extra
-        text = unescape(re.sub(r"<[^>]+>", " ", body))
-        assert ("Score: 1 / 35" in text) if not extra else (" 1/35 " in text and "1 file: 0 passed" in text)
-
-
-# ------------------------------------------------------------------------------------------ LaTeX
-
-
-PDFLATEX = shutil.which("pdflatex")
-DOCUMENT = "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{booktabs}\n\\begin{document}\n" \
-           "\\input{key}\n\\end{document}\n"
-
-
-def _compiled(tmp_path: Path, key: str) -> str:
-    (tmp_path / "key.tex").write_text(key, encoding="utf-8")
-    (tmp_path / "doc.tex").write_text(DOCUMENT, encoding="utf-8")
-    done = subprocess.run([PDFLATEX, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
-                          capture_output=True, text=True, errors="replace", timeout=300)
-    log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
-    assert done.returncode == 0, "\n".join(line for line in log.splitlines() if line.startswith("!"))[:1500]
-    return log
-
-
-@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
-@pytest.mark.parametrize("spec", [ADAM, XOR])
-def test_an_exam_key_of_a_dataset_or_adam_stays_on_its_pages(cli, tmp_path, spec):
-    """An align* cannot break across pages unless told it may: one taller than a page runs off it."""
-    log = _compiled(tmp_path, cli("solve", spec, "--format", "latex").stdout)
-    assert "Overfull \\vbox" not in log, "a display runs off the bottom of the page"
-
-
-@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
-def test_a_title_in_a_latin_script_compiles_with_the_two_packages(cli, tmp_path):
-    title = "«Übung 3» Ćwiczenie: część ą ę; Þór ð; Đorđe; ſ ƒ ǅ"
-    exercise = tmp_path / "latin.yaml"
-    exercise.write_text(EX1_YAML.replace("title: the tutorial's network", f'title: "{title}"'), encoding="utf-8")
-    key = cli("solve", exercise, "--format", "latex").stdout
-    assert "Übung 3" in key and "Ćwiczenie" in key  # what pdflatex sets is kept as it is
-    _compiled(tmp_path, key)
-
-
-# --------------------------------------------------------------------------------------- start-up
-
-
-def _imported(cli, *args: str) -> set[str]:
-    # As a user's shell starts it: colour on, the width left to the terminal.
-    done = cli.process(*args, python=("-X", "importtime"), cwd=ROOT, env={"NO_COLOR": None, "COLUMNS": None})
-    return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
-
-
-def test_start_up_imports_none_of_the_new_renderers(cli):
-    at_help = _imported(cli, "--help")
-    assert not {name for name in at_help if name.split(".")[0] in ("rich", "yaml")}
-    assert not {name for name in at_help if name.startswith("bpcheck.report") or name == "bpcheck.practice"}
-    at_solve = _imported(cli, "solve", "ex1")
-    assert {"bpcheck.practice", "bpcheck.report.html", "bpcheck.report.latex", "bpcheck.report.practice_text",
-            "bpcheck.report.diagram_svg"}.isdisjoint(at_solve)
-    assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as the manual says
-
-
-# ----------------------------------------------------------------------------------------- the docs
-
-
-def test_the_manual_shows_the_drawing_the_svg_and_links_the_example_page_and_changelog_lists_it_all():
-    drawn = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
-    pages = (ROOT / "docs" / "instructors" / "pages.md").read_text(encoding="utf-8")
-    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
-    drawing = drawn.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```")[0]
-    assert "│ x1 0.35 │" in drawing and "W13 0.1 ──┤" in drawing and "│ y 0.6903 │" in drawing
-    assert "](../ex1-network.svg)" in drawn and (ROOT / "docs" / "ex1-network.svg").is_file()
-    assert "](../ex1-solution.html)" in pages and (ROOT / "docs" / "ex1-solution.html").is_file()
-    ET.parse(ROOT / "docs" / "ex1-network.svg")
-    for entry in ("`bpcheck practice EXERCISE", "`bpcheck show EXERCISE --diagram`", "`--svg PATH`", "--format html",
-                  "--format latex", "chromium"):
-        assert entry in changelog, entry

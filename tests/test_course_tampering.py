@@ -1,6 +1,6 @@
-"""Attacks on course mode, as a hostile student and a careful instructor: gaming `--exercise` and
-`--variant`, reading expected values out of `--feedback hint|verdict|score`, variants (determinism, the
-the manual's algorithm, the number rules, hostile `variants:` specs) and `bpcheck new`.
+"""Course mode against tampering, as a hostile student and a careful instructor would try it: gaming
+`--exercise` and `--variant`, reading expected values out of `--feedback hint|verdict|score`, variants
+(determinism, the manual's algorithm, the number rules, hostile `variants:` specs) and `bpcheck new`.
 
 Expected values come from `bpcheck solve ... --format json`; the manual's variant algorithm (docs/instructors/variants.md) is re-implemented
 here from its text alone.

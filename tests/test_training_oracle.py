@@ -1,5 +1,5 @@
-"""Attacks on issue 10 (training, datasets, optimizers, mean |δ|, gradcheck): what a hostile or confused
-user, an instructor or a held-out acceptance test would try.
+"""Training, datasets, optimizers, mean |δ| and gradcheck (issue 10) against an independent oracle, and
+what a hostile or confused user, an instructor or a held-out acceptance test would try on them.
 
 The numbers are checked against an oracle written here in plain Python (forward pass, backward pass and
 the updates of plain gradient descent, PyTorch's SGD with momentum and PyTorch's Adam, in PyTorch's own

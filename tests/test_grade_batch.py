@@ -1,5 +1,6 @@
-"""What a hostile class (or an unlucky one) can hand in: nothing lost, nothing leaked, no hang, no wrong
-grade. One group of tests per class of failure; each case is one of that class, not the only one."""
+"""Grading a class: what a hostile class (or an unlucky one) can hand in to `bpcheck grade FOLDER`:
+nothing lost, nothing leaked, no hang, no wrong grade. One group of tests per class of failure; each case
+is one of that class, not the only one."""
 
 from __future__ import annotations
 
@@ -10,17 +11,14 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import yaml
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, fastest, network_yaml, slipped_answers
 
 from bpcheck import batch
 from bpcheck.grading import grade
 from bpcheck.loading import load_exercise, load_exercise_text, natural_order
-from bpcheck.network import weight_name
 from bpcheck.report import gradebook
 from bpcheck.safetext import escape_controls, path_shown, shown
 from bpcheck.solution import solve
@@ -48,21 +46,6 @@ def class_folder(tmp_path: Path, count: int = 3) -> Path:
     for index in range(count):
         write(folder / f"s{index}.yaml", answers_text("../hw.yaml"))
     return folder
-
-
-def network_yaml(sizes, seed: int = 0, activation: str = "sigmoid") -> str:
-    """A fully connected network with two-decimal numbers, units numbered across layers."""
-    rng = random.Random(seed)
-    layers, first = [], 1
-    for size in sizes:
-        layers.append(range(first, first + size))
-        first += size
-    weights = {weight_name(s, d): rng.choice([-1, 1]) * rng.randint(1, 99) / 100
-               for depth in range(1, len(layers)) for d in layers[depth] for s in layers[depth - 1]}
-    return yaml.safe_dump({"layers": list(sizes), "activation": activation,
-                           "inputs": {f"x{u}": rng.randint(1, 99) / 100 for u in layers[0]},
-                           "weights": weights, "targets": {f"t{u}": rng.randint(10, 90) / 100 for u in layers[-1]},
-                           "learning_rate": 0.5})
 
 
 # ---------------------------------------------------------------- 1. data loss
@@ -191,7 +174,7 @@ def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(cli, tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_real_signal_mid_batch(tmp_path, signum, code):
+def test_a_real_signal_mid_batch(cli, tmp_path, signum, code):
     """A real process, a real signal, in the middle of a class: the exit code and line, no CSV, no litter."""
     folder = class_folder(tmp_path, count=4)
     marks = _previous_csv(tmp_path)
@@ -207,8 +190,9 @@ def test_a_real_signal_mid_batch(tmp_path, signum, code):
         "batch.GradingSession.grade_file = slow\n"
         "sys.argv = ['bpcheck', 'grade', sys.argv[1], '--csv', sys.argv[2]]\n"
         "main()\n")
+    # The house environment: on a CI runner GITHUB_ACTIONS would add annotations to stderr.
     child = subprocess.Popen([sys.executable, "-c", script, str(folder), str(marks)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, env=cli.environ())
     assert child.stdout.readline() == "grading\n"
     child.send_signal(signum)
     _, stderr = child.communicate(timeout=30)
@@ -221,34 +205,15 @@ def test_a_real_signal_mid_batch(tmp_path, signum, code):
 # ---------------------------------------------------------------- 2. time that explodes
 
 
-def _slipped(solution, rng: random.Random) -> dict[str, float]:
-    answers = {}
-    for name in solution.asked:
-        value = solution.values[name]
-        if rng.random() < 0.25:
-            value *= rng.choice([-1.0, 0.5, 1.05, 0.0, 2.0])
-        answers[name] = float(f"{value:.4g}")
-    return answers
-
-
 def _grading_over_solving(text: str, runs: int = 3) -> float:
     """Grading time over solving time, each the fastest of a few runs: a busy moment in one run (CI
     beside other jobs) must not make the ratio."""
     exercise = load_exercise_text(text)
     solution = solve(exercise)
-    answers = _slipped(solution, random.Random(3))
+    answers = slipped_answers(solution, random.Random(3))
     # A network object of its own each time: solving builds its graph (the same one is built once, and kept).
     fresh = [exercise._replace(network=exercise.network._replace()) for _ in range(runs)]
-    return _fastest(lambda: grade(solution, answers), runs) / max(_fastest(lambda: solve(fresh.pop()), runs), 1e-3)
-
-
-def _fastest(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return fastest(lambda: grade(solution, answers), runs) / max(fastest(lambda: solve(fresh.pop()), runs), 1e-3)
 
 
 @pytest.mark.parametrize("sizes", [

@@ -1,4 +1,5 @@
-"""Hostile and unusual input found in review: each ends in a clear line or a grade, never a traceback."""
+"""Hostile and unusual input to template, grade, solve and check: each ends in a clear line or a grade,
+never a traceback."""
 
 from __future__ import annotations
 
