@@ -69,6 +69,6 @@ def test_hostile_student_names_and_paths_are_escaped_on_one_page_and_a_class_pag
         body = page.split("</style>", 1)[1]
         assert "<script" not in body and "<img" not in body and "\x1b" not in page, target
         assert "&lt;img src=x onerror=alert(1)&gt;" in body and "we&lt;ird&gt;&amp;&quot;dir" in body
-        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[31m" in body or extra
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[31m" in body
         text = unescape(re.sub(r"<[^>]+>", " ", body))
         assert ("Score: 1 / 35" in text) if not extra else (" 1/35 " in text and "1 file: 0 passed" in text)
