@@ -369,17 +369,16 @@ class Terminal:
     """`python -m bpcheck ...` on a pseudo-terminal: what it prints is read until a text appears,
     never longer than the deadline, so that a test cannot hang."""
 
-    def __init__(self, args, cwd: Path, deadline: float):
+    def __init__(self, cli, args, cwd: Path, deadline: float):
         import pty
 
         self.deadline = deadline
-        env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-        env.update(NO_COLOR="1", COLUMNS="200", LINES="50", PYTHONPATH=str(ROOT))
+        env = cli.environ({"COLUMNS": "200", "LINES": "50"})
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: its terminal is the pty's other end
             try:
                 os.chdir(cwd)
-                os.execve(sys.executable, [sys.executable, "-m", "bpcheck", *args], env)
+                os.execve(sys.executable, cli.argv(*args), env)
             finally:
                 os._exit(127)
         self._resize(200, 50)
@@ -452,7 +451,7 @@ class Terminal:
 def test_a_session_on_a_terminal_with_one_slip_then_ctrl_c_keeps_every_answer(cli, tmp_path):
     deadline = time.monotonic() + 60
     save = tmp_path / "ex1-answers.yaml"
-    terminal = Terminal(["practice", "ex1", "--save", str(save)], tmp_path, deadline)
+    terminal = Terminal(cli, ["practice", "ex1", "--save", str(save)], tmp_path, deadline)
     try:
         said = terminal.expect("a3: ")
         assert "Practice: Exercise 1: the tutorial's network (ex1)" in said
@@ -494,8 +493,8 @@ def test_a_session_on_a_terminal_with_one_slip_then_ctrl_c_keeps_every_answer(cl
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_ctrl_d_on_a_terminal_ends_the_session_with_its_summary(tmp_path):
-    terminal = Terminal(["practice", "ex1", "--save", str(tmp_path / "d.yaml")], tmp_path, time.monotonic() + 60)
+def test_ctrl_d_on_a_terminal_ends_the_session_with_its_summary(cli, tmp_path):
+    terminal = Terminal(cli, ["practice", "ex1", "--save", str(tmp_path / "d.yaml")], tmp_path, time.monotonic() + 60)
     try:
         terminal.expect("a3: ")
         terminal.type("0.755\r")
