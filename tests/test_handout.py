@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpcheck.cli import main
 from bpcheck.errors import BpcheckError
 from bpcheck.lms.quiz import listed_variants
 from bpcheck.roster import folder_key, folder_problem, roster_students
-from tests.helpers import assert_bad_input_line
+from tests.helpers import Cli, assert_bad_input_line
 
 EXERCISE = """\
 title: Homework 1
@@ -33,8 +31,7 @@ learning_rate: 0.5
 """
 
 
-def bpcheck(*args: str, folder: Path | None = None):
-    return CliRunner(env={"COLUMNS": "80", "GITHUB_ACTIONS": None}).invoke(main, [str(arg) for arg in args])
+bpcheck = Cli({"COLUMNS": "80"})  # the conftest fixture's command line, as a function hypothesis can call
 
 
 @pytest.fixture

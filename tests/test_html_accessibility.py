@@ -14,11 +14,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from click.testing import CliRunner
 from helpers import ANN_ANSWERS as ANN
-from helpers import contrast
+from helpers import Cli, contrast
 
-from bpcheck.cli import main
 from bpcheck.report import html
 from bpcheck.report.grades import VERDICT_LABELS
 
@@ -64,7 +62,7 @@ def printed(tmp_path, *args: str) -> str:
     (tmp_path / "class" / "ann.yaml").write_text(ANN, encoding="utf-8")
     (tmp_path / "class" / "bob.yaml").write_text(BOB, encoding="utf-8")
     args = tuple(str(tmp_path / arg) if arg.startswith("class") else arg for arg in args)
-    result = CliRunner().invoke(main, [*args, "--format", "html"], catch_exceptions=False)
+    result = Cli()(*args, "--format", "html")
     assert result.stdout.startswith("<!DOCTYPE html>"), result.stderr
     return result.stdout
 

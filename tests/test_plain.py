@@ -13,11 +13,11 @@ import os
 import pty
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from helpers import ANN_ANSWERS as ONE
+from helpers import Cli
 
 DRAWN = re.compile("[\u2500-\u259f]")
 
@@ -52,11 +52,9 @@ COMMANDS = [
 
 def run(args: list[str], cwd: Path, *, terminal: bool, env: dict | None = None, stdin: str = "") -> tuple[str, int]:
     """bpcheck's stdout (and exit code): on a pseudo-terminal 100 columns wide, or piped."""
-    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color", **(env or {})}
-    for name in ("NO_COLOR", "BPCHECK_PLAIN", "FORCE_COLOR", "CI", "GITHUB_ACTIONS"):
-        if name not in (env or {}) or env[name] is None:
-            env.pop(name, None)
-    argv = [sys.executable, "-m", "bpcheck", *args]
+    cleared = {name: None for name in ("NO_COLOR", "BPCHECK_PLAIN", "CI")}
+    env = Cli().environ({**cleared, "COLUMNS": "100", "TERM": "xterm-256color", **(env or {})})
+    argv = Cli.argv(*args)
     if not terminal:
         result = subprocess.run(argv, cwd=cwd, env=env, input=stdin, capture_output=True, text=True, timeout=120)
         return result.stdout, result.returncode
