@@ -235,6 +235,18 @@ def test_the_exercise_and_the_roster_are_left_as_they_were(course):
     assert sorted(p.name for p in Path(".").iterdir()) == ["alice", "bob", "hw1.yaml", "keys", "roster.csv"]
 
 
+def test_the_grade_command_it_prints_escapes_what_a_terminal_would_act_on(course, cli):
+    """The exercise's path is printed in a command to copy: an escape sequence in it is shown, not run."""
+    named = "hw\x1b]0;owned\x07 1.yaml"
+    Path(named).write_text(EXERCISE, encoding="utf-8")
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    result = cli("handout", named, "--roster", "roster.txt", "out")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert result.stdout.splitlines()[-1] == ("  bpcheck grade out/ --exercise 'hw\\x1b]0;owned\\x07 1.yaml' "
+                                              "--variant-from-id --feedback hint")
+
+
 # ---------------------------------------------------------------- the roster reader
 
 

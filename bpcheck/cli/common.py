@@ -51,6 +51,16 @@ def check_nameable(spec: str) -> None:
                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
 
 
+def quoted_argument(text: str) -> str:
+    """``text`` as a shell argument in a command to copy, its control characters escaped (a path may
+    hold an escape sequence)."""
+    import shlex
+
+    from ..safetext import escape_controls
+
+    return escape_controls(shlex.quote(text))
+
+
 def emit(blocks, heading: str | None = None) -> None:
     """A page's blocks printed: Rich on a terminal, plain lines anywhere else, and with nothing drawn
     when --plain or BPCHECK_PLAIN asks."""

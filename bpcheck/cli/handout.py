@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import EXERCISE, check_nameable, precision_option
+from .common import EXERCISE, check_nameable, precision_option, quoted_argument
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
@@ -104,8 +104,6 @@ def _handout_files(spec: str, solutions, students, output_format: str, keys_mode
 
 def _summary(outdir: Path, spec: str, exercise, students, output_format: str, keys_mode: str | None) -> None:
     """What was written, where the keys are, and the command that grades the files handed back."""
-    import shlex
-
     from ..ids import folders_give_ids
     from ..numbers import counted
     from ..safetext import path_shown
@@ -118,6 +116,6 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     click.echo(f"Keys, for staff only: {where} (keep them out of what you hand out)." if where else "No keys.")
     pattern = [] if folders_give_ids(folder, [s.id for s in students], "answers.yaml") else \
         ["--id-pattern", ID_PATTERN]
-    command = shlex.join(["bpcheck", "grade", f"{folder}/", "--exercise", spec, "--variant-from-id", *pattern,
-                          "--feedback", "hint"])
+    command = " ".join(map(quoted_argument, ["bpcheck", "grade", f"{folder}/", "--exercise", spec,
+                                             "--variant-from-id", *pattern, "--feedback", "hint"]))
     click.echo(f"Grade the files handed back, laid out as {folder}/ID/answers.yaml:\n  {command}")
