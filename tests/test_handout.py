@@ -266,6 +266,13 @@ def test_export_reads_the_same_rosters():
         listed_variants("name,phone\nA,1\n", "r.csv")
 
 
+def test_roster_options_say_the_same_of_what_a_roster_may_be(cli):
+    """export --variants-from reads handout's rosters: its help says a CSV too, in handout's words."""
+    forms = "a CSV with a header and an id column (name and email columns too, if you like), or one student id a line"
+    for command in (["handout"], ["export", "moodle"], ["export", "qti"]):
+        assert forms in " ".join(cli(*command, "--help", env={"COLUMNS": "500"}).stdout.split()), command
+
+
 ID_CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 

@@ -196,6 +196,9 @@ def _yaml_files_and_folders(incomplete: str) -> list[str]:
 
 
 EXERCISE = click.argument("exercise", shell_complete=complete_exercise)
+# What a roster file may be (roster.py reads it), as --roster and --variants-from say.
+ROSTER_FORMS = ("a CSV with a header and an id column (name and email columns too, if you like), or one student "
+                "id a line")
 VARIANT = click.option("--variant", metavar="NAME",
                        help="The variant NAME (a student id, say): the same questions with its own numbers.")
 SVG = click.option("--svg", "svg_path", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import EXERCISE, check_nameable, precision_option, quoted_argument
+from .common import EXERCISE, ROSTER_FORMS, check_nameable, precision_option, quoted_argument
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
@@ -17,8 +17,7 @@ ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
 @click.command()
 @EXERCISE
 @click.option("--roster", "roster_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              metavar="FILE", help="The class: a CSV with a header and an id column (name and email columns "
-              "too, if you like), or one student id a line.")
+              metavar="FILE", help=f"The class: {ROSTER_FORMS}.")
 @click.argument("outdir", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "output_format", type=click.Choice(["yaml", "html"], case_sensitive=False),
               default="yaml", show_default=True,
