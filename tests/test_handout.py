@@ -247,6 +247,17 @@ def test_the_grade_command_it_prints_escapes_what_a_terminal_would_act_on(course
                                               "--variant-from-id --feedback hint")
 
 
+def test_the_grade_command_it_prints_names_a_long_folder_whole(course, cli):
+    """A command to copy names OUTDIR as given, however long its name: never cut with an ellipsis."""
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    outdir = "handouts-" + "x" * 80
+    result = cli("handout", "hw1.yaml", "--roster", "roster.txt", outdir)
+    assert result.exit_code == 0, result.output
+    command = result.stdout.splitlines()[-1].split()
+    assert command[:4] == ["bpcheck", "grade", f"{outdir}/", "--exercise"]
+    assert cli(*command[1:4], "hw1.yaml", *command[5:]).exit_code == 1  # graded: every value missing
+
+
 # ---------------------------------------------------------------- the roster reader
 
 

@@ -105,9 +105,9 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     """What was written, where the keys are, and the command that grades the files handed back."""
     from ..ids import folders_give_ids
     from ..numbers import counted
-    from ..safetext import path_shown
+    from ..safetext import escape_controls
 
-    folder = path_shown(outdir).rstrip("/\\") or "."
+    folder = escape_controls(str(outdir)).rstrip("/\\") or "."  # whole (not path_shown's cut): it is copied
     sheet = " and sheet.html" if output_format == "html" else ""
     click.echo(f"Handouts for {counted(len(students), 'student')} in {folder}/: {folder}/ID/answers.yaml{sheet}, "
                "each for the student's own variant.")
