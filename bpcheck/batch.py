@@ -28,7 +28,8 @@ from .safetext import path_shown, shown
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
-FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded", "not-on-roster", "no-file")
+FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded", "not-on-roster",
+              "no-file")
 
 
 class Flag(NamedTuple):
@@ -36,7 +37,8 @@ class Flag(NamedTuple):
     against where that is not what it says (``other-exercise``, ``other-variant``), a variant that
     another file of the run names too (``variant-claimed-twice``), what of it was not graded
     (``not-graded``), and under --roster a file whose id is not on it (``not-on-roster``) or a student
-    who handed in no file (``no-file``, the row of no file). Never a word about the answers: every feedback level shows flags."""
+    who handed in no file (``no-file``, the row of no file). Never a word about the answers: every
+    feedback level shows flags."""
 
     kind: str  # one of FLAG_KINDS
     fact: str  # what the file says that is not graded as it says (safe to print)

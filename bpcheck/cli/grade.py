@@ -206,8 +206,8 @@ def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision
         raise click.UsageError(f"{option} grades the export; give no answers files beside it")
     if other:
         raise click.UsageError(f"{option} takes each attempt's variant and id from the export: --variant, "
-                               "--variant-from-id, --variant-from-file, --id-pattern, --roster, --gradescope and --classroom "
-                               "do not apply")
+                               "--variant-from-id, --variant-from-file, --id-pattern, --roster, --gradescope and "
+                               "--classroom do not apply")
     if exercise is None:
         raise click.UsageError(f"{option} needs --exercise EXERCISE, the exercise the quiz was exported from")
     return regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,

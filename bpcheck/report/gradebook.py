@@ -2,8 +2,9 @@
 
 Columns: id, student, file, exercise, variant, score, max_score, percent, passed, error, flags (each as
 `kind: line N: message`, joined by ` | `), then one per asked quantity holding its full verdict
-(`wrong:sign-flip`). Graded against a roster (--roster), a student who handed in nothing has a row: their
-roster id and name, no file, 0 points, the flag `no-file: no file handed in`, every quantity `missing`; the CSV is the course's own file, so the feedback level does not apply. A batch of
+(`wrong:sign-flip`); the CSV is the course's own file, so the feedback level does not apply. Graded
+against a roster (--roster), the id is the roster's, and a student who handed in nothing has a row: their
+name, no file, 0 points, the flag `no-file: no file handed in`, every quantity `missing`. A batch of
 several exercises gets a column set per exercise (`hw1.yaml:a4`, `hw2.yaml:a4`). Text that a
 spreadsheet would run as a formula is neutralised.
 """

@@ -135,8 +135,8 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
             section.row_styles.append("red")
             continue
         if outcome.grade is None:
-            section.rows.append((*identifier, outcome.file, *student, "", *(("",) if variants else ()), "bad file", *flags,
-                                 str(outcome.error)))
+            section.rows.append((*identifier, outcome.file, *student, "", *(("",) if variants else ()), "bad file",
+                                 *flags, str(outcome.error)))
             section.row_styles.append("red")
             continue
         grade = outcome.grade
