@@ -76,12 +76,13 @@ class Outcome(NamedTuple):
         return self.grade is not None or self.error is not None
 
     def problems(self) -> list[str]:
-        """What --strict refuses: each flag, and each value that could not be read, as one line."""
+        """What --strict refuses: each flag, and each value that could not be read, as one line; nothing for
+        a student who handed in no file (no file's problem: its row says so)."""
         results = self.grade.results if self.grade is not None else ()
         values = [f"{self.file}{'' if result.line is None else f':{result.line}'}: {result.name}: {result.message}"
                   for result in results if result.verdict == "unreadable"]  # an LMS export's value has no line
         return [f"{self.file}:{flag.line}:{flag.column}: {flag.message}" if flag.line is not None else
-                f"{self.file}: {flag.message}" for flag in self.flags] + values
+                f"{self.file}: {flag.message}" for flag in self.flags if flag.kind != "no-file"] + values
 
     def passed(self, pass_mark: float | None = None) -> bool:
         return self.grade is not None and self.grade.passed(pass_mark)

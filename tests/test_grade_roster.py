@@ -175,3 +175,26 @@ def test_the_run_without_a_roster_is_as_before(cli, handed_back):
     result = cli(*GRADE[:-2], cwd=handed_back)
     assert "4 files: 1 passed, 3 did not, 0 could not be read." in result.stdout
     assert "no file handed in" not in result.stdout and result.stdout.splitlines()[1].startswith("file ")
+
+
+def test_the_command_handout_prints_grades_the_class_against_its_roster(cli, tmp_path):
+    (tmp_path / "roster.csv").write_text("id\nalice\nbob\n", encoding="utf-8")
+    printed = cli("handout", "ex1", "--roster", "roster.csv", "h/", cwd=tmp_path).stdout.splitlines()[-1].split()
+    assert printed[-2:] == ["--roster", "roster.csv"]
+    fill(tmp_path / "h/alice/answers.yaml", "alice")
+    shutil.rmtree(tmp_path / "h/bob")
+    result = cli(*printed[1:], cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "2 students: 1 passed, 0 did not, 1 handed in nothing, 0 could not be read." in result.stdout
+
+
+def test_strict_stops_at_a_file_not_on_the_roster_not_at_a_student_with_no_file(cli, handed_back):
+    shutil.rmtree(handed_back / "h/zed")
+    assert cli(*GRADE, "--strict", cwd=handed_back).exit_code == 1  # dave and erin: rows, not problems
+    (handed_back / "h/zed").mkdir()
+    (handed_back / "h/zed/answers.yaml").write_text((handed_back / "h/carol/answers.yaml").read_text()
+                                                    .replace("carol", "zed"), encoding="utf-8")
+    result = cli(*GRADE, "--strict", cwd=handed_back)
+    assert result.exit_code == 2
+    assert result.stderr == ("bpcheck: h/zed/answers.yaml: its id zed is not on the roster roster.csv; it was graded "
+                             "all the same\n")
