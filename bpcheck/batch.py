@@ -178,7 +178,7 @@ def with_roster(outcomes: list[Outcome], ids: list[str], roster, roster_file: st
     for student in roster:
         found = by_id.pop(student.id, None)
         rows.append(found._replace(identifier=student.id) if found is not None else
-                    blank._replace(student=student.name, identifier=student.id,
+                    blank._replace(student=shown(student.name) if student.name else None, identifier=student.id,
                                    flags=(Flag("no-file", "no file handed in"),)))
     on_roster = {folder_key(student.id) for student in roster}
     for outcome, identifier in zip(outcomes, ids):

@@ -198,3 +198,16 @@ def test_strict_stops_at_a_file_not_on_the_roster_not_at_a_student_with_no_file(
     assert result.exit_code == 2
     assert result.stderr == ("bpcheck: h/zed/answers.yaml: its id zed is not on the roster roster.csv; it was graded "
                              "all the same\n")
+
+
+def test_a_roster_name_is_printed_escaped_and_junit_and_annotations_name_the_missing(cli, handed_back):
+    (handed_back / "roster.csv").write_text(ROSTER.replace("Erin Eck", "Erin\x1b[31mEck"), encoding="utf-8")
+    result = cli(*GRADE, "--csv", "m.csv", "--junit-xml", "j.xml", env={"GITHUB_ACTIONS": "true"}, cwd=handed_back)
+    assert result.exit_code == 1 and "\x1b" not in result.output and "Erin\\x1b[31mEck" in result.stdout
+    marks = (handed_back / "m.csv").read_text(encoding="utf-8")
+    assert "\x1b" not in marks and "erin,Erin\\x1b[31mEck,,ex1," in marks
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert annotations[:2] == ["::error title=bpcheck%3A no file::dave: no file handed in",
+                               "::error title=bpcheck%3A no file::erin: no file handed in"]
+    junit = (handed_back / "j.xml").read_text(encoding="utf-8")
+    assert junit.count('name="hand in an answers file"') == 2 and '<testsuite name="dave"' in junit

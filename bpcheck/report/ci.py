@@ -193,10 +193,11 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
     """`::error` workflow commands at the file and line of each value not credited (each unreadable
     file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more; a `::warning`
     per flag (the first ANNOTATION_LIMIT). At the ``score`` level, one notice per file with its score."""
-    errors, warnings, notices = [], [], []
+    absent = [_command("error", None, None, "bpcheck: no file", f"{outcome.identifier}: no file handed in")
+              for outcome in outcomes if not outcome.handed_in]  # no file to annotate: first, a line on the run
+    errors, warnings, notices = absent, [], []
     for outcome in outcomes:
-        if not outcome.handed_in:  # no file to annotate: a line on the run
-            errors.append(_command("error", None, None, "bpcheck: no file", f"{outcome.identifier}: no file handed in"))
+        if not outcome.handed_in:
             continue
         warnings += [_command("warning", outcome.file, flag.line, f"bpcheck: {flag.kind}", flag.message)
                      for flag in outcome.flags]
