@@ -11,9 +11,13 @@ import re
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bpcheck import load_exercise
+from bpcheck.ids import roster_ids
 from bpcheck.lms.quiz import solved_variants
+from bpcheck.roster import folder_key
 from bpcheck.variants import variant_name
 
 ROSTER = "id,name,email\nalice,Alice Ames,alice@uni.edu\nBob,Bob Bell,bob@uni.edu\ncarol,,carol@uni.edu\n" \
@@ -211,3 +215,16 @@ def test_a_roster_name_is_printed_escaped_and_junit_and_annotations_name_the_mis
                                "::error title=bpcheck%3A no file::erin: no file handed in"]
     junit = (handed_back / "j.xml").read_text(encoding="utf-8")
     assert junit.count('name="hand in an answers file"') == 2 and '<testsuite name="dave"' in junit
+
+
+IDS = st.text(alphabet="abAB-_.1é", min_size=1, max_size=6).filter(lambda name: not name.startswith((".", "-"))
+                                                                      and not name.endswith("."))
+
+
+@given(st.lists(IDS, min_size=1, max_size=8, unique_by=folder_key), st.data())
+def test_any_part_of_a_class_handed_back_is_matched_to_its_own_ids(roster, data):
+    """Whoever hands back, in folders named as the roster names them (in any case), each file is its own
+    student's: a prefix the handed-back folders happen to share is not taken for an assignment's."""
+    back = data.draw(st.lists(st.sampled_from(roster), min_size=1, unique=True))
+    files = [f"h/{data.draw(st.sampled_from([name, name.upper()]))}/answers.yaml" for name in back]
+    assert roster_ids(files, ["h"], roster) == back
