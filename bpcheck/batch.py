@@ -28,14 +28,17 @@ from .safetext import path_shown, shown
 from .solution import Solution, solve
 
 PROGRESS_FROM = 20  # files: a shorter batch is over before a progress bar would say anything
-FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded")
+FLAG_KINDS = ("other-exercise", "other-variant", "variant-claimed-twice", "not-graded", "not-on-roster",
+              "no-file")
 
 
 class Flag(NamedTuple):
     """A note on an answers file, for whoever reads its grade (docs/instructors/class.md): what it was graded
     against where that is not what it says (``other-exercise``, ``other-variant``), a variant that
-    another file of the run names too (``variant-claimed-twice``), and what of it was not graded
-    (``not-graded``). Never a word about the answers: every feedback level shows flags."""
+    another file of the run names too (``variant-claimed-twice``), what of it was not graded
+    (``not-graded``), and under --roster a file whose id is not on it (``not-on-roster``) or a student
+    who handed in no file (``no-file``, the row of no file). Never a word about the answers: every
+    feedback level shows flags."""
 
     kind: str  # one of FLAG_KINDS
     fact: str  # what the file says that is not graded as it says (safe to print)
@@ -67,13 +70,19 @@ class Outcome(NamedTuple):
     flags: tuple[Flag, ...] = ()
     identifier: str | None = None  # the student id its source gives (an LMS export's row), for the gradebook
 
+    @property
+    def handed_in(self) -> bool:
+        """False for the row of a roster's student with no answers file (``with_roster``): no grade, no error."""
+        return self.grade is not None or self.error is not None
+
     def problems(self) -> list[str]:
-        """What --strict refuses: each flag, and each value that could not be read, as one line."""
+        """What --strict refuses: each flag, and each value that could not be read, as one line; nothing for
+        a student who handed in no file (no file's problem: its row says so)."""
         results = self.grade.results if self.grade is not None else ()
         values = [f"{self.file}{'' if result.line is None else f':{result.line}'}: {result.name}: {result.message}"
                   for result in results if result.verdict == "unreadable"]  # an LMS export's value has no line
         return [f"{self.file}:{flag.line}:{flag.column}: {flag.message}" if flag.line is not None else
-                f"{self.file}: {flag.message}" for flag in self.flags] + values
+                f"{self.file}: {flag.message}" for flag in self.flags if flag.kind != "no-file"] + values
 
     def passed(self, pass_mark: float | None = None) -> bool:
         return self.grade is not None and self.grade.passed(pass_mark)
@@ -86,6 +95,9 @@ class Outcome(NamedTuple):
     def to_dict(self, pass_mark: float | None = None) -> dict:
         """The record `bpcheck grade FILE --format json` prints; {"file", "error"} for a bad file."""
         flags = [flag.to_dict() for flag in self.flags]
+        if not self.handed_in:
+            return {"file": None, "student": self.student, "handed_in": False, "score": 0, "passed": False,
+                    "flags": flags}
         if self.grade is None:
             return {"file": self.file, "student": self.student, "error": str(self.error), "flags": flags}
         record = self.grade.to_dict(self.file, pass_mark, self.feedback)
@@ -109,34 +121,72 @@ class ClassGrade(NamedTuple):
     pinned_variant: str | None = None
     pinned_max_score: float | None = None  # the pinned exercise's points: what an unreadable file scores 0 of
     variant_from: str | None = None  # where each file's variant came from (GradingSession.variant_from)
+    roster: str | None = None  # --roster, as shown: each outcome's identifier is its roster id (with_roster)
 
     def to_dict(self, pass_mark: float | None = None) -> dict:
-        """The record `bpcheck grade FOLDER --format json` prints."""
-        return {"files": [outcome.to_dict(pass_mark) for outcome in self.outcomes],
+        """The record `bpcheck grade FOLDER --format json` prints; with a roster, each record has its
+        student's id first, and a student who handed in nothing scores 0 of the exercise's points."""
+        records = [outcome.to_dict(pass_mark) for outcome in self.outcomes]
+        if self.roster is not None:
+            records = [{"id": outcome.identifier, **record,
+                        **({} if outcome.handed_in else {"max_score": self.pinned_max_score})}
+                       for outcome, record in zip(self.outcomes, records)]
+        return {"files": records,
                 "passed": self.exit_code(pass_mark) == 0, "exercises_skipped": list(self.exercises_skipped),
                 "pinned_exercise": self.pinned_exercise, "pinned_variant": self.pinned_variant,
-                "variant_from": self.variant_from}
+                "variant_from": self.variant_from, **({"roster": self.roster} if self.roster is not None else {})}
 
 
 def grade_files(paths, *, rtol: float | None = None, atol: float | None = None, precision: int = 4,
                 progress=None, exercise: str | None = None, variant: str | None = None,
                 feedback: str | None = None, variant_from: str | None = None,
-                id_pattern: str | None = None) -> ClassGrade:
+                id_pattern: str | None = None, roster=None, roster_file: str | None = None) -> ClassGrade:
     """Grade answers files and folders of them (see ``expand_paths``). ``progress(files, grade_one)``,
     when given, runs the grading of a long batch (a progress bar) and returns the outcomes in order.
     ``exercise``/``variant`` pin what every file is graded against, and ``variant_from`` ("id" or
     "file") where each file's variant comes from (see ``GradingSession``); the student ids are those
-    the paths give (``ids.path_ids``, with ``id_pattern``)."""
+    the paths give (``ids.path_ids``, with ``id_pattern``). With a ``roster`` (roster.Student records,
+    read from ``roster_file``), the ids are matched against it (``with_roster``)."""
     session = GradingSession(rtol=rtol, atol=atol, precision=precision, exercise=exercise, variant=variant,
                              feedback=feedback, variant_from=variant_from)
     files = expand_paths([Path(path) for path in paths])
-    if session.rule in ("id", "auto"):
-        session.take_ids([Path(path) for path in paths], files, id_pattern)
+    if session.rule in ("id", "auto") or roster is not None:
+        session.take_ids([Path(path) for path in paths], files, id_pattern, roster)
     outcomes = session.grade_files(files, progress=progress)
     pinned = session.pinned
+    if roster is not None:
+        assert pinned is not None and roster_file is not None  # the command refuses --roster without --exercise
+        ids = {_shown(path): identifier for path, identifier in session.ids.items()}
+        outcomes = with_roster(outcomes, [ids[outcome.file] for outcome in outcomes], roster, roster_file,
+                               Outcome("", exercise_file=pinned.label,
+                                       feedback=session.feedback or pinned.exercise.feedback or "full"))
     return ClassGrade(tuple(outcomes), tuple(session.skipped), tuple(files), tuple(session.exercise_files),
                       pinned.label if pinned else None, session.variant,
-                      max_score(pinned.found.solution) if pinned else None, session.variant_from)
+                      max_score(pinned.found.solution) if pinned else None, session.variant_from, roster_file)
+
+
+def with_roster(outcomes: list[Outcome], ids: list[str], roster, roster_file: str, blank: Outcome) -> list[Outcome]:
+    """The rows of a class graded against its roster: each roster student's, in the roster's order (the
+    order of the instructor's own list, so that a gradebook column lines up with it), their file's outcome
+    or, for a student who handed in none, ``blank`` with their id, name and a ``no-file`` flag; then each
+    file whose id (``ids``, as ``ids.roster_ids`` matched them) is not on the roster, flagged and graded
+    all the same, in path order. Every row's ``identifier`` is its student's id."""
+    from .roster import folder_key
+
+    by_id = {identifier: outcome for outcome, identifier in zip(outcomes, ids)}
+    rows = []
+    for student in roster:
+        found = by_id.pop(student.id, None)
+        rows.append(found._replace(identifier=student.id) if found is not None else
+                    blank._replace(student=shown(student.name) if student.name else None, identifier=student.id,
+                                   flags=(Flag("no-file", "no file handed in"),)))
+    on_roster = {folder_key(student.id) for student in roster}
+    for outcome, identifier in zip(outcomes, ids):
+        if folder_key(identifier) not in on_roster:
+            flag = Flag("not-on-roster", f"its id {shown(identifier)} is not on the roster {roster_file}",
+                        "it was graded all the same")
+            rows.append(outcome._replace(identifier=identifier, flags=(*outcome.flags, flag)))
+    return rows
 
 
 def expand_paths(paths) -> list[Path]:
@@ -209,6 +259,10 @@ IDS_HINT = ("give --id-pattern with a group id, e.g. --id-pattern 'hw1-(?P<id>[^
             "student, or --variant-from-file for a collection you trust")
 
 
+ROSTER_IDS_HINT = ("grade the folder `bpcheck handout` wrote (OUTDIR/ID/answers.yaml), or give --id-pattern with a "
+                   "group id, e.g. --id-pattern 'hw1-(?P<id>[^/]+)/'")
+
+
 class RunRefused(BpcheckError):
     """A run that cannot go on for any file: what it was asked cannot be done without guessing."""
 
@@ -271,23 +325,34 @@ class GradingSession:
             return "id" if self.variants_named else None
         return {"pinned": "option", "none": None}.get(self.rule, self.rule)
 
-    def take_ids(self, given: list[Path], files: list[Path], pattern: str | None) -> None:
+    def take_ids(self, given: list[Path], files: list[Path], pattern: str | None, roster=None) -> None:
         """Each file's student id from its path (``ids.path_ids``), or why these paths give none safely
         (one student's folder, a lone file, a mix, two files with one id): raised at once for
-        --variant-from-id, and in "auto" once a file names a variant."""
-        from .ids import duplicate_id, inferred_safely, path_ids, roots_of
+        --variant-from-id or a ``roster``, and in "auto" once a file names a variant. With a roster, a
+        file whose own name or id is on it has the roster's id (``ids.roster_ids``), safe by that."""
+        from .ids import duplicate_id, inferred_safely, path_ids, roots_of, roster_ids
 
         shown_files = [_shown(path) for path in files]
         roots = roots_of(given)
         course_files = identities(self.exercise_files)  # the course's exercise may lie in the class folder
         answers = [name for name, path in zip(shown_files, files) if identity(path) not in course_files]
         ids = path_ids(shown_files, roots, pattern)
+        listed = roster_ids(shown_files, roots, [s.id for s in roster], pattern) if roster is not None else None
+        strays = answers
+        if listed is not None:
+            ids = [student or identifier for student, identifier in zip(listed, ids)]
+            strays = [name for name, student in zip(shown_files, listed) if name in answers and student is None]
         twice = duplicate_id(shown_files, ids)
-        if pattern is None and not inferred_safely(answers, roots):
+        if listed is not None and not any(listed):
+            self.ids_refused = (f"no id these paths give ({', '.join(map(shown, ids[:3]))}"
+                                f"{', ...' if len(ids) > 3 else ''}) is on the roster")
+        elif pattern is None and strays and not inferred_safely(answers, roots):  # none stray: each id is the roster's
             self.ids_refused = ("the student ids cannot be told from these paths (one student's folder, a lone "
                                 "file, or files both in and out of students' folders)")
         elif twice is not None:  # two students graded as one variant: refuse rather than guess
             self.ids_refused = f"{twice[0]} and {twice[1]} both give the id {shown(twice[2])}"
+        if self.ids_refused is not None and roster is not None:
+            raise RunRefused(f"--roster: {self.ids_refused}", hint=ROSTER_IDS_HINT)
         if self.ids_refused is not None and self.rule == "id":
             raise RunRefused(f"--variant-from-id: {self.ids_refused}", hint=IDS_HINT)
         if self.ids_refused is None:

@@ -107,3 +107,19 @@ def folders_give_ids(root: str, names: Sequence[str], file: str) -> bool:
     files = [str(PurePosixPath(root, name, file)) for name in names]
     return (inferred_safely(files, [root])
             and [variant_name(found) for found in path_ids(files, [root])] == [variant_name(name) for name in names])
+
+
+def roster_ids(files: Sequence[str], roots: Sequence[str], roster: Sequence[str],
+               pattern: str | None = None) -> list[str | None]:
+    """Each file's id as the roster writes it, or None for a file whose id is not on the roster. A file is
+    a roster student's when its own name (its folder's, as `bpcheck handout` names it, or its file's) or
+    the id ``path_ids`` gives (less the assignment prefix, or by ``pattern``) is their id, as folders
+    compare (``roster.folder_key``: case and Unicode forms aside). The own name comes first: folders
+    hw1-ann and hw1-bo hand back the ids hw1-ann and hw1-bo when the roster has them, whoever else is
+    missing."""
+    from .roster import folder_key
+
+    keys = {folder_key(identifier): identifier for identifier in roster}
+    derived = path_ids(files, roots, pattern)
+    own = derived if pattern is not None else [name for name, _ in (_own_name(file, roots) for file in files)]
+    return [keys.get(folder_key(name)) or keys.get(folder_key(found)) for name, found in zip(own, derived)]

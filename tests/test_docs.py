@@ -433,7 +433,8 @@ def test_the_ten_commands_run_as_written(tmp_path, monkeypatch):
     page = DOCS / "instructors" / "ten-commands.md"
     lines = next(text for _, _, language, text in blocks(page) if language == "sh").splitlines()
     assert len(lines) == 10
-    (handout_output,) = [text for kind, _, language, text in blocks(page) if kind == "tested-by" and language == "text"]
+    handout_output, roster_output = [text for kind, _, language, text in blocks(page)
+                                     if kind == "tested-by" and language == "text"]
     monkeypatch.chdir(tmp_path)
     class_ = ["alice", "bob", "carol"]
     Path("roster.csv").write_text("id\n" + "\n".join(class_) + "\n", encoding="utf-8")
@@ -476,6 +477,10 @@ def test_the_ten_commands_run_as_written(tmp_path, monkeypatch):
                                                                           zip(class_, ["true", "false", "false"])]
     assert rows["bob"]["delta5"] == "wrong:sign-flip" and rows["bob"]["delta3"] == "correct"
     assert rows["carol"]["score"] == "0" and rows["carol"]["a3"] == "missing"
+    # Step 7's --roster: carol hands in nothing, and has a row all the same.
+    shutil.rmtree(Path("submissions", "carol"))
+    missing = bpcheck(*shlex.split(lines[6])[1:])
+    assert missing.exit_code == 1 and shown_in(missing.stdout, roster_output), missing.stdout
     page_html = Path("alice.html").read_text(encoding="utf-8")
     assert page_html.startswith("<!DOCTYPE html>") and "Feedback: hint" in page_html
     # Step 6's promise: a copy of another student's file is flagged, and --strict stops at it.

@@ -68,7 +68,7 @@ def test_each_student_gets_their_own_variant_and_the_staff_the_keys(course):
                                                "keys/alice.md", "keys/bob.md"]
     assert result.stdout.startswith("Handouts for 2 students in handouts/: handouts/ID/answers.yaml")
     assert result.stdout.rstrip().endswith(
-        "bpcheck grade handouts/ --exercise hw1.yaml --variant-from-id --feedback hint")
+        "bpcheck grade handouts/ --exercise hw1.yaml --variant-from-id --feedback hint --roster roster.csv")
     keys = {}
     for student in ("alice", "bob"):
         text = Path("handouts", student, "answers.yaml").read_text(encoding="utf-8")

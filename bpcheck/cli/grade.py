@@ -64,6 +64,10 @@ def _tolerance(ctx, param, value):
                  "score (the total only). Default: the exercise's feedback:, else full.")
 @click.option("--id-pattern", metavar="REGEX", callback=_pattern,
               help="Take the id from the file's path by this pattern (its group 'id', else its first group).")
+@click.option("--roster", "roster_path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="The class, as `bpcheck handout` reads it: a row per student in roster order, \"no file handed "
+                   "in\" for one with no file, a file whose id is not on it flagged. Needs --exercise and ids from "
+                   "the paths.")
 @side_file_options
 @click.option("--no-annotations", is_flag=True,
               help="With GITHUB_ACTIONS=true, write no annotations and no step summary.")
@@ -77,8 +81,8 @@ def _tolerance(ctx, param, value):
               help="Grade every attempt in a Canvas quiz's Student Analysis (CSV, or a folder of them).")
 @PLAIN
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id,
-          variant_from_file, feedback, id_pattern, no_annotations, mistakes, strict, moodle_path, canvas_path,
-          **file_options):
+          variant_from_file, feedback, id_pattern, roster_path, no_annotations, mistakes, strict, moodle_path,
+          canvas_path, **file_options):
     """Check answers files (or folders of them; - reads standard input) against the worked solution.
 
     One file: a table per stage with a verdict and a note for every value.
@@ -105,23 +109,25 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         if sum(map(bool, (variant, variant_from_id, variant_from_file))) > 1:
             raise click.UsageError("--variant, --variant-from-id and --variant-from-file say where the variant "
                                    "comes from; give one")
-        if stdin > 1 or (stdin and variant_from_id):
+        if stdin > 1 or (stdin and (variant_from_id or roster_path)):
             raise click.UsageError("- (standard input) can be read once, and has no path to take an id from")
         side_files.check_environment()
         if moodle_path is not None or canvas_path is not None:
             graded = _lms_graded(paths, moodle_path, canvas_path, pinned_exercise, rtol, atol, precision,
                                  feedback, variant or variant_from_id or variant_from_file or id_pattern
-                                 or side_files.names(one_student=True))
+                                 or roster_path or side_files.names(one_student=True))
         else:
             if not paths:
                 raise click.UsageError("give answers files (or a folder of them), or --from-moodle / --from-canvas")
+            roster_file, roster = _roster(roster_path, paths, pinned_exercise, variant, variant_from_file)
             graded = batch.grade_files(paths, rtol=rtol, atol=atol, precision=precision, progress=progress,
                                        exercise=pinned_exercise, variant=variant,
                                        feedback=feedback.lower() if feedback else None,
                                        variant_from="id" if variant_from_id else "file" if variant_from_file else None,
-                                       id_pattern=id_pattern)
+                                       id_pattern=id_pattern, roster=roster, roster_file=roster_file)
         # Nothing has been written yet: what cannot be written refuses the run here.
-        side_files.check_graded(graded, pass_mark, files.identities(graded.answers_files + graded.exercise_files))
+        inputs = graded.answers_files + graded.exercise_files + ((roster_path,) if roster_path else ())
+        side_files.check_graded(graded, pass_mark, files.identities(inputs))
     except BpcheckError as error:
         bad_input(str(error))
     outcomes = list(graded.outcomes)
@@ -168,6 +174,27 @@ def _progress_bar():
     return progress_bar
 
 
+def _roster(roster_path, paths, exercise, variant, variant_from_file):
+    """(the roster as shown, its students), read as `bpcheck handout` reads it; Nones without --roster. It
+    needs ids from the paths of a class: refused for one file, a pinned or trusted variant, no exercise."""
+    if roster_path is None:
+        return None, None
+    from .. import files
+    from ..lms.quiz import read_roster
+    from ..roster import roster_students
+    from ..safetext import path_shown
+
+    if exercise is None:
+        raise click.UsageError("--roster needs --exercise EXERCISE: a student with no file is marked 0 of its points")
+    if variant or variant_from_file:
+        raise click.UsageError("--roster matches the student ids the paths give: --variant and --variant-from-file "
+                               "do not take the variant from them; give --variant-from-id, or neither")
+    if len(paths) == 1 and not files.is_dir(paths[0]):
+        raise click.UsageError("--roster grades a class: give the folder of the files handed back, not one file")
+    shown = path_shown(roster_path)
+    return shown, roster_students(read_roster(roster_path), shown)
+
+
 def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision, feedback, other):
     """An LMS export's attempts graded (lms/responses.py)."""
     from ..lms.responses import regrade
@@ -179,8 +206,8 @@ def _lms_graded(paths, moodle_path, canvas_path, exercise, rtol, atol, precision
         raise click.UsageError(f"{option} grades the export; give no answers files beside it")
     if other:
         raise click.UsageError(f"{option} takes each attempt's variant and id from the export: --variant, "
-                               "--variant-from-id, --variant-from-file, --id-pattern, --gradescope and --classroom "
-                               "do not apply")
+                               "--variant-from-id, --variant-from-file, --id-pattern, --roster, --gradescope and "
+                               "--classroom do not apply")
     if exercise is None:
         raise click.UsageError(f"{option} needs --exercise EXERCISE, the exercise the quiz was exported from")
     return regrade(moodle_path or canvas_path, "moodle" if moodle_path is not None else "canvas", exercise,
@@ -196,4 +223,4 @@ def _text_report(graded, single: bool, pass_mark, precision: int) -> tuple[list,
     if single and outcome.grade is not None:
         return file_report(outcome, number_formatter(precision))
     return [summary_section(list(graded.outcomes), pass_mark, list(graded.exercises_skipped),
-                            graded.pinned_exercise, graded.variant_from)], None
+                            graded.pinned_exercise, graded.variant_from, graded.roster, graded.pinned_max_score)], None

@@ -54,7 +54,7 @@ def handout(exercise: str, roster_path: Path, outdir: Path, output_format: str, 
     inputs = files.identities([Path(path) for path in (exercise_.path, roster_path) if path])
     sigterm_interrupts(click.get_current_context())
     files.write_files(outdir, contents, inputs, "handouts", overwrite=False)
-    _summary(outdir, exercise, exercise_, students, output_format.lower(), keys_mode)
+    _summary(outdir, exercise, roster_path, students, output_format.lower(), keys_mode)
 
 
 def _check_folder_names(students, roster_path: Path, keys_mode: str | None) -> None:
@@ -101,8 +101,9 @@ def _handout_files(spec: str, solutions, students, output_format: str, keys_mode
     return {name: text.encode("utf-8") for name, text in contents.items()}
 
 
-def _summary(outdir: Path, spec: str, exercise, students, output_format: str, keys_mode: str | None) -> None:
-    """What was written, where the keys are, and the command that grades the files handed back."""
+def _summary(outdir: Path, spec: str, roster_path: Path, students, output_format: str, keys_mode: str | None) -> None:
+    """What was written, where the keys are, and the command that grades the files handed back (against
+    the roster: a student who hands in nothing has a row)."""
     from ..ids import folders_give_ids
     from ..numbers import counted
     from ..safetext import escape_controls
@@ -116,5 +117,6 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     pattern = [] if folders_give_ids(folder, [s.id for s in students], "answers.yaml") else \
         ["--id-pattern", ID_PATTERN]
     command = " ".join(map(quoted_argument, ["bpcheck", "grade", f"{folder}/", "--exercise", spec,
-                                             "--variant-from-id", *pattern, "--feedback", "hint"]))
+                                             "--variant-from-id", *pattern, "--feedback", "hint",
+                                             "--roster", str(roster_path)]))
     click.echo(f"Grade the files handed back, laid out as {folder}/ID/answers.yaml:\n  {command}")

@@ -62,7 +62,7 @@ def junit_xml(outcomes: Sequence, pass_mark: float | None = None) -> str:
     root = ET.Element("testsuites", name="bpcheck")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for outcome in outcomes:
-        suite = ET.SubElement(root, "testsuite", name=_xml(outcome.file))
+        suite = ET.SubElement(root, "testsuite", name=_xml(outcome.file or outcome.identifier or ""))
         cases = _junit_cases(outcome, pass_mark)
         counts = {"tests": len(cases), "failures": sum(case[3] == "failure" for case in cases),
                   "errors": sum(case[3] == "error" for case in cases)}
@@ -86,6 +86,8 @@ def junit_xml(outcomes: Sequence, pass_mark: float | None = None) -> str:
 def _junit_cases(outcome, pass_mark: float | None) -> list[tuple[str, str, int | None, str, str, str]]:
     """(classname, name, line, "" | "failure" | "error", message, type) per testcase; the type is the
     verdict, or the named mistake where the level shows it."""
+    if not outcome.handed_in:
+        return [("bpcheck", "hand in an answers file", None, "failure", "no file handed in", "no file")]
     if outcome.grade is None:
         error = outcome.error
         return [("bpcheck", "read answers file", getattr(error, "line", None), "error", str(error), "bad input")]
@@ -191,8 +193,12 @@ def workflow_annotations(outcomes: Sequence) -> list[str]:
     """`::error` workflow commands at the file and line of each value not credited (each unreadable
     file), the first ANNOTATION_LIMIT of them, then one `::notice` saying how many more; a `::warning`
     per flag (the first ANNOTATION_LIMIT). At the ``score`` level, one notice per file with its score."""
-    errors, warnings, notices = [], [], []
+    absent = [_command("error", None, None, "bpcheck: no file", f"{outcome.identifier}: no file handed in")
+              for outcome in outcomes if not outcome.handed_in]  # no file to annotate: first, a line on the run
+    errors, warnings, notices = absent, [], []
     for outcome in outcomes:
+        if not outcome.handed_in:
+            continue
         warnings += [_command("warning", outcome.file, flag.line, f"bpcheck: {flag.kind}", flag.message)
                      for flag in outcome.flags]
         if outcome.grade is None:

@@ -2,7 +2,9 @@
 
 Columns: id, student, file, exercise, variant, score, max_score, percent, passed, error, flags (each as
 `kind: line N: message`, joined by ` | `), then one per asked quantity holding its full verdict
-(`wrong:sign-flip`); the CSV is the course's own file, so the feedback level does not apply. A batch of
+(`wrong:sign-flip`); the CSV is the course's own file, so the feedback level does not apply. Graded
+against a roster (--roster), the id is the roster's, and a student who handed in nothing has a row: their
+name, no file, 0 points, the flag `no-file: no file handed in`, every quantity `missing`. A batch of
 several exercises gets a column set per exercise (`hw1.yaml:a4`, `hw2.yaml:a4`). Text that a
 spreadsheet would run as a formula is neutralised.
 """
@@ -48,6 +50,9 @@ def write_gradebook(handle: TextIO, outcomes: Sequence, ids: Sequence[str], *, e
 def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float | None) -> list[str]:
     student = outcome.student or ""
     flags = " | ".join(f"{flag.kind}: {flag.text}" for flag in outcome.flags)
+    if not outcome.handed_in:
+        return [identifier, student, "", outcome.exercise_label, "", "0", "" if max_score is None else f"{max_score:g}",
+                "0" if max_score else "", "false", "", flags]
     if outcome.grade is None:  # unreadable: 0 points, and why
         return [identifier, student, outcome.file, "", "", "0", "" if max_score is None else f"{max_score:g}",
                 "0" if max_score else "", "false", str(outcome.error), flags]
@@ -58,6 +63,8 @@ def _cells(outcome, identifier: str, max_score: float | None, pass_mark: float |
 
 
 def _verdicts(outcome, columns) -> list[str]:
+    if not outcome.handed_in:
+        return ["missing" if label == outcome.exercise_label else "" for label, _ in columns]
     if outcome.grade is None:
         return [""] * len(columns)
     label = outcome.exercise_label

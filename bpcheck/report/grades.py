@@ -113,33 +113,41 @@ VARIANT_NOTES = {  # where each file's variant came from, under --exercise (batc
 
 
 def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = (),
-                    pinned: str | None = None, variant_from: str | None = None) -> Section:
+                    pinned: str | None = None, variant_from: str | None = None, roster: str | None = None,
+                    max_score: float | None = None) -> Section:
     """A row per file: the exercise it was graded against (and variant), its score, and (where the
-    feedback level shows verdicts) the first quantity not credited."""
+    feedback level shows verdicts) the first quantity not credited. Graded against a ``roster``, a row
+    per student, headed by their id: one who handed in nothing scores 0 of ``max_score``."""
     students = any(o.student for o in outcomes)
     variants = any(o.grade is not None and o.grade.variant for o in outcomes)
     flagged = [o for o in outcomes if o.flags]
-    columns = ("file", *(("student",) if students else ()), "exercise", *(("variant",) if variants else ()),
+    ids = ("id",) if roster is not None else ()
+    columns = (*ids, "file", *(("student",) if students else ()), "exercise", *(("variant",) if variants else ()),
                "score", *(("flags",) if flagged else ()), "first wrong quantity")
     section = Section("Summary", columns, [], numeric=(columns.index("score"),), hand_laid=True)
     for outcome in outcomes:
         student = (outcome.student or "",) if students else ()
         flags = (" ".join(dict.fromkeys(flag.kind for flag in outcome.flags)),) if flagged else ()
+        identifier = (outcome.identifier or "",) if ids else ()
+        if not outcome.handed_in:
+            section.rows.append((*identifier, "", *student, outcome.exercise_label, *(("",) if variants else ()),
+                                 "0" if max_score is None else f"0/{max_score:g}", *flags, "no file handed in"))
+            section.row_styles.append("red")
+            continue
         if outcome.grade is None:
-            section.rows.append((outcome.file, *student, "", *(("",) if variants else ()), "bad file", *flags,
-                                 str(outcome.error)))
+            section.rows.append((*identifier, outcome.file, *student, "", *(("",) if variants else ()), "bad file",
+                                 *flags, str(outcome.error)))
             section.row_styles.append("red")
             continue
         grade = outcome.grade
         first = grade.first_wrong if shows_results(outcome.feedback) else None
-        section.rows.append((outcome.file, *student, outcome.exercise_label,
+        section.rows.append((*identifier, outcome.file, *student, outcome.exercise_label,
                              *((grade.variant or "",) if variants else ()), f"{grade.score:g}/{grade.max_score:g}",
                              *flags, "" if first is None else f"{first.name} ({first.verdict})"))
         section.row_styles.append("green" if grade.passed(pass_mark) else "red")
-    bad = sum(o.grade is None for o in outcomes)
+    bad = sum(o.error is not None for o in outcomes)
     passed = sum(o.grade is not None and o.grade.passed(pass_mark) for o in outcomes)
-    section.notes.append(f"{counted(len(outcomes), 'file')}: {passed} passed, {len(outcomes) - passed - bad} did not, "
-                         f"{bad} could not be read.")
+    section.notes.append(_totals(outcomes, passed, bad, roster is not None))
     if pinned:
         section.notes.append(f"Every file was graded against {pinned} (--exercise).")
         if variant_from in VARIANT_NOTES:
@@ -149,8 +157,22 @@ def summary_section(outcomes, pass_mark: float | None, skipped: Sequence[str] = 
                              "pin it with --exercise.")
     if skipped:
         section.notes.append(f"Not graded, being the exercise the answers files name: {', '.join(skipped)}.")
-    section.notes += [f"{FLAG_MARK} {outcome.file}: {flag.text}" for outcome in flagged for flag in outcome.flags]
+    section.notes += [f"{FLAG_MARK} {outcome.file}: {flag.text}" for outcome in flagged for flag in outcome.flags
+                      if flag.kind != "no-file"]  # its row says so
     return section
+
+
+def _totals(outcomes, passed: int, bad: int, roster: bool) -> str:
+    """30 files: 27 passed, 2 did not, 1 could not be read; graded against a roster, students, and how many
+    handed in nothing (and how many files are not on it)."""
+    missing = sum(not o.handed_in for o in outcomes)
+    did_not = len(outcomes) - passed - bad - missing
+    if not roster:
+        return f"{counted(len(outcomes), 'file')}: {passed} passed, {did_not} did not, {bad} could not be read."
+    strays = sum(flag.kind == "not-on-roster" for o in outcomes for flag in o.flags)
+    off = f" ({strays} not on the roster)" if strays else ""
+    return (f"{counted(len(outcomes), 'student')}{off}: {passed} passed, {did_not} did not, {missing} handed in "
+            f"nothing, {bad} could not be read.")
 
 
 BAR_WIDTH = 20
