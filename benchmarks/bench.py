@@ -203,7 +203,7 @@ def worst(runs: int = 3) -> None:
     """Slipped answers on the widest and deepest exercises the format allows, graded in one process:
     the time and its ratio to solving (an exponential search shows as thousands)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from test_hardening import _slipped, network_yaml
+    from helpers import network_yaml, slipped_answers
 
     from bpcheck.grading import grade
     from bpcheck.loading import load_exercise_text
@@ -219,7 +219,7 @@ def worst(runs: int = 3) -> None:
             start = time.perf_counter()
             solution = solve_exercise(exercise)
             solving.append(time.perf_counter() - start)
-            answers = _slipped(solution, random.Random(3))
+            answers = slipped_answers(solution, random.Random(3))
             start = time.perf_counter()
             grade(solution, answers)
             grading.append(time.perf_counter() - start)

@@ -116,38 +116,67 @@ def write_atomically(path: Path, write: Callable[[Any], object], what: str, *, b
     _replace_all([(temporary, target)], path, what)
 
 
-def write_files(folder: Path, contents: Mapping[str, bytes], inputs: set[tuple[int, int]], what: str) -> None:
-    """Write each file of ``contents`` (name -> bytes) into ``folder``, created with its parents if need
-    be: every one to a temporary file first, then all renamed into place, so that an error or an
-    interruption while writing leaves the folder as it was. None may be an input of the run, or
-    anything but a regular file."""
+def write_files(folder: Path, contents: Mapping[str, bytes], inputs: set[tuple[int, int]], what: str, *,
+                overwrite: bool = True) -> None:
+    """Write each file of ``contents`` (a name, or a path below ``folder`` such as ``alice/answers.yaml``,
+    -> bytes) into ``folder``, created with its parents if need be: every one to a temporary file first,
+    then all renamed into place, so that an error or an interruption while writing leaves the folder as
+    it was (and no folder made for it). None may be an input of the run, or anything but a regular file;
+    with ``overwrite`` False, none may exist at all. Everything is checked before anything is written."""
     if _stat(folder) is not None and not is_dir(folder):
         raise BpcheckError(f"is not a folder, so the {what} cannot be written into it", file=path_shown(folder),
                            hint=f"name a folder for the {what} (it is created if it does not exist)")
+    for name in contents:
+        _check_target(folder / name, inputs, what, overwrite)
+    made: list[Path] = []
+    written: list[tuple[str, Path]] = []
+    try:
+        for name in contents:
+            made += _folders_made(folder / Path(name).parent)
+        for name, content in contents.items():
+            target = Path(os.path.realpath(folder / name))
+            written.append((_written_beside(target, _writer(content), what, True, shown=folder / name), target))
+        _replace_all(written, folder, what)
+    except BaseException:
+        for temporary, _ in written:
+            _remove(temporary)
+        for made_folder in reversed(made):
+            _remove_folder(made_folder)
+        raise
+
+
+def _check_target(path: Path, inputs: set[tuple[int, int]], what: str, overwrite: bool) -> None:
+    if identity(path) in inputs:
+        raise BpcheckError(f"is an input of this run; the {what} would overwrite it", file=path_shown(path),
+                           hint=f"write the {what} into another folder")
+    found = _stat(path)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise BpcheckError("is in the way: it is not a regular file", file=path_shown(path),
+                           hint=f"move it, or write the {what} into another folder")
+    if found is not None and not overwrite:
+        raise BpcheckError(f"is there already, and bpcheck never writes {what} over a file", file=path_shown(path),
+                           hint="write into a new or empty folder, or move the old files away")
+    if _stat(path.parent) is not None and not is_dir(path.parent):
+        raise BpcheckError(f"is in the way: it is not a folder, so the {what} cannot be written into it",
+                           file=path_shown(path.parent), hint=f"move it, or write the {what} into another folder")
+
+
+def _folders_made(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, outermost first."""
+    missing = [path for path in (folder, *folder.parents) if _stat(path) is None][::-1]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BpcheckError(f"cannot create the folder ({error.strerror or error})", file=path_shown(folder),
                            hint="check the path and its permissions") from None
-    for name in contents:
-        path = folder / name
-        if identity(path) in inputs:
-            raise BpcheckError(f"is an input of this run; the {what} would overwrite it", file=path_shown(path),
-                               hint=f"write the {what} into another folder")
-        found = _stat(path)
-        if found is not None and not stat.S_ISREG(found.st_mode):
-            raise BpcheckError("is in the way: it is not a regular file", file=path_shown(path),
-                               hint=f"move it, or write the {what} into another folder")
-    written: list[tuple[str, Path]] = []
+    return missing
+
+
+def _remove_folder(path: Path) -> None:
     try:
-        for name, content in contents.items():
-            target = Path(os.path.realpath(folder / name))
-            written.append((_written_beside(target, _writer(content), what, True, shown=folder / name), target))
-    except BaseException:
-        for temporary, _ in written:
-            _remove(temporary)
-        raise
-    _replace_all(written, folder, what)
+        os.rmdir(path)  # only if empty: what was there before stays
+    except OSError:
+        pass
 
 
 def _writer(content: bytes) -> Callable[[Any], object]:

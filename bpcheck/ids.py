@@ -96,3 +96,14 @@ def _matched(pattern: str, file: str) -> str:
     if "id" in found.groupdict():
         return found.group("id") or ""
     return (found.group(1) if found.re.groups else found.group(0)) or ""
+
+
+def folders_give_ids(root: str, names: Sequence[str], file: str) -> bool:
+    """Do the files ``root/NAME/file`` give back each NAME (as variants compare names) as their id,
+    safely, without a pattern? Not when the names share a prefix ending in '-' (dropped as an
+    assignment's), nor for a single folder."""
+    from .variants import variant_name
+
+    files = [str(PurePosixPath(root, name, file)) for name in names]
+    return (inferred_safely(files, [root])
+            and [variant_name(found) for found in path_ids(files, [root])] == [variant_name(name) for name in names])

@@ -1,4 +1,4 @@
-"""The suite's two speeds. `dev` (the default): Hypothesis draws a few dozen cases a property and tests
+"""The `cli` fixture, and the suite's two speeds. `dev` (the default): Hypothesis draws a few dozen cases a property and tests
 marked `slow` are skipped, so the edit-test loop stays short. `ci` (when CI is set, as in `.ci/run`):
 a thousand cases a property, reproducibly, and every test."""
 
@@ -8,6 +8,7 @@ import importlib.metadata
 import os
 
 import pytest
+from helpers import Cli
 from hypothesis import HealthCheck, Phase, settings
 
 THOROUGH = bool(os.environ.get("CI"))
@@ -34,3 +35,11 @@ def pytest_collection_modifyitems(config, items):
 # The CLI tests read result.stdout and result.stderr apart: click 8.2 and later (the test extra pins it).
 _CLICK = tuple(int(part) for part in importlib.metadata.version("click").split(".")[:2])
 assert _CLICK >= (8, 2), "the tests need click 8.2 or later: see README, Set-up on a fresh machine"
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    """bpcheck's command line under the house environment (helpers.Cli): ``cli("solve", "ex1")``,
+    ``cli("grade", path, input=..., env={...}, cwd=...)``, ``cli.process(...)`` for a real process. A file
+    whose every test needs another environment overrides it: ``def cli(cli): return cli.with_env(...)``."""
+    return Cli()

@@ -9,13 +9,9 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-       "GITHUB_ACTIONS": None}
 EX1 = solve(load_exercise("ex1"))
 ANSWERED = ("a3", "y3", "a4", "y4", "a5", "y5", "E", "delta5", "delta3", "delta4", "dW13", "W13_new")
 
@@ -52,13 +48,9 @@ def generated_class(tmp_path_factory):
     return folder, injected
 
 
-def run(*args):
-    return CliRunner(env=ENV).invoke(main, [str(arg) for arg in args])
-
-
-def test_every_injected_mistake_is_counted_exactly(generated_class):
+def test_every_injected_mistake_is_counted_exactly(cli, generated_class):
     folder, injected = generated_class
-    result = run("grade", folder, "--mistakes", "-f", "json")
+    result = cli("grade", folder, "--mistakes", "-f", "json")
     assert result.exit_code == 2  # broken.yaml: counted nowhere, reported in its row
     report = json.loads(result.stdout)["mistakes"]
     assert report["graded"] == 200
@@ -83,9 +75,9 @@ def test_every_injected_mistake_is_counted_exactly(generated_class):
     assert Path(examples["sign-flip"]).name in injected["sign-flip", "delta5"]
 
 
-def test_the_text_report_and_the_csv_say_the_same(generated_class, tmp_path):
+def test_the_text_report_and_the_csv_say_the_same(cli, generated_class, tmp_path):
     folder, injected = generated_class
-    result = run("grade", folder, "--mistakes", "--mistakes-csv", tmp_path / "m.csv")
+    result = cli("grade", folder, "--mistakes", "--mistakes-csv", tmp_path / "m.csv")
     text = result.stdout
     assert "Where the class lost marks" in text and "Named mistakes" in text and "█" in text
     row = next(line for line in text.splitlines() if line.startswith("sign-flip "))
@@ -99,8 +91,8 @@ def test_the_text_report_and_the_csv_say_the_same(generated_class, tmp_path):
                                                                   200 - len(injected["sign-flip", "delta5"]))
 
 
-def test_without_mistakes_the_reports_are_as_before(generated_class):
+def test_without_mistakes_the_reports_are_as_before(cli, generated_class):
     folder, _ = generated_class
-    result = run("grade", folder, "-f", "json")
+    result = cli("grade", folder, "-f", "json")
     assert "mistakes" not in json.loads(result.stdout)
-    assert "Named mistakes" not in run("grade", folder).stdout
+    assert "Named mistakes" not in cli("grade", folder).stdout

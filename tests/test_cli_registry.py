@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers import Cli
 
 from bpcheck import grade_files, load_exercise, solve
 from bpcheck.cli import COMMANDS, main, pages, side_files
@@ -27,14 +27,10 @@ from bpcheck.gradcheck import gradient_check
 from bpcheck.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None,
-       "CLASSROOM": "c", "ASSIGNMENT": "a", "SUBMISSION_TAG": "s", "COMMIT_URL": "https://x/c", "RELEASE_URL": "https://x/r",
-       "REVIEW_URL": None}
+# The house environment (the `cli` fixture's), with a Classroom 50 runner's identity for its result.json.
+run = Cli({"COLUMNS": "100", "CLASSROOM": "c", "ASSIGNMENT": "a", "SUBMISSION_TAG": "s", "COMMIT_URL": "https://x/c",
+           "RELEASE_URL": "https://x/r"})
 ANSWERS = "exercise: ex1\nstudent: ada\nanswers:\n  a3: 0.755\n  y3: 0.6803\n  delta5: 0.04068\n"
-
-
-def run(*args, env=None):
-    return CliRunner(env={**ENV, **(env or {})}).invoke(main, [str(arg) for arg in args])
 
 
 def command_option(command: str, name: str):

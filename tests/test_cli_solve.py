@@ -11,34 +11,24 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 import bpcheck
-from bpcheck.cli import main
 from bpcheck.loading import EXERCISE_DIRS, load_exercise
 from bpcheck.solution import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISE_FILES = sorted((ROOT / "exercises").glob("*.yaml"))
-# A fixed width and no colour; variables that would force a terminal on rich are unset (None).
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
-
-
-def process_env(env: dict) -> dict:
-    """os.environ changed by ``env`` (None unsets), for a subprocess."""
-    merged = {**os.environ, **env}
-    return {key: value for key, value in merged.items() if value is not None}
 ANSI = "\x1b["
 
 
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(main, list(args), env=ENV if env is None else env, prog_name="bpcheck")
+@pytest.fixture(scope="module")
+def cli(cli):
+    return cli.with_env(COLUMNS="100")  # the worked solution is printed as a 100-column terminal shows it
 
 
 # ---------------------------------------------------------------- an independent solver
@@ -238,8 +228,8 @@ Every value is computed at full double precision and shown to 4 significant digi
 """.replace("$\n", "\n")
 
 
-def test_solve_ex1_text_is_exactly_the_worked_solution():
-    result = run("solve", "ex1")
+def test_solve_ex1_text_is_exactly_the_worked_solution(cli):
+    result = cli("solve", "ex1")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout == EXPECTED_EX1_TEXT
@@ -260,9 +250,9 @@ def table_rows(text: str, title: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("precision", [4, 6, 9])
-def test_every_value_in_the_text_is_the_reference_value_rounded(precision):
+def test_every_value_in_the_text_is_the_reference_value_rounded(cli, precision):
     values = ex1_reference()
-    result = run("solve", "ex1", "--precision", str(precision))
+    result = cli("solve", "ex1", "--precision", str(precision))
     assert result.exit_code == 0, result.output
 
     def shown(name: str) -> str:
@@ -288,8 +278,8 @@ def test_every_value_in_the_text_is_the_reference_value_rounded(precision):
     assert checked == 6 + 1 + 3 + 6 + 7
 
 
-def test_precision_6_shows_six_digits():
-    result = run("solve", "ex1", "--precision", "6")
+def test_precision_6_shows_six_digits(cli):
+    result = cli("solve", "ex1", "--precision", "6")
     assert result.exit_code == 0
     y3 = next(line for line in result.stdout.splitlines() if line.startswith("y3 "))
     assert y3.split() == ["y3", "σ(a3)", "σ(0.755)", "0.680267"]
@@ -298,8 +288,8 @@ def test_precision_6_shows_six_digits():
 
 
 @pytest.mark.parametrize("precision", ["0", "18", "-1", "four"])
-def test_a_precision_out_of_range_is_a_usage_error(precision):
-    result = run("solve", "ex1", "--precision", precision)
+def test_a_precision_out_of_range_is_a_usage_error(cli, precision):
+    result = cli("solve", "ex1", "--precision", precision)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.output
@@ -311,8 +301,8 @@ def test_a_precision_out_of_range_is_a_usage_error(precision):
 # ---------------------------------------------------------------- JSON and Markdown
 
 
-def test_json_has_every_value_at_full_precision():
-    result = run("solve", "ex1", "--format", "json")
+def test_json_has_every_value_at_full_precision(cli):
+    result = cli("solve", "ex1", "--format", "json")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     document = json.loads(result.stdout)
@@ -334,8 +324,8 @@ def test_json_has_every_value_at_full_precision():
     assert values["E_after"] == pytest.approx(0.016565382326770402, rel=1e-13)
 
 
-def test_json_quantities_describe_every_value():
-    document = json.loads(run("solve", "ex1", "-f", "json").stdout)
+def test_json_quantities_describe_every_value(cli):
+    document = json.loads(cli("solve", "ex1", "-f", "json").stdout)
     quantities = document["quantities"]
     assert [q["name"] for q in quantities] == list(document["values"])
     by_name = {q["name"]: q for q in quantities}
@@ -353,14 +343,14 @@ def test_json_quantities_describe_every_value():
     assert "delta3" in document["asked"] and "W45_new" in document["asked"] and "x1" not in document["asked"]
 
 
-def test_json_ignores_precision():
-    plain = json.loads(run("solve", "ex1", "-f", "json").stdout)
-    coarse = json.loads(run("solve", "ex1", "-f", "json", "-p", "2").stdout)
+def test_json_ignores_precision(cli):
+    plain = json.loads(cli("solve", "ex1", "-f", "json").stdout)
+    coarse = json.loads(cli("solve", "ex1", "-f", "json", "-p", "2").stdout)
     assert coarse["values"] == plain["values"]
 
 
-def test_markdown():
-    result = run("solve", "ex1", "--format", "markdown")
+def test_markdown(cli):
+    result = cli("solve", "ex1", "--format", "markdown")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "# Exercise 1: the tutorial's network (ex1)"
@@ -373,17 +363,17 @@ def test_markdown():
     assert ANSI not in result.stdout
 
 
-def test_format_is_case_insensitive_and_checked():
-    assert run("solve", "ex1", "--format", "JSON").exit_code == 0
-    result = run("solve", "ex1", "--format", "yaml")
+def test_format_is_case_insensitive_and_checked(cli):
+    assert cli("solve", "ex1", "--format", "JSON").exit_code == 0
+    result = cli("solve", "ex1", "--format", "yaml")
     assert result.exit_code == 2 and "--format" in result.stderr and result.stdout == ""
 
 
 # ---------------------------------------------------------------- which exercise
 
 
-def test_an_unknown_exercise_name():
-    result = run("solve", "ex99")
+def test_an_unknown_exercise_name(cli):
+    result = cli("solve", "ex99")
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.output
@@ -392,38 +382,38 @@ def test_an_unknown_exercise_name():
     assert "bpcheck list" in result.stderr
 
 
-def test_a_near_miss_gets_a_did_you_mean():
-    result = run("solve", "exx1")
+def test_a_near_miss_gets_a_did_you_mean(cli):
+    result = cli("solve", "exx1")
     assert result.exit_code == 2
     assert result.stderr == "bpcheck: 'exx1' is neither a built-in exercise nor a YAML file; did you mean ex1?\n"
 
 
-def test_built_in_names_in_any_case():
-    assert run("solve", "EX1", "-f", "json").stdout == run("solve", "ex1", "-f", "json").stdout
+def test_built_in_names_in_any_case(cli):
+    assert cli("solve", "EX1", "-f", "json").stdout == cli("solve", "ex1", "-f", "json").stdout
 
 
 TUTORIAL_NET = (ROOT / "exercises" / "ex1.yaml").read_text(encoding="utf-8").replace(
     "Exercise 1: the tutorial's network", "My own copy")
 
 
-def test_solve_a_yaml_file_by_path(tmp_path):
+def test_solve_a_yaml_file_by_path(cli, tmp_path):
     path = tmp_path / "mine.yaml"
     path.write_text(TUTORIAL_NET, encoding="utf-8")
     before = path.read_bytes()
-    result = run("solve", str(path))
+    result = cli("solve", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == "My own copy (mine)"
     assert result.stdout.replace("My own copy (mine)", "Exercise 1: the tutorial's network (ex1)") == EXPECTED_EX1_TEXT
-    document = json.loads(run("solve", str(path), "-f", "json").stdout)
+    document = json.loads(cli("solve", str(path), "-f", "json").stdout)
     assert document["exercise"] == "mine"
-    assert document["values"] == json.loads(run("solve", "ex1", "-f", "json").stdout)["values"]
+    assert document["values"] == json.loads(cli("solve", "ex1", "-f", "json").stdout)["values"]
     assert path.read_bytes() == before
 
 
-def test_solve_a_relative_path(tmp_path, monkeypatch):
+def test_solve_a_relative_path(cli, tmp_path, monkeypatch):
     (tmp_path / "mine.yml").write_text(TUTORIAL_NET, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    result = run("solve", "mine.yml", "-f", "json")
+    result = cli("solve", "mine.yml", "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["values"]["delta3"] == pytest.approx(-0.00265448903, rel=1e-9)
 
@@ -431,8 +421,8 @@ def test_solve_a_relative_path(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- list, show, --version
 
 
-def test_list_names_every_builtin_exercise_with_its_title():
-    result = run("list")
+def test_list_names_every_builtin_exercise_with_its_title(cli):
+    result = cli("list")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     rows = table_rows(result.stdout, "Built-in exercises")
@@ -446,8 +436,8 @@ def test_list_names_every_builtin_exercise_with_its_title():
     assert rows[5] == ["ex6", "Exercise 6: deep sigmoid chain, vanishing deltas", "1-1-1-1-1-1"]
 
 
-def test_show_gives_the_givens_and_what_is_asked_but_no_answers():
-    result = run("show", "ex1")
+def test_show_gives_the_givens_and_what_is_asked_but_no_answers(cli):
+    result = cli("show", "ex1")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.splitlines()[0] == "Exercise 1: the tutorial's network (ex1)"
@@ -467,13 +457,13 @@ def test_show_gives_the_givens_and_what_is_asked_but_no_answers():
         assert answer not in out
 
 
-def test_show_an_unknown_exercise():
-    result = run("show", "ex99")
+def test_show_an_unknown_exercise(cli):
+    result = cli("show", "ex99")
     assert result.exit_code == 2 and result.stdout == "" and result.stderr.count("\n") == 1
 
 
-def test_version():
-    result = run("--version")
+def test_version(cli):
+    result = cli("--version")
     assert result.exit_code == 0
     assert result.stdout == f"bpcheck, version {bpcheck.__version__}\n"
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", bpcheck.__version__)
@@ -482,29 +472,27 @@ def test_version():
 # ---------------------------------------------------------------- a real process, terminals and colour
 
 
-def test_python_dash_m_bpcheck_solve():
-    process = subprocess.run([sys.executable, "-m", "bpcheck", "solve", "ex1"], capture_output=True,
-                             text=True, encoding="utf-8", timeout=60, env=process_env(ENV))
+def test_python_dash_m_bpcheck_solve(cli):
+    process = cli.process("solve", "ex1")
     assert process.returncode == 0, process.stderr
     assert process.stderr == ""
     assert process.stdout == EXPECTED_EX1_TEXT
 
 
 @pytest.mark.parametrize("args", [("solve", "ex1"), ("list",), ("show", "ex5"), ("solve", "ex7", "-f", "markdown")])
-@pytest.mark.parametrize("env", [ENV, {**ENV, "NO_COLOR": None}], ids=["NO_COLOR", "not-a-terminal"])
-def test_no_escape_codes_without_a_terminal(args, env):
-    result = run(*args, env=env)
+@pytest.mark.parametrize("env", [{}, {"NO_COLOR": None}], ids=["NO_COLOR", "not-a-terminal"])
+def test_no_escape_codes_without_a_terminal(cli, args, env):
+    result = cli(*args, env=env)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip()
     assert ANSI not in result.output
 
 
-def run_on_a_terminal(args: list[str], env: dict) -> str:
+def run_on_a_terminal(cli, args: list[str], env: dict) -> str:
     """Run ``python -m bpcheck ARGS`` with a pseudo-terminal as its stdout and stderr."""
     pty = pytest.importorskip("pty")
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "bpcheck", *args], stdout=slave, stderr=slave,
-                               env=process_env({**ENV, "NO_COLOR": None, "TERM": "xterm-256color", **env}))
+    process = cli.popen(*args, stdout=slave, stderr=slave, env={"NO_COLOR": None, "TERM": "xterm-256color", **env})
     os.close(slave)
     chunks = []
     while True:
@@ -521,10 +509,26 @@ def run_on_a_terminal(args: list[str], env: dict) -> str:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_no_color_on_a_terminal_means_no_escape_codes():
-    output = run_on_a_terminal(["solve", "ex1"], {"NO_COLOR": "1", "COLUMNS": "100"})
+def test_no_color_on_a_terminal_means_no_escape_codes(cli):
+    output = run_on_a_terminal(cli, ["solve", "ex1"], {"NO_COLOR": "1", "COLUMNS": "100"})
     assert "a3" in output and "0.6803" in output
     assert ANSI not in output, repr(output[:120])
+
+
+def _imported(cli, *args: str) -> set[str]:
+    # As a user's shell starts it: colour on, the width left to the terminal.
+    done = cli.process(*args, python=("-X", "importtime"), cwd=ROOT, env={"NO_COLOR": None, "COLUMNS": None})
+    return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_start_up_imports_none_of_the_renderers_it_does_not_print_with(cli):
+    at_help = _imported(cli, "--help")
+    assert not {name for name in at_help if name.split(".")[0] in ("rich", "yaml")}
+    assert not {name for name in at_help if name.startswith("bpcheck.report") or name == "bpcheck.practice"}
+    at_solve = _imported(cli, "solve", "ex1")
+    assert {"bpcheck.practice", "bpcheck.report.html", "bpcheck.report.latex", "bpcheck.report.practice_text",
+            "bpcheck.report.diagram_svg"}.isdisjoint(at_solve)
+    assert "bpcheck.report.diagram" in at_solve  # the drawing atop the tables, as the manual says
 
 
 # ---------------------------------------------------------------- the built-in exercises
@@ -547,7 +551,7 @@ def test_the_wheel_ships_the_exercises():
 
 
 @pytest.mark.parametrize("path", EXERCISE_FILES, ids=[path.stem for path in EXERCISE_FILES])
-def test_every_builtin_exercise_loads_and_solves(path):
+def test_every_builtin_exercise_loads_and_solves(cli, path):
     reference = reference_solution(yaml.safe_load(path.read_text(encoding="utf-8")))
     for exercise in (load_exercise(path.stem), load_exercise(str(path))):
         values = solve(exercise).values
@@ -556,10 +560,10 @@ def test_every_builtin_exercise_loads_and_solves(path):
             assert values[name] == pytest.approx(value, rel=1e-12, abs=1e-15), (path.stem, name)
         assert values["E_after"] < values["E"], "one step downhill lowers the error"
     assert exercise.title
-    result = run("solve", path.stem)
+    result = cli("solve", path.stem)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"{exercise.title} ({path.stem})\n")
-    assert json.loads(run("solve", str(path), "-f", "json").stdout)["values"] == pytest.approx(reference, rel=1e-12)
+    assert json.loads(cli("solve", str(path), "-f", "json").stdout)["values"] == pytest.approx(reference, rel=1e-12)
 
 
 def test_exercise_7_matches_the_published_worked_example():

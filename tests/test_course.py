@@ -15,36 +15,19 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, fastest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bpcheck import grade_file, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.loading import load_exercise_text
 from bpcheck.network import Example, Exercise
 from bpcheck.numbers import number_formatter
 from bpcheck.safetext import shown
 from bpcheck.variants import Draws, make_variant, new_exercise, seed_of, variant_name, worked_by_hand
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 LEVELS = ("full", "hint", "verdict", "score")
 THOROUGH = bool(os.environ.get("CI"))
-
-
-def run(*args, cwd: Path | None = None):
-    runner = CliRunner(env=ENV)
-    if cwd is None:
-        return runner.invoke(main, [str(arg) for arg in args])
-    import os
-
-    before = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return runner.invoke(main, [str(arg) for arg in args])
-    finally:
-        os.chdir(before)
 
 
 def write(path: Path, text: str) -> Path:
@@ -76,16 +59,16 @@ feedback: full
 """
 
 
-def test_without_exercise_the_students_own_exercise_is_graded_as_today(tmp_path):
+def test_without_exercise_the_students_own_exercise_is_graded_as_today(cli, tmp_path):
     write(tmp_path / "mine.yaml", GAMING_EXERCISE)
     answers_file(tmp_path / "alice.yaml", {"a2": 1}, exercise="mine.yaml")
-    result = run("grade", tmp_path / "alice.yaml", "--format", "json")
+    result = cli("grade", tmp_path / "alice.yaml", "--format", "json")
     record = json.loads(result.stdout)
     assert (record["score"], record["max_score"], record["exercise_file"]) == (87, 87, str(tmp_path / "mine.yaml"))
 
 
 @pytest.mark.parametrize("named", ["mine.yaml", "ABSOLUTE", "../elsewhere/ex1.yaml", "ex2"])
-def test_under_exercise_a_file_naming_another_exercise_is_graded_against_the_pinned_one_and_flagged(tmp_path, named):
+def test_under_exercise_a_file_naming_another_exercise_is_graded_against_the_pinned_one_and_flagged(cli, tmp_path, named):
     """Issue 17: an exercise: line left from another file costs nothing but what it gets wrong."""
     course = write(tmp_path / "course" / "hw1.yaml", EX1_YAML)
     write(tmp_path / "students" / "mine.yaml", GAMING_EXERCISE)
@@ -94,7 +77,7 @@ def test_under_exercise_a_file_naming_another_exercise_is_graded_against_the_pin
         named = str(tmp_path / "students" / "mine.yaml")
     answers = answers_file(tmp_path / "students" / "alice.yaml", {"a2": 1, "a3": 0.755}, exercise=named)
     before = answers.read_bytes()
-    result = run("grade", answers, "--exercise", course, "--format", "json")
+    result = cli("grade", answers, "--exercise", course, "--format", "json")
     assert result.exit_code == 1, result.output
     record = json.loads(result.stdout)
     assert (record["score"], record["max_score"], record["exercise_file"]) == (1, 35, str(course))
@@ -103,17 +86,17 @@ def test_under_exercise_a_file_naming_another_exercise_is_graded_against_the_pin
                                                          f"{course}; it was graded against {course}"},
         {"kind": "not-graded", "line": 3, "message": "'a2' is not a quantity of this exercise; it was not graded "
                                                      "(did you mean x2?)"}]
-    text = run("grade", answers, "--exercise", course, "--feedback", "score").stdout
+    text = cli("grade", answers, "--exercise", course, "--feedback", "score").stdout
     assert f"⚑ line 1: exercise: {shown(named)} is not the exercise being graded" in text  # at every level
     assert answers.read_bytes() == before
 
 
-def test_in_a_batch_the_gaming_file_earns_nothing_and_the_csv_says_why(tmp_path):
+def test_in_a_batch_the_gaming_file_earns_nothing_and_the_csv_says_why(cli, tmp_path):
     write(tmp_path / "hw1.yaml", EX1_YAML)
     write(tmp_path / "sub" / "mine.yaml", GAMING_EXERCISE)
     answers_file(tmp_path / "sub" / "alice.yaml", {"a2": 1}, exercise="mine.yaml")
     answers_file(tmp_path / "sub" / "bob.yaml", {"a3": 0.755}, exercise=None)
-    result = run("grade", tmp_path / "sub" / "alice.yaml", tmp_path / "sub" / "bob.yaml", "--exercise",
+    result = cli("grade", tmp_path / "sub" / "alice.yaml", tmp_path / "sub" / "bob.yaml", "--exercise",
                  tmp_path / "hw1.yaml", "--csv", tmp_path / "marks.csv")
     assert result.exit_code == 1
     with open(tmp_path / "marks.csv", newline="", encoding="utf-8") as handle:
@@ -129,7 +112,7 @@ def test_in_a_batch_the_gaming_file_earns_nothing_and_the_csv_says_why(tmp_path)
 
 @pytest.mark.parametrize("how", ["none", "same path", "other spelling", "symlink", "copy", "crlf copy",
                                  "retitled copy", "missing file, same name"])
-def test_under_exercise_the_same_exercise_or_none_is_graded_against_the_pinned_one(tmp_path, how):
+def test_under_exercise_the_same_exercise_or_none_is_graded_against_the_pinned_one(cli, tmp_path, how):
     course = write(tmp_path / "course" / "hw1.yaml", EX1_YAML + "points: {a3: 5}\n")
     student = tmp_path / "student"
     named = {"none": None, "same path": str(course), "other spelling": "../course/./hw1.yaml",
@@ -144,74 +127,74 @@ def test_under_exercise_the_same_exercise_or_none_is_graded_against_the_pinned_o
         text = text.replace("title: the tutorial's network", "title: My copy") if how == "retitled copy" else text
         write(student / "hw1.yaml", text)
     answers = answers_file(student / "a.yaml", {"a3": 0.755, "y3": 0.6803}, exercise=named)
-    result = run("grade", answers, "--exercise", course, "--format", "json")
+    result = cli("grade", answers, "--exercise", course, "--format", "json")
     assert result.exit_code == 1, result.output
     record = json.loads(result.stdout)
     assert (record["score"], record["max_score"]) == (6, 39)  # a3 is worth 5 in the pinned exercise
     assert record["exercise_file"] == str(course)
 
 
-def test_a_copy_with_other_points_is_another_exercise(tmp_path):
+def test_a_copy_with_other_points_is_another_exercise(cli, tmp_path):
     course = write(tmp_path / "hw1.yaml", EX1_YAML)
     write(tmp_path / "s" / "hw1.yaml", EX1_YAML + "points: {a3: 100}\n")
     answers = answers_file(tmp_path / "s" / "a.yaml", {"a3": 0.755}, exercise="hw1.yaml")
-    record = json.loads(run("grade", answers, "--exercise", course, "-f", "json").stdout)
+    record = json.loads(cli("grade", answers, "--exercise", course, "-f", "json").stdout)
     assert (record["score"], record["max_score"]) == (1, 35)  # the pinned exercise's points
     assert [(flag["kind"], flag["line"]) for flag in record["flags"]] == [("other-exercise", 1)]
 
 
-def test_a_builtin_pinned_and_named(tmp_path):
+def test_a_builtin_pinned_and_named(cli, tmp_path):
     same = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="ex1")
-    assert json.loads(run("grade", same, "-e", "ex1", "-f", "json").stdout)["flags"] == []
+    assert json.loads(cli("grade", same, "-e", "ex1", "-f", "json").stdout)["flags"] == []
     other = answers_file(tmp_path / "b.yaml", {"a3": 0.755}, exercise="ex2")
-    record = json.loads(run("grade", other, "-e", "ex1", "-f", "json").stdout)
+    record = json.loads(cli("grade", other, "-e", "ex1", "-f", "json").stdout)
     assert (record["score"], record["exercise_file"]) == (1, "ex1")
     assert [flag["message"] for flag in record["flags"]] == [
         "exercise: ex2 is not the exercise being graded, ex1; it was graded against ex1"]
 
 
-def test_without_exercise_an_answers_file_must_still_name_one(tmp_path):
+def test_without_exercise_an_answers_file_must_still_name_one(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise=None)
-    assert_bad_input_line(run("grade", answers), f"{answers}:1:1: ", ["'exercise:' is missing"])
+    assert_bad_input_line(cli("grade", answers), f"{answers}:1:1: ", ["'exercise:' is missing"])
 
 
-def test_a_pinned_exercise_that_cannot_be_loaded_stops_the_run(tmp_path):
+def test_a_pinned_exercise_that_cannot_be_loaded_stops_the_run(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755})
-    assert_bad_input_line(run("grade", answers, "--exercise", "nope"), "", ["'nope' is neither a built-in"])
+    assert_bad_input_line(cli("grade", answers, "--exercise", "nope"), "", ["'nope' is neither a built-in"])
 
 
 # ---------------------------------------------------------------- pinning the variant
 
 
-def test_under_variant_another_students_variant_is_graded_as_the_pinned_one_flagged(tmp_path):
+def test_under_variant_another_students_variant_is_graded_as_the_pinned_one_flagged(cli, tmp_path):
     alice = make_variant(load_exercise("ex1"), "alice")
     values = solve(alice).values
     right = {name: values[name] for name in ("a3", "y3")}
     bob = answers_file(tmp_path / "bob.yaml", right, variant="bob")
-    record = json.loads(run("grade", bob, "-e", "ex1", "--variant", "alice", "-f", "json").stdout)
+    record = json.loads(cli("grade", bob, "-e", "ex1", "--variant", "alice", "-f", "json").stdout)
     assert (record["score"], record["variant"]) == (2, "alice")  # graded as alice: not a zero
     assert record["flags"] == [{"kind": "other-variant", "line": 2, "message": "variant: bob is not the variant "
                                 "being graded, alice (--variant); it was graded as alice"}]
     unnamed = answers_file(tmp_path / "c.yaml", right)
-    record = json.loads(run("grade", unnamed, "-e", "ex1", "--variant", "Alice ", "-f", "json").stdout)
+    record = json.loads(cli("grade", unnamed, "-e", "ex1", "--variant", "Alice ", "-f", "json").stdout)
     assert (record["score"], record["variant"]) == (2, "alice")
-    base = json.loads(run("grade", unnamed, "-e", "ex1", "-f", "json").stdout)  # the base numbers
+    base = json.loads(cli("grade", unnamed, "-e", "ex1", "-f", "json").stdout)  # the base numbers
     assert [(r["name"], r["verdict"]) for r in base["results"][:2]] == [("a3", "wrong"), ("y3", "carried_forward")]
 
 
-def test_a_variant_named_in_the_answers_file_is_graded_without_pinning(tmp_path):
+def test_a_variant_named_in_the_answers_file_is_graded_without_pinning(cli, tmp_path):
     values = solve(make_variant(load_exercise("ex1"), "carol")).values
     answers = answers_file(tmp_path / "a.yaml", {"a3": values["a3"]}, variant="Carol")
-    record = json.loads(run("grade", answers, "-f", "json").stdout)
+    record = json.loads(cli("grade", answers, "-f", "json").stdout)
     assert (record["score"], record["variant"]) == (1, "carol")
 
 
-def test_variant_of_an_exercise_that_forbids_them(tmp_path):
+def test_variant_of_an_exercise_that_forbids_them(cli, tmp_path):
     exercise = write(tmp_path / "fixed.yaml", EX1_YAML + "variants: false\n")
-    assert_bad_input_line(run("solve", exercise, "--variant", "alice"), "", ["has no variants"])
+    assert_bad_input_line(cli("solve", exercise, "--variant", "alice"), "", ["has no variants"])
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="fixed.yaml", variant="alice")
-    assert_bad_input_line(run("grade", answers), f"{answers}:2:10: ", ["has no variants"])
-    assert_bad_input_line(run("grade", answers, "-e", exercise, "--variant", "alice"), "", ["has no variants"])
+    assert_bad_input_line(cli("grade", answers), f"{answers}:2:10: ", ["has no variants"])
+    assert_bad_input_line(cli("grade", answers, "-e", exercise, "--variant", "alice"), "", ["has no variants"])
 
 
 # ---------------------------------------------------------------- feedback levels
@@ -250,12 +233,12 @@ def ex1_values():
 @pytest.mark.parametrize("level", ["hint", "verdict", "score"])
 @pytest.mark.parametrize("answers", ["blank", "slips"])
 @pytest.mark.parametrize("output", ["text", "json", "batch text", "batch json"])
-def test_no_expected_value_can_be_read_below_full(tmp_path, ex1_values, level, answers, output):
+def test_no_expected_value_can_be_read_below_full(cli, tmp_path, ex1_values, level, answers, output):
     given = {} if answers == "blank" else SLIPS
     first = answers_file(tmp_path / "a.yaml", given)
     second = answers_file(tmp_path / "b.yaml", {"a4": 0.7})
     files = [first, second] if output.startswith("batch") else [first]
-    result = run("grade", *files, "--feedback", level, "--format", output.split()[-1])
+    result = cli("grade", *files, "--feedback", level, "--format", output.split()[-1])
     assert result.exit_code == 1, result.output
     credited = {"a3", "y3", "dW13"} if answers == "slips" else set()  # the student's own right answers
     hidden = expected_texts(ex1_values, [name for name in ex1_values if name in load_asked() and name not in credited])
@@ -280,16 +263,16 @@ def load_asked():
     return set(solve(load_exercise("ex1")).asked)
 
 
-def test_the_full_level_shows_them_so_the_search_can_find_them(tmp_path, ex1_values):
+def test_the_full_level_shows_them_so_the_search_can_find_them(cli, tmp_path, ex1_values):
     answers = answers_file(tmp_path / "a.yaml", {})
-    result = run("grade", answers)
+    result = cli("grade", answers)
     assert {name for name, _ in leaks(result.stdout, expected_texts(ex1_values, ["delta3", "W13_new"]))} == {
         "delta3", "W13_new"}
 
 
-def test_a_hint_names_the_mistake_and_the_formula_with_the_students_own_numbers(tmp_path):
+def test_a_hint_names_the_mistake_and_the_formula_with_the_students_own_numbers(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    record = json.loads(run("grade", answers, "--feedback", "hint", "-f", "json").stdout)
+    record = json.loads(cli("grade", answers, "--feedback", "hint", "-f", "json").stdout)
     hints = {r["name"]: (r["verdict"], r["misconception"], r["hint"]) for r in record["results"]}
     assert hints["a3"] == ("correct", None, "")
     assert hints["delta5"] == ("wrong", "sign-flip", "The sign is flipped; the formula is delta5 = y5(1 - y5)(t5 - y5)")
@@ -300,48 +283,48 @@ def test_a_hint_names_the_mistake_and_the_formula_with_the_students_own_numbers(
     assert hints["W13_new"] == ("wrong", None, "keep at least 4 significant digits as you work; the formula is "
                                                "W13_new = W13 + dW13")
     assert hints["a4"] == ("missing", None, "not answered; work it out as a4 = W14·x1 + W24·x2")
-    text = run("grade", answers, "--feedback", "hint").stdout
+    text = cli("grade", answers, "--feedback", "hint").stdout
     assert "expected" not in text and "±" not in text and "…" not in text
     assert "Exercise: ex1 · Feedback: hint" in text
 
 
-def test_verdict_and_score_show_no_mistake_names(tmp_path):
+def test_verdict_and_score_show_no_mistake_names(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    verdict = run("grade", answers, "--feedback", "verdict").stdout
+    verdict = cli("grade", answers, "--feedback", "verdict").stdout
     assert "✗ wrong" in verdict and "sign-flip" not in verdict and "formula" not in verdict
-    score = run("grade", answers, "--feedback", "score").stdout
+    score = cli("grade", answers, "--feedback", "score").stdout
     assert "Score: 3 / 35 (8.6%)." in score and "wrong" not in score and "delta" not in score
 
 
-def test_the_csv_keeps_full_verdicts_at_every_level(tmp_path):
+def test_the_csv_keeps_full_verdicts_at_every_level(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    run("grade", answers, answers, "--feedback", "score", "--csv", tmp_path / "m.csv")
+    cli("grade", answers, answers, "--feedback", "score", "--csv", tmp_path / "m.csv")
     with open(tmp_path / "m.csv", newline="", encoding="utf-8") as handle:
         row = next(csv.DictReader(handle))
     assert (row["delta5"], row["E"], row["a4"]) == ("wrong:sign-flip", "wrong:missing-half", "missing")
 
 
-def test_the_exercise_sets_the_level_and_the_option_wins(tmp_path):
+def test_the_exercise_sets_the_level_and_the_option_wins(cli, tmp_path):
     write(tmp_path / "hw.yaml", EX1_YAML + "feedback: verdict\n")
     answers = answers_file(tmp_path / "a.yaml", SLIPS, exercise="hw.yaml")
-    assert json.loads(run("grade", answers, "-f", "json").stdout)["feedback"] == "verdict"
-    assert json.loads(run("grade", answers, "-f", "json", "--feedback", "full").stdout)["feedback"] == "full"
-    assert json.loads(run("grade", answers, "-f", "json", "-e", "ex1").stdout)["feedback"] == "full"  # pinned's
+    assert json.loads(cli("grade", answers, "-f", "json").stdout)["feedback"] == "verdict"
+    assert json.loads(cli("grade", answers, "-f", "json", "--feedback", "full").stdout)["feedback"] == "full"
+    assert json.loads(cli("grade", answers, "-f", "json", "-e", "ex1").stdout)["feedback"] == "full"  # pinned's
 
 
-def test_an_unknown_level_is_one_line(tmp_path):
+def test_an_unknown_level_is_one_line(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", {})
-    assert_bad_input_line(run("grade", answers, "--feedback", "some"), "", ["'some' is not one of"])
+    assert_bad_input_line(cli("grade", answers, "--feedback", "some"), "", ["'some' is not one of"])
     bad = write(tmp_path / "hw.yaml", EX1_YAML + "feedback: lots\n")
-    assert_bad_input_line(run("solve", bad), f"{bad}:8:11: ", ["unknown feedback 'lots'"])
+    assert_bad_input_line(cli("solve", bad), f"{bad}:8:11: ", ["unknown feedback 'lots'"])
 
 
-def test_the_header_names_student_exercise_variant_and_level(tmp_path):
+def test_the_header_names_student_exercise_variant_and_level(cli, tmp_path):
     values = solve(make_variant(load_exercise("ex1"), "ada")).values
     answers = answers_file(tmp_path / "a.yaml", {"a3": values["a3"]}, student="Ada Lovelace", variant="ada")
-    text = run("grade", answers, "--feedback", "hint").stdout
+    text = cli("grade", answers, "--feedback", "hint").stdout
     assert "Student: Ada Lovelace · Exercise: ex1 · Variant: ada · Feedback: hint" in text
-    record = json.loads(run("grade", answers, "-f", "json").stdout)
+    record = json.loads(cli("grade", answers, "-f", "json").stdout)
     assert {key: record[key] for key in ("student", "exercise", "exercise_file", "variant", "feedback")} == {
         "student": "Ada Lovelace", "exercise": "ex1", "exercise_file": "ex1", "variant": "ada", "feedback": "full"}
 
@@ -497,49 +480,49 @@ def test_variants_rules_in_the_exercise_are_followed():
     ("variants: {weights: [0.000001]}", ["is not a number a person works by hand"]),
     ("variants: {eta: [0, 1]}", ["the learning rate must stay positive"]),
 ])
-def test_a_bad_variants_rule_is_one_line(tmp_path, spec, words):
+def test_a_bad_variants_rule_is_one_line(cli, tmp_path, spec, words):
     exercise = write(tmp_path / "hw.yaml", EX1_YAML + spec + "\n")
-    assert_bad_input_line(run("show", exercise), f"{exercise}:8:", words)
+    assert_bad_input_line(cli("show", exercise), f"{exercise}:8:", words)
 
 
-def test_a_rule_that_allows_no_number_is_one_line(tmp_path):
+def test_a_rule_that_allows_no_number_is_one_line(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", EX1_YAML + "variants: {weights: {min: 0, max: 0, step: 0.1}}\n")
-    assert_bad_input_line(run("solve", exercise, "--variant", "a"), "", ["allows no number"])
+    assert_bad_input_line(cli("solve", exercise, "--variant", "a"), "", ["allows no number"])
     impossible = write(tmp_path / "hw2.yaml", EX1_YAML + "variants: {weights: [5]}\n")  # always saturated
-    assert_bad_input_line(run("solve", impossible, "--variant", "a"), "", ["meet the rules", "1000 draws"])
+    assert_bad_input_line(cli("solve", impossible, "--variant", "a"), "", ["meet the rules", "1000 draws"])
 
 
-def test_show_solve_and_template_of_a_variant(tmp_path):
+def test_show_solve_and_template_of_a_variant(cli, tmp_path):
     alice = make_variant(load_exercise("ex1"), "alice")
-    shown = run("show", "ex1", "--variant", "ALICE").stdout
+    shown = cli("show", "ex1", "--variant", "ALICE").stdout
     assert "(ex1, variant alice)" in shown and "-0.15" in shown
-    solved = json.loads(run("solve", "ex1", "--variant", "alice", "-f", "json").stdout)
+    solved = json.loads(cli("solve", "ex1", "--variant", "alice", "-f", "json").stdout)
     assert solved["values"] == solve(alice).values
-    template = run("template", "ex1", "--variant", "alice").stdout
+    template = cli("template", "ex1", "--variant", "alice").stdout
     assert "exercise: ex1\nvariant: alice\nanswers:\n" in template
     filled = template
     for name in solved["asked"]:
         filled = filled.replace(f"  {name}:\n", f"  {name}: {solved['values'][name]!r}\n")
     write(tmp_path / "a.yaml", filled)
-    assert json.loads(run("grade", tmp_path / "a.yaml", "-f", "json").stdout)["score"] == 35
+    assert json.loads(cli("grade", tmp_path / "a.yaml", "-f", "json").stdout)["score"] == 35
 
 
 # ---------------------------------------------------------------- fresh exercises
 
 
-def test_new_is_deterministic_and_pinned():
-    first = run("new", "--shape", "2-3-1", "--seed", "3")
-    assert first.exit_code == 0 and first.stdout == run("new", "--shape", "2-3-1", "--seed", "3").stdout
+def test_new_is_deterministic_and_pinned(cli):
+    first = cli("new", "--shape", "2-3-1", "--seed", "3")
+    assert first.exit_code == 0 and first.stdout == cli("new", "--shape", "2-3-1", "--seed", "3").stdout
     assert first.stdout.startswith("# Made by: bpcheck new --shape 2-3-1 --activation sigmoid --loss squared_error "
                                    "--seed 3\n")
     assert "inputs: {x1: 0.3, x2: 0.75}\n" in first.stdout and "targets: {t6: 0.3}\n" in first.stdout
-    assert first.stdout != run("new", "--shape", "2-3-1", "--seed", "4").stdout
+    assert first.stdout != cli("new", "--shape", "2-3-1", "--seed", "4").stdout
 
 
-def test_new_without_a_seed_writes_the_one_it_drew():
-    result = run("new", "--shape", "2-2-1")
+def test_new_without_a_seed_writes_the_one_it_drew(cli):
+    result = cli("new", "--shape", "2-2-1")
     seed = re.search(r"--seed (\d+)\n", result.stdout).group(1)
-    assert run("new", "--shape", "2-2-1", "--seed", seed).stdout == result.stdout
+    assert cli("new", "--shape", "2-2-1", "--seed", seed).stdout == result.stdout
 
 
 @pytest.mark.parametrize("options", [["--shape", "2-3-1"], ["--shape", "3-2-2", "--activation", "tanh", "--biases"],
@@ -547,16 +530,16 @@ def test_new_without_a_seed_writes_the_one_it_drew():
                                      ["--shape", "1-1-1-1", "--activation", "softsign", "--title", "A 'quiz': #3"],
                                      ["--shape", "2-3-1", "--examples", "4"],
                                      ["--shape", "2-2-3", "--loss", "cross_entropy", "--biases", "--examples", "3"]])
-def test_new_is_ready_to_solve_template_and_grade(tmp_path, options):
-    made = run("new", *options, "--seed", "11")
+def test_new_is_ready_to_solve_template_and_grade(cli, tmp_path, options):
+    made = cli("new", *options, "--seed", "11")
     assert made.exit_code == 0, made.output
     exercise = write(tmp_path / "new.yaml", made.stdout)
-    solved = json.loads(run("solve", exercise, "-f", "json").stdout)
-    template = run("template", exercise, cwd=tmp_path).stdout
+    solved = json.loads(cli("solve", exercise, "-f", "json").stdout)
+    template = cli("template", exercise, cwd=tmp_path).stdout
     for name in solved["asked"]:
         template = template.replace(f"  {name}:\n", f"  {name}: {solved['values'][name]!r}\n")
     write(tmp_path / "a.yaml", template)
-    graded = json.loads(run("grade", tmp_path / "a.yaml", "-f", "json").stdout)
+    graded = json.loads(cli("grade", tmp_path / "a.yaml", "-f", "json").stdout)
     assert graded["score"] == graded["max_score"] == len(solved["asked"])
     if "--title" in options:
         assert solved["title"] == "A 'quiz': #3"
@@ -565,12 +548,12 @@ def test_new_is_ready_to_solve_template_and_grade(tmp_path, options):
 @pytest.mark.parametrize("shape, words", [("2", ["e.g. 2-3-1"]), ("2--1", ["e.g. 2-3-1"]), ("a-b", ["e.g. 2-3-1"]),
                                           ("2-0-1", ["1 to 50 units"]), ("2-51-1", ["1 to 50 units"]),
                                           ("２-3-1", ["e.g. 2-3-1"])])
-def test_new_refuses_a_bad_shape_in_one_line(shape, words):
-    assert_bad_input_line(run("new", "--shape", shape), "Invalid value for '--shape': ", words)
+def test_new_refuses_a_bad_shape_in_one_line(cli, shape, words):
+    assert_bad_input_line(cli("new", "--shape", shape), "Invalid value for '--shape': ", words)
 
 
-def test_new_cross_entropy_needs_two_outputs():
-    assert_bad_input_line(run("new", "--shape", "2-2-1", "--loss", "cross_entropy"), "", ["two or more output"])
+def test_new_cross_entropy_needs_two_outputs(cli):
+    assert_bad_input_line(cli("new", "--shape", "2-2-1", "--loss", "cross_entropy"), "", ["two or more output"])
 
 
 SEEDS = 1000 if THOROUGH else 60
@@ -715,14 +698,14 @@ def test_the_manuals_dataset_rules_load_and_are_followed():
     (EX1_YAML, "variants:\n  x1[1]: fixed\n", ["'x1[1]' is neither a group nor a given number"]),
     (CROSS_ENTROPY_DATASET, "variants:\n  t5[2]: fixed\n", ["cross-entropy targets vary together"]),
 ])
-def test_a_bad_dataset_rule_is_one_line(tmp_path, text, spec, words):
+def test_a_bad_dataset_rule_is_one_line(cli, tmp_path, text, spec, words):
     exercise = write(tmp_path / "hw.yaml", text + spec)
-    assert_bad_input_line(run("show", exercise), f"{exercise}:", words)
+    assert_bad_input_line(cli("show", exercise), f"{exercise}:", words)
 
 
-def test_a_dataset_that_cannot_vary_says_so_in_one_line(tmp_path):
+def test_a_dataset_that_cannot_vary_says_so_in_one_line(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", DATASET.replace("x1: 0.1,", "x1: 0,") + "variants: {inputs: fixed}\n")
-    assert_bad_input_line(run("solve", exercise, "--variant", "a"), f"{exercise}: ",
+    assert_bad_input_line(cli("solve", exercise, "--variant", "a"), f"{exercise}: ",
                           ["no numbers for variant a", "meet the rules"])
 
 
@@ -733,38 +716,38 @@ def fill(template: str, values: dict[str, float]) -> str:
 
 
 @pytest.mark.parametrize("which", ["2-3-1", "cross-entropy"])
-def test_a_dataset_variant_solves_templates_and_grades_full_marks(tmp_path, which):
+def test_a_dataset_variant_solves_templates_and_grades_full_marks(cli, tmp_path, which):
     base = dataset_exercises()[which]
     exercise = write(tmp_path / "hw.yaml", {"2-3-1": DATASET, "cross-entropy": CROSS_ENTROPY_DATASET}[which])
-    solved = json.loads(run("solve", exercise, "--variant", "Ada", "-f", "json").stdout)
+    solved = json.loads(cli("solve", exercise, "--variant", "Ada", "-f", "json").stdout)
     ada = solve(make_variant(base, "ada"))
     assert solved["variant"] == "ada" and solved["values"] == ada.values
-    template = run("template", exercise, "--variant", "ada", cwd=tmp_path).stdout
+    template = cli("template", exercise, "--variant", "ada", cwd=tmp_path).stdout
     assert "variant: ada\n" in template and "  y3[2]:\n" in template and "  dE_dW13:\n" in template
     exact = write(tmp_path / "exact.yaml", fill(template, {name: ada.values[name] for name in ada.asked}))
     rounded = write(tmp_path / "rounded.yaml", fill(template, worked_by_hand(ada, 4)))
     assert any(worked_by_hand(ada, 4)[name] != ada.values[name] for name in ada.asked)
     for answers in (exact, rounded):
-        graded = json.loads(run("grade", answers, "-f", "json").stdout)
+        graded = json.loads(cli("grade", answers, "-f", "json").stdout)
         assert graded["variant"] == "ada" and graded["score"] == graded["max_score"] == len(ada.asked)
     for student in ("ada", "bob"):  # a class graded by the ids of its paths, each worked by hand
         own = solve(make_variant(base, student))
         write(tmp_path / "submissions" / f"hw-{student}" / "answers.yaml",
               fill(template, worked_by_hand(own, 4)).replace("variant: ada\n", ""))
-    batch = run("grade", tmp_path / "submissions", "--exercise", exercise, "--variant-from-id", "-f", "json")
+    batch = cli("grade", tmp_path / "submissions", "--exercise", exercise, "--variant-from-id", "-f", "json")
     assert batch.exit_code == 0, batch.output
     records = json.loads(batch.stdout)["files"]
     assert sorted((record["variant"], record["score"]) for record in records) == [("ada", len(ada.asked)),
                                                                                   ("bob", len(ada.asked))]
 
 
-def test_a_copied_base_solution_graded_as_a_dataset_variant_names_other_numbers(tmp_path):
+def test_a_copied_base_solution_graded_as_a_dataset_variant_names_other_numbers(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", DATASET)
     copy = write(tmp_path / "my-copy.yaml", DATASET.replace("title: four examples", "title: my copy"))
     base = solve(load_exercise(str(exercise)))
-    template = run("template", copy, cwd=tmp_path).stdout  # the student's template of their own copy
+    template = cli("template", copy, cwd=tmp_path).stdout  # the student's template of their own copy
     copied = write(tmp_path / "bob.yaml", fill(template, {name: base.values[name] for name in base.asked}))
-    graded = json.loads(run("grade", copied, "--exercise", exercise, "--variant", "bob", "-f", "json").stdout)
+    graded = json.loads(cli("grade", copied, "--exercise", exercise, "--variant", "bob", "-f", "json").stdout)
     assert graded["variant"] == "bob" and graded["score"] == 0
     bob = solve(make_variant(load_exercise(str(exercise)), "bob")).values
     differ = [name for name in base.asked if not math.isclose(base.values[name], bob[name], rel_tol=0.01)]
@@ -798,9 +781,9 @@ def test_pinned_dataset_variants(which, name):
             network.biases) == PINNED_DATASETS[which, name]
 
 
-def test_new_examples_is_pinned_and_ready(tmp_path):
-    made = run("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3")
-    assert made.exit_code == 0 and made.stdout == run("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3").stdout
+def test_new_examples_is_pinned_and_ready(cli, tmp_path):
+    made = cli("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3")
+    assert made.exit_code == 0 and made.stdout == cli("new", "--shape", "2-3-1", "--examples", "4", "--seed", "3").stdout
     assert made.stdout.startswith("# Made by: bpcheck new --shape 2-3-1 --activation sigmoid --loss squared_error "
                                   "--examples 4 --seed 3\n")
     assert 'title: "A 2-3-1 sigmoid network on 4 examples"\n' in made.stdout
@@ -821,9 +804,9 @@ def test_new_examples_is_pinned_and_ready(tmp_path):
     (["--shape", "10-10-1", "--examples", "100"], ["11,000 gradients", "at most 10,000", "give at most 90 examples"]),
     (["--shape", "50-50-50-50-50", "--biases", "--examples", "1"], ["10,200 gradients", "no --examples"]),
 ])
-def test_new_examples_within_the_limits_or_one_line(options, words):
+def test_new_examples_within_the_limits_or_one_line(cli, options, words):
     shape = [] if "--shape" in options else ["--shape", "2-3-1"]
-    assert_bad_input_line(run("new", *shape, *options), "Invalid value for ", words)
+    assert_bad_input_line(cli("new", *shape, *options), "Invalid value for ", words)
 
 
 def test_a_variant_builds_the_exercises_graph_once_however_many_attempts(monkeypatch):
@@ -852,15 +835,13 @@ def test_a_variant_builds_the_exercises_graph_once_however_many_attempts(monkeyp
 def test_a_large_dataset_variant_takes_time_proportional_to_solving(shape, examples, biases):
     # A variant costs one solve of the exercise and its attempts' checks: 0.7 to 2.5 times solving, in one
     # process (the fastest of three runs); rebuilding the graph for every attempt made it up to 9 times.
-    from test_hardening import _fastest
-
     exercise = new_exercise(shape, biases=biases, seed=1, examples=examples)
     names = iter(f"s{index}" for index in range(10))
 
     def fresh():  # a network object of its own: its graph is built in the run (a graph is kept per network)
         return exercise._replace(network=exercise.network._replace())
 
-    assert _fastest(lambda: make_variant(fresh(), next(names)), 3) < 5 * _fastest(lambda: solve(fresh()), 3)
+    assert fastest(lambda: make_variant(fresh(), next(names)), 3) < 5 * fastest(lambda: solve(fresh()), 3)
 
 
 def test_the_cli_s_one_copy_agrees_with_the_loader():

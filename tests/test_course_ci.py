@@ -16,11 +16,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
 from helpers import EX1_YAML, assert_bad_input_line, runner_refuses
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 from bpcheck.report.ci import (
     CLASSROOM50_RESULT_LIMIT,
@@ -34,16 +32,8 @@ from bpcheck.report.gradebook import safe_cell
 from bpcheck.report.views import Section
 from bpcheck.variants import make_variant
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-       "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None,
-       "CLASSROOM": None, "ASSIGNMENT": None, "SUBMISSION_TAG": None, "COMMIT_URL": None, "RELEASE_URL": None,
-       "REVIEW_URL": None}
 EX1 = solve(load_exercise("ex1")).values
 SLIPS = {"a3": 0.755, "y3": 0.6803, "delta5": 0.04068, "E": 0.03619}  # right, right, sign flipped, ½ missing
-
-
-def run(*args, env=None, stdin=None):
-    return CliRunner(env={**ENV, **(env or {})}).invoke(main, [str(arg) for arg in args], input=stdin)
 
 
 def write(path: Path, text: str) -> Path:
@@ -75,11 +65,11 @@ def leaks(text: str, credited=("a3", "y3")) -> list[str]:
 # ---------------------------------------------------------------- JUnit XML
 
 
-def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
+def test_junit_xml_a_suite_per_file_a_case_per_quantity(cli, tmp_path):
     one = answers_file(tmp_path / "one.yaml", SLIPS)
     two = answers_file(tmp_path / "two.yaml", {"a3": 0.755})
     bad = write(tmp_path / "bad.yaml", "exercise: ex1\nanswers: 0,755\n")
-    result = run("grade", one, two, bad, "--junit-xml", tmp_path / "r.xml")
+    result = cli("grade", one, two, bad, "--junit-xml", tmp_path / "r.xml")
     assert result.exit_code == 2
     root = ET.parse(tmp_path / "r.xml").getroot()
     # A case per quantity and one for the step check (downhill): one.yaml's step goes uphill (delta5's sign).
@@ -98,23 +88,23 @@ def test_junit_xml_a_suite_per_file_a_case_per_quantity(tmp_path):
     assert error.get("message").startswith(f"{bad}:2:10: 'answers' must be a mapping")
 
 
-def test_junit_xml_obeys_the_feedback_level(tmp_path):
+def test_junit_xml_obeys_the_feedback_level(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    run("grade", answers, "--feedback", "hint", "--junit-xml", tmp_path / "hint.xml")
+    cli("grade", answers, "--feedback", "hint", "--junit-xml", tmp_path / "hint.xml")
     text = (tmp_path / "hint.xml").read_text(encoding="utf-8")
     assert leaks(text) == [] and "expected" not in text
-    run("grade", answers, "--feedback", "verdict", "--junit-xml", tmp_path / "verdict.xml")
+    cli("grade", answers, "--feedback", "verdict", "--junit-xml", tmp_path / "verdict.xml")
     failure = ET.parse(tmp_path / "verdict.xml").getroot().find(".//testcase[@name='delta5']/failure")
     assert (failure.get("message"), failure.get("type")) == ("delta5: wrong", "wrong")
-    run("grade", answers, "--feedback", "score", "--junit-xml", tmp_path / "score.xml")
+    cli("grade", answers, "--feedback", "score", "--junit-xml", tmp_path / "score.xml")
     cases = ET.parse(tmp_path / "score.xml").getroot().findall(".//testcase")
     assert [(case.get("name"), case.find("failure").get("message")) for case in cases] == [
         ("score", "Score: 2 / 35 (5.7%)")]
 
 
-def test_junit_xml_holds_no_control_character(tmp_path):
+def test_junit_xml_holds_no_control_character(cli, tmp_path):
     answers = answers_file(tmp_path / "a\x1b[2J.yaml", {"a3": 1}, student="\x07Eve")
-    run("grade", answers, "--junit-xml", tmp_path / "r.xml")
+    cli("grade", answers, "--junit-xml", tmp_path / "r.xml")
     text = (tmp_path / "r.xml").read_text(encoding="utf-8")
     ET.fromstring(text)  # well-formed
     assert "\x1b" not in text and "\\x1b[2J" in text
@@ -123,9 +113,9 @@ def test_junit_xml_holds_no_control_character(tmp_path):
 # ---------------------------------------------------------------- Gradescope
 
 
-def test_gradescope_results(tmp_path):
+def test_gradescope_results(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    run("grade", answers, "--gradescope", tmp_path / "results.json", "--gradescope-visibility", "after_published")
+    cli("grade", answers, "--gradescope", tmp_path / "results.json", "--gradescope-visibility", "after_published")
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert (results["score"], results["visibility"], results["stdout_visibility"]) == (2.0, "after_published", "hidden")
     tests = {test["name"]: test for test in results["tests"]}
@@ -138,9 +128,9 @@ def test_gradescope_results(tmp_path):
 
 
 @pytest.mark.parametrize("level", ["hint", "verdict", "score"])
-def test_gradescope_obeys_the_feedback_level(tmp_path, level):
+def test_gradescope_obeys_the_feedback_level(cli, tmp_path, level):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    run("grade", answers, "--feedback", level, "--gradescope", tmp_path / "results.json")
+    cli("grade", answers, "--feedback", level, "--gradescope", tmp_path / "results.json")
     text = (tmp_path / "results.json").read_text(encoding="utf-8")
     assert leaks(text) == []
     results = json.loads(text)
@@ -148,9 +138,9 @@ def test_gradescope_obeys_the_feedback_level(tmp_path, level):
     assert (results["tests"] == []) == (level == "score")
 
 
-def test_gradescope_for_an_unreadable_submission(tmp_path):
+def test_gradescope_for_an_unreadable_submission(cli, tmp_path):
     bad = write(tmp_path / "a.yaml", "exercise: ex1\nanswers: [1, 2]\n")
-    result = run("grade", bad, "--exercise", "ex1", "--gradescope", tmp_path / "results.json")
+    result = cli("grade", bad, "--exercise", "ex1", "--gradescope", tmp_path / "results.json")
     assert_bad_input_line(result, f"{bad}:2:10: ", ["'answers' must be a mapping"])
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 0 and results["tests"] == [] and "'answers' must be a mapping" in results["output"]
@@ -167,10 +157,10 @@ def decode_result(output_file: Path) -> dict:
     return json.loads(base64.b64decode(value).decode("utf-8"))
 
 
-def test_classroom_partial_credit(tmp_path):
+def test_classroom_partial_credit(cli, tmp_path):
     output = write(tmp_path / "github_output", "earlier=1\n")
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    result = run("grade", answers, "--classroom", "--feedback", "hint", env={"GITHUB_OUTPUT": str(output)})
+    result = cli("grade", answers, "--classroom", "--feedback", "hint", env={"GITHUB_OUTPUT": str(output)})
     assert result.exit_code == 1
     assert output.read_text(encoding="utf-8").startswith("earlier=1\nresult=")  # appended
     decoded = decode_result(output)
@@ -184,18 +174,18 @@ def test_classroom_partial_credit(tmp_path):
     assert leaks(json.dumps(decoded, ensure_ascii=False)) == []
 
 
-def test_classroom_points_with_weights_and_a_pass(tmp_path):
+def test_classroom_points_with_weights_and_a_pass(cli, tmp_path):
     write(tmp_path / "hw.yaml", EX1_YAML + "asked: [a3, y3]\npoints: {a3: 2.5}\n")
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "y3": 0.6803}, exercise="hw.yaml")
     output = tmp_path / "out"
-    assert run("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(output)}).exit_code == 0
+    assert cli("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(output)}).exit_code == 0
     decoded = decode_result(output)
     assert (decoded["status"], decoded["max_score"], [t["score"] for t in decoded["tests"]]) == ("pass", 3.5, [2.5, 1.0])
 
 
-def test_classroom_needs_github_output(tmp_path):
+def test_classroom_needs_github_output(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    assert_bad_input_line(run("grade", answers, "--classroom"), "", ["$GITHUB_OUTPUT, which is not set"])
+    assert_bad_input_line(cli("grade", answers, "--classroom"), "", ["$GITHUB_OUTPUT, which is not set"])
 
 
 # ---------------------------------------------------------------- Classroom 50
@@ -206,18 +196,18 @@ RUNNER = {"CLASSROOM": "nn-2026", "ASSIGNMENT": "hw1", "SUBMISSION_TAG": "submit
           "REVIEW_URL": "https://github.com/nn/nn-2026-hw1-ada/compare/0a0a0a0...a1b2c3d"}
 
 
-def classroom50_run(tmp_path: Path, *args, env=None):
+def classroom50_run(cli, tmp_path: Path, *args, env=None):
     """`bpcheck grade ARGS --classroom50 result.json --classroom50-body release-body.md` as the runner runs it."""
-    result = run("grade", *args, "--classroom50", tmp_path / "result.json", "--classroom50-body",
+    result = cli("grade", *args, "--classroom50", tmp_path / "result.json", "--classroom50-body",
                  tmp_path / "release-body.md", env={**RUNNER, **(env or {})})
     written = json.loads((tmp_path / "result.json").read_text(encoding="utf-8")) if (tmp_path / "result.json").exists() \
         else None
     return result, written
 
 
-def test_classroom50_result_a_test_per_quantity_in_whole_points(tmp_path):
+def test_classroom50_result_a_test_per_quantity_in_whole_points(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    result, written = classroom50_run(tmp_path, answers, "--feedback", "hint")
+    result, written = classroom50_run(cli, tmp_path, answers, "--feedback", "hint")
     assert result.exit_code == 1 and runner_refuses(written) == []
     assert runner_refuses({**written, "score": 2.0}) == ["score / max-score"]  # the check can fail
     assert {key: written[key] for key in ("schema", "classroom", "assignment", "submission", "commit", "release",
@@ -243,9 +233,9 @@ def test_classroom50_result_a_test_per_quantity_in_whole_points(tmp_path):
 
 
 @pytest.mark.parametrize("level", ["full", "hint", "verdict", "score"])
-def test_classroom50_obeys_the_feedback_level(tmp_path, level):
+def test_classroom50_obeys_the_feedback_level(cli, tmp_path, level):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    result, written = classroom50_run(tmp_path, answers, "--feedback", level)
+    result, written = classroom50_run(cli, tmp_path, answers, "--feedback", level)
     assert result.exit_code == 1 and runner_refuses(written) == []
     assert (written["score"], written["max-score"]) == (2, 35)
     text = (tmp_path / "result.json").read_text(encoding="utf-8")
@@ -263,21 +253,21 @@ def test_classroom50_obeys_the_feedback_level(tmp_path, level):
 
 
 @pytest.mark.parametrize("level", ["hint", "score"])
-def test_classroom50_holds_the_files_flags_at_every_level(tmp_path, level):
+def test_classroom50_holds_the_files_flags_at_every_level(cli, tmp_path, level):
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "detla3": 0.00266}, variant="bob")
-    result, written = classroom50_run(tmp_path, answers, "--exercise", "ex1", "--variant", "alice",
+    result, written = classroom50_run(cli, tmp_path, answers, "--exercise", "ex1", "--variant", "alice",
                                       "--feedback", level)
     assert result.exit_code == 1 and runner_refuses(written) == []
     assert [(flag["kind"], flag["line"]) for flag in written["flags"]] == [("other-variant", 2), ("not-graded", 5)]
     assert "it was graded as alice" in written["flags"][0]["message"]
-    _, unflagged = classroom50_run(tmp_path, answers_file(tmp_path / "b.yaml", {"a3": 0.755}))
+    _, unflagged = classroom50_run(cli, tmp_path, answers_file(tmp_path / "b.yaml", {"a3": 0.755}))
     assert unflagged["flags"] == []
 
 
-def test_classroom50_points_made_whole_by_the_smallest_factor(tmp_path):
+def test_classroom50_points_made_whole_by_the_smallest_factor(cli, tmp_path):
     write(tmp_path / "hw.yaml", EX1_YAML + "asked: [a3, y3, a4]\npoints: {a3: 2.5, y3: 0.25}\n")
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755, "y3": 0.6803, "a4": 0.5}, exercise="hw.yaml")
-    result, written = classroom50_run(tmp_path, answers)
+    result, written = classroom50_run(cli, tmp_path, answers)
     # 2.5, 0.25 and 1 points (3.75, of which a3 and y3's 2.75 earned) are 10, 1 and 4 (15, 11 earned) times 4.
     assert result.exit_code == 1 and runner_refuses(written) == []
     assert [(test["test-name"], test["score"], test["max-score"]) for test in written["tests"]] == [
@@ -288,35 +278,35 @@ def test_classroom50_points_made_whole_by_the_smallest_factor(tmp_path):
 
 
 @pytest.mark.parametrize("points", ["0.0001", "0.3333333", "123456.0004"])
-def test_classroom50_refuses_points_no_factor_makes_whole(tmp_path, points):
+def test_classroom50_refuses_points_no_factor_makes_whole(cli, tmp_path, points):
     write(tmp_path / "hw.yaml", EX1_YAML + f"asked: [a3, y3]\npoints: {{a3: 1, y3: {points}}}\n")
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, exercise="hw.yaml")
-    result, written = classroom50_run(tmp_path, answers)
+    result, written = classroom50_run(cli, tmp_path, answers)
     assert assert_bad_input_line(result, "", []) == (
         f"--classroom50: y3 is worth {points} points, and Classroom 50 counts whole points: no factor up to "
         "1,000 makes every one of the exercise's points whole; give points: with at most three decimals")
     assert written is None and not (tmp_path / "release-body.md").exists()
 
 
-def test_classroom50_takes_the_submission_from_the_runner(tmp_path):
+def test_classroom50_takes_the_submission_from_the_runner(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
     for missing in ("CLASSROOM", "SUBMISSION_TAG", "RELEASE_URL"):
-        result, written = classroom50_run(tmp_path, answers, env={missing: ""})
+        result, written = classroom50_run(cli, tmp_path, answers, env={missing: ""})
         assert_bad_input_line(result, "", [f"--classroom50 takes the submission's identity from ${missing}, which is "
                                            "not set", "autograder.py"])
         assert written is None and not (tmp_path / "release-body.md").exists()
-    result, written = classroom50_run(tmp_path, answers, env={"REVIEW_URL": None})  # as the runner does
+    result, written = classroom50_run(cli, tmp_path, answers, env={"REVIEW_URL": None})  # as the runner does
     assert written["review"] == written["commit"] == RUNNER["COMMIT_URL"] and runner_refuses(written) == []
     # The body alone needs no identity: it is the report, as Markdown.
     (tmp_path / "release-body.md").unlink()
-    body = run("grade", answers, "--classroom50-body", tmp_path / "release-body.md")
+    body = cli("grade", answers, "--classroom50-body", tmp_path / "release-body.md")
     assert body.exit_code == 1 and (tmp_path / "release-body.md").read_text("utf-8").startswith(f"# {answers}: ex1")
 
 
-def test_classroom50_for_an_unreadable_file_scores_0_of_the_pinned_points(tmp_path):
+def test_classroom50_for_an_unreadable_file_scores_0_of_the_pinned_points(cli, tmp_path):
     bad = write(tmp_path / "a.yaml", "exercise: hw.yaml\nanswers: [0.755]\n")
     write(tmp_path / "hw.yaml", EX1_YAML + "points: {E: 2, downhill: 3}\n")
-    result, written = classroom50_run(tmp_path, bad, "--exercise", tmp_path / "hw.yaml")
+    result, written = classroom50_run(cli, tmp_path, bad, "--exercise", tmp_path / "hw.yaml")
     assert_bad_input_line(result, f"{bad}:2:10: ", ["'answers' must be a mapping"])
     assert runner_refuses(written) == []
     # 35 values, E worth 2, and the step check worth 3: 39 points, none earned.
@@ -325,24 +315,24 @@ def test_classroom50_for_an_unreadable_file_scores_0_of_the_pinned_points(tmp_pa
     body = (tmp_path / "release-body.md").read_text(encoding="utf-8")
     assert "'answers' must be a mapping" in body
     readable = answers_file(tmp_path / "b.yaml", {"a3": 0.755}, exercise="hw.yaml")
-    _, graded = classroom50_run(tmp_path, readable, "--exercise", tmp_path / "hw.yaml")
+    _, graded = classroom50_run(cli, tmp_path, readable, "--exercise", tmp_path / "hw.yaml")
     assert graded["max-score"] == 39  # the same points as a file that can be read
 
 
-def test_classroom50_is_one_students_and_never_an_input(tmp_path):
+def test_classroom50_is_one_students_and_never_an_input(cli, tmp_path):
     one = answers_file(tmp_path / "class" / "alice.yaml", SLIPS)
     answers_file(tmp_path / "class" / "bob.yaml", {"a3": 0.755})
-    result, written = classroom50_run(tmp_path, tmp_path / "class")
+    result, written = classroom50_run(cli, tmp_path, tmp_path / "class")
     assert assert_bad_input_line(result, "", []) == (f"--classroom50 and --classroom50-body with 2 answers files: "
                                                      f"{ONE_STUDENT}")
     assert written is None and not (tmp_path / "release-body.md").exists()
-    body = run("grade", tmp_path / "class", "--classroom50-body", tmp_path / "release-body.md")
+    body = cli("grade", tmp_path / "class", "--classroom50-body", tmp_path / "release-body.md")
     assert assert_bad_input_line(body, "", []) == f"--classroom50-body with 2 answers files: {ONE_STUDENT}"
     before = one.read_bytes()
     for args in (("--classroom50", one), ("--classroom50-body", one)):
-        refused = run("grade", one, *args, env=RUNNER)
+        refused = cli("grade", one, *args, env=RUNNER)
         assert_bad_input_line(refused, f"{one}: ", [f"{args[0]} would overwrite an input"])
-    same = run("grade", one, "--classroom50", tmp_path / "r", "--classroom50-body", tmp_path / "r", env=RUNNER)
+    same = cli("grade", one, "--classroom50", tmp_path / "r", "--classroom50-body", tmp_path / "r", env=RUNNER)
     assert_bad_input_line(same, f"{tmp_path / 'r'}: ", ["--classroom50-body and --classroom50 name the same file"])
     assert one.read_bytes() == before and not (tmp_path / "r").exists()
 
@@ -366,8 +356,8 @@ def test_a_result_json_too_large_for_classroom50_keeps_its_points_and_loses_its_
     assert json.loads(classroom50_json(small)) == small
 
 
-def test_classroom_is_marked_deprecated_upstream():
-    help_text = " ".join(run("grade", "--help").stdout.split())
+def test_classroom_is_marked_deprecated_upstream(cli):
+    help_text = " ".join(cli("grade", "--help").stdout.split())
     assert "GitHub Classroom is deprecated upstream: see --classroom50." in help_text
 
 
@@ -376,41 +366,41 @@ def test_classroom_is_marked_deprecated_upstream():
 ONE_STUDENT = "these formats hold one student's result; grade one submission at a time, as the autograder does"
 
 
-def one_student_runs(tmp_path: Path, *paths, csv_too: bool = True):
+def one_student_runs(cli, tmp_path: Path, *paths, csv_too: bool = True):
     """`grade PATHS --gradescope` and `grade PATHS --classroom` (each with --csv too): the results."""
     output = write(tmp_path / "github_output", "earlier=1\n")
     csv_path = tmp_path / "marks.csv"
     extra = ["--csv", csv_path] if csv_too else []
-    gradescope = run("grade", *paths, "--gradescope", tmp_path / "results.json", *extra)
-    classroom = run("grade", *paths, "--classroom", *extra, env={"GITHUB_OUTPUT": str(output)})
+    gradescope = cli("grade", *paths, "--gradescope", tmp_path / "results.json", *extra)
+    classroom = cli("grade", *paths, "--classroom", *extra, env={"GITHUB_OUTPUT": str(output)})
     return gradescope, classroom, output, csv_path
 
 
 @pytest.mark.parametrize("layout", ["two files", "a folder of two", "one and an unreadable one", "one twice"])
-def test_gradescope_and_classroom_refuse_several_answers_files(tmp_path, layout):
+def test_gradescope_and_classroom_refuse_several_answers_files(cli, tmp_path, layout):
     one = answers_file(tmp_path / "class" / "alice.yaml", SLIPS)
     other = {"two files": lambda: answers_file(tmp_path / "class" / "bob.yaml", {"a3": 0.755}),
              "a folder of two": lambda: answers_file(tmp_path / "class" / "bob" / "answers.yaml", {"a3": 0.755}),
              "one and an unreadable one": lambda: write(tmp_path / "class" / "notes.yaml", "exercise: ex1\nanswers: [1]\n"),
              "one twice": lambda: one}[layout]()
     paths = [tmp_path / "class"] if layout == "a folder of two" else [one, other]
-    gradescope, classroom, output, csv_path = one_student_runs(tmp_path, *paths)
+    gradescope, classroom, output, csv_path = one_student_runs(cli, tmp_path, *paths)
     assert assert_bad_input_line(gradescope, "", []) == f"--gradescope with 2 answers files: {ONE_STUDENT}"
     assert assert_bad_input_line(classroom, "", []) == f"--classroom with 2 answers files: {ONE_STUDENT}"
     # Nothing written: no results.json, no CSV, nothing appended to $GITHUB_OUTPUT.
     assert not (tmp_path / "results.json").exists() and not csv_path.exists()
     assert output.read_text(encoding="utf-8") == "earlier=1\n"
-    both = run("grade", *paths, "--gradescope", tmp_path / "results.json", "--classroom",
+    both = cli("grade", *paths, "--gradescope", tmp_path / "results.json", "--classroom",
                env={"GITHUB_OUTPUT": str(output), "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "s")})
     assert assert_bad_input_line(both, "", []) == f"--gradescope and --classroom with 2 answers files: {ONE_STUDENT}"
     assert not (tmp_path / "s").exists() and output.read_text(encoding="utf-8") == "earlier=1\n"
 
 
-def test_one_answers_file_beside_its_exercise_is_one_student(tmp_path):
+def test_one_answers_file_beside_its_exercise_is_one_student(cli, tmp_path):
     """A submission folder with the answers file and the exercise it names: one student, graded."""
     write(tmp_path / "submission" / "hw.yaml", EX1_YAML)
     answers = answers_file(tmp_path / "submission" / "answers.yaml", SLIPS, exercise="hw.yaml")
-    gradescope, classroom, output, csv_path = one_student_runs(tmp_path, tmp_path / "submission")
+    gradescope, classroom, output, csv_path = one_student_runs(cli, tmp_path, tmp_path / "submission")
     assert (gradescope.exit_code, classroom.exit_code) == (1, 1), (gradescope.output, classroom.output)
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == 2.0 and len(results["tests"]) == 36 and results["tests"][0]["name"] == "a3"
@@ -419,16 +409,16 @@ def test_one_answers_file_beside_its_exercise_is_one_student(tmp_path):
     assert "Not graded, being the exercise the answers files name" in gradescope.stdout
     # The same with the lone file, and with the exercise named beside it: one answers file each time.
     for paths in ([answers], [answers, tmp_path / "submission" / "hw.yaml"]):
-        result = run("grade", *paths, "--gradescope", tmp_path / "again.json")
+        result = cli("grade", *paths, "--gradescope", tmp_path / "again.json")
         assert result.exit_code == 1 and json.loads((tmp_path / "again.json").read_text(encoding="utf-8")) == results
 
 
 # ---------------------------------------------------------------- GitHub Actions
 
 
-def test_annotations_at_the_file_and_line_of_each_wrong_and_missing_value(tmp_path):
+def test_annotations_at_the_file_and_line_of_each_wrong_and_missing_value(cli, tmp_path):
     answers = answers_file(tmp_path / "a,b: c.yaml", SLIPS)
-    result = run("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true"})
+    result = cli("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true"})
     commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
     assert len(commands) == 11  # 33 wrong or missing and the uphill step: the first ten, and a notice
     file = str(answers).replace(":", "%3A").replace(",", "%2C")
@@ -440,18 +430,18 @@ def test_annotations_at_the_file_and_line_of_each_wrong_and_missing_value(tmp_pa
     assert leaks("\n".join(commands)) == []
 
 
-def test_annotations_go_to_stderr_beside_json_and_off_with_no_annotations(tmp_path):
+def test_annotations_go_to_stderr_beside_json_and_off_with_no_annotations(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
-    result = run("grade", answers, "-f", "json", env={"GITHUB_ACTIONS": "true"})
+    result = cli("grade", answers, "-f", "json", env={"GITHUB_ACTIONS": "true"})
     assert json.loads(result.stdout)["score"] == 2 and result.stderr.startswith("::error file=")
-    quiet = run("grade", answers, "--no-annotations", env={"GITHUB_ACTIONS": "true"})
+    quiet = cli("grade", answers, "--no-annotations", env={"GITHUB_ACTIONS": "true"})
     assert "::" not in quiet.stdout + quiet.stderr
 
 
-def test_the_step_summary_is_markdown_and_appended(tmp_path):
+def test_the_step_summary_is_markdown_and_appended(cli, tmp_path):
     summary = write(tmp_path / "summary.md", "# earlier step\n")
     answers = answers_file(tmp_path / "a.yaml", SLIPS, student="Ada")
-    run("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
+    cli("grade", answers, "--feedback", "hint", env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n# ") and "Student: Ada · Exercise: ex1 · Feedback: hint" in text
     tables = [line for line in text.splitlines() if line.startswith("|")]
@@ -475,12 +465,12 @@ def read_csv(path: Path, encoding: str = "utf-8") -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def test_the_gradebook_neutralises_formulas_and_reads_back(tmp_path):
+def test_the_gradebook_neutralises_formulas_and_reads_back(cli, tmp_path):
     hostile = ['=HYPERLINK("http://evil.example","click")', "+1+2", "-3", "@SUM(A1)", "\tx", "Ana, \"the\" best"]
     files = [answers_file(tmp_path / "sub" / f"s{i}.yaml", {"a3": 0.755}, student=name)
              for i, name in enumerate(hostile)]
     bad = write(tmp_path / "sub" / "z.yaml", "exercise: ex1\nanswers: 3\n")
-    result = run("grade", *files, bad, "--csv", tmp_path / "marks.csv", "--exercise", "ex1")
+    result = cli("grade", *files, bad, "--csv", tmp_path / "marks.csv", "--exercise", "ex1")
     assert result.exit_code == 2
     rows = read_csv(tmp_path / "marks.csv")
     written = [name.strip() for name in hostile]  # student: is read stripped
@@ -496,11 +486,11 @@ def test_safe_cell():
     assert [safe_cell(text) for text in ("=1", "ok", "", "-x", "\rx")] == ["'=1", "ok", "", "'-x", "'\rx"]
 
 
-def test_mixed_exercises_get_a_column_set_each(tmp_path):
+def test_mixed_exercises_get_a_column_set_each(cli, tmp_path):
     write(tmp_path / "hw2.yaml", EX1_YAML)
     first = answers_file(tmp_path / "a.yaml", {"a3": 0.755})
     second = answers_file(tmp_path / "b.yaml", {"a3": 0.755, "y3": 0.1}, exercise="hw2.yaml")
-    run("grade", first, second, "--csv", tmp_path / "m.csv")
+    cli("grade", first, second, "--csv", tmp_path / "m.csv")
     rows = read_csv(tmp_path / "m.csv")
     assert (rows[0]["ex1:a3"], rows[0][f"{tmp_path / 'hw2.yaml'}:a3"]) == ("correct", "")
     assert (rows[1]["ex1:a3"], rows[1][f"{tmp_path / 'hw2.yaml'}:a3"], rows[1][f"{tmp_path / 'hw2.yaml'}:y3"]) == (
@@ -508,33 +498,33 @@ def test_mixed_exercises_get_a_column_set_each(tmp_path):
     assert "a3" not in rows[0]
 
 
-def test_csv_excel_starts_with_a_byte_order_mark(tmp_path):
+def test_csv_excel_starts_with_a_byte_order_mark(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755}, student="Zoë")
-    run("grade", answers, "--csv", tmp_path / "m.csv", "--csv-excel")
+    cli("grade", answers, "--csv", tmp_path / "m.csv", "--csv-excel")
     assert (tmp_path / "m.csv").read_bytes().startswith(b"\xef\xbb\xbfid,student,")
     assert read_csv(tmp_path / "m.csv", "utf-8-sig")[0]["student"] == "Zoë"
 
 
-def test_ids_from_github_classroom_folders(tmp_path):
+def test_ids_from_github_classroom_folders(cli, tmp_path):
     for user in ("alice", "bob-smith", "carol"):
         answers_file(tmp_path / "submissions" / f"hw1-{user}" / "answers.yaml", {"a3": 0.755}, student=f"Real {user}")
-    run("grade", tmp_path / "submissions", "--csv", tmp_path / "m.csv", "--id-from", "filename")
+    cli("grade", tmp_path / "submissions", "--csv", tmp_path / "m.csv", "--id-from", "filename")
     assert [row["id"] for row in read_csv(tmp_path / "m.csv")] == ["alice", "bob-smith", "carol"]
-    run("grade", tmp_path / "submissions", "--csv", tmp_path / "s.csv")
+    cli("grade", tmp_path / "submissions", "--csv", tmp_path / "s.csv")
     assert [row["id"] for row in read_csv(tmp_path / "s.csv")] == ["Real alice", "Real bob-smith", "Real carol"]
-    run("grade", tmp_path / "submissions", "--csv", tmp_path / "p.csv", "--id-from", "filename",
+    cli("grade", tmp_path / "submissions", "--csv", tmp_path / "p.csv", "--id-from", "filename",
         "--id-pattern", r"hw1-(?P<id>[a-z]+)")
     assert [row["id"] for row in read_csv(tmp_path / "p.csv")] == ["alice", "bob", "carol"]
-    assert_bad_input_line(run("grade", tmp_path / "submissions", "--id-pattern", "("), "Invalid value for "
+    assert_bad_input_line(cli("grade", tmp_path / "submissions", "--id-pattern", "("), "Invalid value for "
                           "'--id-pattern': ", ["not a regular expression"])
 
 
-def test_no_report_may_overwrite_an_input_or_another_report(tmp_path):
+def test_no_report_may_overwrite_an_input_or_another_report(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", {"a3": 0.755})
     before = answers.read_bytes()
-    assert_bad_input_line(run("grade", answers, "--junit-xml", answers), f"{answers}: ",
+    assert_bad_input_line(cli("grade", answers, "--junit-xml", answers), f"{answers}: ",
                           ["--junit-xml would overwrite an input"])
-    assert_bad_input_line(run("grade", answers, "--csv", tmp_path / "r", "--gradescope", tmp_path / "r"),
+    assert_bad_input_line(cli("grade", answers, "--csv", tmp_path / "r", "--gradescope", tmp_path / "r"),
                           f"{tmp_path / 'r'}: ", ["--gradescope and --csv name the same file"])
     assert answers.read_bytes() == before and not (tmp_path / "r").exists()
 
@@ -542,51 +532,51 @@ def test_no_report_may_overwrite_an_input_or_another_report(tmp_path):
 # ---------------------------------------------------------------- what CI hands over
 
 
-def test_standard_input(tmp_path):
-    result = run("grade", "-", "-f", "json", stdin="exercise: EX1\nstudent: Ada\nanswers: {a3: 0.755}\n")
+def test_standard_input(cli, tmp_path):
+    result = cli("grade", "-", "-f", "json", input="exercise: EX1\nstudent: Ada\nanswers: {a3: 0.755}\n")
     record = json.loads(result.stdout)
     assert (record["file"], record["student"], record["exercise_file"], record["score"]) == ("<stdin>", "Ada", "ex1", 1)
-    slip = json.loads(run("grade", "-", "-f", "json", stdin="exercise: ex1\nanswers: {a3: x}\n").stdout)
+    slip = json.loads(cli("grade", "-", "-f", "json", input="exercise: ex1\nanswers: {a3: x}\n").stdout)
     assert (slip["results"][0]["verdict"], slip["results"][0]["line"]) == ("unreadable", 2)
-    bad = run("grade", "-", stdin="exercise: ex1\nanswers: {a3: 1, a3: 2}\n")
+    bad = cli("grade", "-", input="exercise: ex1\nanswers: {a3: 1, a3: 2}\n")
     assert_bad_input_line(bad, "<stdin>:2:18: ", ["a3 is given twice"])
 
 
 # ---------------------------------------------------------------- check and schema
 
 
-def test_check_warns_with_lines_and_strict_fails(tmp_path):
+def test_check_warns_with_lines_and_strict_fails(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", "layers: [2, 1]\ninputs: {x1: 0.123456, x2: 0}\n"
                                            "weights: {W13: 5, W23: 1}\ntargets: {t3: 1.5}\nlearning_rate: 1\n")
-    result = run("check", exercise)
+    result = cli("check", exercise)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
         f"{exercise}:2: warning: x1 = 0.123456 has more than 3 decimals; numbers worked by hand have one or two",
         f"{exercise}:2: warning: x2 is 0",
         f"{exercise}:4: warning: t3 = 1.5 is outside what a sigmoid output can be (0 to 1)"]
-    assert run("check", exercise, "--strict").exit_code == 1
-    clean = run("check", "ex1", "ex4", "--strict")
+    assert cli("check", exercise, "--strict").exit_code == 1
+    clean = cli("check", "ex1", "ex4", "--strict")
     assert clean.exit_code == 0 and clean.stdout.splitlines() == [
         "ex1.yaml: ready: it solves, and a person can work it by hand",
         "ex4.yaml:17: note: t5 = 1 is reached only as a5 grows without bound (fine for one step; for training, "
         "0.95 is reachable)", "ex4.yaml: ready: it solves, and a person can work it by hand"]
 
 
-def test_check_saturated_and_dead_units(tmp_path):
+def test_check_saturated_and_dead_units(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", "layers: [1, {units: 2, activation: relu}, 1]\ninputs: {x1: 1}\n"
                                            "weights: {W12: -0.5, W13: 0.5, W24: 1, W34: 8}\ntargets: {t4: 0.5}\n"
                                            "learning_rate: 1\n")
-    lines = run("check", exercise).stdout.splitlines()
+    lines = cli("check", exercise).stdout.splitlines()
     assert f"{exercise}: warning: unit 2 is dead (a2 = -0.5)" in lines
     assert f"{exercise}: warning: unit 4 is saturated (|a4| > 3)" in lines
 
 
-def test_check_names_each_examples_numbers_at_their_lines_and_tries_a_datasets_variants(tmp_path):
+def test_check_names_each_examples_numbers_at_their_lines_and_tries_a_datasets_variants(cli, tmp_path):
     text = ("layers: [2, 1]\nweights: {W13: 0.1, W23: 0.8}\nexamples:\n"
             "  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t3: 0.5}}\n"
             "  - {inputs: {x1: 0, x2: 0.2123}, targets: {t3: 1.5}}\nlearning_rate: 1\n")
     exercise = write(tmp_path / "hw.yaml", text + "variants:\n  x1[2]: fixed\n")  # its 0 cannot vary away
-    assert run("check", exercise).stdout.splitlines() == [
+    assert cli("check", exercise).stdout.splitlines() == [
         f"{exercise}:5: warning: x2[2] = 0.2123 has more than 3 decimals; numbers worked by hand have one or two",
         f"{exercise}:5: warning: x1[2] is 0",
         f"{exercise}:5: warning: t3[2] = 1.5 is outside what a sigmoid output can be (0 to 1)",
@@ -594,30 +584,30 @@ def test_check_names_each_examples_numbers_at_their_lines_and_tries_a_datasets_v
         "in 1000 draws"]
     varies = write(tmp_path / "ok.yaml", text.replace("x1: 0,", "x1: 0.5,").replace("0.2123", "0.2")
                    .replace("t3: 1.5", "t3: 0.9"))
-    assert run("check", varies, "--strict").stdout == f"{varies}: ready: it solves, and a person can work it by hand\n"
+    assert cli("check", varies, "--strict").stdout == f"{varies}: ready: it solves, and a person can work it by hand\n"
 
 
-def test_a_broken_exercise_is_one_line(tmp_path):
+def test_a_broken_exercise_is_one_line(cli, tmp_path):
     exercise = write(tmp_path / "hw.yaml", "layers: [2, 1]\n")
-    assert_bad_input_line(run("check", exercise), f"{exercise}:", ["is missing"])
+    assert_bad_input_line(cli("check", exercise), f"{exercise}:", ["is missing"])
 
 
-def schema(kind: str) -> dict:
-    result = run("schema", kind)
+def schema(cli, kind: str) -> dict:
+    result = cli("schema", kind)
     assert result.exit_code == 0
     document = json.loads(result.stdout)
     jsonschema.Draft7Validator.check_schema(document)
     return document
 
 
-def test_the_schemas_accept_every_builtin_exercise_template_and_the_manuals_example():
-    exercise_schema, answers_schema = schema("exercise"), schema("answers")
+def test_the_schemas_accept_every_builtin_exercise_template_and_the_manuals_example(cli):
+    exercise_schema, answers_schema = schema(cli, "exercise"), schema(cli, "answers")
     for path in sorted(Path(__file__).resolve().parents[1].joinpath("exercises").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), exercise_schema)
     page = Path(__file__).resolve().parents[1].joinpath("docs", "reference", "exercise-format.md").read_text(encoding="utf-8")
     example = page.split("A complete example, with every key:\n\n```yaml\n", 1)[1].split("```", 1)[0]
     jsonschema.validate(yaml.safe_load(example), exercise_schema)
-    template = run("template", "ex1", "--variant", "alice").stdout
+    template = cli("template", "ex1", "--variant", "alice").stdout
     assert template.startswith("# yaml-language-server: $schema=https://") and "answers.schema.json\n" in template
     jsonschema.validate(yaml.safe_load(template), answers_schema)
     filled = yaml.safe_load(template.replace("  a3:\n", "  a3: 0.755\n").replace("  y3:\n", "  y3: '−0.5'\n"))
@@ -632,70 +622,70 @@ def test_the_schemas_accept_every_builtin_exercise_template_and_the_manuals_exam
     ("answers", {"exercise": "ex1", "answers": {"a3": "abc"}}),
     ("answers", {"exercise": "ex1", "anwsers": {}}),
 ])
-def test_the_schemas_refuse_what_bpcheck_refuses(kind, document):
+def test_the_schemas_refuse_what_bpcheck_refuses(cli, kind, document):
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(document, schema(kind))
+        jsonschema.validate(document, schema(cli, kind))
 
 
-def test_variant_from_id_pins_each_students_own_variant_by_the_path(tmp_path):
+def test_variant_from_id_pins_each_students_own_variant_by_the_path(cli, tmp_path):
     """A class graded at once: each file as the variant of its folder's student, whatever it says."""
     alice = solve(make_variant(load_exercise("ex1"), "alice"))
     own = {"a3": alice.values["a3"]}
     answers_file(tmp_path / "subs" / "hw1-alice" / "answers.yaml", own)
     answers_file(tmp_path / "subs" / "hw1-bob" / "answers.yaml", own)  # bob copied alice's numbers
     answers_file(tmp_path / "subs" / "hw1-carol" / "answers.yaml", own, variant="alice")  # and says so
-    result = run("grade", tmp_path / "subs", "-e", "ex1", "--variant-from-id", "-f", "json")
+    result = cli("grade", tmp_path / "subs", "-e", "ex1", "--variant-from-id", "-f", "json")
     files = {Path(record["file"]).parent.name: record for record in json.loads(result.stdout)["files"]}
     assert (files["hw1-alice"]["variant"], files["hw1-alice"]["score"], files["hw1-alice"]["flags"]) == ("alice", 1, [])
     assert (files["hw1-bob"]["variant"], files["hw1-bob"]["score"], files["hw1-bob"]["flags"]) == ("bob", 0, [])
     assert (files["hw1-carol"]["variant"], files["hw1-carol"]["score"]) == ("carol", 0)  # not refused: graded as carol
     assert [flag["message"] for flag in files["hw1-carol"]["flags"]] == [
         "variant: alice is not its student's variant, carol (the id its path gives); it was graded as carol"]
-    assert_bad_input_line(run("grade", tmp_path / "subs", "--variant", "x", "--variant-from-id"), "",
+    assert_bad_input_line(cli("grade", tmp_path / "subs", "--variant", "x", "--variant-from-id"), "",
                           ["--variant, --variant-from-id and --variant-from-file", "give one"])
 
 
-def test_the_class_report_obeys_the_feedback_level(tmp_path):
+def test_the_class_report_obeys_the_feedback_level(cli, tmp_path):
     for index in range(3):
         answers_file(tmp_path / "c" / f"s{index}.yaml", SLIPS)
-    score = run("grade", tmp_path / "c", "--mistakes", "--feedback", "score", "-f", "json")
+    score = cli("grade", tmp_path / "c", "--mistakes", "--feedback", "score", "-f", "json")
     assert "mistakes" not in json.loads(score.stdout)
-    assert "Where the class lost marks" not in run("grade", tmp_path / "c", "--mistakes", "--feedback", "score").stdout
-    verdict = json.loads(run("grade", tmp_path / "c", "--mistakes", "--feedback", "verdict", "-f", "json").stdout)
+    assert "Where the class lost marks" not in cli("grade", tmp_path / "c", "--mistakes", "--feedback", "score").stdout
+    verdict = json.loads(cli("grade", tmp_path / "c", "--mistakes", "--feedback", "verdict", "-f", "json").stdout)
     assert verdict["mistakes"]["mistakes"] == [] and verdict["mistakes"]["quantities"][0]["lost"] == 3
-    run("grade", tmp_path / "c", "--mistakes-csv", tmp_path / "m.csv", "--feedback", "score")
+    cli("grade", tmp_path / "c", "--mistakes-csv", tmp_path / "m.csv", "--feedback", "score")
     assert "sign-flip" in (tmp_path / "m.csv").read_text(encoding="utf-8")  # the course's own file: in full
 
 
-def test_the_pass_mark_holds_in_the_csv_and_junit(tmp_path):
+def test_the_pass_mark_holds_in_the_csv_and_junit(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)  # 2 of 35: 5.7%
-    result = run("grade", answers, "--pass-mark", "5", "--csv", tmp_path / "m.csv", "--feedback", "score",
+    result = cli("grade", answers, "--pass-mark", "5", "--csv", tmp_path / "m.csv", "--feedback", "score",
                  "--junit-xml", tmp_path / "j.xml")
     assert result.exit_code == 0
     assert read_csv(tmp_path / "m.csv")[0]["passed"] == "true"
     assert ET.parse(tmp_path / "j.xml").getroot().find(".//testcase/failure") is None
 
 
-def test_github_files_may_not_be_inputs(tmp_path):
+def test_github_files_may_not_be_inputs(cli, tmp_path):
     answers = answers_file(tmp_path / "a.yaml", SLIPS)
     before = answers.read_bytes()
-    result = run("grade", answers, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(answers)})
+    result = cli("grade", answers, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(answers)})
     assert_bad_input_line(result, f"{answers}: ", ["$GITHUB_STEP_SUMMARY names an input"])
-    result = run("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(answers)})
+    result = cli("grade", answers, "--classroom", env={"GITHUB_OUTPUT": str(answers)})
     assert_bad_input_line(result, f"{answers}: ", ["$GITHUB_OUTPUT names an input"])
     assert answers.read_bytes() == before
 
 
-def test_standard_input_is_read_once():
-    assert_bad_input_line(run("grade", "-", "-", stdin="exercise: ex1\nanswers: {}\n"), "",
+def test_standard_input_is_read_once(cli):
+    assert_bad_input_line(cli("grade", "-", "-", input="exercise: ex1\nanswers: {}\n"), "",
                           ["standard input) can be read once"])
 
 
-def test_variant_from_id_refuses_what_it_cannot_read(tmp_path):
+def test_variant_from_id_refuses_what_it_cannot_read(cli, tmp_path):
     answers_file(tmp_path / "one" / "hw1-alice" / "answers.yaml", {"a3": 0.755})
-    assert_bad_input_line(run("grade", tmp_path / "one", "-e", "ex1", "--variant-from-id"), "",
+    assert_bad_input_line(cli("grade", tmp_path / "one", "-e", "ex1", "--variant-from-id"), "",
                           ["student ids cannot be told from these paths", "--id-pattern"])
     answers_file(tmp_path / "two" / "x-alice" / "answers.yaml", {"a3": 0.755})
     answers_file(tmp_path / "two" / "y-alice" / "answers.yaml", {"a3": 0.755})
-    result = run("grade", tmp_path / "two", "-e", "ex1", "--variant-from-id", "--id-pattern", "two/[a-z]-(?P<id>[a-z]+)/")
+    result = cli("grade", tmp_path / "two", "-e", "ex1", "--variant-from-id", "--id-pattern", "two/[a-z]-(?P<id>[a-z]+)/")
     assert_bad_input_line(result, "", ["both give the id alice"])

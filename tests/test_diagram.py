@@ -17,29 +17,31 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, assert_bad_input_line
 from rich.cells import cell_len
 
 from bpcheck import builtin_exercises, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.loading import load_exercise_text
 from bpcheck.network import weight_name
 from bpcheck.numbers import number_formatter
 from bpcheck.quantities import Graph
 from bpcheck.report.diagram import network_lines, network_svg
+from bpcheck.report.plain import width as cells
 from bpcheck.solution import Solution
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG_NS = "{http://www.w3.org/2000/svg}"
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 EXERCISES = builtin_exercises()
 WIDTHS = (40, 60, 80, 120)
 FMT = number_formatter(4)
+TRAINING = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "examples" / "training").glob("*.yaml"))
+BUILT_IN = [f"ex{number}" for number in range(1, 9)]
+ADAM = "examples/training/adam.yaml"
 
 
-def run(*args: str, columns: int = 100):
-    return CliRunner().invoke(main, list(args), env={**ENV, "COLUMNS": str(columns)}, prog_name="bpcheck")
+@pytest.fixture(scope="module")
+def cli(cli):
+    return cli.with_env(COLUMNS="100")  # the drawing at a width that makes a 2-2-1 network wrap nothing and a wide one wrap
 
 
 def wide_exercise(sizes, biases: bool = False) -> str:
@@ -352,14 +354,14 @@ def test_a_number_wider_than_the_terminal_runs_on_whole():
 # ---------------------------------------------------------------- the command line
 
 
-def test_show_diagram_prints_the_drawing_with_the_exercise():
-    result = run("show", "ex1", "--diagram", columns=80)
+def test_show_diagram_prints_the_drawing_with_the_exercise(cli):
+    result = cli("show", "ex1", "--diagram", env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     start = lines.index("The network after the forward pass")
     assert lines[start + 1].startswith("inputs") and "W13 0.1 ──┤ 3" in result.stdout
     assert "Given" in lines and "δ" not in result.stdout
-    step = run("show", "ex1", "--diagram", "--step", columns=60)
+    step = cli("show", "ex1", "--diagram", "--step", env={"COLUMNS": "60"})
     assert step.exit_code == 0
     assert "3 ← W13 0.1 → 0.09907, W23 0.8 → 0.7976" in step.stdout and "δ -0.002654" in step.stdout
     lines = step.stdout.splitlines()
@@ -367,37 +369,37 @@ def test_show_diagram_prints_the_drawing_with_the_exercise():
     assert_fits(lines[start:lines.index("", start)], 60)
 
 
-def test_show_step_needs_something_to_draw_it_on():
-    assert_bad_input_line(run("show", "ex1", "--step"), "--step", ["--diagram or --svg"])
+def test_show_step_needs_something_to_draw_it_on(cli):
+    assert_bad_input_line(cli("show", "ex1", "--step"), "--step", ["--diagram or --svg"])
 
 
-def test_solve_starts_with_the_drawing_in_text_only():
-    text = run("solve", "ex3").stdout
+def test_solve_starts_with_the_drawing_in_text_only(cli):
+    text = cli("solve", "ex3").stdout
     lines = text.splitlines()
     assert lines[2] == "The network after the forward pass" and lines.index("Step 1: forward pass") > 10
     for output_format in ("json", "markdown"):
-        assert "The network after" not in run("solve", "ex3", "-f", output_format).stdout
+        assert "The network after" not in cli("solve", "ex3", "-f", output_format).stdout
 
 
-def test_the_drawing_uses_the_variants_numbers():
+def test_the_drawing_uses_the_variants_numbers(cli):
     variant = load_exercise("ex1")
     from bpcheck.variants import make_variant
 
     numbers = solve(make_variant(variant, "alice"))
-    result = run("show", "ex1", "--variant", "alice", "--diagram")
+    result = cli("show", "ex1", "--variant", "alice", "--diagram")
     w13 = FMT(numbers.values["W13"])
     assert w13 != "0.1" and re.search(rf"W13 +{re.escape(w13)} ", result.stdout)
 
 
-def test_svg_files_written_by_show_and_solve(tmp_path):
+def test_svg_files_written_by_show_and_solve(cli, tmp_path):
     shown = tmp_path / "show.svg"
-    assert run("show", "ex1", "--svg", str(shown)).exit_code == 0
+    assert cli("show", "ex1", "--svg", str(shown)).exit_code == 0
     assert shown.read_text(encoding="utf-8") == network_svg(solve(load_exercise("ex1")))
     stepped = tmp_path / "step.svg"
-    assert run("show", "ex1", "--svg", str(stepped), "--step").exit_code == 0
+    assert cli("show", "ex1", "--svg", str(stepped), "--step").exit_code == 0
     assert "W13_new = 0.09907" in text_set(stepped.read_text(encoding="utf-8"))
     solved_svg = tmp_path / "solve.svg"
-    result = run("solve", "ex1", "--svg", str(solved_svg), "-f", "json", "-p", "6")
+    result = cli("solve", "ex1", "--svg", str(solved_svg), "-f", "json", "-p", "6")
     assert result.exit_code == 0 and result.stdout.startswith("{")
     assert "W13_new = 0.0990709" in text_set(solved_svg.read_text(encoding="utf-8"))
     assert not [path.name for path in tmp_path.iterdir() if path.name.endswith(".partial")]
@@ -405,7 +407,7 @@ def test_svg_files_written_by_show_and_solve(tmp_path):
 
 @pytest.mark.parametrize("command", ["show", "solve"])
 @pytest.mark.parametrize("how", ["same", "symlink", "hardlink"])
-def test_svg_onto_the_exercise_is_refused_and_the_file_unchanged(tmp_path, command, how):
+def test_svg_onto_the_exercise_is_refused_and_the_file_unchanged(cli, tmp_path, command, how):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML, encoding="utf-8")
     target = tmp_path / "out.svg"
@@ -415,13 +417,13 @@ def test_svg_onto_the_exercise_is_refused_and_the_file_unchanged(tmp_path, comma
         target.symlink_to(exercise)
     else:
         os.link(exercise, target)
-    result = run(command, str(exercise), "--svg", str(target))
+    result = cli(command, str(exercise), "--svg", str(target))
     assert_bad_input_line(result, f"{target}: ", ["--svg would overwrite an input", "name another file"])
     assert exercise.read_text(encoding="utf-8") == EX1_YAML
 
 
-def test_svg_into_a_missing_folder_is_one_line(tmp_path):
-    assert_bad_input_line(run("show", "ex1", "--svg", str(tmp_path / "no" / "x.svg")), "", ["no folder"])
+def test_svg_into_a_missing_folder_is_one_line(cli, tmp_path):
+    assert_bad_input_line(cli("show", "ex1", "--svg", str(tmp_path / "no" / "x.svg")), "", ["no folder"])
 
 
 # ---------------------------------------------------------------- the manual's drawing and docs/ex1-network.svg
@@ -431,9 +433,9 @@ PAGE = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
 DOCS_SVG = ROOT / "docs" / "ex1-network.svg"
 
 
-def test_the_manual_shows_the_drawing_bpcheck_prints():
+def test_the_manual_shows_the_drawing_bpcheck_prints(cli):
     block = PAGE.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```", 1)[0]
-    output = run("show", "ex1", "--diagram", columns=80).stdout.splitlines()
+    output = cli("show", "ex1", "--diagram", env={"COLUMNS": "80"}).stdout.splitlines()
     start = output.index("The network after the forward pass")
     drawing = output[start:output.index("", start)]
     assert block.splitlines() == drawing
@@ -446,3 +448,76 @@ def test_docs_svg_is_what_bpcheck_draws_and_the_manual_shows_it():
         DOCS_SVG.write_text(svg, encoding="utf-8")
     assert DOCS_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
     assert "](../ex1-network.svg)" in PAGE
+
+
+def test_the_manual_shows_the_drawing_the_svg_and_links_the_example_page_and_changelog_lists_it_all():
+    drawn = (ROOT / "docs" / "students" / "diagram.md").read_text(encoding="utf-8")
+    pages = (ROOT / "docs" / "instructors" / "pages.md").read_text(encoding="utf-8")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("## [Unreleased]", 1)[1].split("\n## ", 1)[0]
+    drawing = drawn.split("<!-- output: bpcheck show ex1 --diagram -->\n```text\n", 1)[1].split("```")[0]
+    assert "│ x1 0.35 │" in drawing and "W13 0.1 ──┤" in drawing and "│ y 0.6903 │" in drawing
+    assert "](../ex1-network.svg)" in drawn and (ROOT / "docs" / "ex1-network.svg").is_file()
+    assert "](../ex1-solution.html)" in pages and (ROOT / "docs" / "ex1-solution.html").is_file()
+    ET.parse(ROOT / "docs" / "ex1-network.svg")
+    for entry in ("`bpcheck practice EXERCISE", "`bpcheck show EXERCISE --diagram`", "`--svg PATH`", "--format html",
+                  "--format latex", "chromium"):
+        assert entry in changelog, entry
+
+
+# ---------------------------------------------------------------- every exercise, built-in and shipped, at every width
+
+
+@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
+def test_the_terminal_drawing_fits_every_width_from_20_to_200(spec, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the shipped examples are named from the repository's root, as README names them
+    solution = solve(load_exercise(spec))
+    for step in (False, True):
+        for width in range(20, 201):
+            lines = network_lines(solution, width=width, step=step)
+            assert max(map(cells, lines)) <= width, (spec, step, width)
+    boxed = network_lines(solution, width=200, step=True)
+    for quantity in solution.graph:
+        if quantity.kind in ("W", "b") and quantity.stage == "given":
+            assert any(quantity.name in line and FMT(solution.values[quantity.name]) in line for line in boxed)
+
+
+def test_show_diagram_of_a_hostile_title_at_20_columns(cli, tmp_path):
+    exercise = tmp_path / "hostile.yaml"
+    exercise.write_text(EX1_YAML.replace("title: the tutorial's network",
+                                         'title: "\\e[31m<b>&amp;\\u202e \\\\textbf{x} 中文 \\x07"'), encoding="utf-8")
+    result = cli("show", exercise, "--diagram", "--step", env={"COLUMNS": "20"})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    drawing = result.stdout.split("The network after", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert drawing and max(map(cells, drawing)) <= 20, drawing
+
+
+@pytest.mark.parametrize("spec", [*BUILT_IN, *TRAINING])
+def test_the_svg_is_well_formed_and_holds_every_weight_and_value(cli, spec, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    solution = solve(load_exercise(spec))
+    values = solution.values
+    suffix = "[1]" if any(name.endswith("[1]") for name in values) else ""
+    path = tmp_path / "n.svg"
+    result = cli("show", spec, "--svg", path, "--step")
+    assert result.exit_code == 0, result.output
+    root = ET.parse(path).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    shown = {"".join(element.itertext()) for element in root.iter("{http://www.w3.org/2000/svg}text")}
+    for quantity in solution.graph:
+        if quantity.kind in ("W", "b") and quantity.stage == "given":
+            frozen = quantity.name in solution.exercise.network.frozen
+            assert f"{quantity.name} = {FMT(values[quantity.name])}{' (fixed)' if frozen else ''}" in shown, quantity.name
+        if quantity.kind in ("W_new", "b_new"):
+            assert f"{quantity.name} = {FMT(values[quantity.name])}" in shown, quantity.name
+    symbols = {"a": "a", "y": "y", "delta": "δ"}
+    for quantity in solution.graph:
+        if quantity.kind in symbols and quantity.stage in ("forward", "backward") and \
+                (quantity.name.endswith(suffix) if suffix else "[" not in quantity.name):
+            assert f"{symbols[quantity.kind]}{quantity.unit} = {FMT(values[quantity.name])}" in shown, quantity.name
+
+
+def test_the_svg_of_adam_has_the_new_weights_a_step_of_adam_gives():
+    shown = network_svg(solve(load_exercise(str(ROOT / ADAM))), step=True)
+    for name, new in (("W13_new", "0.09000"), ("W23_new", "0.7900"), ("W35_new", "0.2900"), ("W45_new", "0.8900")):
+        assert f">{name} = {new}<" in shown

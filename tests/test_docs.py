@@ -43,8 +43,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 PAGES = sorted(DOCS.rglob("*.md"))
 DOCUMENTS = [ROOT / "README.md", *PAGES]
 REPOSITORY = "https://github.com/bpcheck/bpcheck/"
-# Commands the manual already shows that a later change adds (issue 20, part 3: `bpcheck handout`).
-PENDING_COMMANDS = {"handout"}
+# Commands the manual already shows that a later change adds.
+PENDING_COMMANDS: set[str] = set()
 
 FENCE = re.compile(r"^```([\w-]*)\n(.*?)^```$", re.M | re.S)
 MARKER = re.compile(r"<!-- (output|written|file|tested-by): (.*?) -->")
@@ -433,6 +433,7 @@ def test_the_ten_commands_run_as_written(tmp_path, monkeypatch):
     page = DOCS / "instructors" / "ten-commands.md"
     lines = next(text for _, _, language, text in blocks(page) if language == "sh").splitlines()
     assert len(lines) == 10
+    (handout_output,) = [text for kind, _, language, text in blocks(page) if kind == "tested-by" and language == "text"]
     monkeypatch.chdir(tmp_path)
     class_ = ["alice", "bob", "carol"]
     Path("roster.csv").write_text("id\n" + "\n".join(class_) + "\n", encoding="utf-8")
@@ -456,18 +457,13 @@ def test_the_ten_commands_run_as_written(tmp_path, monkeypatch):
         target = words[words.index(">") + 1] if ">" in words else None
         words = words[:words.index(">")] if target else words
         assert words[0] == "bpcheck", line
-        if words[1] == "handout" and "handout" not in main.commands:  # until issue 20, part 3 lands
-            for student in class_:
-                hand_in(student, bpcheck("template", "hw1.yaml", "--variant", student).stdout)
-            exit_codes.append(0)
-            continue
-        if words[1] == "handout":
-            handouts = sorted(Path(words[-1]).rglob("*.y*ml"))
-            for student in class_:
-                (handout,) = [path for path in handouts if student in str(path)]
-                hand_in(student, handout.read_text(encoding="utf-8"))
         result = bpcheck(*words[1:])
         assert result.exception is None or isinstance(result.exception, SystemExit), (line, result.exception)
+        if words[1] == "handout":  # each student fills in the answers file handed to them
+            assert sorted(path.name for path in Path(words[-1]).iterdir()) == [*class_, "keys"]
+            for student in class_:
+                hand_in(student, Path(words[-1], student, "answers.yaml").read_text(encoding="utf-8"))
+            assert shown_in(result.stdout, handout_output), result.stdout
         if target:
             Path(target).write_text(result.stdout, encoding="utf-8")
         exit_codes.append(result.exit_code)

@@ -5,17 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, sigmoid, worked
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.grading import grade
 from bpcheck.loading import load_exercise_text
 from bpcheck.numbers import number_formatter
 from bpcheck.variants import make_variant
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "GITHUB_ACTIONS": None}
 FMT = number_formatter(4)
 
 
@@ -119,17 +116,16 @@ def test_a_dataset_step_is_checked_on_the_mean_loss():
 
 
 @pytest.mark.parametrize("level", ["full", "hint", "verdict", "score"])
-def test_every_report_shows_the_check_and_obeys_the_level(tmp_path, level):
+def test_every_report_shows_the_check_and_obeys_the_level(cli, tmp_path, level):
     solution = solve(load_exercise("ex1"))
     answers = worked(solution, flip_output_deltas=True, digits=4)
     del answers["E"], answers["E_after"]
     path = tmp_path / "a.yaml"
     path.write_text("exercise: ex1\nanswers:\n" + "".join(f"  {k}: {v!r}\n" for k, v in answers.items()),
                     encoding="utf-8")
-    runner = CliRunner(env=ENV)
-    text = runner.invoke(main, ["grade", str(path), "--feedback", level]).stdout
-    record = json.loads(runner.invoke(main, ["grade", str(path), "--feedback", level, "-f", "json"]).stdout)
-    full = json.loads(runner.invoke(main, ["grade", str(path), "-f", "json"]).stdout)["results"][-1]["message"]
+    text = cli("grade", str(path), "--feedback", level).stdout
+    record = json.loads(cli("grade", str(path), "--feedback", level, "-f", "json").stdout)
+    full = json.loads(cli("grade", str(path), "-f", "json").stdout)["results"][-1]["message"]
     before, after = full.split("E rises from ", 1)[1].split(" with", 1)[0].split(" to ")  # bpcheck's from theirs
     if level == "score":
         assert "results" not in record and "downhill" not in text

@@ -33,10 +33,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from click.testing import CliRunner
 from helpers import runner_refuses
 
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,12 +42,6 @@ COURSE = REPO / "examples" / "course"
 USER = "octocat"  # the student whose answers/answers.yaml is; the GitHub actor of the workflows' runs
 EXERCISE = "exercises/hw1.yaml"
 ANSWERS = "answers/answers.yaml"
-CLEAN = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-         "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
-
-
-def cli(*args):
-    return CliRunner(env=CLEAN).invoke(main, [str(arg) for arg in args])
 
 
 # ---------------------------------------------------------------- fixtures
@@ -71,7 +63,7 @@ def course(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def key() -> dict:
+def key(cli) -> dict:
     """octocat's solution: every value at full precision, and the asked names in solving order."""
     result = cli("solve", COURSE / EXERCISE, "--variant", USER, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -79,7 +71,7 @@ def key() -> dict:
 
 
 @pytest.fixture(scope="module")
-def graded() -> dict:
+def graded(cli) -> dict:
     """The grade of answers/answers.yaml at the full level: the truth the other reports are checked by."""
     result = cli("grade", COURSE / ANSWERS, "--exercise", COURSE / EXERCISE, "--variant", USER, "--feedback", "full",
                  "--format", "json")
@@ -474,7 +466,7 @@ def test_gradescope_output_names_an_unreadable_file_once(tmp_path, bin_dir):
     assert results["output"] == f"{path}:4:3: a3 is given twice (first on line 3); keep one of them and delete the other"
 
 
-def test_gradescope_without_variant_from_grades_the_exercises_numbers_and_trusts_no_variant_line(tmp_path, bin_dir):
+def test_gradescope_without_variant_from_grades_the_exercises_numbers_and_trusts_no_variant_line(cli, tmp_path, bin_dir):
     """VARIANT_FROM empty: a course without variants. A file naming one cannot be checked against its
     submitter, so it is refused with the reason (never graded as the variant it names)."""
     root = autograder_tree(tmp_path)
@@ -493,7 +485,7 @@ def test_gradescope_without_variant_from_grades_the_exercises_numbers_and_trusts
     assert y3["output"].endswith(f"was read as {round(values['y3'], 4)!r}")
 
 
-def test_gradescope_variant_from_the_submitters_email(tmp_path, bin_dir):
+def test_gradescope_variant_from_the_submitters_email(cli, tmp_path, bin_dir):
     root = autograder_tree(tmp_path)
     email = "ada@example.edu"
     ada = cli("solve", COURSE / EXERCISE, "--variant", email, "--format", "json")
@@ -731,7 +723,7 @@ def test_pre_commit_hooks_have_the_keys_pre_commit_requires():
         assert not re.search(answers, name) and not re.search(exercise, name), name
 
 
-def test_pre_commit_answers_hook_passes_a_half_done_file_and_stops_a_malformed_one(course, bin_dir):
+def test_pre_commit_answers_hook_passes_a_half_done_file_and_stops_a_malformed_one(cli, course, bin_dir):
     hook = hooks()["bpcheck-answers"]
     assert selected(hook, course) == [ANSWERS]
     half_done = run_hook(hook, course, bin_dir, GITHUB_ACTIONS="true")  # as in pre-commit run by CI
@@ -779,7 +771,7 @@ def test_the_readmes_pre_commit_config_uses_the_hooks():
 # ---------------------------------------------------------------- the exercise and the answers file
 
 
-def test_the_exercise_passes_check_strict_and_its_schema():
+def test_the_exercise_passes_check_strict_and_its_schema(cli):
     result = cli("check", "--strict", COURSE / EXERCISE)
     assert result.exit_code == 0 and result.stdout.endswith("ready: it solves, and a person can work it by hand\n")
     document = yaml.safe_load((COURSE / EXERCISE).read_text(encoding="utf-8"))
@@ -787,7 +779,7 @@ def test_the_exercise_passes_check_strict_and_its_schema():
     jsonschema.validate(document, json.loads(cli("schema", "exercise").stdout))
 
 
-def test_the_exercise_is_what_bpcheck_new_made():
+def test_the_exercise_is_what_bpcheck_new_made(cli):
     """README: made with `bpcheck new --shape 2-2-1 --seed 1`, then edited by hand (not its numbers)."""
     made = yaml.safe_load(cli("new", "--shape", "2-2-1", "--seed", "1", "--title", "Homework 1: one step by hand").stdout)
     ours = yaml.safe_load((COURSE / EXERCISE).read_text(encoding="utf-8"))
@@ -795,7 +787,7 @@ def test_the_exercise_is_what_bpcheck_new_made():
         assert ours[field] == made[field], field
 
 
-def test_the_answers_file_is_a_partly_filled_template_that_validates(monkeypatch):
+def test_the_answers_file_is_a_partly_filled_template_that_validates(cli, monkeypatch):
     monkeypatch.chdir(COURSE)  # as the student runs it, in their repository
     text = (COURSE / ANSWERS).read_text(encoding="utf-8")
     template = cli("template", EXERCISE, "--variant", USER).stdout
@@ -814,7 +806,7 @@ def test_the_answers_file_is_a_partly_filled_template_that_validates(monkeypatch
 # ---------------------------------------------------------------- the gradebook CSV
 
 
-def test_the_readmes_gradebook_command(tmp_path):
+def test_the_readmes_gradebook_command(cli, tmp_path):
     """README §9: a folder of Classroom repositories, one row per student, id without the assignment prefix."""
     exercise = shutil.copytree(COURSE / "exercises", tmp_path / "exercises")
     submissions = tmp_path / "hw1-submissions"

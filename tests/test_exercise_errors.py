@@ -8,29 +8,22 @@ the message must contain. Each case runs through the CLI (``bpcheck solve PATH``
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import click
 import pytest
-from click.testing import CliRunner
 from helpers import assert_bad_input_line
 
-from bpcheck.cli import main
 from bpcheck.errors import BpcheckError, ExerciseError
 from bpcheck.loading import load_exercise
 from bpcheck.solution import solve
 
 # A fixed width and no colour; variables that would force a terminal on rich are unset (None).
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 
 
-def process_env(env: dict) -> dict:
-    """os.environ changed by ``env`` (None unsets), for a subprocess."""
-    merged = {**os.environ, **env}
-    return {key: value for key, value in merged.items() if value is not None}
+@pytest.fixture(scope="module")
+def cli(cli):
+    return cli.with_env(COLUMNS="100")  # the width these messages were written against
+
 
 # The tutorial's 2-2-1 network; the trailing comments are the line numbers the cases refer to.
 BASE = """\
@@ -200,17 +193,13 @@ def location(path: Path, line: int | None, column: int | None) -> str:
     return ":".join(str(part) for part in (path, line, column) if part is not None)
 
 
-def run_solve(path) -> click.testing.Result:
-    return CliRunner().invoke(main, ["solve", str(path)], env=ENV)
-
-
 def assert_one_line_error(result, path: Path, line: int | None, column: int | None, words: list[str]) -> str:
     """The CLI's contract for bad input; returns the message (without the 'bpcheck: ' prefix)."""
     prefix = location(path, line, column) + ("" if ANYWHERE in (line, column) else ": ")
     return assert_bad_input_line(result, prefix, words)
 
 
-def test_the_base_exercises_are_valid(tmp_path):
+def test_the_base_exercises_are_valid(cli, tmp_path):
     """The cases change one line of a good exercise; the good exercises themselves solve."""
     for text, output_units in ((BASE, 1), (CROSS_ENTROPY, 2)):
         path = tmp_path / "good.yaml"
@@ -219,7 +208,7 @@ def test_the_base_exercises_are_valid(tmp_path):
         assert exercise.network.layer_sizes[-1] == output_units
         values = solve(exercise).values
         assert values["x1"] == 0.35 and values["W13"] == 0.1
-        result = run_solve(path)
+        result = cli("solve", path)
         assert result.exit_code == 0, result.output
         assert result.stderr == ""
     # the base is the tutorial's network (§13): a3 = 0.755
@@ -229,10 +218,10 @@ def test_the_base_exercises_are_valid(tmp_path):
 
 
 @pytest.mark.parametrize("text, line, column, words", [case[1:] for case in BAD_EXERCISES], ids=CASE_IDS)
-def test_bad_exercise_through_the_cli(tmp_path, text, line, column, words):
+def test_bad_exercise_through_the_cli(cli, tmp_path, text, line, column, words):
     path = tmp_path / "exercise.yaml"
     before = write(path, text)
-    result = run_solve(path)
+    result = cli("solve", path)
     assert_one_line_error(result, path, line, column, words)
     assert path.read_bytes() == before, "the exercise file was modified"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exercise.yaml"], "files appeared beside the exercise"
@@ -256,9 +245,9 @@ def test_bad_exercise_through_load_exercise(tmp_path, text, line, column, words)
     assert path.read_bytes() == before
 
 
-def test_missing_file(tmp_path):
+def test_missing_file(cli, tmp_path):
     path = tmp_path / "nowhere.yaml"
-    result = run_solve(path)
+    result = cli("solve", path)
     message = assert_one_line_error(result, path, None, None, ["no such file", "check the path"])
     assert message == f"{path}: no such file; check the path and its spelling"
     assert not path.exists()
@@ -271,26 +260,26 @@ def test_missing_file_through_load_exercise(tmp_path):
     assert (caught.value.line, caught.value.column) == (None, None)
 
 
-def test_a_folder(tmp_path):
+def test_a_folder(cli, tmp_path):
     folder = tmp_path / "exercises.yaml"
     folder.mkdir()
-    result = run_solve(folder)
+    result = cli("solve", folder)
     assert_one_line_error(result, folder, None, None, ["is a folder", ".yaml file"])
     assert folder.is_dir() and list(folder.iterdir()) == []
 
 
-def test_a_folder_without_yaml_suffix(tmp_path):
+def test_a_folder_without_yaml_suffix(cli, tmp_path):
     folder = tmp_path / "homework"
     folder.mkdir()
-    result = run_solve(folder)
+    result = cli("solve", folder)
     assert_one_line_error(result, folder, None, None, ["is a folder"])
 
 
-def test_python_tag_executes_nothing(tmp_path):
+def test_python_tag_executes_nothing(cli, tmp_path):
     marker = tmp_path / "hacked"
     path = tmp_path / "exercise.yaml"
     before = write(path, replace_line(9, f'  W24: !!python/object/apply:os.system ["touch {marker}"]'))
-    result = run_solve(path)
+    result = cli("solve", path)
     assert_one_line_error(result, path, 9, 8, ["not allowed"])
     with pytest.raises(ExerciseError):
         load_exercise(str(path))
@@ -304,13 +293,13 @@ def test_python_tag_executes_nothing(tmp_path):
     (replace_line(12, "targets: {t5: 0.5"), 12),          # '{' never closed
     (replace_line(1, 'title: "a good exercise'), 1),       # '"' never closed
 ], ids=["brace-line-4", "bracket-line-2", "brace-line-12", "quote-line-1"])
-def test_unclosed_bracket_or_quote_names_the_line_where_it_opened(tmp_path, text, opened_on):
+def test_unclosed_bracket_or_quote_names_the_line_where_it_opened(cli, tmp_path, text, opened_on):
     """The parser only notices an unclosed bracket or quote on a later line (or at the end of the file);
     the real problem is where it was opened, so the message must name that line: as its location or
     as 'line N' in the text."""
     path = tmp_path / "exercise.yaml"
     before = write(path, text)
-    result = run_solve(path)
+    result = cli("solve", path)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert result.stderr.count("\n") == 1
@@ -327,12 +316,11 @@ def test_unclosed_bracket_or_quote_names_the_line_where_it_opened(tmp_path, text
     (replace_line(9, '  W24: !!python/object/apply:os.system ["echo hacked"]'), ["not allowed"]),
     (replace_line(1, "title: caf\udce9"), ["not UTF-8"]),
 ], ids=["deep-flow", "python-tag", "not-utf8"])
-def test_a_real_process_prints_one_line_and_exits_2(tmp_path, text, words):
+def test_a_real_process_prints_one_line_and_exits_2(cli, tmp_path, text, words):
     """CliRunner catches exceptions; a real process shows what a user sees."""
     path = tmp_path / "exercise.yaml"
     before = write(path, text)
-    process = subprocess.run([sys.executable, "-m", "bpcheck", "solve", str(path)], capture_output=True,
-                             text=True, timeout=60, env=process_env(ENV))
+    process = cli.process("solve", path)
     assert process.returncode == 2
     assert process.stdout == ""
     assert "Traceback" not in process.stderr

@@ -53,7 +53,7 @@ def assert_every_variant_is_named(solution):
             if (result.verdict == "correct" or value == 0 or is_rounding(value, values[name])
                     or variant.mistake == "not-updated"):
                 # A factor of 1 changes nothing; 0, or the right value rounded, names nothing; and a value
-                # after the step equal to the one before it is named only beside others (tests/test_fairness.py).
+                # after the step equal to the one before it is named only beside others (tests/test_carried_forward.py).
                 continue
             ids = {c.misconception for c in listed if same(c.value, value)}
             # The edit is offered: under its own id, or under the one that gave its number first (a

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from helpers import EX1_YAML, assert_bad_input_line, sigmoid
 
-from bpcheck.cli import main
-
 # Wide enough that no table row wraps; no colour; nothing that would make rich think it is on a terminal.
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 
 EX1_ASKED = ["a3", "y3", "a4", "y4", "a5", "y5", "E", "delta5", "delta3", "delta4",
              "dE_dW13", "dW13", "W13_new", "dE_dW23", "dW23", "W23_new", "dE_dW14", "dW14", "W14_new",
@@ -42,13 +35,8 @@ SECTION_13 = {
 }
 
 
-
-def run(*args):
-    return CliRunner().invoke(main, [str(arg) for arg in args], env=ENV, prog_name="bpcheck")
-
-
-def run_json(*args):
-    result = run(*args, "--format", "json")
+def run_json(cli, *args):
+    result = cli(*args, "--format", "json")
     return result, json.loads(result.stdout)
 
 
@@ -106,8 +94,8 @@ def assert_one_line_error(result, location: str, words: list[str]) -> str:
 # ---------------------------------------------------------------- template
 
 
-def test_template_lists_every_asked_quantity_blank_in_solving_order():
-    result = run("template", "ex1")
+def test_template_lists_every_asked_quantity_blank_in_solving_order(cli):
+    result = cli("template", "ex1")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     lines = result.stdout.splitlines()
@@ -125,10 +113,10 @@ def test_template_lists_every_asked_quantity_blank_in_solving_order():
     assert all(len(body[index]) < 150 for index in comments)
 
 
-def test_template_of_an_exercise_that_asks_less(tmp_path, monkeypatch):
+def test_template_of_an_exercise_that_asks_less(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_exercise(tmp_path / "hw.yaml", "asked: [delta3, backward, W13_new]\n")
-    result = run("template", "hw.yaml")
+    result = cli("template", "hw.yaml")
     assert result.exit_code == 0, result.output
     data = yaml.safe_load(result.stdout)
     assert data == {"exercise": "hw.yaml", "answers": {"delta5": None, "delta3": None, "delta4": None,
@@ -137,60 +125,60 @@ def test_template_of_an_exercise_that_asks_less(tmp_path, monkeypatch):
                if line.startswith("  ")) == 2
 
 
-def test_the_template_graded_unchanged_is_all_missing(tmp_path):
-    template = run("template", "ex1")
+def test_the_template_graded_unchanged_is_all_missing(cli, tmp_path):
+    template = cli("template", "ex1")
     path = tmp_path / "answers.yaml"
     before = write(path, template.stdout)
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.exit_code == 1, result.output
     # Every value missing, and the step check (downhill, worth 0 points) with no step to check.
     assert [(r["name"], r["verdict"], r["given"]) for r in payload["results"]] == [
         (name, "missing", None) for name in EX1_ASKED + ["downhill"]]
     assert (payload["score"], payload["max_score"]) == (0, 35)
-    text = run("grade", path)
+    text = cli("grade", path)
     assert text.exit_code == 1
     assert text.stdout.rstrip().splitlines()[-1] == "Score: 0 / 35 (0.0%): 0 correct, 0 carried forward, 0 wrong, 35 missing."
     assert path.read_bytes() == before
 
 
-def test_the_template_of_an_exercise_file_grades_when_saved_beside_it(tmp_path, monkeypatch):
+def test_the_template_of_an_exercise_file_grades_when_saved_beside_it(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write_exercise(tmp_path / "hw1.yaml")
-    (tmp_path / "answers.yaml").write_text(run("template", "hw1.yaml").stdout, encoding="utf-8")
-    result, payload = run_json("grade", "answers.yaml")
+    (tmp_path / "answers.yaml").write_text(cli("template", "hw1.yaml").stdout, encoding="utf-8")
+    result, payload = run_json(cli, "grade", "answers.yaml")
     assert result.exit_code == 1, result.output
     assert {r["verdict"] for r in payload["results"]} == {"missing"} and len(payload["results"]) == 35 + 1
 
 
-def test_the_template_of_an_exercise_whose_name_yaml_would_misread(tmp_path, monkeypatch):
+def test_the_template_of_an_exercise_whose_name_yaml_would_misread(cli, tmp_path, monkeypatch):
     """'week #3.yaml' is a fine file name, but unquoted after 'exercise:' YAML reads ' #3.yaml' as a comment."""
     monkeypatch.chdir(tmp_path)
     write_exercise(tmp_path / "week #3.yaml")
-    template = run("template", "week #3.yaml")
+    template = cli("template", "week #3.yaml")
     assert template.exit_code == 0, template.output
     assert yaml.safe_load(template.stdout)["exercise"] == "week #3.yaml"
     (tmp_path / "answers.yaml").write_text(template.stdout, encoding="utf-8")
-    result = run("grade", "answers.yaml")
+    result = cli("grade", "answers.yaml")
     assert result.exit_code == 1, result.output
 
 
-def test_template_of_an_unknown_exercise():
-    result = run("template", "ex99")
+def test_template_of_an_unknown_exercise(cli):
+    result = cli("template", "ex99")
     assert_one_line_error(result, "'ex99' is neither a built-in exercise nor a YAML file", ["ex99"])
 
 
 # ---------------------------------------------------------------- one file: verdicts, reports, exit codes
 
 
-def test_tutorial_section_13_grades_fully_correct(tmp_path):
+def test_tutorial_section_13_grades_fully_correct(cli, tmp_path):
     section_13_exercise(tmp_path)
     path = write_answers(tmp_path / "answers.yaml", "section13.yaml", SECTION_13)
-    result = run("grade", path)
+    result = cli("grade", path)
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.rstrip().splitlines()[-1] == (
         "Score: 25 / 25 (100.0%): 25 correct, 0 carried forward, 0 wrong, 0 missing. The step goes downhill.")
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.exit_code == 0
     assert [(r["name"], r["verdict"]) for r in payload["results"]] == [
         (name, "correct") for name in EX1_ASKED + ["downhill"] if name in [*SECTION_13, "downhill"]]
@@ -199,9 +187,9 @@ def test_tutorial_section_13_grades_fully_correct(tmp_path):
     assert payload["passed"] is True
 
 
-def test_tutorial_section_13_against_ex1_leaves_the_unprinted_values_missing(tmp_path):
+def test_tutorial_section_13_against_ex1_leaves_the_unprinted_values_missing(cli, tmp_path):
     path = write_answers(tmp_path / "answers.yaml", "ex1", SECTION_13)
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.exit_code == 1
     verdicts = {r["name"]: r["verdict"] for r in payload["results"]}
     assert {name for name, v in verdicts.items() if v == "correct"} == {*SECTION_13, "downhill"}
@@ -209,10 +197,10 @@ def test_tutorial_section_13_against_ex1_leaves_the_unprinted_values_missing(tmp
     assert (payload["score"], payload["max_score"]) == (25, 35)
 
 
-def test_the_json_report(tmp_path):
+def test_the_json_report(cli, tmp_path):
     """The documented keys; results in solving order; the answers file's line of each value."""
     path = write_answers(tmp_path / "answers.yaml", "ex1", {"y3": 0.6803, "a3": 0.755, "E": 0.0362})
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.exit_code == 1
     assert {"exercise", "score", "max_score", "results"} <= set(payload)
     assert (payload["exercise"], payload["score"], payload["max_score"]) == ("ex1", 2, 35)
@@ -229,13 +217,13 @@ def test_the_json_report(tmp_path):
     assert records["a4"]["verdict"] == "missing"
 
 
-def test_the_text_report_has_a_table_per_stage_then_the_score(tmp_path):
+def test_the_text_report_has_a_table_per_stage_then_the_score(cli, tmp_path):
     forward = ex1_forward()
     y3 = 0.7007
     delta3 = y3 * (1 - y3) * 0.3 * forward["delta5"]      # worked from the student's own y3
     path = write_answers(tmp_path / "answers.yaml", "ex1",
                          {"a3": 0.755, "y3": y3, "E": 0.0362, "delta3": repr(delta3)})
-    result = run("grade", path)
+    result = cli("grade", path)
     assert result.exit_code == 1
     out = result.stdout
     assert out.splitlines()[0] == f"{path}: ex1"
@@ -255,19 +243,19 @@ def test_the_text_report_has_a_table_per_stage_then_the_score(tmp_path):
     assert positions[0] < out.index("\na3 ") < positions[1] < positions[2] < out.index("\ndelta3 ") < positions[3]
 
 
-def test_the_tolerance_is_shown_as_a_range(tmp_path):
+def test_the_tolerance_is_shown_as_a_range(cli, tmp_path):
     path = write_answers(tmp_path / "answers.yaml", "ex1", {"delta3": -0.0031})
-    result, payload = run_json("grade", path, "--precision", "3")
+    result, payload = run_json(cli, "grade", path, "--precision", "3")
     assert by_name(payload)["delta3"]["message"] == "expected -0.00265 ± 1%: -0.00268 … -0.00263"
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert by_name(payload)["delta3"]["message"] == "expected -0.002654 ± 1%: -0.002681 … -0.002628"
 
 
-def test_a_carried_forward_message_names_the_students_value(tmp_path):
+def test_a_carried_forward_message_names_the_students_value(cli, tmp_path):
     y3 = 0.7003
     delta3 = y3 * (1 - y3) * 0.3 * ex1_forward()["delta5"]
     path = write_answers(tmp_path / "answers.yaml", "ex1", {"y3": y3, "delta3": f"{delta3:.4g}"})
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     record = by_name(payload)["delta3"]
     assert record["verdict"] == "carried_forward"
     assert "follows from your y3 = 0.7003" in record["message"]
@@ -283,44 +271,44 @@ def test_a_carried_forward_message_names_the_students_value(tmp_path):
     ("tolerance: {rtol: 0.05}\n", [], 0),
     ("tolerance: {rtol: 0.05}\n", ["--rtol", "0.01"], 1),
 ], ids=["default", "rtol-5%", "atol-0.03", "atol-0.01", "exercise-5%", "option-beats-exercise"])
-def test_tolerances(tmp_path, extra, options, exit_code):
+def test_tolerances(cli, tmp_path, extra, options, exit_code):
     write_exercise(tmp_path / "hw.yaml", "asked: [y3]\n" + extra)
     path = write_answers(tmp_path / "answers.yaml", "hw.yaml", {"y3": 0.7007})
-    result, payload = run_json("grade", path, *options)
+    result, payload = run_json(cli, "grade", path, *options)
     assert result.exit_code == exit_code, result.output
     assert payload["results"][0]["verdict"] == ("correct" if exit_code == 0 else "wrong")
 
 
-def test_points_weight_the_score(tmp_path):
+def test_points_weight_the_score(cli, tmp_path):
     write_exercise(tmp_path / "hw.yaml", "asked: [y3, E, delta3]\npoints: {E: 2, delta3: 3}\n")
     path = write_answers(tmp_path / "answers.yaml", "hw.yaml", {"y3": 0.6803, "E": 0.0181, "delta3": 0.00266})
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.exit_code == 1
     assert (payload["score"], payload["max_score"]) == (3, 6)
     assert by_name(payload)["delta3"]["misconception"] == "sign-flip"
-    text = run("grade", path)
+    text = cli("grade", path)
     assert text.stdout.rstrip().splitlines()[-1] == "Score: 3 / 6 (50.0%): 2 correct, 0 carried forward, 1 wrong, 0 missing."
     assert "downhill" not in by_name(payload)  # nothing of the update is asked: no step to check
 
 
 @pytest.mark.parametrize("options, exit_code", [([], 1), (["--pass-mark", "70"], 0), (["--pass-mark", "72"], 1),
                                                 (["--pass-mark", "0"], 0)])
-def test_pass_mark(tmp_path, options, exit_code):
+def test_pass_mark(cli, tmp_path, options, exit_code):
     """§13 against ex1: 25 of 35 (71.4%)."""
     path = write_answers(tmp_path / "answers.yaml", "ex1", SECTION_13)
-    result, payload = run_json("grade", path, *options)
+    result, payload = run_json(cli, "grade", path, *options)
     assert result.exit_code == exit_code
     assert payload["passed"] is (exit_code == 0)
 
 
-def test_carried_forward_values_pass(tmp_path):
+def test_carried_forward_values_pass(cli, tmp_path):
     """With t5 = 0.69 the output error t5 - y5 is tiny, so the rounded y5 = 0.6903 moves delta5 by 6%:
     still the student's own correct arithmetic, so carried forward, and exit code 0."""
     write_exercise(tmp_path / "hw.yaml", "asked: [y5, delta5]\n",
                    text=EX1_YAML.replace("t5: 0.5", "t5: 0.69"))
     delta5 = 0.6903 * (1 - 0.6903) * (0.69 - 0.6903)
     path = write_answers(tmp_path / "answers.yaml", "hw.yaml", {"y5": 0.6903, "delta5": repr(delta5)})
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert [(r["name"], r["verdict"]) for r in payload["results"]] == [("y5", "correct"),
                                                                       ("delta5", "carried_forward")]
     assert abs(delta5 / payload["results"][1]["expected"] - 1) > 0.05
@@ -330,12 +318,12 @@ def test_carried_forward_values_pass(tmp_path):
 # ---------------------------------------------------------------- names and exercise paths
 
 
-def test_the_usual_spellings_are_accepted(tmp_path):
+def test_the_usual_spellings_are_accepted(cli, tmp_path):
     spelled = {"a3": "0.755", "o3": "0.6803", "δ5": "-0.0407", "d3": "-0.00266", "delta_4": "-0.00817",
                "ΔW13": "-0.000931", "delta_W23": "-0.00239", "W13'": "0.0991", "new_W23": "0.7976",
                "w14'": "0.3971", "ΔW_24": "-0.00735", "y5'": "0.6820", "W_13": "0.1", "w23": "0.8"}
     path = write_answers(tmp_path / "answers.yaml", "ex1", spelled)
-    result, payload = run_json("grade", path)
+    result, payload = run_json(cli, "grade", path)
     assert result.stderr == ""
     assert result.exit_code == 1  # not everything is answered
     graded = {r["name"]: (r["verdict"], r["line"]) for r in payload["results"]
@@ -346,7 +334,7 @@ def test_the_usual_spellings_are_accepted(tmp_path):
                       "W14_new": ("correct", 12), "dW24": ("correct", 13), "y5_after": ("correct", 14)}
 
 
-def test_an_exercise_path_relative_to_the_answers_file_from_another_cwd(tmp_path, monkeypatch):
+def test_an_exercise_path_relative_to_the_answers_file_from_another_cwd(cli, tmp_path, monkeypatch):
     """course/answers/alice.yaml names ../exercises/hw.yaml; a decoy hw.yaml with other numbers sits at the
     same relative path from the working directory, so resolving against the cwd would grade a3 as wrong."""
     write_exercise(tmp_path / "course" / "exercises" / "hw.yaml", "asked: [a3, y3]\n")
@@ -358,7 +346,7 @@ def test_an_exercise_path_relative_to_the_answers_file_from_another_cwd(tmp_path
     answers = write_answers(tmp_path / "course" / "answers" / "alice.yaml", "../exercises/hw.yaml",
                             {"a3": 0.755, "y3": 0.6803})
     for given in ("../../course/answers/alice.yaml", str(answers)):
-        result, payload = run_json("grade", given)
+        result, payload = run_json(cli, "grade", given)
         assert result.exit_code == 0, result.output
         assert [(r["name"], r["verdict"]) for r in payload["results"]] == [("a3", "correct"), ("y3", "correct")]
         assert by_name(payload)["a3"]["expected"] == pytest.approx(0.755, rel=1e-12)
@@ -366,16 +354,16 @@ def test_an_exercise_path_relative_to_the_answers_file_from_another_cwd(tmp_path
 
 @pytest.mark.parametrize("name, suggestion", [("detla3", "delta3"), ("W13_nwe", "W13_new"),
                                               ("a3_aftr", "a3_after")])
-def test_an_unknown_name_is_flagged_with_a_suggestion_and_the_rest_graded(tmp_path, name, suggestion):
+def test_an_unknown_name_is_flagged_with_a_suggestion_and_the_rest_graded(cli, tmp_path, name, suggestion):
     """Issue 17: a typo'd name costs its value, not the file; self-study says so at the top of the report."""
     path = tmp_path / "answers.yaml"
     before = write(path, answers_text("ex1", {"a3": 0.755, name: 0.5}))
-    result = run("grade", path)
+    result = cli("grade", path)
     assert result.exit_code == 1 and "Score: 1 / 35" in result.stdout
     header = result.stdout.split("Step 1")[0]
     assert (f"⚑ line 4: {name!r} is not a quantity of this exercise; it was not graded (did you mean "
             f"{suggestion}?)") in header
-    message = assert_one_line_error(run("grade", path, "--strict"), f"{path}:4:3: ", [repr(name)])
+    message = assert_one_line_error(cli("grade", path, "--strict"), f"{path}:4:3: ", [repr(name)])
     assert message == (f"{path}:4:3: {name!r} is not a quantity of this exercise; it was not graded (did you mean "
                        f"{suggestion}?)")
     assert path.read_bytes() == before
@@ -474,10 +462,10 @@ SLIPS = [
 
 
 @pytest.mark.parametrize("text, line, column, words", [case[1:] for case in SLIPS], ids=[case[0] for case in SLIPS])
-def test_a_slip_costs_its_value_not_the_file(tmp_path, text, line, column, words):
+def test_a_slip_costs_its_value_not_the_file(cli, tmp_path, text, line, column, words):
     path = tmp_path / "answers.yaml"
     before = write(path, text)
-    result = run("grade", path, "--format", "json")
+    result = cli("grade", path, "--format", "json")
     assert result.exit_code == 1, result.output  # graded: one value not credited
     record = json.loads(result.stdout)
     if column is None:  # a value: its verdict, at its line, with why
@@ -491,63 +479,63 @@ def test_a_slip_costs_its_value_not_the_file(tmp_path, text, line, column, words
         assert (flag["kind"], flag["line"]) == ("not-graded", line)
         assert all(word in flag["message"] for word in words)
     assert record["score"] == sum(r["verdict"] in ("correct", "carried_forward") for r in record["results"])
-    strict = run("grade", path, "--strict")  # pre-commit: the same slip as one line, exit 2
+    strict = cli("grade", path, "--strict")  # pre-commit: the same slip as one line, exit 2
     assert_one_line_error(strict, location(path, line, column), words)
     assert path.read_bytes() == before, "the answers file was modified"
 
 
 @pytest.mark.parametrize("written, read", [("0,51", 0.51), ('"0,51"', 0.51), ("-1,5e-3", -0.0015), ("1,5", 1.5),
                                            ("−0,0027", -0.0027), ("0,000", 0.0), ("1,0001", 1.0001)])
-def test_a_decimal_comma_between_digits_is_read_as_a_point_with_a_note(tmp_path, written, read):
+def test_a_decimal_comma_between_digits_is_read_as_a_point_with_a_note(cli, tmp_path, written, read):
     path = tmp_path / "a.yaml"
     write(path, answers(f"  a3: {written}"))
-    record = json.loads(run("grade", path, "--format", "json").stdout)
+    record = json.loads(cli("grade", path, "--format", "json").stdout)
     a3 = record["results"][0]
     shown = written.strip('"')
     assert (a3["given"], a3["line"]) == (read, 3)
     assert a3["message"].endswith(f"'{shown}' was read as {read!r}")
-    hint = json.loads(run("grade", path, "--format", "json", "--feedback", "hint").stdout)["results"][0]
+    hint = json.loads(cli("grade", path, "--format", "json", "--feedback", "hint").stdout)["results"][0]
     assert hint["hint"].endswith(f"'{shown}' was read as {read!r}")
-    assert run("grade", path, "--strict").exit_code == 1  # graded normally: nothing for --strict to stop
+    assert cli("grade", path, "--strict").exit_code == 1  # graded normally: nothing for --strict to stop
 
 
 @pytest.mark.parametrize("text, line, column, words", [case[1:] for case in BAD_ANSWERS], ids=CASE_IDS)
-def test_a_bad_answers_file(tmp_path, text, line, column, words):
+def test_a_bad_answers_file(cli, tmp_path, text, line, column, words):
     path = tmp_path / "answers.yaml"
     before = write(path, text)
-    assert_one_line_error(run("grade", path), location(path, line, column), words)
+    assert_one_line_error(cli("grade", path), location(path, line, column), words)
     assert path.read_bytes() == before, "the answers file was modified"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml"], "files appeared beside it"
 
 
 @pytest.mark.parametrize("text, line, column, words", [case[1:] for case in BAD_ANSWERS], ids=CASE_IDS)
-def test_a_bad_answers_file_as_json(tmp_path, text, line, column, words):
+def test_a_bad_answers_file_as_json(cli, tmp_path, text, line, column, words):
     """--format json does not turn bad input into a JSON report: still one line on stderr and exit 2."""
     path = tmp_path / "answers.yaml"
     write(path, text)
-    assert_one_line_error(run("grade", path, "--format", "json"), location(path, line, column), words)
+    assert_one_line_error(cli("grade", path, "--format", "json"), location(path, line, column), words)
 
 
-def test_an_unclosed_bracket_is_reported_on_a_line_of_the_file(tmp_path):
+def test_an_unclosed_bracket_is_reported_on_a_line_of_the_file(cli, tmp_path):
     path = tmp_path / "answers.yaml"
     before = write(path, "exercise: ex1\nanswers: {a3: 0.755, y3: 0.68\n")
-    message = assert_one_line_error(run("grade", path), f"{path}:2:", ["not valid YAML"])
+    message = assert_one_line_error(cli("grade", path), f"{path}:2:", ["not valid YAML"])
     assert path.read_bytes() == before
     assert "never closed" in message
 
 
-def test_a_python_tag_runs_nothing(tmp_path):
+def test_a_python_tag_runs_nothing(cli, tmp_path):
     marker = tmp_path / "hacked"
     path = tmp_path / "answers.yaml"
     before = write(path, answers(f'  a3: !!python/object/apply:os.system ["touch {marker}"]'))
-    assert_one_line_error(run("grade", path), f"{path}:3:7: ", ["not allowed"])
+    assert_one_line_error(cli("grade", path), f"{path}:3:7: ", ["not allowed"])
     assert not marker.exists(), "the YAML tag ran a command"
     assert path.read_bytes() == before
 
 
-def test_a_missing_answers_file(tmp_path):
+def test_a_missing_answers_file(cli, tmp_path):
     path = tmp_path / "nowhere.yaml"
-    message = assert_one_line_error(run("grade", path), f"{path}: ", ["no such file"])
+    message = assert_one_line_error(cli("grade", path), f"{path}: ", ["no such file"])
     assert message == f"{path}: no such file; check the path and its spelling"
 
 
@@ -556,13 +544,11 @@ def test_a_missing_answers_file(tmp_path):
     (answers("  a3: 0.755  # caf\udce9"), ["not UTF-8"]),
     (answers("  a3: " + "[" * 10000), ["nested more than"]),
 ], ids=["name-twice", "not-utf8", "deep-flow"])
-def test_a_real_process_prints_one_line_and_exits_2(tmp_path, text, words):
+def test_a_real_process_prints_one_line_and_exits_2(cli, tmp_path, text, words):
     """CliRunner catches exceptions; a real process shows what a user sees."""
     path = tmp_path / "answers.yaml"
     before = write(path, text)
-    env = {key: value for key, value in {**os.environ, **ENV}.items() if value is not None}
-    process = subprocess.run([sys.executable, "-m", "bpcheck", "grade", str(path)], capture_output=True,
-                             text=True, timeout=60, env=env)
+    process = cli.process("grade", path)
     assert process.returncode == 2
     assert process.stdout == ""
     assert "Traceback" not in process.stderr
@@ -582,10 +568,10 @@ def test_a_real_process_prints_one_line_and_exits_2(tmp_path, text, words):
     ["grade", "a.yaml", "--no-such-option"],
     ["template"],
 ], ids=["no-paths", "rtol", "atol", "pass-mark", "format", "precision", "unknown-option", "template-no-exercise"])
-def test_usage_errors_exit_2(tmp_path, monkeypatch, args):
+def test_usage_errors_exit_2(cli, tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     write_answers(tmp_path / "a.yaml", "ex1", {"a3": 0.755})
-    result = run(*args)
+    result = cli(*args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.stdout == ""
@@ -610,9 +596,9 @@ def classroom(tmp_path, monkeypatch):
 C_ERROR = "c.yaml:4:3: a3 is given twice (first on line 3); keep one of them and delete the other"
 
 
-def test_a_bad_file_in_a_batch_is_reported_in_its_row(classroom):
+def test_a_bad_file_in_a_batch_is_reported_in_its_row(cli, classroom):
     folder, bad = classroom
-    result = run("grade", "a.yaml", "c.yaml", "b.yaml")
+    result = cli("grade", "a.yaml", "c.yaml", "b.yaml")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     out = result.stdout
@@ -626,8 +612,8 @@ def test_a_bad_file_in_a_batch_is_reported_in_its_row(classroom):
     assert (folder / "c.yaml").read_bytes() == bad
 
 
-def test_a_batch_as_json(classroom):
-    result, payload = run_json("grade", "a.yaml", "c.yaml", "b.yaml")
+def test_a_batch_as_json(cli, classroom):
+    result, payload = run_json(cli, "grade", "a.yaml", "c.yaml", "b.yaml")
     assert result.exit_code == 2
     assert payload["passed"] is False
     files = payload["files"]
@@ -642,32 +628,32 @@ def test_a_batch_as_json(classroom):
 
 @pytest.mark.parametrize("names, exit_code", [(["a.yaml"], 0), (["a.yaml", "a.yaml"], 0),
                                               (["a.yaml", "b.yaml"], 1), (["b.yaml", "c.yaml"], 2)])
-def test_batch_exit_codes(classroom, names, exit_code):
-    result = run("grade", *names)
+def test_batch_exit_codes(cli, classroom, names, exit_code):
+    result = cli("grade", *names)
     assert result.exit_code == exit_code, result.output
 
 
-def test_a_folder_is_every_yaml_file_in_it(tmp_path):
+def test_a_folder_is_every_yaml_file_in_it(cli, tmp_path):
     folder = tmp_path / "submissions"
     write_answers(folder / "b.yaml", "ex1", {"a3": 0.755})
     write_answers(folder / "a.yml", "ex1", {"a3": 0.755, "y3": 0.6803})
     write(folder / "notes.txt", "not an answers file\n")
     (folder / "old.yaml").mkdir()
-    result, payload = run_json("grade", folder)
+    result, payload = run_json(cli, "grade", folder)
     assert result.exit_code == 1, result.output
     assert [record["file"] for record in payload["files"]] == [str(folder / "a.yml"), str(folder / "b.yaml")]
     assert [record["score"] for record in payload["files"]] == [2, 1]
 
 
-def test_an_empty_folder(tmp_path):
+def test_an_empty_folder(cli, tmp_path):
     folder = tmp_path / "submissions"
     folder.mkdir()
-    assert_one_line_error(run("grade", folder), f"{folder}: ", ["no answers files"])
+    assert_one_line_error(cli("grade", folder), f"{folder}: ", ["no answers files"])
 
 
-def test_the_csv(classroom):
+def test_the_csv(cli, classroom):
     folder, _ = classroom
-    result = run("grade", "a.yaml", "c.yaml", "b.yaml", "--csv", "marks.csv")
+    result = cli("grade", "a.yaml", "c.yaml", "b.yaml", "--csv", "marks.csv")
     assert result.exit_code == 2
     with open(folder / "marks.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
@@ -694,23 +680,23 @@ def test_the_csv(classroom):
                  "error": C_ERROR}
 
 
-def test_the_csv_into_a_folder_that_does_not_exist(classroom):
+def test_the_csv_into_a_folder_that_does_not_exist(cli, classroom):
     folder, _ = classroom
-    result = run("grade", "a.yaml", "b.yaml", "--csv", "no/such/folder/marks.csv")
+    result = cli("grade", "a.yaml", "b.yaml", "--csv", "no/such/folder/marks.csv")
     assert "Traceback" not in result.output
     assert result.exit_code == 2, (result.exit_code, result.output, result.exception)
     assert "marks.csv" in result.stderr
 
 
-def test_the_csv_never_overwrites_an_answers_file(classroom):
+def test_the_csv_never_overwrites_an_answers_file(cli, classroom):
     folder, _ = classroom
     before = (folder / "b.yaml").read_bytes()
-    result = run("grade", "a.yaml", "b.yaml", "--csv", "b.yaml")
+    result = cli("grade", "a.yaml", "b.yaml", "--csv", "b.yaml")
     assert result.exit_code == 2
     assert (folder / "b.yaml").read_bytes() == before
 
 
-def test_a_batch_grades_each_file_against_its_own_exercise(tmp_path):
+def test_a_batch_grades_each_file_against_its_own_exercise(cli, tmp_path):
     """Two classes, each with an exercise file called 'hw' beside its answers (a path relative to the answers
     file, as the README says); the two differ in x1, so a3 is 0.755 in one and 0.81 in the other."""
     write_exercise(tmp_path / "class1" / "hw")
@@ -718,9 +704,9 @@ def test_a_batch_grades_each_file_against_its_own_exercise(tmp_path):
     first = write_answers(tmp_path / "class1" / "s.yaml", "hw", {"a3": 0.755})
     second = write_answers(tmp_path / "class2" / "s.yaml", "hw", {"a3": 0.81})   # 0.1·0.9 + 0.8·0.9
     for path in (first, second):
-        result, payload = run_json("grade", path)
+        result, payload = run_json(cli, "grade", path)
         assert by_name(payload)["a3"]["verdict"] == "correct", path
-    result, payload = run_json("grade", first, second)
+    result, payload = run_json(cli, "grade", first, second)
     expected = [by_name(record)["a3"]["expected"] for record in payload["files"]]
     assert expected == [pytest.approx(0.755), pytest.approx(0.81)]
     assert [by_name(record)["a3"]["verdict"] for record in payload["files"]] == ["correct", "correct"]

@@ -12,17 +12,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, Cli, assert_bad_input_line
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 from bpcheck.report import html
 from bpcheck.report.views import solution_sections
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {"NO_COLOR": "1", "GITHUB_ACTIONS": None, "GITHUB_STEP_SUMMARY": None}
+run = Cli()  # the `cli` fixture's command line, for the helpers that build pages
 # The tutorial's §13, as the page shows them.
 EX1_VALUES = ("(0.1)(0.35) + (0.8)(0.9)", "0.755", "0.6803", "0.6637", "0.6903", "0.01810", "-0.04068", "-0.002654",
               "-0.008172", "0.0009291", "-0.0009291", "0.09907", "0.7976", "0.2723", "0.8730", "0.6820", "0.01657")
@@ -39,10 +37,6 @@ answers:
 # Values of ex1 the student above did not write: a page that withholds expected values has none of them.
 EXPECTED_ONLY = ("0.6637", "0.6903", "0.01810", "-0.04068", "-0.002654", "-0.008172", "0.7976", "0.8730", "0.6820")
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "wbr", "source"}
-
-
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(main, list(args), env={**ENV, **(env or {})}, prog_name="bpcheck")
 
 
 class Structure(HTMLParser):
@@ -266,14 +260,7 @@ def test_latex_is_for_worked_solutions_only(tmp_path):
 
 
 def test_the_colours_are_dark_enough_to_read():
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    def contrast(one: str, other: str) -> float:
-        lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-        return (lighter + 0.05) / (darker + 0.05)
+    from helpers import contrast
 
     for colour in (*html.COLOURS.values(), html.INK):
         assert contrast(colour, html.PAGE) >= 7, colour  # WCAG AAA

@@ -33,9 +33,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from bpcheck.cli import main
+from helpers import Cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE_WIDTH, PHONE_HEIGHT = 375, 800
@@ -183,7 +181,7 @@ def shown_on_a_phone(browser: Browser, page: Path) -> str:
 
 
 def _cli(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), env={"NO_COLOR": "1", "GITHUB_ACTIONS": None})
+    result = Cli()(*args)  # the `cli` fixture's command line
     assert result.exit_code in (0, 1), result.output
     return result.stdout
 

@@ -10,30 +10,27 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 from bpcheck.report import latex
 
 ENGINE = next((shutil.which(engine) for engine in ("pdflatex", "lualatex", "xelatex") if shutil.which(engine)), None)
+PDFLATEX = shutil.which("pdflatex")  # the strictest of the three about the text it sets
 DOCUMENT = "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage{booktabs}\n\\begin{document}\n%s\\end{document}\n"
 HOSTILE_TITLE = r"100% #1 & $x$ ~ {a_b^c} \end{document} <x>"
 DATASET_ADAM = (EX1_YAML.replace("inputs: {x1: 0.35, x2: 0.9}\n", "").replace("targets: {t5: 0.5}\n", "")
                 + "examples:\n  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 0.5}}\n"
                   "  - {inputs: {x1: 0.1, x2: 0.2}, targets: {t5: 0.9}}\noptimizer: adam\n")
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), prog_name="bpcheck")
-
-
-def fragment(spec: str = "ex1") -> str:
-    result = run("solve", spec, "--format", "latex")
+def fragment(cli, spec: str = "ex1") -> str:
+    result = cli("solve", spec, "--format", "latex")
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -71,8 +68,8 @@ def assert_well_formed(tex: str) -> None:
 # ----------------------------------------------------------------------------------- structure
 
 
-def test_the_fragment_is_well_formed_and_needs_amsmath_and_booktabs():
-    tex = fragment()
+def test_the_fragment_is_well_formed_and_needs_amsmath_and_booktabs(cli):
+    tex = fragment(cli)
     assert_well_formed(tex)
     assert tex.startswith("% bpcheck solve --format latex: needs \\usepackage{amsmath} and \\usepackage{booktabs}\n"
                           "\\section*{Exercise 1: the tutorial's network (ex1)}\n")
@@ -80,8 +77,8 @@ def test_the_fragment_is_well_formed_and_needs_amsmath_and_booktabs():
     assert "\\toprule" in tex and "\\midrule" in tex and "\\bottomrule" in tex
 
 
-def test_every_value_is_there_with_the_tutorials_names():
-    tex = fragment()
+def test_every_value_is_there_with_the_tutorials_names(cli):
+    tex = fragment(cli)
     solution = solve(load_exercise("ex1"))
     fmt = number_formatter(4)
     for quantity in solution.graph:
@@ -99,15 +96,15 @@ def test_every_value_is_there_with_the_tutorials_names():
     assert "{W_{13}^{\\text{new}}}\\cdot x_{1}" in tex  # as the check's formula reads it
 
 
-def test_a_long_formula_breaks_after_its_symbols():
-    tex = fragment()
+def test_a_long_formula_breaks_after_its_symbols(cli):
+    tex = fragment(cli)
     assert ("  {a_{5}^{\\text{after}}} &= {W_{35}^{\\text{new}}}\\cdot{y_{3}^{\\text{after}}} + "
             "{W_{45}^{\\text{new}}}\\cdot{y_{4}^{\\text{after}}} \\\\\n  &= (0.2723)(0.6797) + (0.8730)(0.6620) "
             "\\approx 0.7631 \\\\\n") in tex
 
 
-def test_exercise_text_is_escaped(tmp_path):
-    tex = fragment(hostile_exercise(tmp_path))
+def test_exercise_text_is_escaped(cli, tmp_path):
+    tex = fragment(cli, hostile_exercise(tmp_path))
     assert_well_formed(tex)
     assert ("\\section*{100\\% \\#1 \\& \\$x\\$ \\textasciitilde{} \\{a\\_b\\textasciicircum{}c\\} "
             "\\textbackslash{}end\\{document\\} \\textless{}x\\textgreater{} (hostile)}\n") in tex
@@ -147,36 +144,60 @@ def test_formulas_and_numbers_become_math():
     assert latex.text("ΔW = η·δ·o") == "$\\Delta$W = $\\eta\\cdot\\delta\\cdot$o"
 
 
-def test_every_built_in_exercise_and_a_dataset_with_adam_are_well_formed(tmp_path):
+def test_every_built_in_exercise_and_a_dataset_with_adam_are_well_formed(cli, tmp_path):
     for number in range(1, 9):
-        assert_well_formed(fragment(f"ex{number}"))
-    tex = fragment(hostile_exercise(tmp_path, DATASET_ADAM))
+        assert_well_formed(fragment(cli, f"ex{number}"))
+    tex = fragment(cli, hostile_exercise(tmp_path, DATASET_ADAM))
     assert_well_formed(tex)
     assert "{\\delta_{3}^{(2)}} &= {y_{3}^{(2)}}(1 - {y_{3}^{(2)}})\\cdot W_{35}\\cdot{\\delta_{5}^{(2)}}" in tex
     assert "\\hat{m}_{W_{13}} &= {m_{W_{13}}^{\\text{new}}} / \\text{bias\\_correction1}" in tex
 
 
-def test_the_precision_option_is_obeyed():
-    result = run("solve", "ex1", "--format", "latex", "--precision", "6")
+def test_the_precision_option_is_obeyed(cli):
+    result = cli("solve", "ex1", "--format", "latex", "--precision", "6")
     assert "\\sigma(0.755) \\approx 0.680267" in result.stdout
 
 
 # ------------------------------------------------------------------------------------- compiled
 
 
-@pytest.mark.skipif(ENGINE is None, reason="no TeX engine (pdflatex, lualatex, xelatex) on PATH")
-@pytest.mark.parametrize("spec", ["ex1", "ex5", "ex8", "hostile dataset with adam"])
-def test_the_fragment_compiles_in_a_minimal_document(tmp_path, spec):
-    if spec.startswith("hostile"):
-        spec = hostile_exercise(tmp_path, DATASET_ADAM)
-    (tmp_path / "key.tex").write_text(fragment(spec), encoding="utf-8")
+def compiled(tmp_path, key: str, engine: str | None = ENGINE) -> str:
+    """The log of ``key`` compiled in a minimal document that inputs it; the engine's errors if it fails."""
+    (tmp_path / "key.tex").write_text(key, encoding="utf-8")
     (tmp_path / "doc.tex").write_text(DOCUMENT % "\\input{key}\n", encoding="utf-8")
-    done = subprocess.run([ENGINE, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
+    done = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=tmp_path,
                           capture_output=True, text=True, errors="replace", timeout=300)
     log = (tmp_path / "doc.log").read_text(encoding="utf-8", errors="replace")
     assert done.returncode == 0, "\n".join(line for line in log.splitlines() if line.startswith("!"))[:2000]
+    return log
+
+
+@pytest.mark.skipif(ENGINE is None, reason="no TeX engine (pdflatex, lualatex, xelatex) on PATH")
+@pytest.mark.parametrize("spec", ["ex1", "ex5", "ex8", "hostile dataset with adam"])
+def test_the_fragment_compiles_in_a_minimal_document(cli, tmp_path, spec):
+    if spec.startswith("hostile"):
+        spec = hostile_exercise(tmp_path, DATASET_ADAM)
+    log = compiled(tmp_path, fragment(cli, spec))
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
     assert "Missing character" not in log
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
+@pytest.mark.parametrize("spec", ["examples/training/adam.yaml", "examples/training/xor.yaml"])
+def test_an_exam_key_of_a_dataset_or_adam_stays_on_its_pages(cli, tmp_path, spec):
+    """An align* cannot break across pages unless told it may: one taller than a page runs off it."""
+    log = compiled(tmp_path, cli("solve", spec, "--format", "latex", cwd=ROOT).stdout, PDFLATEX)
+    assert "Overfull \\vbox" not in log, "a display runs off the bottom of the page"
+
+
+@pytest.mark.skipif(PDFLATEX is None, reason="no pdflatex")
+def test_a_title_in_a_latin_script_compiles_with_the_two_packages(cli, tmp_path):
+    title = "«Übung 3» Ćwiczenie: część ą ę; Þór ð; Đorđe; ſ ƒ ǅ"
+    exercise = tmp_path / "latin.yaml"
+    exercise.write_text(EX1_YAML.replace("title: the tutorial's network", f'title: "{title}"'), encoding="utf-8")
+    key = cli("solve", exercise, "--format", "latex").stdout
+    assert "Übung 3" in key and "Ćwiczenie" in key  # what pdflatex sets is kept as it is
+    compiled(tmp_path, key, PDFLATEX)
 
 
 def test_a_broken_fragment_fails_the_structure_check():

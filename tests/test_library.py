@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML
 
 import bpcheck
 from bpcheck.activations import ACTIVATIONS
-from bpcheck.cli import main
 from bpcheck.formulas import refs, written
 from bpcheck.losses import LOSSES
 from bpcheck.nodes import Ref
@@ -64,14 +62,14 @@ def test_grade_takes_an_exercise_too_and_its_tolerance_can_be_overridden():
     assert {r.name: r.verdict for r in loose.values}["y3"] == "correct"
 
 
-def test_the_records_give_exactly_the_json_the_cli_prints(tmp_path):
+def test_the_records_give_exactly_the_json_the_cli_prints(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML, encoding="utf-8")
     answers = tmp_path / "a.yaml"
     answers.write_text("exercise: hw.yaml\nstudent: Ada\nanswers:\n  a3: 0.755\n  y3: 0.7\n", encoding="utf-8")
-    one = CliRunner().invoke(main, ["grade", str(answers), "--format", "json"])
+    one = cli("grade", str(answers), "--format", "json")
     assert json.loads(one.stdout) == bpcheck.grade_file(answers).to_dict()
-    many = CliRunner().invoke(main, ["grade", str(tmp_path), "--format", "json", "--pass-mark", "1"])
+    many = cli("grade", str(tmp_path), "--format", "json", "--pass-mark", "1")
     assert json.loads(many.stdout) == bpcheck.grade_files([tmp_path]).to_dict(pass_mark=1)
     assert bpcheck.grade_files([tmp_path]).exercises_skipped == (str(exercise),)
 

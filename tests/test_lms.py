@@ -22,11 +22,9 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line, sigmoid, worked
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.variants import make_variant
 
 NUMBER = r"-?(?:[0-9]+[.,]?[0-9]*|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?"  # Moodle's NUMBER_REGEX
@@ -40,18 +38,6 @@ HOSTILE_YAML = EX1_YAML.replace(
     "title: the tutorial's network",
     'title: "Braces {1:NUMERICAL:=5:0} ]]> <script>alert(1)</script> & \\e[31m red"\n'
     "instructions: |\n  A field {2:NM:=1:0} and {#1} and ~ # }} in the text.\n\n  <b>Second</b> paragraph ]]>.")
-
-
-def run(*args: str, cwd: Path | None = None):
-    import os
-
-    old = os.getcwd()
-    if cwd is not None:
-        os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args))
-    finally:
-        os.chdir(old)
 
 
 def margin(solution, name: str) -> float:
@@ -76,16 +62,16 @@ def cloze_fields(text: str) -> list[tuple[int, float, float]]:
 # ---------------------------------------------------------------- Moodle XML
 
 
-def export_moodle(tmp_path: Path, spec: str, *options: str) -> ET.Element:
+def export_moodle(cli, tmp_path: Path, spec: str, *options: str) -> ET.Element:
     out = tmp_path / "quiz.xml"
-    result = run("export", "moodle", spec, str(out), *options)
+    result = cli("export", "moodle", spec, str(out), *options)
     assert result.exit_code == 0, result.output
     assert "written to" in result.stdout
     return ET.fromstring(out.read_bytes())
 
 
-def test_moodle_xml_has_a_cloze_question_per_variant_with_each_value_and_margin(tmp_path):
-    root = export_moodle(tmp_path, "ex1", "--variants", "alice,Bob")
+def test_moodle_xml_has_a_cloze_question_per_variant_with_each_value_and_margin(cli, tmp_path):
+    root = export_moodle(cli, tmp_path, "ex1", "--variants", "alice,Bob")
     assert root.tag == "quiz"
     assert root.find("question[@type='category']/category/text").text == "$course$/top/bpcheck ex1"
     questions = root.findall("question[@type='cloze']")
@@ -105,10 +91,10 @@ def test_moodle_xml_has_a_cloze_question_per_variant_with_each_value_and_margin(
     assert cloze_fields(alice) != cloze_fields(bob)
 
 
-def test_moodle_xml_of_the_exercises_own_numbers_and_its_tolerance(tmp_path):
+def test_moodle_xml_of_the_exercises_own_numbers_and_its_tolerance(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML + "tolerance: {rtol: 0.02, atol: 0.001}\nasked: [a3, delta5, W13_new]\n")
-    root = export_moodle(tmp_path, str(exercise))
+    root = export_moodle(cli, tmp_path, str(exercise))
     (question,) = root.findall("question[@type='cloze']")
     assert question.find("name/text").text == "hw"
     text = question.find("questiontext/text").text
@@ -126,13 +112,13 @@ def test_moodle_xml_of_the_exercises_own_numbers_and_its_tolerance(tmp_path):
     assert fields[0][2] == pytest.approx(0.001 + 0.02 * 0.755, rel=1e-12)
 
 
-def test_moodle_xml_escapes_what_an_exercise_or_a_variant_name_holds(tmp_path):
+def test_moodle_xml_escapes_what_an_exercise_or_a_variant_name_holds(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(HOSTILE_YAML)
     roster = tmp_path / "roster.txt"
     roster.write_text("\ufeff# a comment\nali ce]]>{3:NM:=1:0}\n\no'brien & <co>\nZoë 中文;%\n", encoding="utf-8")
     out = tmp_path / "quiz.xml"
-    result = run("export", "moodle", str(exercise), str(out), "--variants-from", str(roster))
+    result = cli("export", "moodle", str(exercise), str(out), "--variants-from", str(roster))
     assert result.exit_code == 0, result.output
     data = out.read_bytes()
     assert b"\x1b" not in data and b"<script>" not in data
@@ -152,29 +138,29 @@ def test_moodle_xml_escapes_what_an_exercise_or_a_variant_name_holds(tmp_path):
         assert find_marker(plain).variant == name.lower()  # as variant names are compared: ASCII lower-cased
 
 
-def test_moodle_export_refuses_to_overwrite_its_inputs_and_bad_rosters(tmp_path):
+def test_moodle_export_refuses_to_overwrite_its_inputs_and_bad_rosters(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML)
     before = exercise.read_bytes()
-    result = run("export", "moodle", str(exercise), str(exercise))
+    result = cli("export", "moodle", str(exercise), str(exercise))
     assert_bad_input_line(result, f"{exercise}: OUT would overwrite", ["input"])
     assert exercise.read_bytes() == before
     roster = tmp_path / "roster.txt"
     roster.write_text("alice\nbob\nAlice\n")
-    result = run("export", "qti", str(exercise), str(tmp_path / "q.zip"), "--variants-from", str(roster))
+    result = cli("export", "qti", str(exercise), str(tmp_path / "q.zip"), "--variants-from", str(roster))
     assert_bad_input_line(result, f"{roster}:3: variant 'alice' is listed twice (first on line 1)", [])
-    result = run("export", "qti", str(exercise), str(roster), "--variants-from", str(roster))
+    result = cli("export", "qti", str(exercise), str(roster), "--variants-from", str(roster))
     assert_bad_input_line(result, f"{roster}: OUT would overwrite", [])
     roster.write_bytes(b"alice\n\xff\xfe\n")
-    result = run("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants-from", str(roster))
+    result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants-from", str(roster))
     assert_bad_input_line(result, f"{roster}: is not UTF-8 text", ["UTF-8"])
-    result = run("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a,,b")
+    result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a,,b")
     assert_bad_input_line(result, "--variants: a variant name is 1 to 100 printable characters", [])
-    result = run("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a",
+    result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a",
                  "--variants-from", str(roster))
     assert_bad_input_line(result, "--variants and --variants-from", [])
     exercise.write_text(EX1_YAML + "variants: false\n")
-    result = run("export", "qti", str(exercise), str(tmp_path / "q.zip"), "--variants", "a")
+    result = cli("export", "qti", str(exercise), str(tmp_path / "q.zip"), "--variants", "a")
     assert_bad_input_line(result, f"{exercise}: hw has no variants", ["without --variants"])
     assert not (tmp_path / "q.xml").exists() and not (tmp_path / "q.zip").exists()
 
@@ -182,15 +168,15 @@ def test_moodle_export_refuses_to_overwrite_its_inputs_and_bad_rosters(tmp_path)
 # ---------------------------------------------------------------- Canvas QTI
 
 
-def export_qti(tmp_path: Path, spec: str, *options: str) -> zipfile.ZipFile:
+def export_qti(cli, tmp_path: Path, spec: str, *options: str) -> zipfile.ZipFile:
     out = tmp_path / "quiz.zip"
-    result = run("export", "qti", spec, str(out), *options)
+    result = cli("export", "qti", spec, str(out), *options)
     assert result.exit_code == 0, result.output
     return zipfile.ZipFile(out)
 
 
-def test_qti_package_is_a_quiz_per_variant_with_a_numerical_item_per_value(tmp_path):
-    package = export_qti(tmp_path, "ex1", "--variants", "alice,bob")
+def test_qti_package_is_a_quiz_per_variant_with_a_numerical_item_per_value(cli, tmp_path):
+    package = export_qti(cli, tmp_path, "ex1", "--variants", "alice,bob")
     names = package.namelist()
     assert names[0] == "imsmanifest.xml" and len(names) == 5
     trees = {name: ET.fromstring(package.read(name)) for name in names}  # every file parses
@@ -225,14 +211,14 @@ def test_qti_package_is_a_quiz_per_variant_with_a_numerical_item_per_value(tmp_p
             assert float(condition.find("q:conditionvar/q:varlte", QTI).text) == value + within
             assert condition.find("q:setvar", QTI).text == "100"
     again = tmp_path / "again.zip"
-    assert run("export", "qti", "ex1", str(again), "--variants", "alice,bob").exit_code == 0
+    assert cli("export", "qti", "ex1", str(again), "--variants", "alice,bob").exit_code == 0
     assert again.read_bytes() == (tmp_path / "quiz.zip").read_bytes()  # the same package, byte for byte
 
 
-def test_qti_package_of_a_dataset_and_hostile_text_parses_and_keeps_every_name(tmp_path):
+def test_qti_package_of_a_dataset_and_hostile_text_parses_and_keeps_every_name(cli, tmp_path):
     exercise = tmp_path / "data.yaml"
     exercise.write_text(LINEAR_DATASET_YAML.replace("title: three examples", 'title: "x ]]> <b> {1:NM:=1:0} \\e"'))
-    package = export_qti(tmp_path, str(exercise))
+    package = export_qti(cli, tmp_path, str(exercise))
     solution = solve(load_exercise(str(exercise)))
     from bpcheck.lms.quiz import find_marker
 
@@ -274,9 +260,9 @@ def moodle_row(last, first, email, summary, response):
             "12.00", summary, response]
 
 
-def exported_questions(tmp_path: Path, spec: str, names: str) -> dict[str, str]:
+def exported_questions(cli, tmp_path: Path, spec: str, names: str) -> dict[str, str]:
     """Each variant's question summary, from the Moodle XML bpcheck exports (as Moodle would show it)."""
-    root = export_moodle(tmp_path, spec, "--variants", names)
+    root = export_moodle(cli, tmp_path, spec, "--variants", names)
     return {q.find("name/text").text.split("variant ")[1]: question_summary(q.find("questiontext/text").text)
             for q in root.findall("question[@type='cloze']")}
 
@@ -285,15 +271,15 @@ def decimal_comma(value: float) -> str:
     return f"{value:.4g}".replace(".", ",")
 
 
-def grade_export(tmp_path: Path, option: str, path: Path, *extra: str, exercise: str = "ex1"):
+def grade_export(cli, tmp_path: Path, option: str, path: Path, *extra: str, exercise: str = "ex1"):
     marks = tmp_path / "marks.csv"
-    result = run("grade", option, str(path), "--exercise", exercise, "--csv", str(marks), *extra)
+    result = cli("grade", option, str(path), "--exercise", exercise, "--csv", str(marks), *extra)
     rows = list(csv.DictReader(io.StringIO(marks.read_text(encoding="utf-8")))) if marks.exists() else []
     return result, rows
 
 
-def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forward_credit(tmp_path):
-    summaries = exported_questions(tmp_path, "ex1", "alice,bob,carol,erin")
+def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forward_credit(cli, tmp_path):
+    summaries = exported_questions(cli, tmp_path, "ex1", "alice,bob,carol,erin")
     alice, bob, carol = (variant("ex1", name) for name in ("alice", "bob", "carol"))
     # Alice works every value by hand to 4 digits, each from her own rounded values, with decimal commas.
     alice_parts = [decimal_comma(value) for value in worked(alice, digits=4).values()]
@@ -314,7 +300,7 @@ def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forw
             moodle_row("Eve", "Erin", "=HYPERLINK(1)", summaries["erin"], response_summary(erin_parts))]
     export = tmp_path / "responses.csv"
     export.write_bytes(moodle_csv(rows))
-    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export)
     assert result.exit_code == 1, result.output
     assert [(m["id"], m["student"], m["variant"], m["score"], m["max_score"]) for m in marks] == [
         ("alice@example.edu", "Ada Lovelace", "alice", "35", "35"),
@@ -330,17 +316,17 @@ def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forw
     assert marks[2]["delta5"] == "wrong:sign-flip" and marks[2]["a3"] == "correct"
     assert (marks[3]["a3"], marks[3]["y3"], marks[3]["a4"]) == ("unreadable", "unreadable", "missing")
     assert result.stderr == ""
-    strict = run("grade", "--from-moodle", str(export), "--exercise", "ex1", "--strict")
+    strict = cli("grade", "--from-moodle", str(export), "--exercise", "ex1", "--strict")
     assert_bad_input_line(strict, f"{export}:{starts[1]}: y4: 'about 0.6' is not a number", ["(and 2 more)", "0,755"])
-    bob = run("grade", "--from-moodle", str(export), "--exercise", "ex1", "--format", "json")
+    bob = cli("grade", "--from-moodle", str(export), "--exercise", "ex1", "--format", "json")
     records = __import__("json").loads(bob.stdout)["files"]
     (y4,) = [r for r in records[1]["results"] if r["name"] == "y4"]
     assert (y4["verdict"], y4["given"], y4["message"]) == (
         "unreadable", None, "'about 0.6' is not a number; write a decimal such as 0.755 or 0,755")
 
 
-def test_moodle_responses_in_another_language_saved_again_by_a_spreadsheet(tmp_path):
-    summaries = exported_questions(tmp_path, "ex1", "alice")
+def test_moodle_responses_in_another_language_saved_again_by_a_spreadsheet(cli, tmp_path):
+    summaries = exported_questions(cli, tmp_path, "ex1", "alice")
     solution = variant("ex1", "alice")
     parts = [decimal_comma(value) for value in worked(solution, digits=4).values()]
     parts[5] = ""  # y5 left blank
@@ -350,15 +336,15 @@ def test_moodle_responses_in_another_language_saved_again_by_a_spreadsheet(tmp_p
            response_summary(parts, "Teil"), "Teil 1: 0,755"]
     export = tmp_path / "antworten.csv"
     export.write_bytes(moodle_csv([row], header, delimiter=";"))
-    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export)
     assert result.exit_code == 1, result.output
     assert [(m["student"], m["variant"], m["score"], m["y5"]) for m in marks] == [
         ("Ada Lovelace", "alice", "34", "missing")]
     assert marks[0]["id"] == "Ada Lovelace"  # no column bpcheck knows as an id in German: the name
 
 
-def test_a_marker_a_student_types_makes_no_question_of_their_response(tmp_path):
-    summaries = exported_questions(tmp_path, "ex1", "alice")
+def test_a_marker_a_student_types_makes_no_question_of_their_response(cli, tmp_path):
+    summaries = exported_questions(cli, tmp_path, "ex1", "alice")
     solution = variant("ex1", "alice")
     key = response_summary([repr(solution.values[name]) for name in solution.asked])
     forged = summaries["alice"].splitlines()[0]  # the marker of the student's own question, key and all
@@ -369,13 +355,13 @@ def test_a_marker_a_student_types_makes_no_question_of_their_response(tmp_path):
     row += [key, "Explain backpropagation in a sentence.", forged, key]  # an essay slot, and a forged marker
     export = tmp_path / "responses.csv"
     export.write_bytes(moodle_csv([row], header))
-    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export)
     assert result.exit_code == 1, result.output
     assert [(m["variant"], m["score"]) for m in marks] == [("alice", "0")]  # one attempt, its blanks unanswered
 
 
-def test_a_moodle_report_with_only_the_right_answers_beside_the_questions_is_refused(tmp_path):
-    summaries = exported_questions(tmp_path, "ex1", "alice")
+def test_a_moodle_report_with_only_the_right_answers_beside_the_questions_is_refused(cli, tmp_path):
+    summaries = exported_questions(cli, tmp_path, "ex1", "alice")
     solution = variant("ex1", "alice")
     key = response_summary([repr(solution.values[name]) for name in solution.asked])
     english = moodle_csv([moodle_row("L", "A", "a@x", summaries["alice"], key)],
@@ -383,7 +369,7 @@ def test_a_moodle_report_with_only_the_right_answers_beside_the_questions_is_ref
                                  "Duration", "Grade/35.00", "Question 1", "Right answer 1"))
     export = tmp_path / "responses.csv"
     export.write_bytes(english)
-    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export)
     assert_bad_input_line(result, f"{export}: the column 'Question 1' has no Response column", ["Response"])
     # Moodle keeps each answer as PHP writes a float, to 14 significant digits, with the language's comma.
     key = response_summary([f"{solution.values[name]:.14g}".replace(".", ",") for name in solution.asked], "Teil")
@@ -391,19 +377,19 @@ def test_a_moodle_report_with_only_the_right_answers_beside_the_questions_is_ref
                         header=("Nachname", "Vorname", "E-Mail", "Status", "B", "E", "D", "Bewertung", "Frage 1",
                                 "Richtige Antwort 1"))
     export.write_bytes(german)
-    result, marks = grade_export(tmp_path, "--from-moodle", export)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export)
     assert_bad_input_line(result, f"{export}: its column beside the questions holds the right answers", [])
     assert marks == []
 
 
-def test_responses_to_questions_exported_from_other_numbers_are_refused(tmp_path):
+def test_responses_to_questions_exported_from_other_numbers_are_refused(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML)
-    summaries = exported_questions(tmp_path, str(exercise), "alice")
+    summaries = exported_questions(cli, tmp_path, str(exercise), "alice")
     export = tmp_path / "responses.csv"
     export.write_bytes(moodle_csv([moodle_row("L", "A", "a@x", summaries["alice"], "part 1: 0,7")]))
     exercise.write_text(EX1_YAML.replace("W13: 0.1", "W13: 0.2"))  # the exercise edited after the export
-    result, marks = grade_export(tmp_path, "--from-moodle", export, exercise=str(exercise))
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export, exercise=str(exercise))
     assert_bad_input_line(result, f"{export}:2: its question (hw, variant alice) was exported from other numbers",
                           ["as it was when the quiz was exported"])
     assert marks == []
@@ -416,14 +402,14 @@ def test_responses_to_questions_exported_from_other_numbers_are_refused(tmp_path
     (b"Last name,Question 1,Response 1\nL,[bpcheck ex1 check 00000000],part 1: 1\n",
      ["exported from other numbers"]),
 ])
-def test_a_file_that_is_not_a_moodle_export_is_one_line_and_exit_2(tmp_path, content, words):
+def test_a_file_that_is_not_a_moodle_export_is_one_line_and_exit_2(cli, tmp_path, content, words):
     export = tmp_path / "responses.csv"
     export.write_bytes(content)
-    result, _ = grade_export(tmp_path, "--from-moodle", export)
+    result, _ = grade_export(cli, tmp_path, "--from-moodle", export)
     assert_bad_input_line(result, str(export), words)
 
 
-def test_usage_of_the_lms_options(tmp_path):
+def test_usage_of_the_lms_options(cli, tmp_path):
     export = tmp_path / "r.csv"
     export.write_text("x\n")
     cases = [(["grade", "--from-moodle", str(export)], "needs --exercise"),
@@ -433,7 +419,7 @@ def test_usage_of_the_lms_options(tmp_path):
              (["grade", "--from-canvas", str(export), "--exercise", "ex1", "--variant", "a"], "do not apply"),
              (["grade"], "give answers files")]
     for args, words in cases:
-        assert_bad_input_line(run(*args), "", [words])
+        assert_bad_input_line(cli(*args), "", [words])
 
 
 # ---------------------------------------------------------------- Canvas's Student Analysis
@@ -467,8 +453,8 @@ def analysis_csv(questions: list[str], rows) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def test_canvas_student_analysis_of_each_variants_quiz_graded_from_a_folder(tmp_path):
-    columns = analysis_header(export_qti(tmp_path, "ex1", "--variants", "alice,bob"))
+def test_canvas_student_analysis_of_each_variants_quiz_graded_from_a_folder(cli, tmp_path):
+    columns = analysis_header(export_qti(cli, tmp_path, "ex1", "--variants", "alice,bob"))
     alice, bob = variant("ex1", "alice"), variant("ex1", "bob")
     title = "Exercise 1: the tutorial's network (variant {})"
     reports = tmp_path / "reports"
@@ -486,17 +472,17 @@ def test_canvas_student_analysis_of_each_variants_quiz_graded_from_a_folder(tmp_
     (reports / "bob.csv").write_bytes(analysis_csv(columns[title.format("bob")], [
         (["Bob Babbage", "102", "", "A", "7", "", "2026-06-01 10:41:00 UTC", "1"], bob_answers, points)]))
     (reports / "notes.txt").write_text("not a report")
-    result, marks = grade_export(tmp_path, "--from-canvas", reports)
+    result, marks = grade_export(cli, tmp_path, "--from-canvas", reports)
     assert result.exit_code == 1, result.output
     assert [(m["id"], m["student"], m["variant"], m["score"]) for m in marks] == [
         ("s-ada", "Ada Lovelace", "alice", "35"), ("102", "Bob Babbage", "bob", "32")]
     assert (marks[1]["y3"], marks[1]["a4"], marks[1]["E"]) == ("missing", "unreadable", "wrong")
 
 
-def test_canvas_rows_only_answer_the_questions_their_submission_had(tmp_path):
+def test_canvas_rows_only_answer_the_questions_their_submission_had(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text(EX1_YAML + "asked: [a3, y3]\n")
-    columns = analysis_header(export_qti(tmp_path, str(exercise), "--variants", "alice,bob"))
+    columns = analysis_header(export_qti(cli, tmp_path, str(exercise), "--variants", "alice,bob"))
     alice, bob = variant(str(exercise), "alice"), variant(str(exercise), "bob")
     merged = columns["the tutorial's network (variant alice)"] + columns["the tutorial's network (variant bob)"]
     export = tmp_path / "analysis.csv"
@@ -504,26 +490,26 @@ def test_canvas_rows_only_answer_the_questions_their_submission_had(tmp_path):
     export.write_bytes(analysis_csv(merged, [
         (["Ada", "1", "", "", "", "", "", "1"], [str(a3), str(sigmoid(a3)), "", ""], ["0.0", "0.0", "", ""]),
         (["Bob", "2", "", "", "", "", "", "1"], ["", "", repr(bob.values["a3"]), ""], ["", "", "1.0", "0.0"])]))
-    result, marks = grade_export(tmp_path, "--from-canvas", export, exercise=str(exercise))
+    result, marks = grade_export(cli, tmp_path, "--from-canvas", export, exercise=str(exercise))
     assert [(m["student"], m["variant"], m["score"], m["a3"], m["y3"]) for m in marks] == [
         ("Ada", "alice", "1", "wrong", "carried_forward"), ("Bob", "bob", "1", "correct", "missing")]
     export.write_bytes(analysis_csv(merged, [
         (["Eve", "3", "", "", "", "", "", "1"], ["1", "1", "1", "1"], ["0.0", "0.0", "0.0", "0.0"])]))
-    result, _ = grade_export(tmp_path, "--from-canvas", export, exercise=str(exercise))
+    result, _ = grade_export(cli, tmp_path, "--from-canvas", export, exercise=str(exercise))
     assert_bad_input_line(result, f"{export}:2: the row answers questions of several variants (alice, bob)", [])
 
 
-def test_an_export_given_to_the_other_systems_option_says_which_to_use(tmp_path):
-    columns = analysis_header(export_qti(tmp_path, "ex1", "--variants", "alice"))
+def test_an_export_given_to_the_other_systems_option_says_which_to_use(cli, tmp_path):
+    columns = analysis_header(export_qti(cli, tmp_path, "ex1", "--variants", "alice"))
     export = tmp_path / "analysis.csv"
     export.write_bytes(analysis_csv(next(iter(columns.values())), []))
-    result, _ = grade_export(tmp_path, "--from-moodle", export)
+    result, _ = grade_export(cli, tmp_path, "--from-moodle", export)
     assert_bad_input_line(result, f"{export}: is a Canvas Student Analysis report", ["--from-canvas"])
-    result, _ = grade_export(tmp_path, "--from-canvas", export)
+    result, _ = grade_export(cli, tmp_path, "--from-canvas", export)
     assert_bad_input_line(result, f"{export}: has no attempt", [])
     empty = tmp_path / "empty"
     empty.mkdir()
-    result, _ = grade_export(tmp_path, "--from-canvas", empty)
+    result, _ = grade_export(cli, tmp_path, "--from-canvas", empty)
     assert_bad_input_line(result, f"{empty}: no .csv files in the folder", [])
 
 
@@ -561,13 +547,13 @@ def test_cloze_response_summaries_are_split_into_parts(summary, parts):
 
 
 @pytest.mark.parametrize("name", [f"ex{n}" for n in range(1, 9)])
-def test_every_builtin_exercise_goes_round_both_systems(tmp_path, name):
+def test_every_builtin_exercise_goes_round_both_systems(cli, tmp_path, name):
     """Exact answers earn every point and blanks none, through Moodle and through Canvas, for every
     built-in network (datasets, optimizers, ReLU, softmax and biases among them)."""
     exercise = load_exercise(name)
     names = "v1,v2" if exercise.variants is not None else None
     options = ("--variants", names) if names else ()
-    root = export_moodle(tmp_path, name, *options)
+    root = export_moodle(cli, tmp_path, name, *options)
     questions = root.findall("question[@type='cloze']")
     solutions = [variant(name, v) for v in (names.split(",") if names else [None])]
     rows = []
@@ -578,10 +564,10 @@ def test_every_builtin_exercise_goes_round_both_systems(tmp_path, name):
         rows.append(moodle_row(f"S{index}", "A", f"s{index}@x", question_summary(text), response_summary(parts)))
     export = tmp_path / "responses.csv"
     export.write_bytes(moodle_csv(rows))
-    result, marks = grade_export(tmp_path, "--from-moodle", export, exercise=name)
+    result, marks = grade_export(cli, tmp_path, "--from-moodle", export, exercise=name)
     points = f"{sum(solution.exercise.points.get(a, 1.0) for a in solution.asked):g}"
     assert [(m["score"], m["max_score"]) for m in marks] == [(points, points), ("0", points)][:len(solutions)]
-    columns = analysis_header(export_qti(tmp_path, name, *options))
+    columns = analysis_header(export_qti(cli, tmp_path, name, *options))
     reports = tmp_path / "reports"
     reports.mkdir()
     for index, solution in enumerate(solutions):
@@ -589,5 +575,5 @@ def test_every_builtin_exercise_goes_round_both_systems(tmp_path, name):
         answers = [repr(solution.values[a]) for a in solution.asked]
         (reports / f"{index}.csv").write_bytes(analysis_csv(columns[title], [
             (["S", str(index), "", "", "", "", "", "1"], answers, ["1.0"] * len(answers))]))
-    result, marks = grade_export(tmp_path, "--from-canvas", reports, exercise=name)
+    result, marks = grade_export(cli, tmp_path, "--from-canvas", reports, exercise=name)
     assert [m["score"] for m in marks] == [points] * len(solutions), result.output

@@ -16,14 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import assert_bad_input_line
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.practice import Ask, Checked, Finished, Intro, Noted, Practice, Prompt, Revealed, Said
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 ROOT = Path(__file__).resolve().parent.parent
 EX1 = solve(load_exercise("ex1"))
 EXACT = EX1.values
@@ -31,12 +28,12 @@ ASKED = list(EX1.asked)
 SLOPE_LEFT_OUT = EXACT["W35"] * EXACT["delta5"]  # delta3 without y3(1 - y3): -0.0122
 
 
-def practice(*args, input: str):
-    return CliRunner().invoke(main, ["practice", *map(str, args)], input=input, env=ENV, prog_name="bpcheck")
+def practice(cli, *args, input: str):
+    return cli("practice", *args, input=input)
 
 
-def grade_json(path: Path) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, ["grade", str(path), "--format", "json"], env=ENV, prog_name="bpcheck")
+def grade_json(cli, path: Path) -> tuple[int, dict]:
+    result = cli("grade", path, "--format", "json")
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -76,12 +73,12 @@ def summary_lists(output: str) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- a session fed through standard input
 
 
-def test_one_slip_is_named_hinted_with_the_students_numbers_and_the_second_try_is_accepted(tmp_path):
+def test_one_slip_is_named_hinted_with_the_students_numbers_and_the_second_try_is_accepted(cli, tmp_path):
     save = tmp_path / "mine.yaml"
     script = [EXACT[name] for name in ASKED]
     slip = ASKED.index("delta3")
     script[slip:slip + 1] = [SLOPE_LEFT_OUT, EXACT["delta3"]]
-    result = practice("ex1", "--save", save, input=lines(*script))
+    result = practice(cli, "ex1", "--save", save, input=lines(*script))
     output = result.stdout
     assert result.exit_code == 0, output
     assert output.startswith("Practice: Exercise 1: the tutorial's network (ex1)\n")
@@ -106,17 +103,17 @@ def test_one_slip_is_named_hinted_with_the_students_numbers_and_the_second_try_i
     text = save.read_text(encoding="utf-8")
     assert "\nexercise: ex1\nanswers:\n  # Step 1: forward pass" in text
     assert "\n  delta3: -0.002654489030884742\n" in text
-    code, record = grade_json(save)
+    code, record = grade_json(cli, save)
     assert (code, record["exercise"], record["score"], record["max_score"]) == (0, "ex1", 35.0, 35.0)
 
 
-def test_a_slip_carried_forward_is_credited_as_grade_credits_it_and_the_file_grades_the_same(tmp_path):
+def test_a_slip_carried_forward_is_credited_as_grade_credits_it_and_the_file_grades_the_same(cli, tmp_path):
     save = tmp_path / "ex1-answers.yaml"
     own = worked_from({"y3": 0.73})  # y3 slipped; everything after it worked on from 0.73
     script: list[object] = []
     for name in ASKED:
         script += [0.73, 0.73, "n"] if name == "y3" else [own[name]]
-    result = practice("ex1", "--save", save, input=lines(*script))
+    result = practice(cli, "ex1", "--save", save, input=lines(*script))
     output = result.stdout
     assert block(output, "y3: ").splitlines() == ["  ✗ wrong · score 1/35",
                                                   "  hint: check y3 = σ(a3) with your a3 = 0.755",
@@ -127,7 +124,7 @@ def test_a_slip_carried_forward_is_credited_as_grade_credits_it_and_the_file_gra
                                      "  follows from your y3 = 0.73 (the exact value is 0.8014)")
     said = summary_lists(output)
     assert said["wrong"] == ["y3"] and "a5" in said["carried forward"] and "a4" in said["right"]
-    code, record = grade_json(save)
+    code, record = grade_json(cli, save)
     graded = {verdict: [r["name"] for r in record["results"] if r["verdict"] == verdict and r["name"] != "downhill"]
               for verdict in ("correct", "carried_forward", "wrong", "missing")}
     assert said == {"right": graded["correct"], "carried forward": graded["carried_forward"],
@@ -136,19 +133,19 @@ def test_a_slip_carried_forward_is_credited_as_grade_credits_it_and_the_file_gra
     assert result.exit_code == 1 == code  # as grade: a wrong value is exit code 1
 
 
-def test_the_answer_is_shown_when_asked_for_after_a_wrong_second_try(tmp_path):
+def test_the_answer_is_shown_when_asked_for_after_a_wrong_second_try(cli, tmp_path):
     script = [EXACT[name] for name in ASKED[:ASKED.index("delta3")]] + [SLOPE_LEFT_OUT, SLOPE_LEFT_OUT, "y", "q"]
-    result = practice("ex1", "--save", tmp_path / "a.yaml", input=lines(*script))
+    result = practice(cli, "ex1", "--save", tmp_path / "a.yaml", input=lines(*script))
     assert block(result.stdout, "show the answer? [y/N]: ").splitlines() == [
         "  answer: delta3 = y3(1 - y3)·W35·delta5 = (0.6803)(0.3197)(0.3)(-0.04068) = -0.002654",
         "  accepted: -0.002654 ± 1%: -0.002681 … -0.002628"]
     assert "\ndelta4 = y4(1 - y4)·W45·delta5\ndelta4: q\n" in result.stdout  # then on to the next value
 
 
-def test_skip_back_help_a_line_that_is_not_a_number_and_quit(tmp_path):
+def test_skip_back_help_a_line_that_is_not_a_number_and_quit(cli, tmp_path):
     save = tmp_path / "s.yaml"
     script = ["<", "?", "0.755", "", ":back", "abc", "0.6803", "", "q"]
-    result = practice("ex1", "--save", save, input=lines(*script))
+    result = practice(cli, "ex1", "--save", save, input=lines(*script))
     output = result.stdout
     assert block(output, "a3: <") == "  a3 is the first value asked: there is none before it"
     assert "? or :help shows this" in block(output, "a3: ?")
@@ -162,8 +159,8 @@ def test_skip_back_help_a_line_that_is_not_a_number_and_quit(tmp_path):
     assert "\n  a3: 0.755\n  y3: 0.6803\n  a4:\n  y4:\n" in text
 
 
-def test_the_end_of_input_ends_the_session_as_quit_does(tmp_path):
-    result = practice("ex1", "--save", tmp_path / "e.yaml", input="0.755\n")
+def test_the_end_of_input_ends_the_session_as_quit_does(cli, tmp_path):
+    result = practice(cli, "ex1", "--save", tmp_path / "e.yaml", input="0.755\n")
     assert result.exit_code == 1
     assert result.stdout.endswith("Score: 1 / 35 (2.9%): 1 correct, 0 carried forward, 0 wrong, 34 missing.\n"
                                   "  right: a3\n  missing: " + ", ".join(ASKED[1:]) + "\n"
@@ -172,16 +169,16 @@ def test_the_end_of_input_ends_the_session_as_quit_does(tmp_path):
                                   f"{tmp_path / 'e.yaml'} --resume` goes on.\n")
 
 
-def test_resume_skips_what_is_right_keeps_the_rest_and_an_existing_file_is_never_overwritten(tmp_path, monkeypatch):
+def test_resume_skips_what_is_right_keeps_the_rest_and_an_existing_file_is_never_overwritten(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    first = practice("ex1", input=lines(0.755, 0.6803, 0.68, 0.6637, 0.9, 0.9, "n", "q"))
+    first = practice(cli, "ex1", input=lines(0.755, 0.6803, 0.68, 0.6637, 0.9, 0.9, "n", "q"))
     assert first.exit_code == 1
     save = tmp_path / "ex1-answers.yaml"  # the default: the exercise's name, in the current folder
     before = save.read_bytes()
-    again = practice("ex1", input="0.755\n")
+    again = practice(cli, "ex1", input="0.755\n")
     assert_bad_input_line(again, "ex1-answers.yaml: ", ["already a file there", "--resume", "--save"])
     assert save.read_bytes() == before
-    resumed = practice("ex1", "--resume", input=lines("", EXACT["y5"], "q"))
+    resumed = practice(cli, "ex1", "--resume", input=lines("", EXACT["y5"], "q"))
     output = resumed.stdout
     assert "Resuming: 4 of 35 values are already right; 31 to go." in output
     assert "\na3: " not in output and "\ny4: " not in output
@@ -189,37 +186,37 @@ def test_resume_skips_what_is_right_keeps_the_rest_and_an_existing_file_is_never
     assert block(output, "y5: ") == "  ✓ correct · score 5/35"
     text = save.read_text(encoding="utf-8")
     assert "\n  a5: 0.9\n" in text and f"\n  y5: {EXACT['y5']!r}\n" in text
-    code, record = grade_json(save)
+    code, record = grade_json(cli, save)
     assert record["score"] == 5.0 and code == 1
 
 
-def test_resume_keeps_the_students_name_the_variant_and_values_not_asked(tmp_path):
+def test_resume_keeps_the_students_name_the_variant_and_values_not_asked(cli, tmp_path):
     save = tmp_path / "r.yaml"
     save.write_text("exercise: ex1\nvariant: alice\nstudent: \"007\"\nanswers:\n  x1: 0.1\n  a3: 0.755\n",
                     encoding="utf-8")
-    result = practice("ex1", "--save", save, "--resume", input="q\n")
+    result = practice(cli, "ex1", "--save", save, "--resume", input="q\n")
     assert "Practice: Exercise 1: the tutorial's network (ex1, variant alice)" in result.stdout
     assert "\na3 = W13·x1 + W23·x2\n  yours: 0.755 (✗ wrong); an empty line keeps it\n" in result.stdout
     from bpcheck.variants import make_variant
 
     alice = solve(make_variant(load_exercise("ex1"), "alice")).values
-    result = practice("ex1", "--save", save, "--resume", input=lines(alice["a3"], "q"))
+    result = practice(cli, "ex1", "--save", save, "--resume", input=lines(alice["a3"], "q"))
     assert block(result.stdout, "a3: ") == "  ✓ correct · score 1/35"
     text = save.read_text(encoding="utf-8")
     assert "\nexercise: ex1\nstudent: \"007\"\nvariant: alice\nanswers:\n" in text
     assert text.endswith("  E_after:\n  x1: 0.1\n")
-    other = practice("ex1", "--save", save, "--resume", "--variant", "bob", input="q\n")
+    other = practice(cli, "ex1", "--save", save, "--resume", "--variant", "bob", input="q\n")
     assert_bad_input_line(other, f"{save}:", ["variant: alice is not the variant being graded, bob"])
 
 
-def test_the_hint_level_never_shows_an_expected_value(tmp_path):
+def test_the_hint_level_never_shows_an_expected_value(cli, tmp_path):
     """a3 right; y3 and a4 wrong twice; the rest worked on from them (carried forward). No expected
     value may appear at 3 to 6 significant digits, but the student's own numbers and the givens do."""
     own = worked_from({"y3": 0.73, "a4": 0.7})
     script: list[object] = []
     for name in ASKED:
         script += [own[name], own[name]] if name in ("y3", "a4") else [own[name]]
-    result = practice("ex1", "--save", tmp_path / "h.yaml", "--feedback", "hint", input=lines(*script))
+    result = practice(cli, "ex1", "--save", tmp_path / "h.yaml", "--feedback", "hint", input=lines(*script))
     output = result.stdout
     assert "Feedback: hint" in output
     assert block(output, "y3, second try: ").splitlines() == [
@@ -235,15 +232,15 @@ def test_the_hint_level_never_shows_an_expected_value(tmp_path):
     assert result.exit_code == 1
 
 
-def test_the_verdict_level_gives_no_hint_and_the_score_level_only_the_score_at_the_end(tmp_path):
-    verdict = practice("ex1", "--save", tmp_path / "v.yaml", "--feedback", "verdict",
+def test_the_verdict_level_gives_no_hint_and_the_score_level_only_the_score_at_the_end(cli, tmp_path):
+    verdict = practice(cli, "ex1", "--save", tmp_path / "v.yaml", "--feedback", "verdict",
                        input=lines(0.755, SLOPE_LEFT_OUT, SLOPE_LEFT_OUT, "q"))
     assert block(verdict.stdout, "y3: ") == "  ✗ wrong · score 1/35"
     assert block(verdict.stdout, "y3, second try: ").splitlines() == [
         "  ✗ wrong · score 1/35", "  The answer is not shown at the verdict feedback level."]
     assert "hint" not in verdict.stdout.split("Type each value")[1].replace("? helps", "")
     wrong = [EXACT[name] * 1.5 for name in ASKED]
-    score = practice("ex1", "--save", tmp_path / "s.yaml", "--feedback", "score", input=lines(*wrong))
+    score = practice(cli, "ex1", "--save", tmp_path / "s.yaml", "--feedback", "score", input=lines(*wrong))
     session = score.stdout.split("\nScore:")[0]
     assert session.count("\n  noted\n") == 35 and "second try" not in session
     assert not re.search(r"correct|wrong|carried|score \d|hint", session.split("helps.")[1])
@@ -251,24 +248,24 @@ def test_the_verdict_level_gives_no_hint_and_the_score_level_only_the_score_at_t
     assert "right:" not in score.stdout and score.exit_code == 1
 
 
-def test_the_exercises_feedback_level_is_obeyed_and_the_option_overrides_it(tmp_path):
+def test_the_exercises_feedback_level_is_obeyed_and_the_option_overrides_it(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text((ROOT / "exercises" / "ex1.yaml").read_text(encoding="utf-8") + "feedback: verdict\n",
                         encoding="utf-8")
-    result = practice(exercise, "--save", tmp_path / "a.yaml", input=lines(0.7, 0.7))
+    result = practice(cli, exercise, "--save", tmp_path / "a.yaml", input=lines(0.7, 0.7))
     assert "Feedback: verdict" in result.stdout and "hint:" not in result.stdout
-    full = practice(exercise, "--save", tmp_path / "b.yaml", "--feedback", "full", input=lines(0.7))
+    full = practice(cli, exercise, "--save", tmp_path / "b.yaml", "--feedback", "full", input=lines(0.7))
     assert "  hint: check a3 = W13·x1 + W23·x2" in full.stdout
 
 
-def test_a_variant_uses_its_numbers_records_its_name_and_names_the_exercises_own_numbers(tmp_path):
+def test_a_variant_uses_its_numbers_records_its_name_and_names_the_exercises_own_numbers(cli, tmp_path):
     """One value of the exercise's own numbers may be a coincidence and names nothing; by the third
     that agrees with them (a3, a4, a5: each worked from the exercise's givens), it is named."""
     from bpcheck.variants import make_variant
 
     alice = solve(make_variant(load_exercise("ex1"), "alice")).values
     save = tmp_path / "alice.yaml"
-    result = practice("ex1", "--variant", "alice", "--save", save, "--feedback", "hint",
+    result = practice(cli, "ex1", "--variant", "alice", "--save", save, "--feedback", "hint",
                       input=lines(EXACT["a3"], EXACT["a3"], EXACT["y3"], EXACT["a4"], EXACT["a4"], EXACT["y4"],
                                   EXACT["a5"], "q"))
     output = result.stdout
@@ -280,45 +277,45 @@ def test_a_variant_uses_its_numbers_records_its_name_and_names_the_exercises_own
                                             "  hint: This is the value for the exercise's own numbers")
     text = save.read_text(encoding="utf-8")
     assert "\nexercise: ex1\nvariant: alice\nanswers:\n" in text
-    code, record = grade_json(save)
+    code, record = grade_json(cli, save)
     assert (record["variant"], record["score"]) == ("alice", 0.0)
     assert [r["misconception"] for r in record["results"] if r["verdict"] == "wrong"] == [
         "other-numbers", None, "other-numbers", None, "other-numbers"]
 
 
-def test_an_answers_file_beside_another_folder_names_the_exercise_from_there(tmp_path, monkeypatch):
+def test_an_answers_file_beside_another_folder_names_the_exercise_from_there(cli, tmp_path, monkeypatch):
     course = tmp_path / "course"
     course.mkdir()
     (course / "hw1.yaml").write_text((ROOT / "exercises" / "ex1.yaml").read_text(encoding="utf-8"),
                                      encoding="utf-8")
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path)
-    result = practice("course/hw1.yaml", "--save", "work/a.yaml", input="0.755\n")
+    result = practice(cli, "course/hw1.yaml", "--save", "work/a.yaml", input="0.755\n")
     assert result.exit_code == 1
     assert "\nexercise: ../course/hw1.yaml\n" in (tmp_path / "work" / "a.yaml").read_text(encoding="utf-8")
     monkeypatch.chdir(tmp_path / "work")
-    code, record = grade_json(Path("a.yaml"))
+    code, record = grade_json(cli, Path("a.yaml"))
     assert record["exercise_file"] == "../course/hw1.yaml" and record["score"] == 1.0
 
 
-def test_bad_input_is_one_line(tmp_path):
+def test_bad_input_is_one_line(cli, tmp_path):
     exercise = tmp_path / "hw.yaml"
     exercise.write_text((ROOT / "exercises" / "ex1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    assert_bad_input_line(practice(exercise, "--save", exercise, "--resume", input=""), f"{exercise}: ",
+    assert_bad_input_line(practice(cli, exercise, "--save", exercise, "--resume", input=""), f"{exercise}: ",
                           ["--save would overwrite an input"])
-    assert_bad_input_line(practice("ex1", "--save", tmp_path, input=""), "", ["--save", "is a directory"])
-    assert_bad_input_line(practice("ex9000", input=""), "", ["ex9000"])
-    assert_bad_input_line(practice("ex1", "--feedback", "loud", input=""), "", ["--feedback"])
+    assert_bad_input_line(practice(cli, "ex1", "--save", tmp_path, input=""), "", ["--save", "is a directory"])
+    assert_bad_input_line(practice(cli, "ex9000", input=""), "", ["ex9000"])
+    assert_bad_input_line(practice(cli, "ex1", "--feedback", "loud", input=""), "", ["--feedback"])
 
 
-def test_the_practice_transcript_is_real_output(tmp_path, monkeypatch):
+def test_the_practice_transcript_is_real_output(cli, tmp_path, monkeypatch):
     page = (ROOT / "docs" / "students" / "practice.md").read_text(encoding="utf-8")
     shown = page.split("\n```text\nPractice: ", 1)[1].split("\n```", 1)[0]
     shown = "Practice: " + shown
     monkeypatch.chdir(tmp_path)
     script = ["0.755", "0.7", "0.6803", "0.68", "0.6637", "0.8014", "0.6903", "0.0181", "-0.04068", "-0.0122",
               "-0.0122", "y", "q"]
-    output = practice("ex1", input=lines(*script)).stdout.rstrip("\n")
+    output = practice(cli, "ex1", input=lines(*script)).stdout.rstrip("\n")
     head, tail = shown.split("\n…\n")
     assert output.startswith(head + "\n") and output.endswith("\n" + tail)
     assert "\ny5: 0.6903\n  ✓ correct · score 6/35\n" in output  # what the page cuts is right too
@@ -372,17 +369,16 @@ class Terminal:
     """`python -m bpcheck ...` on a pseudo-terminal: what it prints is read until a text appears,
     never longer than the deadline, so that a test cannot hang."""
 
-    def __init__(self, args, cwd: Path, deadline: float):
+    def __init__(self, cli, args, cwd: Path, deadline: float):
         import pty
 
         self.deadline = deadline
-        env = {key: value for key, value in os.environ.items() if key not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
-        env.update(NO_COLOR="1", COLUMNS="200", LINES="50", PYTHONPATH=str(ROOT))
+        env = cli.environ({"COLUMNS": "200", "LINES": "50"})
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: its terminal is the pty's other end
             try:
                 os.chdir(cwd)
-                os.execve(sys.executable, [sys.executable, "-m", "bpcheck", *args], env)
+                os.execve(sys.executable, cli.argv(*args), env)
             finally:
                 os._exit(127)
         self._resize(200, 50)
@@ -452,10 +448,10 @@ class Terminal:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_a_session_on_a_terminal_with_one_slip_then_ctrl_c_keeps_every_answer(tmp_path):
+def test_a_session_on_a_terminal_with_one_slip_then_ctrl_c_keeps_every_answer(cli, tmp_path):
     deadline = time.monotonic() + 60
     save = tmp_path / "ex1-answers.yaml"
-    terminal = Terminal(["practice", "ex1", "--save", str(save)], tmp_path, deadline)
+    terminal = Terminal(cli, ["practice", "ex1", "--save", str(save)], tmp_path, deadline)
     try:
         said = terminal.expect("a3: ")
         assert "Practice: Exercise 1: the tutorial's network (ex1)" in said
@@ -491,14 +487,14 @@ def test_a_session_on_a_terminal_with_one_slip_then_ctrl_c_keeps_every_answer(tm
     for name in ASKED[:ASKED.index("delta3")]:
         assert f"\n  {name}: {EXACT[name]!r}\n" in text
     assert "\n  delta3: -0.002654\n  delta4:\n" in text
-    code, record = grade_json(save)
+    code, record = grade_json(cli, save)
     assert record["score"] == 9.0 and code == 1
     assert not [path.name for path in tmp_path.iterdir() if path.name != save.name]  # no temporary file left
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
-def test_ctrl_d_on_a_terminal_ends_the_session_with_its_summary(tmp_path):
-    terminal = Terminal(["practice", "ex1", "--save", str(tmp_path / "d.yaml")], tmp_path, time.monotonic() + 60)
+def test_ctrl_d_on_a_terminal_ends_the_session_with_its_summary(cli, tmp_path):
+    terminal = Terminal(cli, ["practice", "ex1", "--save", str(tmp_path / "d.yaml")], tmp_path, time.monotonic() + 60)
     try:
         terminal.expect("a3: ")
         terminal.type("0.755\r")

@@ -22,13 +22,11 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, assert_bad_input_line
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bpcheck import BpcheckError, grade, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.grading import CREDITED
 from bpcheck.report.exercise_file import exercise_yaml
 from bpcheck.variants import make_variant, new_exercise
@@ -40,8 +38,8 @@ VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col", "area", "base"
 _MODULES = count()
 
 
-def export(folder: Path, spec: str, *options: str) -> Path:
-    result = CliRunner().invoke(main, ["export", "prairielearn", spec, str(folder), *options])
+def export(cli, folder: Path, spec: str, *options: str) -> Path:
+    result = cli("export", "prairielearn", spec, str(folder), *options)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Wrote the PrairieLearn question ") and result.stderr == ""
     return folder
@@ -160,8 +158,8 @@ def total_points(solution) -> float:
 # ---------------------------------------------------------------- the folder
 
 
-def test_the_folder_holds_a_question_and_the_exercise(tmp_path):
-    folder = export(tmp_path / "questions" / "hw1", "ex1")
+def test_the_folder_holds_a_question_and_the_exercise(cli, tmp_path):
+    folder = export(cli, tmp_path / "questions" / "hw1", "ex1")
     assert sorted(path.name for path in folder.iterdir()) == sorted(FILES)
     assert (folder / "exercise.yaml").read_bytes() == Path(load_exercise("ex1").path).read_bytes()
     info = json.loads((folder / "info.json").read_text("utf-8"))
@@ -172,11 +170,11 @@ def test_the_folder_holds_a_question_and_the_exercise(tmp_path):
     assert "singleVariant" not in info
 
 
-def test_the_uuid_is_stable_for_the_exercise_and_its_questions(tmp_path):
+def test_the_uuid_is_stable_for_the_exercise_and_its_questions(cli, tmp_path):
     def uuid_of(text: str, name: str) -> str:
         path = tmp_path / f"{name}.yaml"
         path.write_text(text, encoding="utf-8")
-        return json.loads((export(tmp_path / name, str(path)) / "info.json").read_text("utf-8"))["uuid"]
+        return json.loads((export(cli, tmp_path / name, str(path)) / "info.json").read_text("utf-8"))["uuid"]
 
     first = uuid_of(EX1_YAML, "a")
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", first)  # uuid5
@@ -186,8 +184,8 @@ def test_the_uuid_is_stable_for_the_exercise_and_its_questions(tmp_path):
     assert uuid_of(EX1_YAML + "asked: [forward]\n", "e") != first  # other questions: PrairieLearn needs two UUIDs
 
 
-def test_options_set_topic_tags_and_feedback(tmp_path):
-    folder = export(tmp_path / "q", "ex3", "--topic", "Neural networks", "--tag", "week5", "--tag", "hand",
+def test_options_set_topic_tags_and_feedback(cli, tmp_path):
+    folder = export(cli, tmp_path / "q", "ex3", "--topic", "Neural networks", "--tag", "week5", "--tag", "hand",
                     "--feedback", "full")
     info = json.loads((folder / "info.json").read_text("utf-8"))
     jsonschema.Draft7Validator(SCHEMA).validate(info)
@@ -197,18 +195,18 @@ def test_options_set_topic_tags_and_feedback(tmp_path):
     assert "show-correct-answer" not in html and "<pl-answer-panel>" in html
 
 
-def test_the_exercise_s_own_feedback_level_is_the_default(tmp_path):
+def test_the_exercise_s_own_feedback_level_is_the_default(cli, tmp_path):
     path = tmp_path / "hw.yaml"
     path.write_text(EX1_YAML + "feedback: score\n", encoding="utf-8")
-    folder = export(tmp_path / "q", str(path))
+    folder = export(cli, tmp_path / "q", str(path))
     html = (folder / "question.html").read_text("utf-8")
     assert "FEEDBACK = 'score'" in (folder / "server.py").read_text("utf-8")
     assert "{{feedback." not in html and html.count('show-score="false"') == 35
 
 
 @pytest.mark.parametrize("spec", ["ex1", "ex3", "ex4", "ex5", "ex6", "ex7", "ex8"])
-def test_question_html_shows_the_network_and_asks_every_quantity_once(tmp_path, spec):
-    folder = export(tmp_path / "q", spec)
+def test_question_html_shows_the_network_and_asks_every_quantity_once(cli, tmp_path, spec):
+    folder = export(cli, tmp_path / "q", spec)
     html = (folder / "question.html").read_text("utf-8")
     solution = solve(load_exercise(spec))
     inputs = number_inputs(html)
@@ -230,11 +228,11 @@ def test_question_html_shows_the_network_and_asks_every_quantity_once(tmp_path, 
     assert "Loss: E = " in html and "Sign convention" in html
 
 
-def test_author_text_cannot_open_a_mustache_tag_or_an_html_element(tmp_path):
+def test_author_text_cannot_open_a_mustache_tag_or_an_html_element(cli, tmp_path):
     path = tmp_path / "hostile.yaml"
     path.write_text(EX1_YAML.replace("title: the tutorial's network", 'title: "{{params.x1}} <script>x</script>"')
                     + 'instructions: "Work it. {{#feedback.a3}} </pl-question-panel> \\x1b[2J"\n', encoding="utf-8")
-    html = (export(tmp_path / "q", str(path)) / "question.html").read_text("utf-8")
+    html = (export(cli, tmp_path / "q", str(path)) / "question.html").read_text("utf-8")
     number_inputs(html)  # well-formed
     for tag in re.findall(r"\{\{(.*?)\}\}", html):
         assert re.fullmatch(r"params\.\w+|[#/]?feedback\.\w+", tag), tag
@@ -244,36 +242,36 @@ def test_author_text_cannot_open_a_mustache_tag_or_an_html_element(tmp_path):
     assert info["title"] == "{{params.x1}} <script>x</script>"  # PrairieLearn escapes titles itself
 
 
-def test_a_path_of_quotes_and_backslashes_leaves_server_py_valid(tmp_path):
+def test_a_path_of_quotes_and_backslashes_leaves_server_py_valid(cli, tmp_path):
     folder = tmp_path / 'a"""b\\N{c}'
     folder.mkdir()
     path = folder / "hw'1.yaml"
     path.write_text(EX1_YAML, encoding="utf-8")
-    question = PrairieLearn(export(tmp_path / "q", str(path)))  # imports server.py
+    question = PrairieLearn(export(cli, tmp_path / "q", str(path)))  # imports server.py
     assert question.new_variant(1)["params"]["bpcheck_variant"] == "pl-1"
     info = json.loads((tmp_path / "q" / "info.json").read_text("utf-8"))
     assert str(path) in info["comment"]
 
 
-def test_a_dataset_has_keys_mustache_can_read(tmp_path):
-    folder = export(tmp_path / "q", str(ROOT / "examples" / "training" / "xor.yaml"))
+def test_a_dataset_has_keys_mustache_can_read(cli, tmp_path):
+    folder = export(cli, tmp_path / "q", str(ROOT / "examples" / "training" / "xor.yaml"))
     html = (folder / "question.html").read_text("utf-8")
     assert "[" not in "".join(element["answers-name"] for element in number_inputs(html))
     assert 'answers-name="y5_ex2"' in html and "{{params.x1_ex2}}" in html
     assert "the means over the 4 examples" in html and "ΔW = η·δ·o" not in html
 
 
-def test_an_optimizer_s_update_is_the_one_shown(tmp_path):
-    html = (export(tmp_path / "q", str(ROOT / "examples" / "training" / "adam.yaml")) / "question.html").read_text("utf-8")
+def test_an_optimizer_s_update_is_the_one_shown(cli, tmp_path):
+    html = (export(cli, tmp_path / "q", str(ROOT / "examples" / "training" / "adam.yaml")) / "question.html").read_text("utf-8")
     assert "Adam (torch.optim.Adam)" in html and "ΔW = η·δ·o" not in html
     assert "{{params.beta1}}" in html and "{{params.m_W13}}" in html and 'answers-name="mhat_W13"' in html
 
 
-def test_the_page_shows_the_variant_s_numbers_then_the_notes(tmp_path):
+def test_the_page_shows_the_variant_s_numbers_then_the_notes(cli, tmp_path):
     """question.html rendered as a mustache template (chevron, as PrairieLearn renders templates)."""
     import chevron
 
-    folder = export(tmp_path / "q", "ex1")
+    folder = export(cli, tmp_path / "q", "ex1")
     template = (folder / "question.html").read_text("utf-8")
     question = PrairieLearn(folder)
     variant = question.new_variant(11)
@@ -294,15 +292,15 @@ def test_the_page_shows_the_variant_s_numbers_then_the_notes(tmp_path):
 # ---------------------------------------------------------------- server.py, as PrairieLearn calls it
 
 
-def test_generate_makes_bpcheck_s_variant_of_the_seed(tmp_path):
+def test_generate_makes_bpcheck_s_variant_of_the_seed(cli, tmp_path):
     path = tmp_path / "hw1.yaml"
     path.write_text(EX1_YAML, encoding="utf-8")
-    question = PrairieLearn(export(tmp_path / "q", str(path)))
+    question = PrairieLearn(export(cli, tmp_path / "q", str(path)))
     seen = set()
     for seed in (0, 7, 123456789):
         variant = question.new_variant(seed)
         # the same numbers as `bpcheck solve hw1.yaml --variant pl-SEED`, from the course's own file
-        result = CliRunner().invoke(main, ["solve", str(path), "--variant", f"pl-{seed}", "--format", "json"])
+        result = cli("solve", str(path), "--variant", f"pl-{seed}", "--format", "json")
         values = json.loads(result.stdout)["values"]
         params = variant["params"]
         assert params.pop("bpcheck_variant") == f"pl-{seed}"
@@ -314,10 +312,10 @@ def test_generate_makes_bpcheck_s_variant_of_the_seed(tmp_path):
     assert len(seen) == 3
 
 
-def test_an_exercise_without_variants_is_one_question_for_everyone(tmp_path):
+def test_an_exercise_without_variants_is_one_question_for_everyone(cli, tmp_path):
     path = tmp_path / "fixed.yaml"
     path.write_text(EX1_YAML + "variants: false\n", encoding="utf-8")
-    folder = export(tmp_path / "q", str(path))
+    folder = export(cli, tmp_path / "q", str(path))
     assert json.loads((folder / "info.json").read_text("utf-8"))["singleVariant"] is True
     question = PrairieLearn(folder)
     for seed in (1, 2):
@@ -325,10 +323,10 @@ def test_an_exercise_without_variants_is_one_question_for_everyone(tmp_path):
         assert (params["x1"], params["W45"], params["t5"], params["bpcheck_variant"]) == ("0.35", "0.9", "0.5", "")
 
 
-def test_the_tutorial_s_answers_score_one_and_its_delta3_is_credited(tmp_path):
+def test_the_tutorial_s_answers_score_one_and_its_delta3_is_credited(cli, tmp_path):
     path = tmp_path / "fixed.yaml"
     path.write_text(EX1_YAML + "variants: false\n", encoding="utf-8")
-    question = PrairieLearn(export(tmp_path / "q", str(path)))
+    question = PrairieLearn(export(cli, tmp_path / "q", str(path)))
     variant = question.new_variant(5)
     # §13's figures as the tutorial prints them, worked by hand from rounded numbers
     tutorial = {"a3": "0.755", "y3": "0.680", "a4": "0.68", "y4": "0.664", "a5": "0.801", "y5": "0.690",
@@ -340,10 +338,10 @@ def test_the_tutorial_s_answers_score_one_and_its_delta3_is_credited(tmp_path):
     assert data["feedback"]["W13_new"].startswith("· missing")
 
 
-def test_a_carried_forward_value_is_raised_to_full_credit_and_says_why(tmp_path):
+def test_a_carried_forward_value_is_raised_to_full_credit_and_says_why(cli, tmp_path):
     path = tmp_path / "fixed.yaml"
     path.write_text(EX1_YAML + "variants: false\n", encoding="utf-8")
-    question = PrairieLearn(export(tmp_path / "q", str(path)))
+    question = PrairieLearn(export(cli, tmp_path / "q", str(path)))
     variant = question.new_variant(0)
     # y3 slipped: σ(0.755) is 0.6803, written 0.75; a5 = W35·y3 + W45·y4 = 0.3·0.75 + 0.9·σ(0.68) = 0.8224
     # follows from it, 2.6% from the exact 0.8014.
@@ -359,22 +357,22 @@ def test_a_carried_forward_value_is_raised_to_full_credit_and_says_why(tmp_path)
     assert data["score"] == pytest.approx(2 / 35)
 
 
-def test_a_new_weight_the_element_accepts_but_not_updated_is_lowered(tmp_path):
+def test_a_new_weight_the_element_accepts_but_not_updated_is_lowered(cli, tmp_path):
     """W13 = 0.1 for W13_new = 0.09907 is within the element's 1%; bpcheck's rule for values after the step
     (README, "The value after the step") refuses it, and the partial score follows bpcheck."""
     path = tmp_path / "fixed.yaml"
     path.write_text(EX1_YAML + "variants: false\n", encoding="utf-8")
-    question = PrairieLearn(export(tmp_path / "q", str(path)))
+    question = PrairieLearn(export(cli, tmp_path / "q", str(path)))
     data = question.submit(question.new_variant(0), {"W13_new": "0.1"})
     assert abs(0.1 - 0.0990709) <= 0.01 * 0.0990709  # the element's own grading gave it 1
     assert data["partial_scores"]["W13_new"]["score"] == 0.0
     assert data["feedback"]["W13_new"].startswith("✗ wrong") and "0.09907" not in data["feedback"]["W13_new"]
 
 
-def test_points_weigh_the_partial_scores_and_the_step_check_counts_when_it_has_points(tmp_path):
+def test_points_weigh_the_partial_scores_and_the_step_check_counts_when_it_has_points(cli, tmp_path):
     path = tmp_path / "hw.yaml"
     path.write_text(EX1_YAML + "points: {E: 3, delta3: 0.5, downhill: 2}\n", encoding="utf-8")
-    folder = export(tmp_path / "q", str(path))
+    folder = export(cli, tmp_path / "q", str(path))
     html = (folder / "question.html").read_text("utf-8")
     assert 'answers-name="E"' in html and re.search(r'answers-name="E"[^>]* weight="3"', html)
     assert not re.search(r'answers-name="delta3"[^>]* weight=', html)  # the element takes whole weights only
@@ -395,8 +393,8 @@ def test_points_weigh_the_partial_scores_and_the_step_check_counts_when_it_has_p
     assert data["partial_scores"]["downhill"] == {"score": 1.0, "weight": 2} and data["score"] == 1.0
 
 
-def test_a_value_that_is_not_a_number_is_a_format_error_not_a_grade(tmp_path):
-    question = PrairieLearn(export(tmp_path / "q", "ex1"))
+def test_a_value_that_is_not_a_number_is_a_format_error_not_a_grade(cli, tmp_path):
+    question = PrairieLearn(export(cli, tmp_path / "q", "ex1"))
     data = {**question.new_variant(1), "submitted_answers": {"a3": "abc", "y3": True}, "format_errors": {},
             "partial_scores": {}, "feedback": {}}
     question.server.grade(data)
@@ -404,10 +402,10 @@ def test_a_value_that_is_not_a_number_is_a_format_error_not_a_grade(tmp_path):
     assert data["partial_scores"] == {} and "score" not in data
 
 
-def test_a_changed_exercise_is_never_graded_against_numbers_the_student_did_not_see(tmp_path):
+def test_a_changed_exercise_is_never_graded_against_numbers_the_student_did_not_see(cli, tmp_path):
     path = tmp_path / "hw1.yaml"
     path.write_text(EX1_YAML + "variants: false\n", encoding="utf-8")
-    folder = export(tmp_path / "q", str(path))
+    folder = export(cli, tmp_path / "q", str(path))
     question = PrairieLearn(folder)
     variant = question.new_variant(4)
     (folder / "exercise.yaml").write_text(EX1_YAML.replace("W13: 0.1", "W13: 0.2") + "variants: false\n", "utf-8")
@@ -510,8 +508,8 @@ EXAMPLES = 40 if os.environ.get("CI") else 3
 
 
 @pytest.mark.parametrize("spec", ["ex1", "ex2", "ex3", "ex4", "ex5", "ex6", "ex7", "ex8"])
-def test_built_in_exercises_grade_as_bpcheck_does_on_unnamed_variants(tmp_path, spec):
-    folder = export(tmp_path / "q", spec)
+def test_built_in_exercises_grade_as_bpcheck_does_on_unnamed_variants(cli, tmp_path, spec):
+    folder = export(cli, tmp_path / "q", spec)
 
     @settings(max_examples=EXAMPLES, deadline=None)
     @given(SEEDS)
@@ -523,42 +521,42 @@ def test_built_in_exercises_grade_as_bpcheck_does_on_unnamed_variants(tmp_path, 
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(fresh_exercises(), SEEDS)
-def test_fresh_exercises_grade_as_bpcheck_does_on_unnamed_variants(text, seeds):
+def test_fresh_exercises_grade_as_bpcheck_does_on_unnamed_variants(cli, text, seeds):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "fresh.yaml"
         path.write_text(text, encoding="utf-8")
-        check_question(export(Path(folder) / "q", str(path)), str(path), seeds)
+        check_question(export(cli, Path(folder) / "q", str(path)), str(path), seeds)
 
 
 # ---------------------------------------------------------------- bad input
 
 
-def test_the_exercise_is_never_written_over(tmp_path):
+def test_the_exercise_is_never_written_over(cli, tmp_path):
     folder = tmp_path / "q"
     folder.mkdir()
     (folder / "exercise.yaml").write_text(EX1_YAML, encoding="utf-8")
-    result = CliRunner().invoke(main, ["export", "prairielearn", str(folder / "exercise.yaml"), str(folder)])
+    result = cli("export", "prairielearn", str(folder / "exercise.yaml"), str(folder))
     assert_bad_input_line(result, f"{folder / 'exercise.yaml'}: ", ["input", "another folder"])
     assert sorted(path.name for path in folder.iterdir()) == ["exercise.yaml"]
     assert (folder / "exercise.yaml").read_text("utf-8") == EX1_YAML
 
 
-def test_an_outdir_that_is_a_file_or_an_exercise_that_cannot_be_read_is_one_line(tmp_path):
+def test_an_outdir_that_is_a_file_or_an_exercise_that_cannot_be_read_is_one_line(cli, tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    result = CliRunner().invoke(main, ["export", "prairielearn", "ex1", str(tmp_path / "file")])
+    result = cli("export", "prairielearn", "ex1", str(tmp_path / "file"))
     assert_bad_input_line(result, f"{tmp_path / 'file'}: ", ["not a folder"])
-    result = CliRunner().invoke(main, ["export", "prairielearn", str(tmp_path / "none.yaml"), str(tmp_path / "q")])
+    result = cli("export", "prairielearn", str(tmp_path / "none.yaml"), str(tmp_path / "q"))
     assert_bad_input_line(result, "", ["none.yaml"])
     assert not (tmp_path / "q").exists()
-    result = CliRunner().invoke(main, ["export", "prairielearn", "ex1", str(tmp_path / "q"), "--topic", " "])
+    result = cli("export", "prairielearn", "ex1", str(tmp_path / "q"), "--topic", " ")
     assert_bad_input_line(result, "", ["topic"])
 
 
-def test_an_exercise_whose_variants_cannot_be_made_is_refused_at_export(tmp_path):
+def test_an_exercise_whose_variants_cannot_be_made_is_refused_at_export(cli, tmp_path):
     path = tmp_path / "narrow.yaml"
     # y5 = 0.6903 for every variant, and a target 0.05 from its output at least: no draw can meet the rules
     path.write_text(EX1_YAML + "variants: {inputs: fixed, weights: fixed, t5: [0.69]}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["export", "prairielearn", str(path), str(tmp_path / "q")])
+    result = cli("export", "prairielearn", str(path), str(tmp_path / "q"))
     assert_bad_input_line(result, f"{path}: ", ["no numbers for variant pl-0", "widen"])
     assert not (tmp_path / "q").exists()
 

@@ -31,11 +31,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from test_setup_commands import OFFLINE, TIMEOUT, clean_environment, copy_repository, skip_if_offline, tail
 
 from bpcheck import __version__
-from bpcheck.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "release.yml"
@@ -77,14 +75,14 @@ def bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPro
 # ---------------------------------------------------------------- the version
 
 
-def test_the_version_is_written_once_and_printed_by_version():
+def test_the_version_is_written_once_and_printed_by_version(cli):
     project = PYPROJECT.split("[project]\n", 1)[1].split("\n[", 1)[0]
     assert not re.search(r"^version\s*=", project, flags=re.M)  # no second copy for hatch to disagree with
     assert re.search(r'^dynamic = \[.*"version".*\]', project, flags=re.M)
     assert re.search(r'^\[tool\.hatch\.version\]\npath = "bpcheck/__init__.py"', PYPROJECT, flags=re.M)
     written = re.findall(r'^__version__ = "([^"]+)"$', (ROOT / "bpcheck" / "__init__.py").read_text(), flags=re.M)
     assert written == [__version__]
-    result = CliRunner().invoke(main, ["--version"])
+    result = cli("--version")
     assert result.exit_code == 0 and result.output == f"bpcheck, version {__version__}\n"
 
 

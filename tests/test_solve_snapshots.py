@@ -14,17 +14,14 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.numbers import number_formatter
 from bpcheck.variants import make_variant
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 WRITE = bool(os.environ.get("BPCHECK_WRITE_SNAPSHOTS"))
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 
 # Exercises that together reach softsign, relu and linear units, output_minus_target, biases and frozen
 # parameters, beside the built-ins (sigmoid, tanh, softmax with cross-entropy).
@@ -117,10 +114,10 @@ def test_every_formula_and_value_is_unchanged(case, tmp_path):
 
 @pytest.mark.parametrize("output_format", FORMATS)
 @pytest.mark.parametrize("case", CASES)
-def test_every_solve_format_is_unchanged(case, output_format, tmp_path, monkeypatch):
+def test_every_solve_format_is_unchanged(cli, case, output_format, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     spec, options = case_exercise(case, tmp_path)
-    result = CliRunner(env=ENV).invoke(main, ["solve", spec, *options, "--format", output_format])
+    result = cli("solve", spec, *options, "--format", output_format, env={"COLUMNS": "100"})  # the snapshots' width
     assert result.exit_code == 0, result.output
     compare(SNAPSHOTS / f"{snapshot_name(case)}.{output_format}", result.stdout.replace(str(tmp_path), "TMP"))
 

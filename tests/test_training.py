@@ -14,14 +14,12 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_solver_oracle import cases
 
 from bpcheck import builtin_exercises, grade, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.gradcheck import FAIL, KINK, PASS, gradient_check
 from bpcheck.loading import load_exercise_text
 from bpcheck.names import canonical_name
@@ -37,10 +35,6 @@ TRAINING_PAGE = (ROOT / "docs" / "students" / "training.md").read_text(encoding=
 EXERCISE_FORMAT = (ROOT / "docs" / "reference" / "exercise-format.md").read_text(encoding="utf-8")
 MANUAL = "\n".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
 XOR = ROOT / "examples" / "training" / "xor.yaml"
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def ex1():
@@ -216,10 +210,10 @@ def test_shuffled_batches_follow_the_documented_order():
     assert result.settings["shuffle_seed"] == seed
 
 
-def test_a_dataset_templates_and_grades_with_indexed_names(tmp_path):
+def test_a_dataset_templates_and_grades_with_indexed_names(cli, tmp_path):
     exercise = tmp_path / "three.yaml"
     exercise.write_text(LINEAR)
-    template = run("template", str(exercise)).stdout
+    template = cli("template", str(exercise)).stdout
     names = re.findall(r"^  (\S+):$", template, flags=re.M)
     assert names[:4] == ["a2[1]", "y2[1]", "a2[2]", "y2[2]"]
     assert names.index("dE_dW12[3]") < names.index("dE_dW12") < names.index("dW12") < names.index("E_after")
@@ -263,22 +257,22 @@ def test_names_of_examples_and_optimizer_state(written, canonical):
      ["v_W13"]),
     ("examples:\n  - {inputs: {x1: 1}, targets: {t2: 2}}\noptimizer: nadam\n", ":8:12: ", ["unknown optimizer"]),
 ])
-def test_bad_datasets_and_optimizers_are_one_line(tmp_path, change, where, words):
+def test_bad_datasets_and_optimizers_are_one_line(cli, tmp_path, change, where, words):
     head = "layers: [1, {units: 1, activation: linear}]\nweights: {W12: 0.5}\nbiases: {b2: 0}\nlearning_rate: 0.1\n" \
            "title: bad\n"
     path = tmp_path / "bad.yaml"
     path.write_text(head + change)
-    assert_bad_input_line(run("solve", str(path)), f"{path}{where}", words)
+    assert_bad_input_line(cli("solve", str(path)), f"{path}{where}", words)
 
 
-def test_a_dataset_varies_per_student_and_its_variant_trains():
+def test_a_dataset_varies_per_student_and_its_variant_trains(cli):
     # Issue 17 lifted the refusal of a dataset's variants (README, "Variants"): XOR gets a student's own numbers.
     path = str(XOR)
-    base, ada = (json.loads(run("solve", path, *variant, "-f", "json").stdout)["values"] for variant in
+    base, ada = (json.loads(cli("solve", path, *variant, "-f", "json").stdout)["values"] for variant in
                  ([], ["--variant", "ada"]))
     names = [f"x{unit}[{index}]" for index in range(1, 5) for unit in (1, 2)] + ["W13", "W45", "b3"]
     assert [ada[name] for name in names] != [base[name] for name in names]
-    trained = json.loads(run("train", path, "--variant", "ada", "-n", "3", "-f", "json").stdout)
+    trained = json.loads(cli("train", path, "--variant", "ada", "-n", "3", "-f", "json").stdout)
     assert trained["variant"] == "ada" and trained["initial"]["W13"] == ada["W13"]
     assert trained["loss"][0] == pytest.approx(ada["E"], rel=1e-12)
 
@@ -353,14 +347,14 @@ def test_optimizer_state_is_asked_and_graded():
     assert result.verdict == "wrong"
 
 
-def test_train_optimizer_option_matches_the_exercise_key():
+def test_train_optimizer_option_matches_the_exercise_key(cli):
     from_file = train(load_exercise_text(ONE + "optimizer: {name: momentum, beta: 0.5}\n").network, 3)
-    result = run("train", "-", "--iterations", "3")  # '-' is no exercise: the option path is tested below
+    result = cli("train", "-", "--iterations", "3")  # '-' is no exercise: the option path is tested below
     assert result.exit_code == 2
     path = Path(__file__).parent / "_one.yaml"
     try:
         path.write_text(ONE)
-        data = json.loads(run("train", str(path), "-n", "3", "--optimizer", "momentum,beta=0.5", "-f", "json").stdout)
+        data = json.loads(cli("train", str(path), "-n", "3", "--optimizer", "momentum,beta=0.5", "-f", "json").stdout)
     finally:
         path.unlink()
     assert data["final"]["W12"] == from_file.final["W12"]
@@ -370,20 +364,20 @@ def test_train_optimizer_option_matches_the_exercise_key():
 # ---------------------------------------------------------------- each layer's mean |δ|
 
 
-def test_mean_abs_delta_of_ex1_by_hand_and_ex6_shrinks():
+def test_mean_abs_delta_of_ex1_by_hand_and_ex6_shrinks(cli):
     values = solve(load_exercise("ex1")).values
     means = dict(mean_abs_deltas(ex1(), values))
     assert means == {"2 (hidden, units 3-4)": (abs(values["delta3"]) + abs(values["delta4"])) / 2,
                      "3 (output, unit 5)": abs(values["delta5"])}
-    deep = json.loads(run("solve", "ex6", "--format", "json").stdout)["mean_abs_delta"]
+    deep = json.loads(cli("solve", "ex6", "--format", "json").stdout)["mean_abs_delta"]
     sizes = list(deep.values())
     assert len(sizes) == 5 and all(a < b / 3 for a, b in zip(sizes, sizes[1:]))  # each layer < ⅓ of the next
-    text = run("solve", "ex6").stdout
+    text = cli("solve", "ex6").stdout
     assert "Mean |δ| per layer" in text and "0.00046×" in text
 
 
-def test_train_shows_the_bars_at_the_start_and_the_end():
-    text = run("train", "ex6", "-n", "50").stdout
+def test_train_shows_the_bars_at_the_start_and_the_end(cli):
+    text = cli("train", "ex6", "-n", "50").stdout
     assert "Mean |δ| per layer at the start" in text and "Mean |δ| per layer after 50 updates" in text
 
 
@@ -417,19 +411,19 @@ def test_gradcheck_fails_a_wrong_gradient():
     assert verdicts["W13"] == FAIL and verdicts["W23"] == PASS
 
 
-def test_gradcheck_command():
-    result = run("gradcheck", "ex5")
+def test_gradcheck_command(cli):
+    result = cli("gradcheck", "ex5")
     assert result.exit_code == 0 and "FAIL" not in result.stdout
     assert re.search(r"^W13 +-?\d", result.stdout, flags=re.M) and "gradients agree" in result.stdout
-    data = json.loads(run("gradcheck", str(XOR), "--format", "json").stdout)
+    data = json.loads(cli("gradcheck", str(XOR), "--format", "json").stdout)
     assert len(data["checks"]) == 9 and {check["verdict"] for check in data["checks"]} == {PASS}
 
 
 # ---------------------------------------------------------------- the command
 
 
-def test_train_json():
-    data = json.loads(run("train", "ex1", "--iterations", "25", "--until", "0.01", "--format", "json").stdout)
+def test_train_json(cli):
+    data = json.loads(cli("train", "ex1", "--iterations", "25", "--until", "0.01", "--format", "json").stdout)
     assert len(data["loss"]) == 25 and data["loss"][0] == pytest.approx(0.01810390383656677)
     assert set(data["final"]) == {"W13", "W23", "W14", "W24", "W35", "W45"}
     assert data["settings"] == {"iterations": 25, "eta": 1.0, "optimizer": "sgd", "batch_size": 1, "examples": 1,
@@ -439,8 +433,8 @@ def test_train_json():
     assert data["final"] == train(ex1(), 25).final
 
 
-def test_train_text_has_the_curve_and_the_summary():
-    result = run("train", "ex1", "--iterations", "50", "--eta", "2")
+def test_train_text_has_the_curve_and_the_summary(cli):
+    result = cli("train", "ex1", "--iterations", "50", "--eta", "2")
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "50 iterations, η = 2, plain gradient descent, full batch (1 example)" in text
@@ -457,15 +451,15 @@ def test_train_text_has_the_curve_and_the_summary():
     (["--optimizer", "adam,beta=0.9"], ["adam has no setting beta"]),
     (["--optimizer", "momentum,beta"], ["KEY=NUMBER"]),
 ])
-def test_train_bad_options_are_one_line(args, words):
-    assert_bad_input_line(run("train", "ex1", *args), "", words)
+def test_train_bad_options_are_one_line(cli, args, words):
+    assert_bad_input_line(cli("train", "ex1", *args), "", words)
 
 
-def test_plot_png_and_svg_are_well_formed(tmp_path):
+def test_plot_png_and_svg_are_well_formed(cli, tmp_path):
     pytest.importorskip("matplotlib")
     png, svg = tmp_path / "loss.png", tmp_path / "loss.svg"
-    assert run("train", "ex1", "-n", "100", "--plot", str(png)).exit_code == 0
-    assert run("train", "ex1", "-n", "100", "--plot", str(svg)).exit_code == 0
+    assert cli("train", "ex1", "-n", "100", "--plot", str(png)).exit_code == 0
+    assert cli("train", "ex1", "-n", "100", "--plot", str(svg)).exit_code == 0
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR" and data.endswith(b"IEND\xaeB`\x82")
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
@@ -476,21 +470,21 @@ def test_plot_png_and_svg_are_well_formed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["loss.png", "loss.svg"]  # no temporary file left
 
 
-def test_plot_without_the_extra_names_it(monkeypatch, tmp_path):
+def test_plot_without_the_extra_names_it(cli, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib now raises ImportError
     target = tmp_path / "loss.png"
-    assert_bad_input_line(run("train", "ex1", "--plot", str(target)), "--plot needs matplotlib",
+    assert_bad_input_line(cli("train", "ex1", "--plot", str(target)), "--plot needs matplotlib",
                           ["install the plot extra into the Python bpcheck runs in: python3 -m pip --python "])
     assert not target.exists()
 
 
-def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(monkeypatch, tmp_path):
+def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(cli, monkeypatch, tmp_path):
     """README's set-up makes .venv and installs with `python3 -m pip --python .venv/bin/python install`:
     the hint is that command, with the plot extra's requirement, for the Python running bpcheck."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "executable", str(tmp_path / ".venv" / "bin" / "python"))
-    message = assert_bad_input_line(run("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
+    message = assert_bad_input_line(cli("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
     command = message.split("install the plot extra into the Python bpcheck runs in: ")[1]
     set_up = re.search(r"python3 -m venv --without-pip \.venv && (python3 -m pip --python \.venv/bin/python install) "
                        r"pip \. &&", README).group(1)
@@ -502,16 +496,16 @@ def test_plot_hint_is_the_set_up_command_for_the_python_bpcheck_runs_in(monkeypa
     assert f"`{command}`" in TRAINING_PAGE  # the manual names the same command
     # Elsewhere (pipx, a venv out of the current folder): the interpreter's whole path.
     monkeypatch.setattr(sys, "executable", "/opt/pipx/venvs/bpcheck/bin/python")
-    message = assert_bad_input_line(run("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
+    message = assert_bad_input_line(cli("train", "ex1", "--plot", "loss.png"), "--plot needs matplotlib", [])
     assert message.endswith(f'python3 -m pip --python /opt/pipx/venvs/bpcheck/bin/python install "matplotlib{specifiers}"')
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
-def test_plot_says_where_it_wrote_the_curve(tmp_path, output_format):
+def test_plot_says_where_it_wrote_the_curve(cli, tmp_path, output_format):
     pytest.importorskip("matplotlib")
     target = tmp_path / "loss.svg"
-    result = CliRunner(env={"COLUMNS": "120"}).invoke(main, ["train", "ex1", "-n", "20", "--plot", str(target),
-                                                             "--format", output_format])
+    result = cli("train", "ex1", "-n", "20", "--plot", str(target),
+                                                             "--format", output_format, env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     said = f"The loss curve is in {target}.\n"
@@ -521,11 +515,11 @@ def test_plot_says_where_it_wrote_the_curve(tmp_path, output_format):
         assert result.stdout.endswith("\n" + said) and result.stderr == ""
 
 
-def test_plot_is_never_written_onto_the_exercise(tmp_path):
+def test_plot_is_never_written_onto_the_exercise(cli, tmp_path):
     pytest.importorskip("matplotlib")
     path = tmp_path / "ex.svg"
     path.write_text(EX1_YAML)
-    result = run("train", str(path), "--plot", str(path))
+    result = cli("train", str(path), "--plot", str(path))
     assert result.exit_code == 2 and path.read_text() == EX1_YAML
 
 
@@ -540,10 +534,10 @@ def test_the_manuals_dataset_example_is_valid():
     assert solve(exercise).values["v_W13_new"] == pytest.approx(0.9 * 0.001 + solve(exercise).values["dE_dW13"])
 
 
-def test_the_manuals_curve_is_the_real_output():
+def test_the_manuals_curve_is_the_real_output(cli):
     marker = "<!-- output: bpcheck train examples/training/xor.yaml --iterations 3000 -->\n```text\n"
     curve = TRAINING_PAGE.split(marker, 1)[1].split("\n```", 1)[0]
-    result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
+    result = cli("train", str(XOR), "--iterations", "3000", env={"COLUMNS": "80"})
     assert curve in result.stdout
 
 
@@ -555,7 +549,7 @@ def test_every_documented_setting_is_an_optimizer_setting():
 DOCS_TRAIN_SVG = ROOT / "docs" / "train-xor.svg"
 
 
-def test_the_manuals_picture_of_the_curve_is_what_train_prints():
+def test_the_manuals_picture_of_the_curve_is_what_train_prints(cli):
     """docs/train-xor.svg is the terminal showing the curve and summary; BPCHECK_REWRITE_DOCS=1 rewrites it."""
     import io
     import os
@@ -563,7 +557,7 @@ def test_the_manuals_picture_of_the_curve_is_what_train_prints():
     from rich.console import Console
     from rich.text import Text
 
-    result = CliRunner().invoke(main, ["train", str(XOR), "--iterations", "3000"], env={"COLUMNS": "80"})
+    result = cli("train", str(XOR), "--iterations", "3000", env={"COLUMNS": "80"})
     shown = result.stdout.split("\n\nParameters", 1)[0]
     console = Console(record=True, width=80, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     console.print(Text(shown))

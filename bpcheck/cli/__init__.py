@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
 
@@ -33,6 +34,7 @@ COMMANDS = {
     "train": ("train", "train"), "gradcheck": ("train", "gradcheck"),
     "new": ("author", "new"), "check": ("author", "check"), "schema": ("author", "schema"),
     "export": ("export", "export"),
+    "handout": ("handout", "handout"),
 }
 
 
@@ -42,6 +44,24 @@ def bad_input(message: str):
 
     click.echo(f"bpcheck: {escape_controls(message)}", err=True)
     sys.exit(EXIT_BAD_INPUT)
+
+
+def plain_asked() -> bool:
+    """--plain, or BPCHECK_PLAIN set to anything but "" or "0" (as NO_COLOR is): plain lines with nothing
+    drawn, on a terminal too (for a screen reader, a braille display, a log)."""
+    context = click.get_current_context(silent=True)
+    return bool(context and context.meta.get(_PLAIN)) or os.environ.get("BPCHECK_PLAIN", "") not in ("", "0")
+
+
+def _ask_plain(ctx: click.Context, param, value: bool) -> None:
+    if value:
+        ctx.meta[_PLAIN] = True  # one dict for every context of the run: the group's --plain reaches its command
+
+
+_PLAIN = "bpcheck.plain"
+PLAIN = click.option("--plain", is_flag=True, expose_value=False, callback=_ask_plain,
+                     help="Plain lines, with nothing drawn (no boxes, bars, network drawings or colour), on a "
+                          "terminal too: for a screen reader. Or set BPCHECK_PLAIN=1.")
 
 
 class Interrupted(Exception):
@@ -142,6 +162,7 @@ class OneLineErrors(click.Group):
 @click.group(name="bpcheck", cls=OneLineErrors, commands=Commands(COMMANDS),
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bpcheck")
+@PLAIN
 def main():
     """Check a backpropagation step worked by hand, value by value.
 

@@ -11,6 +11,7 @@ from ..activations import ACTIVATIONS
 from ..errors import BpcheckError
 from ..losses import LOSSES
 from . import bad_input, reports_bad_input
+from .common import complete_exercise
 
 MAX_EXAMPLES = 100  # loading.MAX_EXAMPLES, without importing the loader (and PyYAML) to build the options
 
@@ -97,7 +98,7 @@ def _check_dataset_size(shape: tuple[int, ...], biases: bool, examples: int) -> 
 
 
 @click.command()
-@click.argument("exercises", nargs=-1, required=True)
+@click.argument("exercises", nargs=-1, required=True, shell_complete=complete_exercise)
 @click.option("--strict", is_flag=True, help="Exit 1 when there is any warning (for CI and pre-commit).")
 @reports_bad_input
 def check(exercises, strict):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..feedback import LEVELS as FEEDBACK_LEVELS
-from . import bad_input, sigterm_interrupts
+from . import bad_input, plain_asked, sigterm_interrupts
 
 
 def load(spec: str, variant: str | None = None, optimizer=None):
@@ -51,6 +51,14 @@ def check_nameable(spec: str) -> None:
                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
 
 
+def emit(blocks, heading: str | None = None) -> None:
+    """A page's blocks printed: Rich on a terminal, plain lines anywhere else, and with nothing drawn
+    when --plain or BPCHECK_PLAIN asks."""
+    from ..report.text import emit as write
+
+    write(blocks, heading=heading, plain=plain_asked())
+
+
 def terminal_columns(fallback: int = 80) -> int:
     """The terminal's width: $COLUMNS if set, else the terminal's, else ``fallback`` (off a terminal).
     shutil.get_terminal_size's rule, without importing shutil and the archive modules it loads."""
@@ -69,11 +77,14 @@ def terminal_columns(fallback: int = 80) -> int:
     return columns or fallback
 
 
-def diagram_lines(solution, *, step: bool = False, precision: int = 4) -> list[str]:
-    """The network drawn for the terminal's width (80 columns, or $COLUMNS, when not on a terminal)."""
-    from ..report.diagram import network_lines
+def network_drawing(solution, *, step: bool = False, precision: int = 4):
+    """The network drawn for the terminal's width (80 columns, or $COLUMNS, when not on a terminal), and
+    in words for --plain."""
+    from ..report.diagram import network_lines, network_words
+    from ..report.views import Drawing
 
-    return network_lines(solution, width=terminal_columns(), step=step, precision=precision)
+    return Drawing(network_lines(solution, width=terminal_columns(), step=step, precision=precision),
+                   network_words(solution, step=step, precision=precision))
 
 
 def write_svg(path: Path, exercise, solution, *, step: bool, precision: int = 4) -> None:
@@ -133,6 +144,48 @@ def _precision(ctx, param, value: int) -> int:
     return value
 
 
+def complete_exercise(ctx, param, incomplete: str) -> list:
+    """What EXERCISE takes, for the shell's completion: the built-in names, then YAML files and folders
+    (a folder that alone matches is opened, so that Tab goes on into it). Imports neither Rich nor the
+    solver: a Tab must be quick."""
+    from click.shell_completion import CompletionItem
+
+    from ..loading import builtin_exercises
+
+    names = [name for name in builtin_exercises() if name.startswith(incomplete)]
+    found = _yaml_files_and_folders(incomplete)
+    if len(found) == 1 and found[0].endswith("/"):
+        found = _yaml_files_and_folders(found[0]) or found
+    return [CompletionItem(value) for value in names + found]
+
+
+def _yaml_files_and_folders(incomplete: str) -> list[str]:
+    """Entries of the folder ``incomplete`` names (up to its last /) that start as its rest does: YAML
+    files, and folders with a / after them. Hidden ones only when the rest starts with a dot."""
+    import os
+
+    from ..loading import YAML_SUFFIXES
+
+    folder, start = incomplete[:incomplete.rfind("/") + 1], incomplete[incomplete.rfind("/") + 1:]
+    try:
+        entries = sorted(os.scandir(os.path.expanduser(folder) or "."), key=lambda entry: entry.name)
+    except OSError:  # no such folder, or not readable: nothing to offer
+        return []
+    found = []
+    for entry in entries:
+        if not entry.name.startswith(start) or (entry.name.startswith(".") and not start.startswith(".")):
+            continue
+        try:
+            if entry.is_dir():
+                found.append(f"{folder}{entry.name}/")
+            elif entry.name.lower().endswith(YAML_SUFFIXES):
+                found.append(folder + entry.name)
+        except OSError:
+            continue
+    return found
+
+
+EXERCISE = click.argument("exercise", shell_complete=complete_exercise)
 VARIANT = click.option("--variant", metavar="NAME",
                        help="The variant NAME (a student id, say): the same questions with its own numbers.")
 SVG = click.option("--svg", "svg_path", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import feedback_option
+from .common import EXERCISE, feedback_option
 
 
 @click.group()
@@ -29,7 +29,7 @@ VARIANTS_OPTIONS = [click.option("--variants", metavar="A,B,...", help="The vari
 
 def _quiz_arguments(command):
     """EXERCISE, OUT and the variants: what every quiz export takes."""
-    decorators = [click.argument("exercise"), click.argument("out", type=click.Path(path_type=Path, dir_okay=False)),
+    decorators = [EXERCISE, click.argument("out", type=click.Path(path_type=Path, dir_okay=False)),
                   *VARIANTS_OPTIONS, reports_bad_input]
     for decorate in reversed(decorators):  # as if written one above the other
         command = decorate(command)
@@ -87,7 +87,7 @@ def _export(spec: str, out: Path, variants: str | None, variants_from: Path | No
 
 
 @export.command(name="prairielearn", short_help="EXERCISE as a PrairieLearn question in the folder OUTDIR.")
-@click.argument("exercise")
+@EXERCISE
 @click.argument("outdir", type=click.Path(path_type=Path))
 @feedback_option("What a student reads of a grade (default: the exercise's feedback:, else hint).")
 @click.option("--topic", default="Backpropagation", show_default=True, help="The question's topic in info.json.")

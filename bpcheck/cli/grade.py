@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from ..errors import BpcheckError
-from . import bad_input, sigterm_interrupts
-from .common import feedback_option, precision_option
+from . import PLAIN, bad_input, plain_asked, sigterm_interrupts
+from .common import complete_exercise, feedback_option, precision_option
 from .pages import GRADE_PAGES, GradedPage, format_option, print_page
 from .side_files import Run, SideFiles, side_file_options
 
@@ -50,7 +50,7 @@ def _tolerance(ctx, param, value):
               help="Pass (exit 0) at this score in percent, instead of only when every value is right.")
 @format_option(GRADE_PAGES)
 @precision_option()
-@click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE",
+@click.option("--exercise", "-e", "pinned_exercise", metavar="EXERCISE", shell_complete=complete_exercise,
               help="Grade every file against EXERCISE (a built-in name or a file); a file naming another is "
                    "flagged. Marks that count need it. A file's own variant: is then not trusted: each file "
                    "is graded as its student id's variant (as --variant-from-id), if any file names one.")
@@ -75,6 +75,7 @@ def _tolerance(ctx, param, value):
               help="Grade every attempt in a Moodle quiz's Responses report (CSV) of an exported quiz.")
 @click.option("--from-canvas", "canvas_path", type=click.Path(path_type=Path), metavar="STUDENT_ANALYSIS.csv",
               help="Grade every attempt in a Canvas quiz's Student Analysis (CSV, or a folder of them).")
+@PLAIN
 def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercise, variant, variant_from_id,
           variant_from_file, feedback, id_pattern, no_annotations, mistakes, strict, moodle_path, canvas_path,
           **file_options):
@@ -97,7 +98,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
     side_files = SideFiles(file_options, os.environ, github=github)
     if side_files.whole():
         sigterm_interrupts(click.get_current_context())
-    progress = _progress_bar() if sys.stderr.isatty() else None  # for long batches (batch.PROGRESS_FROM)
+    # For long batches (batch.PROGRESS_FROM); a bar is drawn, so not with --plain.
+    progress = _progress_bar() if sys.stderr.isatty() and not plain_asked() else None
     stdin = sum(str(path) == "-" for path in paths)
     try:
         if sum(map(bool, (variant, variant_from_id, variant_from_file))) > 1:

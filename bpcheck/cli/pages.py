@@ -17,7 +17,7 @@ from typing import Any, NamedTuple, Optional
 
 import click
 
-from .common import diagram_lines, heading, terminal_columns
+from .common import emit, heading, network_drawing, terminal_columns
 
 Blocks = tuple[list, Optional[str]]  # a text page's headings, paragraphs and tables, and its heading
 
@@ -52,10 +52,8 @@ def print_page(pages: Mapping[str, Page], name: str, record) -> None:
     if page.blocks is None:
         click.echo(page.render(record), nl=False)
         return
-    from ..report.text import emit
-
     blocks, title = page.blocks(record)
-    emit(blocks, heading=title)  # Rich on a terminal; anywhere else, what page.render gives
+    emit(blocks, heading=title)  # Rich on a terminal; anywhere else (or --plain), plain lines
 
 
 # ---------------------------------------------------------------- bpcheck solve
@@ -70,8 +68,8 @@ class SolvedPage(NamedTuple):
 def _solution_text(page: SolvedPage) -> Blocks:
     from ..report.views import solution_sections
 
-    drawn = diagram_lines(page.solution, precision=page.precision)
-    return [*drawn, "", *solution_sections(page.solution, page.precision)], heading(page.exercise)
+    drawn = network_drawing(page.solution, precision=page.precision)
+    return [drawn, "", *solution_sections(page.solution, page.precision)], heading(page.exercise)
 
 
 def _solution_json(page: SolvedPage) -> str:
@@ -160,12 +158,14 @@ class TrainedPage(NamedTuple):
 
 
 def _training_text(page: TrainedPage) -> Blocks:
-    from ..report.training import describe_settings, loss_curve, training_sections
+    from ..report.training import describe_settings, loss_curve, loss_table, training_sections
+    from ..report.views import Drawing
 
-    run = page.run
-    curve = loss_curve(run.loss + [run.final_loss], min(terminal_columns(fallback=100), 100))
-    return ([describe_settings(run), "", "E before each update, and after the last:", *curve, "",
-             *training_sections(run, page.precision)], f"Training {heading(page.exercise)}")
+    run, loss = page.run, page.run.loss + [page.run.final_loss]
+    curve = loss_curve(loss, min(terminal_columns(fallback=100), 100))
+    drawing = Drawing(["E before each update, and after the last:", *curve, ""], [loss_table(loss, page.precision)])
+    return ([describe_settings(run), "", drawing, *training_sections(run, page.precision)],
+            f"Training {heading(page.exercise)}")
 
 
 def _training_json(page: TrainedPage) -> str:

@@ -10,12 +10,12 @@ from pathlib import Path
 import click
 
 from ..errors import BpcheckError
-from . import EXIT_INTERRUPTED, SIGNAL_NAMES, Interrupted, reports_bad_input, terminate
-from .common import VARIANT, check_nameable, feedback_option, heading, solved
+from . import EXIT_INTERRUPTED, PLAIN, SIGNAL_NAMES, Interrupted, plain_asked, reports_bad_input, terminate
+from .common import EXERCISE, VARIANT, check_nameable, feedback_option, heading, solved
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @click.option("--save", "save_path", type=click.Path(path_type=Path, dir_okay=False),
               help="The answers file written as you go (default: NAME-answers.yaml in the current folder, NAME "
@@ -24,6 +24,7 @@ from .common import VARIANT, check_nameable, feedback_option, heading, solved
               help="Go on from the --save answers file: what is right there is not asked again.")
 @feedback_option("full; hint (never an expected value); verdict (no hint); score (the score at the end only). "
                  "Default: the exercise's feedback:, else full.")
+@PLAIN
 @reports_bad_input
 def practice(exercise: str, variant: str | None, save_path: Path | None, resume: bool, feedback: str | None):
     """Work EXERCISE value by value: each answer is checked at once, with a hint and a second try when
@@ -184,7 +185,7 @@ def _line(prompt: str, interactive: bool) -> str | None:
     if interactive:
         import os
 
-        text = prompt if os.environ.get("NO_COLOR") else click.style(prompt, bold=True)
+        text = prompt if os.environ.get("NO_COLOR") or plain_asked() else click.style(prompt, bold=True)
         try:
             return click.prompt(text, default="", show_default=False, prompt_suffix=": ")
         except click.Abort:  # Ctrl-D (Ctrl-C raises Interrupted: see terminate)
@@ -204,10 +205,11 @@ def _line(prompt: str, interactive: bool) -> str | None:
 
 
 def _printer():
-    """A function printing (style, text) lines: Rich, styled, on a terminal; plain text otherwise."""
+    """A function printing (style, text) lines: Rich, styled, on a terminal; plain text otherwise (and
+    with --plain)."""
     from ..safetext import escape_controls
 
-    if not sys.stdout.isatty():
+    if plain_asked() or not sys.stdout.isatty():
         def plain(lines) -> None:
             for _, text in lines:
                 click.echo(escape_controls(text))

@@ -6,18 +6,31 @@ from pathlib import Path
 
 import click
 
-from . import reports_bad_input
-from .common import OPTIMIZER, SVG, VARIANT, check_nameable, diagram_lines, heading, precision_option, solved, write_svg
+from . import PLAIN, reports_bad_input
+from .common import (
+    EXERCISE,
+    OPTIMIZER,
+    SVG,
+    VARIANT,
+    check_nameable,
+    emit,
+    heading,
+    network_drawing,
+    precision_option,
+    solved,
+    write_svg,
+)
 from .pages import SOLUTION_PAGES, SolvedPage, format_option, print_page
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @precision_option("Significant digits shown in the tables.")
 @format_option(SOLUTION_PAGES)
 @VARIANT
 @OPTIMIZER
 @SVG
+@PLAIN
 @reports_bad_input
 def solve(exercise: str, precision: int, output_format: str, variant: str | None, optimizer, svg_path: Path | None):
     """Print the worked solution of EXERCISE (a built-in name such as ex1, or a YAML file)."""
@@ -28,11 +41,11 @@ def solve(exercise: str, precision: int, output_format: str, variant: str | None
 
 
 @click.command(name="list")
+@PLAIN
 @reports_bad_input
 def list_exercises():
     """List the built-in exercises with their titles."""
     from .. import builtin_exercises, load_exercise
-    from ..report.text import emit
     from ..report.views import Section
 
     rows = []
@@ -44,32 +57,31 @@ def list_exercises():
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @click.option("--diagram", is_flag=True,
               help="Draw the network with each unit's values after the forward pass and each weight.")
 @click.option("--step", is_flag=True,
               help="Draw the step too: the deltas and the new weights (with --diagram or --svg).")
 @SVG
+@PLAIN
 @reports_bad_input
 def show(exercise: str, variant: str | None, diagram: bool, step: bool, svg_path: Path | None):
     """Show EXERCISE as a student reads it: the network, its numbers and what is asked."""
-    from ..report.text import emit
-    from ..report.views import exercise_sections
+    from ..report.views import exercise_sections, instruction_paragraphs
 
     if step and not (diagram or svg_path):
         raise click.UsageError("--step draws the step on --diagram or --svg; give one of them")
     exercise_, solution = solved(exercise, variant)
     if svg_path is not None:
         write_svg(svg_path, exercise_, solution, step=step)
-    # The YAML's own line breaks fall mid-sentence: one line a paragraph, for the terminal to wrap.
-    paragraphs = [" ".join(p.split()) for p in exercise_.instructions.split("\n\n") if p.strip()]
-    drawing = [*diagram_lines(solution, step=step), ""] if diagram else []
-    emit([*paragraphs, "", *drawing, *exercise_sections(exercise_, solution)], heading=heading(exercise_))
+    drawing = [network_drawing(solution, step=step), ""] if diagram else []
+    emit([*instruction_paragraphs(exercise_), "", *drawing, *exercise_sections(exercise_, solution)],
+         heading=heading(exercise_))
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @VARIANT
 @reports_bad_input
 def template(exercise: str, variant: str | None):

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import BpcheckError
-from . import reports_bad_input, sigterm_interrupts
-from .common import OPTIMIZER, VARIANT, heading, load, precision_option, solved
+from . import PLAIN, plain_asked, reports_bad_input, sigterm_interrupts
+from .common import EXERCISE, OPTIMIZER, VARIANT, heading, load, precision_option, solved
 from .pages import GRADCHECK_PAGES, TRAINING_PAGES, CheckedPage, TrainedPage, format_option, print_page
 
 MAX_ITERATIONS = 1_000_000
@@ -24,7 +24,7 @@ def _positive(ctx, param, value: float | None):
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @click.option("--iterations", "-n", type=click.IntRange(1, MAX_ITERATIONS), default=1000, show_default=True,
               help="Updates to make.")
 @click.option("--eta", type=float, callback=_positive, help="The learning rate η (default: the exercise's).")
@@ -38,6 +38,7 @@ def _positive(ctx, param, value: float | None):
 @click.option("--plot", metavar="PATH", help="Also write the curve as PNG or SVG (needs matplotlib, the plot extra).")
 @precision_option()
 @VARIANT
+@PLAIN
 @reports_bad_input
 def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_format, plot, precision, variant):
     """Train EXERCISE: repeat the step and watch the loss (tutorial §14)."""
@@ -48,7 +49,8 @@ def train(exercise, iterations, eta, until, batch_size, seed, optimizer, output_
         exercise_ = exercise_._replace(network=exercise_.network._replace(learning_rate=eta))
     if plot is not None:
         _check_plot(plot, exercise_)
-    progress = _training_progress(iterations) if sys.stderr.isatty() and iterations >= 20_000 else None
+    drawn = sys.stderr.isatty() and not plain_asked()  # a progress bar, not with --plain
+    progress = _training_progress(iterations) if drawn and iterations >= 20_000 else None
     with progress or _nothing() as advance:
         try:
             run = run_training(exercise_.network, iterations, batch_size=batch_size, seed=seed, until=until,
@@ -97,10 +99,11 @@ def _write_plot(path: str, run, title: str) -> None:
 
 
 @click.command()
-@click.argument("exercise")
+@EXERCISE
 @precision_option()
 @format_option(GRADCHECK_PAGES)
 @VARIANT
+@PLAIN
 @reports_bad_input
 def gradcheck(exercise, precision, output_format, variant):
     """Check every backprop gradient of EXERCISE against a central finite difference of E (tutorial §6).

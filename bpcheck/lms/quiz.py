@@ -104,38 +104,30 @@ def solved_variants(exercise: Exercise, names: list[str]) -> list[Solution]:
 
 
 def listed_variants(text: str, file: str | None = None) -> list[str]:
-    """Variant names: ``--variants a,b,c`` (``file`` None), or a roster file's text, one name a line
-    (blank lines and lines starting with # left out). An empty, unprintable or repeated name is refused
-    where it stands."""
+    """Variant names: ``--variants a,b,c`` (``file`` None), or a roster file's text (``roster.roster_students``:
+    a CSV with an id column, or one id a line). An empty, unprintable or repeated name is refused where it
+    stands."""
+    from ..roster import roster_students
     from ..variants import variant_name
 
-    items: list[tuple[int | None, str]]
-    if file is None:
-        items = [(None, item) for item in text.split(",")]
-    else:
-        items = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-                 if line.strip() and not line.lstrip().startswith("#")]
-    names: dict[str, int | None] = {}
-    for number, item in items:
-        where = f"{file}:{number}" if file is not None else "--variants"
+    if file is not None:
+        return [student.variant for student in roster_students(text, file)]
+    names: list[str] = []
+    for item in text.split(","):
         try:
             name = variant_name(item)
         except BpcheckError as error:
-            raise BpcheckError(f"{where}: {error.message}", hint=error.hint) from None
+            raise BpcheckError(f"--variants: {error.message}", hint=error.hint) from None
         if name in names:
-            first = f" (first on line {names[name]})" if file is not None else ""
-            raise BpcheckError(f"{where}: variant {quoted(name)} is listed twice{first}",
+            raise BpcheckError(f"--variants: variant {quoted(name)} is listed twice",
                                hint="give each student one variant")
-        names[name] = number
-    if not names:
-        raise BpcheckError(f"{file or '--variants'}: no variant names in it",
-                           hint="give one name a line (a student id, say)")
-    return list(names)
+        names.append(name)
+    return names
 
 
 def read_roster(path) -> str:
     """A roster file's text (UTF-8, a byte-order mark allowed)."""
-    return read_utf8(path, ROSTER_BYTES, "give a text file with one variant name a line, saved as UTF-8")
+    return read_utf8(path, ROSTER_BYTES, "give a CSV or a text file with one id a line, saved as UTF-8")
 
 
 def read_utf8(path, limit: int, hint: str) -> str:
@@ -209,11 +201,11 @@ def html_text(text: str) -> str:
 
 def exercise_html(solution: Solution) -> str:
     """The exercise as a quiz shows it: the title, the instructions, the network and its numbers."""
-    from ..report.views import exercise_sections
+    from ..report.views import exercise_sections, instruction_paragraphs
 
     exercise = solution.exercise
-    paragraphs = [" ".join(part.split()) for part in re.split(r"\n\s*\n", exercise.instructions) if part.strip()]
-    parts = [f"<p>{html_text(exercise.title)}</p>", *(f"<p>{html_text(part)}</p>" for part in paragraphs)]
+    parts = [f"<p>{html_text(exercise.title)}</p>",
+             *(f"<p>{html_text(part)}</p>" for part in instruction_paragraphs(exercise))]
     for section in exercise_sections(exercise, solution)[:2]:  # the network and the given numbers
         parts.append(html_table(section.title, section.columns, section.rows, section.notes))
     parts.append("<p>Write each value as a decimal (0.755, or 0,755). Your teacher regrades the quiz with "

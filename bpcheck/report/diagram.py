@@ -41,13 +41,26 @@ def network_lines(solution: Solution, *, width: int, step: bool = False, precisi
     with the unit's values and its incoming weights beside it; where that does not fit, a compact form
     (a line per layer, a line per unit's incoming weights). No line is wider than ``width``, and no
     number is cut (a single number wider than the terminal runs on)."""
+    return _network(solution, width, step, precision, suffix, boxed=True)
+
+
+def network_words(solution: Solution, *, step: bool = False, precision: int = 4) -> list[str]:
+    """The network in words, for --plain: the compact form, each line whole (``3 ← W13 0.1, W23 0.8``,
+    then ``Hidden layer: 3: a 0.755 y 0.6803; …``), the same at any width."""
+    return _network(solution, UNWRAPPED, step, precision, "", boxed=False)
+
+
+UNWRAPPED = 1 << 30  # a width no line reaches
+
+
+def _network(solution: Solution, width: int, step: bool, precision: int, suffix: str, boxed: bool) -> list[str]:
     drawn = figure(solution, step=step, precision=precision, suffix=suffix)
     title = f"The network {drawn.caption}" + (": each weight before → after the step" if step else "")
     words = title.replace(" → ", "\u00a0→\u00a0").split(" ")  # "before → after" stays on one line
     lines = [line.replace("\u00a0", " ") for line in _wrapped([[word] for word in words], width, indent="")]
-    boxed = _boxed_lines(drawn)
-    if boxed is not None and max(map(cells, boxed)) <= width:
-        return lines + boxed
+    boxes = _boxed_lines(drawn) if boxed else None
+    if boxes is not None and max(map(cells, boxes)) <= width:
+        return lines + boxes
     return lines + _compact_lines(drawn, width)
 
 

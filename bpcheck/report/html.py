@@ -12,11 +12,10 @@ verdict is a coloured word (✓ correct, ✗ wrong ...), so it reads without col
 from __future__ import annotations
 
 import itertools
-import re
 from html import escape
 
 from ..safetext import escape_controls
-from .views import Section, solution_sections
+from .views import Section, instruction_paragraphs, solution_sections
 
 # Verdict colours (grades.VERDICT_STYLES, and a file's pass or fail in a class summary), each at least
 # 7:1 against the white page (WCAG AAA; tests/test_html.py measures them).
@@ -109,8 +108,8 @@ def _table(section: Section, number: int, ids: str = "t", level: int = 2) -> str
         styled = f' class="{style}"' if style in COLOURS else ""
         rows.append(f'<tr{styled}><th scope="row">{_text(row[0])}</th>{cells}</tr>')
     head = "".join(f'<th scope="col">{_text(column)}</th>' for column in columns)
-    table = ('<table class="formulas">' if "formula" in columns else '<table class="grades">'
-             if "verdict" in columns else "<table>")
+    kind = ' class="formulas"' if "formula" in columns else ' class="grades"' if "verdict" in columns else ""
+    table = f'<table{kind} aria-labelledby="{heading}">'  # named by its heading, as a caption would name it
     notes = "".join(f'<p class="note">{_text(note)}</p>\n' for note in section.notes)
     return (f'<section aria-labelledby="{heading}">\n<h{level} id="{heading}">{_text(section.title)}</h{level}>\n'
             f'<div class="scroll" role="region" aria-labelledby="{heading}" tabindex="0">\n'
@@ -192,14 +191,9 @@ def solution_blocks(solution, precision: int) -> list:
     """The instructions, the network's picture and a table per step, each formula with its numbers
     substituted (the sections `bpcheck solve` prints), and the network again with the step's deltas
     and new weights before the forward pass that checks them."""
-    exercise = solution.exercise
-    blocks: list = []
-    for paragraph in re.split(r"\n\s*\n", exercise.instructions.strip()):  # a blank line between paragraphs
-        if paragraph.strip():
-            blocks.append(" ".join(paragraph.split()))
     sections = solution_sections(solution, precision)
     # The network after the forward pass first; the step (deltas, new weights) before the check.
-    return [*blocks, network_picture(solution, precision), *sections[:-1],
+    return [*instruction_paragraphs(solution.exercise), network_picture(solution, precision), *sections[:-1],
             network_picture(solution, precision, step=True), sections[-1]]
 
 

@@ -16,17 +16,18 @@ import sys
 
 from ..safetext import escape_controls
 from .plain import COLUMN_GAP, headed, render
-from .views import Section
+from .views import Section, drawings_as
 
 
-def emit(blocks, *, heading: str | None = None, stream=None, console=None) -> None:
-    """Write headings, paragraphs (str) and tables (Section) to ``stream`` (stdout by default), or to a
-    Rich ``console`` when one is given (tests give one of a chosen width)."""
+def emit(blocks, *, heading: str | None = None, stream=None, console=None, plain: bool = False) -> None:
+    """Write headings, paragraphs (str), tables (Section) and drawings (Drawing) to ``stream`` (stdout by
+    default), or to a Rich ``console`` when one is given (tests give one of a chosen width). ``plain``
+    (--plain): plain lines with nothing drawn, on a terminal too."""
     stream = stream or sys.stdout
-    if console is None and not stream.isatty():
-        stream.write(render(blocks, heading))
+    if console is None and (plain or not stream.isatty()):
+        stream.write(render(blocks, heading, plain=plain))
         return
-    _print_rich(headed(blocks, heading), console or terminal_console(stream))
+    _print_rich(headed(drawings_as(blocks, plain=False), heading), console or terminal_console(stream))
 
 
 def terminal_console(stream):

@@ -43,6 +43,15 @@ def loss_curve(loss: list[float], width: int, height: int = CURVE_HEIGHT) -> lis
     return lines
 
 
+def loss_table(loss: list[float], precision: int, points: int = 11) -> Section:
+    """The curve in words, for --plain: E before the first update, at every tenth of the run, and after
+    the last update."""
+    fmt = number_formatter(precision)
+    shown = sorted({round(point * (len(loss) - 1) / (points - 1)) for point in range(points)}) if loss else []
+    return Section("E before each update, and after the last", ("updates made", "E"),
+                   [(str(index), fmt(loss[index])) for index in shown], numeric=(0, 1))
+
+
 def training_sections(run: TrainingRun, precision: int) -> list:
     """The summary, the final parameters and each layer's mean |δ| at the start and the end."""
     fmt = number_formatter(precision)

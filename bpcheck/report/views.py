@@ -14,6 +14,14 @@ if TYPE_CHECKING:
     from ..solution import Solution
 
 
+def instruction_paragraphs(exercise: Exercise) -> list[str]:
+    """The instructions, a line a paragraph: the YAML's own line breaks fall mid-sentence, and a reader
+    (a terminal, a page, a comment) wraps them where it needs to."""
+    import re
+
+    return [" ".join(part.split()) for part in re.split(r"\n\s*\n", exercise.instructions) if part.strip()]
+
+
 def exercise_heading(exercise: Exercise) -> str:
     """What an exercise's pages and drawings are headed: its title, with its name and variant."""
     variant = f", variant {exercise.variant}" if exercise.variant else ""
@@ -32,6 +40,26 @@ class Section:
         self.notes = notes if notes is not None else []
         self.numeric = numeric
         self.row_styles: list[str] = []  # colour per row on a terminal (optional)
+
+
+class Drawing:
+    """Lines that draw (the network, a loss curve) and the same facts in words: blocks (lines and tables)
+    for --plain, whose reader may be a screen reader, to which a box or a bar is noise."""
+
+    def __init__(self, lines: list[str], words: list):
+        self.lines = lines
+        self.words = words
+
+
+def drawings_as(blocks, plain: bool) -> list:
+    """A page's blocks with each Drawing given as its lines, or when ``plain`` as its words."""
+    found: list = []
+    for block in blocks:
+        if isinstance(block, Drawing):
+            found += block.words if plain else block.lines
+        else:
+            found.append(block)
+    return found
 
 
 # The network of the tutorial's §13, whose printed figures a reader compares with ours.

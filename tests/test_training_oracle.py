@@ -1,5 +1,5 @@
-"""Attacks on issue 10 (training, datasets, optimizers, mean |δ|, gradcheck): what a hostile or confused
-user, an instructor or a held-out acceptance test would try.
+"""Training, datasets, optimizers, mean |δ| and gradcheck (issue 10) against an independent oracle, and
+what a hostile or confused user, an instructor or a held-out acceptance test would try on them.
 
 The numbers are checked against an oracle written here in plain Python (forward pass, backward pass and
 the updates of plain gradient descent, PyTorch's SGD with momentum and PyTorch's Adam, in PyTorch's own
@@ -15,25 +15,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line, sigmoid
-from hypothesis import assume, given, settings
+from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
 import bpcheck
 from bpcheck import grade, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.gradcheck import FAIL, KINK, PASS, gradient_check
 from bpcheck.loading import load_exercise_text
 from bpcheck.training import DECREASING, DIVERGING, FLAT, OSCILLATING, loss_behaviour, train
 
 ROOT = Path(__file__).resolve().parent.parent
 XOR = ROOT / "examples" / "training" / "xor.yaml"
-ENV = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None}
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(arg) for arg in args], env=ENV, input=input, prog_name="bpcheck")
+@pytest.fixture(scope="module")
+def cli(cli):
+    return cli.with_env(COLUMNS="100")  # the loss curve and the tables at the width they were written for
 
 
 def written(tmp_path: Path, text: str, name: str = "exercise.yaml") -> Path:
@@ -320,7 +318,12 @@ def test_training_matches_the_oracle_on_random_networks(spec, iterations, data):
     seed = data.draw(st.one_of(st.none(), st.integers(0, 2**32)), label="seed")
     as_dataset = data.draw(st.booleans(), label="as_dataset")
     oracle = Oracle(spec)
-    expected = oracle.train(iterations, batch_size, seed)
+    try:
+        expected = oracle.train(iterations, batch_size, seed)
+    except (OverflowError, ValueError) as error:  # a run past a double's range: x ** 2 overflows, fsum meets inf - inf
+        if isinstance(error, ValueError) and "inf" not in str(error):
+            raise  # an error of the oracle's own, not an overflow
+        reject()  # discarded, as the runs below whose losses are not finite
     assume(not oracle.suspect)
     assume(all(math.isfinite(value) for value in expected[0] + [expected[1]]))
     network = load_exercise_text(exercise_text(spec, as_dataset=as_dataset)).network
@@ -418,15 +421,15 @@ def test_adam_state_given_with_the_wrong_step_is_not_the_same_run():
     assert wrong.final["W13"] != pytest.approx(whole.final["W13"], rel=1e-6)
 
 
-def test_optimizer_on_the_command_line_starts_from_zero_state(tmp_path):
+def test_optimizer_on_the_command_line_starts_from_zero_state(cli, tmp_path):
     spec = {**PINNED, "optimizer": {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "step": 9,
                                     "state": {"m_W13": 0.5, "v_W13": 0.25}}}
     path = written(tmp_path, exercise_text(spec))
-    data = json.loads(run("train", path, "-n", "5", "--optimizer", "adam", "-f", "json").stdout)
+    data = json.loads(cli("train", path, "-n", "5", "--optimizer", "adam", "-f", "json").stdout)
     fresh = Oracle({**PINNED, "optimizer": {"name": "adam", "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}}).train(5)
     assert all(close(ours, theirs) for ours, theirs in zip(data["loss"], fresh[0]))
     assert close(data["final"]["W13"], fresh[2]["W13"]) and close(data["state"]["m_W13"], fresh[3]["m_W13"])
-    from_file = json.loads(run("train", path, "-n", "5", "-f", "json").stdout)
+    from_file = json.loads(cli("train", path, "-n", "5", "-f", "json").stdout)
     assert not close(from_file["final"]["W13"], fresh[2]["W13"], 1e-6)  # the file's state and step count
 
 
@@ -535,18 +538,18 @@ ONE = "examples:\n  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 0.5}}\n"
     (ONE + "optimizer: 5\n", ":7:12: ", ["unknown optimizer"]),
 ])
 @pytest.mark.parametrize("command", ["solve", "train", "gradcheck"])
-def test_hostile_datasets_and_optimizers_are_one_line(tmp_path, tail, where, words, command):
+def test_hostile_datasets_and_optimizers_are_one_line(cli, tmp_path, tail, where, words, command):
     path = written(tmp_path, HEAD + tail)
     before = path.read_bytes()
-    assert_bad_input_line(run(command, path), f"{path}{where}", words)
+    assert_bad_input_line(cli(command, path), f"{path}{where}", words)
     assert path.read_bytes() == before
 
 
-def test_the_largest_dataset_allowed_trains(tmp_path):
+def test_the_largest_dataset_allowed_trains(cli, tmp_path):
     rows = "".join(f"  - {{inputs: {{x1: {i / 100}, x2: {1 - i / 100}}}, targets: {{t5: {0.2 + i / 200}}}}}\n"
                    for i in range(100))
     path = written(tmp_path, HEAD + "examples:\n" + rows)
-    data = json.loads(run("train", path, "-n", "3", "-f", "json").stdout)
+    data = json.loads(cli("train", path, "-n", "3", "-f", "json").stdout)
     assert data["settings"]["examples"] == 100 and len(data["loss"]) == 3
     expected = 0.5 * sum((0.2 + i / 200 - forward_tutorial(i / 100, 1 - i / 100)) ** 2 for i in range(100)) / 100
     assert data["loss"][0] == pytest.approx(expected, rel=1e-12)
@@ -557,13 +560,13 @@ def forward_tutorial(x1: float, x2: float) -> float:
     return sigmoid(0.3 * y3 + 0.9 * y4)
 
 
-def test_too_many_gradients_in_a_dataset_is_one_line(tmp_path):
+def test_too_many_gradients_in_a_dataset_is_one_line(cli, tmp_path):
     layers = "layers: [50, 50, 1]\n"
     weights = ", ".join(f"W{s}_{d}" + ": 0.01" for d in range(51, 101) for s in range(1, 51)) + ", " + \
         ", ".join(f"W{s}_101: 0.01" for s in range(51, 101))
     row = "  - {inputs: {" + ", ".join(f"x{u}: 0.1" for u in range(1, 51)) + "}, targets: {t101: 0.5}}\n"
     path = written(tmp_path, f"title: wide\n{layers}weights: {{{weights}}}\nlearning_rate: 1\nexamples:\n" + row * 4)
-    assert_bad_input_line(run("train", path, "-n", "1"), f"{path}:", ["10,000"])
+    assert_bad_input_line(cli("train", path, "-n", "1"), f"{path}:", ["10,000"])
 
 
 @pytest.mark.parametrize("tail, words", [
@@ -572,11 +575,11 @@ def test_too_many_gradients_in_a_dataset_is_one_line(tmp_path):
     ("examples:\n  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 1, t6: 0}}\n"
      "  - {inputs: {x1: 0.35, x2: 0.9}, targets: {t5: 1.5, t6: -0.5}}\n", ["probabilities"]),
 ])
-def test_cross_entropy_datasets_take_probabilities(tmp_path, tail, words):
+def test_cross_entropy_datasets_take_probabilities(cli, tmp_path, tail, words):
     text = HEAD.replace("layers: [2, 2, 1]", "layers: [2, 2, 2]\nloss: cross_entropy").replace(
         "W45: 0.9}", "W45: 0.9, W36: -0.5, W46: 0.2}") + tail
     path = written(tmp_path, text)
-    result = run("train", path, "-n", "5", "-f", "json")
+    result = cli("train", path, "-n", "5", "-f", "json")
     if not words:  # a soft target is a distribution too, and its E cannot fall below its entropy, ln 2
         assert result.exit_code == 0, result.output
         assert min(json.loads(result.stdout)["loss"]) > math.log(2)
@@ -584,42 +587,42 @@ def test_cross_entropy_datasets_take_probabilities(tmp_path, tail, words):
     assert_bad_input_line(result, f"{path}:", words)
 
 
-def test_huge_inputs_that_overflow_are_one_line_in_every_command(tmp_path):
+def test_huge_inputs_that_overflow_are_one_line_in_every_command(cli, tmp_path):
     text = HEAD.replace("layers: [2, 2, 1]", "layers: [2, 2, 1]\nactivation: linear") + \
         "examples:\n  - {inputs: {x1: 1e200, x2: 1e200}, targets: {t5: 0.5}}\n"
     path = written(tmp_path, text)
     for command in ("solve", "train", "gradcheck", "check", "template", "show"):
-        result = run(command, path)
+        result = cli(command, path)
         assert "Traceback" not in result.output
         if command == "show":  # the exercise as a student reads it: no step is taken
             continue
         assert_bad_input_line(result, f"{path}: ", ["too large for double precision"])
 
 
-def test_saturated_huge_inputs_still_train_and_check(tmp_path):
+def test_saturated_huge_inputs_still_train_and_check(cli, tmp_path):
     path = written(tmp_path, HEAD + "examples:\n  - {inputs: {x1: 1e308, x2: 1e308}, targets: {t5: 0.5}}\n")
-    data = json.loads(run("train", path, "-n", "4", "-f", "json").stdout)
+    data = json.loads(cli("train", path, "-n", "4", "-f", "json").stdout)
     # y3 = y4 = 1 exactly: the hidden deltas are 0, only W35 and W45 learn, as y5 = σ(1.2)
     y5 = sigmoid(1.2)
     assert data["loss"][0] == pytest.approx(0.5 * (0.5 - y5) ** 2, rel=1e-14)
     assert data["final"]["W13"] == 0.1 and data["final"]["W24"] == 0.6
-    checks = json.loads(run("gradcheck", path, "-f", "json").stdout)["checks"]
+    checks = json.loads(cli("gradcheck", path, "-f", "json").stdout)["checks"]
     assert {c["parameter"]: c["verdict"] for c in checks} == dict.fromkeys(["W13", "W23", "W14", "W24", "W35", "W45"],
                                                                             PASS)
 
 
-def test_a_dataset_with_variants_gives_the_variant_in_every_command(tmp_path):
+def test_a_dataset_with_variants_gives_the_variant_in_every_command(cli, tmp_path):
     # Issue 17: a dataset varies (it was refused before); its variants: rules are followed in every command.
     path = written(tmp_path, HEAD + ONE + "variants: {weights: {min: -1, max: 1, step: 0.1}}\n")
-    values = json.loads(run("solve", path, "--variant", "alice", "-f", "json").stdout)["values"]
+    values = json.loads(cli("solve", path, "--variant", "alice", "-f", "json").stdout)["values"]
     assert all(round(values[name], 1) == values[name] and values[name] != 0 for name in ("W13", "W23", "W35"))
     for command in ("train", "gradcheck"):
-        result = run(command, path, "--variant", "alice", "-f", "json")
+        result = cli(command, path, "--variant", "alice", "-f", "json")
         assert result.exit_code == 0 and json.loads(result.stdout)["variant"] == "alice", result.output
-    assert "variant: alice\n" in run("template", path, "--variant", "alice").stdout
-    shown = run("show", path, "--variant", "alice")
+    assert "variant: alice\n" in cli("template", path, "--variant", "alice").stdout
+    shown = cli("show", path, "--variant", "alice")
     assert shown.exit_code == 0 and "(exercise, variant alice)" in shown.stdout
-    practice = run("practice", path, "--variant", "alice", "--save", tmp_path / "p.yaml", input="")
+    practice = cli("practice", path, "--variant", "alice", "--save", tmp_path / "p.yaml", input="")
     assert "variant alice" in practice.stdout and f"W13 = {values['W13']:g}," in practice.stdout
 
 
@@ -643,66 +646,66 @@ def adam_dataset(tmp_path):
     return written(tmp_path, ADAM_DATASET, "adam-two.yaml")
 
 
-def test_check_template_show_and_solve_formats_on_a_dataset_with_adam(adam_dataset):
+def test_check_template_show_and_solve_formats_on_a_dataset_with_adam(cli, adam_dataset):
     values = solve(load_exercise(str(adam_dataset))).values
-    check = run("check", adam_dataset)
+    check = cli("check", adam_dataset)
     assert check.exit_code == 0 and "Traceback" not in check.output
-    template = run("template", adam_dataset)
+    template = cli("template", adam_dataset)
     assert template.exit_code == 0
     for name in ("y3[2]:", "E[1]:", "dE_dW13[2]:", "m_W13_new:", "v_W13_new:", "mhat_W13:", "bias_correction2:",
                  "E_after:"):
         assert f"  {name}\n" in template.stdout, name
     assert "W24_new" not in template.stdout and "m_W24" not in template.stdout
-    diagram = run("show", adam_dataset, "--diagram")
+    diagram = cli("show", adam_dataset, "--diagram")
     assert diagram.exit_code == 0 and "example 1" in diagram.stdout
-    data = json.loads(run("solve", adam_dataset, "--format", "json").stdout)
+    data = json.loads(cli("solve", adam_dataset, "--format", "json").stdout)
     assert data["values"]["bias_correction1"] == pytest.approx(1 - 0.9 ** 3, rel=1e-14)
     assert data["values"]["m_W13_new"] == pytest.approx(0.9 * 0.01 + 0.1 * values["dE_dW13"], rel=1e-14)
     assert data["values"]["v_W13_new"] == pytest.approx(0.999 * 0.0004 + 0.001 * values["dE_dW13"] ** 2, rel=1e-14)
-    html = run("solve", adam_dataset, "--format", "html")
+    html = cli("solve", adam_dataset, "--format", "html")
     assert html.exit_code == 0 and "<b>two</b>" not in html.stdout and "&lt;b&gt;two&lt;/b&gt;" in html.stdout
     assert "mhat_W13" in html.stdout and "y3[2]" in html.stdout
-    latex = run("solve", adam_dataset, "--format", "latex")
+    latex = cli("solve", adam_dataset, "--format", "latex")
     assert latex.exit_code == 0 and r"\hat{m}_{W_{13}}" in latex.stdout and "{x_{1}^{(2)}}" in latex.stdout
     assert "<b>" not in latex.stdout and r"\textless" in latex.stdout
-    markdown = run("solve", adam_dataset, "--format", "markdown")
+    markdown = cli("solve", adam_dataset, "--format", "markdown")
     assert markdown.exit_code == 0 and "| mhat_W13 |" in markdown.stdout and r"| y3\[2\] |" in markdown.stdout
 
 
-def test_grade_of_a_filled_template_on_a_dataset_with_adam(adam_dataset, tmp_path):
+def test_grade_of_a_filled_template_on_a_dataset_with_adam(cli, adam_dataset, tmp_path):
     solution = solve(load_exercise(str(adam_dataset)))
-    template = run("template", adam_dataset).stdout
+    template = cli("template", adam_dataset).stdout
     filled = []
     for line in template.splitlines():
         name = line.strip()[:-1] if line.startswith("  ") and line.endswith(":") else None
         filled.append(f"{line} {solution.values[name]!r}" if name else line)
     answers = written(tmp_path, "\n".join(filled) + "\n", "answers.yaml")
-    data = json.loads(run("grade", answers, "-f", "json").stdout)
+    data = json.loads(cli("grade", answers, "-f", "json").stdout)
     assert data["score"] == data["max_score"] == len(solution.asked) > 60
     # a student who forgets Adam's bias correction: mhat = m_new
     slip = answers.read_text().replace(f"mhat_W13: {solution.values['mhat_W13']!r}",
                                        f"mhat_W13: {solution.values['m_W13_new']!r}")
     answers.write_text(slip)
-    data = json.loads(run("grade", answers, "-f", "json").stdout)
+    data = json.loads(cli("grade", answers, "-f", "json").stdout)
     verdicts = {r["name"]: r["verdict"] for r in data["results"]}
     assert verdicts["mhat_W13"] == "wrong" and verdicts["m_W13_new"] == "correct"
 
 
-def test_practice_a_dataset_with_adam_right_through(adam_dataset, tmp_path):
+def test_practice_a_dataset_with_adam_right_through(cli, adam_dataset, tmp_path):
     solution = solve(load_exercise(str(adam_dataset)))
     save = tmp_path / "mine.yaml"
     typed = "".join(f"{solution.values[name]!r}\n" for name in solution.asked)
-    result = run("practice", adam_dataset, "--save", save, input=typed)
+    result = cli("practice", adam_dataset, "--save", save, input=typed)
     assert "Traceback" not in result.output
     assert result.exit_code == 0, result.output[-800:]
-    graded = json.loads(run("grade", save, "-f", "json").stdout)
+    graded = json.loads(cli("grade", save, "-f", "json").stdout)
     assert graded["score"] == graded["max_score"] == len(solution.asked)
 
 
 # ==================================================================== 4. the command line
 
 
-def test_one_million_iterations_are_accepted_and_one_more_refused(monkeypatch):
+def test_one_million_iterations_are_accepted_and_one_more_refused(cli, monkeypatch):
     import bpcheck.training
 
     real, asked = bpcheck.training.train, []
@@ -712,10 +715,10 @@ def test_one_million_iterations_are_accepted_and_one_more_refused(monkeypatch):
         return real(network, 1, **options)
 
     monkeypatch.setattr(bpcheck.training, "train", quick)
-    result = run("train", "ex1", "--iterations", "1000000", "-f", "json")
+    result = cli("train", "ex1", "--iterations", "1000000", "-f", "json")
     assert result.exit_code == 0, result.output
     assert asked == [1_000_000]
-    assert_bad_input_line(run("train", "ex1", "--iterations", "1000001"), "", ["--iterations", "1000000"])
+    assert_bad_input_line(cli("train", "ex1", "--iterations", "1000001"), "", ["--iterations", "1000000"])
     assert asked == [1_000_000]
 
 
@@ -742,45 +745,45 @@ def test_one_million_iterations_are_accepted_and_one_more_refused(monkeypatch):
     (["--optimizer", "adam,BETA1=0.9"], ["no setting BETA1"]),
     (["--format", "xml"], ["--format"]),
 ])
-def test_bad_train_options_are_one_line(args, words):
-    assert_bad_input_line(run("train", "ex1", *args), "", words)
+def test_bad_train_options_are_one_line(cli, args, words):
+    assert_bad_input_line(cli("train", "ex1", *args), "", words)
 
 
 @pytest.mark.parametrize("setting", ["adam,epsilon=0", "adam,epsilon=-1", "adam,beta2=1", "momentum,beta=nan",
                                      "momentum,beta=-0.5", "adam,epsilon=nan"])
-def test_out_of_range_optimizer_settings_say_what_to_do(setting):
+def test_out_of_range_optimizer_settings_say_what_to_do(cli, setting):
     # Like every bad-input line, it says what is wrong and what to do (the '; ...' part).
-    message = assert_bad_input_line(run("train", "ex1", "-n", "2", "--optimizer", setting), "--optimizer", [])
+    message = assert_bad_input_line(cli("train", "ex1", "-n", "2", "--optimizer", setting), "--optimizer", [])
     assert setting.split(",")[1].split("=")[0] in message
 
 
-def test_an_infinite_epsilon_is_refused_as_an_option_not_blamed_on_the_exercise():
+def test_an_infinite_epsilon_is_refused_as_an_option_not_blamed_on_the_exercise(cli):
     # An infinite ε is the option's fault, not the exercise's (not "ex1.yaml: epsilon comes out as inf").
-    assert_bad_input_line(run("train", "ex1", "-n", "2", "--optimizer", "adam,epsilon=inf"), "--optimizer",
+    assert_bad_input_line(cli("train", "ex1", "-n", "2", "--optimizer", "adam,epsilon=inf"), "--optimizer",
                           ["epsilon"])
 
 
-def test_batch_size_past_the_dataset_is_full_batch_and_a_seed_alone_changes_nothing():
-    full = json.loads(run("train", XOR, "-n", "30", "-f", "json").stdout)
-    large = json.loads(run("train", XOR, "-n", "30", "--batch-size", "1000", "-f", "json").stdout)
-    seeded = json.loads(run("train", XOR, "-n", "30", "--seed", "3", "-f", "json").stdout)
+def test_batch_size_past_the_dataset_is_full_batch_and_a_seed_alone_changes_nothing(cli):
+    full = json.loads(cli("train", XOR, "-n", "30", "-f", "json").stdout)
+    large = json.loads(cli("train", XOR, "-n", "30", "--batch-size", "1000", "-f", "json").stdout)
+    seeded = json.loads(cli("train", XOR, "-n", "30", "--seed", "3", "-f", "json").stdout)
     assert large["loss"] == full["loss"] == seeded["loss"] and large["final"] == full["final"] == seeded["final"]
     assert large["settings"]["batch_size"] == 4 and large["settings"]["shuffle_seed"] is None
     assert seeded["settings"]["shuffle_seed"] is None
-    shuffled = json.loads(run("train", XOR, "-n", "30", "--batch-size", "1", "--seed", "3", "-f", "json").stdout)
-    in_order = json.loads(run("train", XOR, "-n", "30", "--batch-size", "1", "-f", "json").stdout)
+    shuffled = json.loads(cli("train", XOR, "-n", "30", "--batch-size", "1", "--seed", "3", "-f", "json").stdout)
+    in_order = json.loads(cli("train", XOR, "-n", "30", "--batch-size", "1", "-f", "json").stdout)
     assert shuffled["settings"]["shuffle_seed"] == 3 and in_order["settings"]["shuffle_seed"] is None
     assert shuffled["final"] != in_order["final"]
 
 
-def test_until_is_reported_in_text_and_json():
-    data = json.loads(run("train", "ex1", "-n", "60", "--until", "0.0005", "-f", "json").stdout)
+def test_until_is_reported_in_text_and_json(cli):
+    data = json.loads(cli("train", "ex1", "-n", "60", "--until", "0.0005", "-f", "json").stdout)
     below = data["first_below"]
     assert below is not None and data["loss"][below] < 0.0005 <= data["loss"][below - 1]
-    assert f"after {below} updates" in run("train", "ex1", "-n", "60", "--until", "0.0005").stdout
-    assert json.loads(run("train", "ex1", "-n", "3", "--until", "1e-9", "-f", "json").stdout)["first_below"] is None
+    assert f"after {below} updates" in cli("train", "ex1", "-n", "60", "--until", "0.0005").stdout
+    assert json.loads(cli("train", "ex1", "-n", "3", "--until", "1e-9", "-f", "json").stdout)["first_below"] is None
     # already below at the start: after 0 updates
-    assert json.loads(run("train", "ex1", "-n", "3", "--until", "1", "-f", "json").stdout)["first_below"] == 0
+    assert json.loads(cli("train", "ex1", "-n", "3", "--until", "1", "-f", "json").stdout)["first_below"] == 0
 
 
 LINEAR_DATASET = LINEAR_DATASET_YAML
@@ -797,23 +800,23 @@ def strict_json(text: str):
     ("1e150", 3, 2),  # the numbers grow past double precision on the third update
     ("1e300", 2, 1),  # E after the first update is already infinite
 ])
-def test_an_overflowing_run_is_strict_json_and_reported_as_diverging(tmp_path, eta, overflowed_at, losses):
+def test_an_overflowing_run_is_strict_json_and_reported_as_diverging(cli, tmp_path, eta, overflowed_at, losses):
     path = written(tmp_path, LINEAR_DATASET)
-    result = run("train", path, "-n", "50", "--eta", eta, "-f", "json")
+    result = cli("train", path, "-n", "50", "--eta", eta, "-f", "json")
     assert result.exit_code == 0, result.output
     data = strict_json(result.stdout)
     assert data["final_loss"] is None and data["overflowed_at"] == overflowed_at
     assert len(data["loss"]) == losses and data["loss"][0] == pytest.approx(9.25 / 3, rel=1e-15)
     assert data["behaviour"]["kind"] == DIVERGING and data["mean_abs_delta"]["end"] == {}
-    text = run("train", path, "-n", "50", "--eta", eta)
+    text = cli("train", path, "-n", "50", "--eta", eta)
     assert text.exit_code == 0 and "diverges" in text.stdout and "overflowed" in text.stdout
 
 
-def test_a_run_that_ends_just_before_overflowing_is_reported_not_crashed(tmp_path):
+def test_a_run_that_ends_just_before_overflowing_is_reported_not_crashed(cli, tmp_path):
     # One update at η = 1e150 leaves finite weights (E ≈ 9.4e301) whose next step would overflow: the
     # run is over and must be reported; its mean |δ| at the end is still finite.
     path = written(tmp_path, LINEAR_DATASET)
-    result = run("train", path, "-n", "1", "--eta", "1e150", "-f", "json")
+    result = cli("train", path, "-n", "1", "--eta", "1e150", "-f", "json")
     assert result.exit_code == 0, result.output
     data = strict_json(result.stdout)
     assert data["overflowed_at"] is None and data["final_loss"] > 1e300
@@ -834,10 +837,10 @@ def test_finite_weights_whose_loss_overflows_are_a_diverging_run_not_a_traceback
     assert train(network, 1).final_loss == pytest.approx(0.5 * (2 - 0.1 * 2 * 2) ** 2, rel=1e-15)
 
 
-def test_the_exercise_s_own_eta_does_not_stop_a_smaller_eta_from_training(tmp_path):
+def test_the_exercise_s_own_eta_does_not_stop_a_smaller_eta_from_training(cli, tmp_path):
     # The file's own η overflows; --eta replaces it before anything is computed.
     path = written(tmp_path, LINEAR_DATASET.replace("learning_rate: 0.1", "learning_rate: 1e300"))
-    result = run("train", path, "-n", "3", "--eta", "0.1", "-f", "json")
+    result = cli("train", path, "-n", "3", "--eta", "0.1", "-f", "json")
     assert result.exit_code == 0, result.output
     assert strict_json(result.stdout)["final"]["W12"] == pytest.approx(
         train(load_exercise_text(LINEAR_DATASET).network, 3).final["W12"], rel=1e-15)
@@ -846,7 +849,7 @@ def test_the_exercise_s_own_eta_does_not_stop_a_smaller_eta_from_training(tmp_pa
 # -------------------------------------------------------------------- --plot
 
 
-def test_plot_to_a_folder_a_missing_folder_or_the_exercise_is_one_line(tmp_path):
+def test_plot_to_a_folder_a_missing_folder_or_the_exercise_is_one_line(cli, tmp_path):
     pytest.importorskip("matplotlib")
     exercise = written(tmp_path, EX1_YAML, "ex.svg")
     (tmp_path / "folder.png").mkdir()
@@ -857,21 +860,21 @@ def test_plot_to_a_folder_a_missing_folder_or_the_exercise_is_one_line(tmp_path)
     link.symlink_to(exercise)
     cases.append((link, ["overwrite an input"]))
     for target, words in cases:
-        assert_bad_input_line(run("train", exercise, "-n", "5", "--plot", target), "", words)
+        assert_bad_input_line(cli("train", exercise, "-n", "5", "--plot", target), "", words)
     assert exercise.read_text() == EX1_YAML
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ex.svg", "folder.png", "link.svg"]  # no temporary file
 
 
-def test_plot_of_an_overflowing_run_and_upper_case_suffix(tmp_path):
+def test_plot_of_an_overflowing_run_and_upper_case_suffix(cli, tmp_path):
     pytest.importorskip("matplotlib")
     path = written(tmp_path, LINEAR_DATASET)
     target = tmp_path / "LOSS.PNG"
-    result = run("train", path, "-n", "20", "--eta", "1e150", "--plot", target)
+    result = cli("train", path, "-n", "20", "--eta", "1e150", "--plot", target)
     assert result.exit_code == 0, result.output
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_plot_without_matplotlib_fails_before_training(monkeypatch, tmp_path):
+def test_plot_without_matplotlib_fails_before_training(cli, monkeypatch, tmp_path):
     import bpcheck.training
 
     def never(*args, **kwargs):
@@ -881,7 +884,7 @@ def test_plot_without_matplotlib_fails_before_training(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     monkeypatch.setattr(bpcheck.training, "train", never)
     target = tmp_path / "loss.svg"
-    assert_bad_input_line(run("train", "ex1", "-n", "1000000", "--plot", target), "--plot needs matplotlib",
+    assert_bad_input_line(cli("train", "ex1", "-n", "1000000", "--plot", target), "--plot needs matplotlib",
                           ["install the plot extra into the Python bpcheck runs in: python3 -m pip --python "])
     assert not target.exists() and list(tmp_path.iterdir()) == []
 
@@ -897,7 +900,7 @@ learning_rate: 1
 """
 
 
-def test_gradcheck_at_a_relu_kink_and_a_dead_unit(tmp_path):
+def test_gradcheck_at_a_relu_kink_and_a_dead_unit(cli, tmp_path):
     solution = solve(load_exercise_text(RELU_KINK))
     values = solution.values
     assert values["a3"] == 0.0 and values["a4"] == pytest.approx(-0.5)  # unit 3 on its kink, unit 4 dead
@@ -911,7 +914,7 @@ def test_gradcheck_at_a_relu_kink_and_a_dead_unit(tmp_path):
         assert checks[name].numeric == pytest.approx(dE_dy3 / 2, rel=1e-5)
     for name in ("W14", "W24", "W35", "W45"):  # the dead unit and the zero outputs: 0 both ways
         assert checks[name].backprop == checks[name].numeric == 0.0 and checks[name].verdict == PASS
-    result = run("gradcheck", written(tmp_path, RELU_KINK))
+    result = cli("gradcheck", written(tmp_path, RELU_KINK))
     assert result.exit_code == 0 and "kink" in result.stdout and "FAIL" not in result.stdout
 
 
@@ -967,7 +970,7 @@ def test_gradcheck_of_vanishing_and_huge_gradients():
     assert check.verdict == PASS and check.relative_difference < 1e-6
 
 
-def test_gradcheck_exits_1_and_says_fail_when_backprop_is_wrong(monkeypatch):
+def test_gradcheck_exits_1_and_says_fail_when_backprop_is_wrong(cli, monkeypatch):
     real = bpcheck.solve
 
     def slipped(exercise):
@@ -976,11 +979,11 @@ def test_gradcheck_exits_1_and_says_fail_when_backprop_is_wrong(monkeypatch):
         return solution
 
     monkeypatch.setattr(bpcheck, "solve", slipped)
-    result = run("gradcheck", "ex1")
+    result = cli("gradcheck", "ex1")
     assert result.exit_code == 1
     row = next(line for line in result.stdout.splitlines() if line.startswith("W13 "))
     assert "FAIL" in row and "5 of 6 gradients agree" in result.stdout
-    data = strict_json(run("gradcheck", "ex1", "-f", "json").stdout)
+    data = strict_json(cli("gradcheck", "ex1", "-f", "json").stdout)
     assert set(data) == {"exercise", "variant", "relative_tolerance", "checks"}
     assert data["exercise"] == "ex1" and data["relative_tolerance"] == 1e-5
     assert [c["parameter"] for c in data["checks"]] == ["W13", "W23", "W14", "W24", "W35", "W45"]
@@ -997,11 +1000,11 @@ def test_gradcheck_exits_1_and_says_fail_when_backprop_is_wrong(monkeypatch):
     "title: t\nlayers: [1, {units: 1, activation: linear}]\ninputs: {x1: 1.3407806e-146}\n"
     "weights: {W12: 1.0e+300}\ntargets: {t2: 0}\nlearning_rate: 1.0e-300\n",
 ])
-def test_gradcheck_at_the_edge_of_double_precision_is_one_line(tmp_path, text):
+def test_gradcheck_at_the_edge_of_double_precision_is_one_line(cli, tmp_path, text):
     path = written(tmp_path, text)
-    assert run("solve", path).exit_code == 0  # the exercise itself solves
+    assert cli("solve", path).exit_code == 0  # the exercise itself solves
     for fmt in ("text", "json"):
-        assert_bad_input_line(run("gradcheck", path, "-f", fmt), f"{path}: ", ["E overflows", "W12"])
+        assert_bad_input_line(cli("gradcheck", path, "-f", fmt), f"{path}: ", ["E overflows", "W12"])
 
 
 # ==================================================================== 6. names in answers files
@@ -1040,13 +1043,13 @@ def by_hand_three():
     return {"δ3[2]": before[1][6], "y3'[2]": after[1][2], "dE/dW13[1]": grads["W13"][0], "y5[3]": before[2][4]}
 
 
-def test_dataset_names_written_as_the_readme_promises_grade(tmp_path):
+def test_dataset_names_written_as_the_readme_promises_grade(cli, tmp_path):
     exercise = written(tmp_path, THREE, "three.yaml")
     expected = by_hand_three()
     assert expected["y3'[2]"] == pytest.approx(0.5423599178569857, rel=1e-12)
     lines = [f"exercise: {exercise}", "answers:"] + [f"  {name}: {value!r}" for name, value in expected.items()]
     answers = written(tmp_path, "\n".join(lines) + "\n", "answers.yaml")
-    data = json.loads(run("grade", answers, "-f", "json").stdout)
+    data = json.loads(cli("grade", answers, "-f", "json").stdout)
     verdicts = {r["name"]: r["verdict"] for r in data["results"]}
     assert {name: verdicts[name] for name in ("delta3[2]", "y3_after[2]", "dE_dW13[1]", "y5[3]")} == \
         dict.fromkeys(("delta3[2]", "y3_after[2]", "dE_dW13[1]", "y5[3]"), "correct")
@@ -1060,19 +1063,19 @@ def test_dataset_names_written_as_the_readme_promises_grade(tmp_path):
     ("y3[-1]", "did you mean y3["), ("y3[2][1]", "did you mean y3[2]"), ("W13_new[2]", "write it without an index, as W13_new"),
     ("delta9[1]", "did you mean delta"),
 ])
-def test_out_of_range_and_malformed_example_indices_are_flagged_not_graded(tmp_path, name, suggestion):
+def test_out_of_range_and_malformed_example_indices_are_flagged_not_graded(cli, tmp_path, name, suggestion):
     exercise = written(tmp_path, THREE, "three.yaml")
     answers = written(tmp_path, f"exercise: {exercise}\nanswers:\n  \"{name}\": 0.5\n", "answers.yaml")
-    graded = run("grade", answers)
+    graded = cli("grade", answers)
     assert graded.exit_code == 1 and f"⚑ line 3: '{name}' is not a quantity" in graded.stdout  # a slip, not a zero
-    assert_bad_input_line(run("grade", answers, "--strict"), f"{answers}:3:3: ", [name, suggestion])
+    assert_bad_input_line(cli("grade", answers, "--strict"), f"{answers}:3:3: ", [name, suggestion])
 
 
-def test_an_example_index_on_a_shared_value_points_at_the_shared_name(tmp_path):
+def test_an_example_index_on_a_shared_value_points_at_the_shared_name(cli, tmp_path):
     # Weights, biases and η have no example index (README, Names): W13[1] is W13, not dE_dW13[1].
     exercise = written(tmp_path, THREE, "three.yaml")
     answers = written(tmp_path, f"exercise: {exercise}\nanswers:\n  \"eta[1]\": 1\n", "answers.yaml")
-    message = assert_bad_input_line(run("grade", answers, "--strict"), f"{answers}:3:3: ", ["eta[1]"])
+    message = assert_bad_input_line(cli("grade", answers, "--strict"), f"{answers}:3:3: ", ["eta[1]"])
     assert "delta5" not in message  # not "did you mean delta5[1]?"
 
 
@@ -1098,14 +1101,14 @@ def test_loss_behaviour_on_curves_built_by_hand(curve, kind, rises):
     assert behaviour.sentence.split(":")[0] in ("decreases", "oscillates", "diverges", "stays where it began")
 
 
-def test_stochastic_training_that_rises_sometimes_but_falls_overall_is_not_diverging(tmp_path):
+def test_stochastic_training_that_rises_sometimes_but_falls_overall_is_not_diverging(cli, tmp_path):
     network = load_exercise_text(LINEAR_DATASET).network
     result = train(network, 60, batch_size=1)
     losses = result.loss + [result.final_loss]
     rises = sum(after > before for before, after in zip(losses, losses[1:]))
     assert rises >= 5 and losses[-1] < losses[0] / 10  # E over the dataset rose on some updates
     assert result.behaviour.kind == OSCILLATING and result.behaviour.rises == rises
-    text = run("train", written(tmp_path, LINEAR_DATASET), "-n", "60", "--batch-size", "1").stdout
+    text = cli("train", written(tmp_path, LINEAR_DATASET), "-n", "60", "--batch-size", "1").stdout
     assert "oscillates" in text and "diverges" not in text and "can rise on some updates" in text
 
 
@@ -1142,7 +1145,7 @@ def test_invariants_that_hold_to_the_last_bit():
 
 @pytest.mark.parametrize("optimizer", [None, "momentum", "adam"])
 @pytest.mark.parametrize("batch_size", [None, 1])
-def test_every_parameter_frozen_trains_nothing_and_does_not_crash(tmp_path, optimizer, batch_size):
+def test_every_parameter_frozen_trains_nothing_and_does_not_crash(cli, tmp_path, optimizer, batch_size):
     text = EX1_YAML + "frozen: [W13, W23, W14, W24, W35, W45]\n"
     if batch_size:
         text = text.replace("inputs: {x1: 0.35, x2: 0.9}\n", "").replace("targets: {t5: 0.5}\n", "") + \
@@ -1151,12 +1154,12 @@ def test_every_parameter_frozen_trains_nothing_and_does_not_crash(tmp_path, opti
     path = written(tmp_path, text)
     args = ["train", path, "-n", "4", "-f", "json"] + (["--optimizer", optimizer] if optimizer else []) + \
         (["--batch-size", str(batch_size)] if batch_size else [])
-    result = run(*args)
+    result = cli(*args)
     assert result.exit_code == 0, result.output
     data = strict_json(result.stdout)
     assert data["final"] == data["initial"] and data["state"] == {}
     assert len(set(data["loss"])) == 1 and data["final_loss"] == data["loss"][0]
-    assert run("gradcheck", path).exit_code == 0
+    assert cli("gradcheck", path).exit_code == 0
 
 
 def test_a_loss_that_never_changes_is_not_said_to_decrease():
@@ -1172,108 +1175,108 @@ def test_progress_is_reported_every_256_updates():
     assert seen == [256, 512, 768]
 
 
-def test_train_trains_a_student_s_variant():
-    data = json.loads(run("train", "ex1", "--variant", "alice", "-n", "2", "-f", "json").stdout)
-    values = json.loads(run("solve", "ex1", "--variant", "alice", "-f", "json").stdout)["values"]
+def test_train_trains_a_student_s_variant(cli):
+    data = json.loads(cli("train", "ex1", "--variant", "alice", "-n", "2", "-f", "json").stdout)
+    values = json.loads(cli("solve", "ex1", "--variant", "alice", "-f", "json").stdout)["values"]
     assert data["variant"] == "alice"
     assert data["initial"] == {name: values[name] for name in data["initial"]}
     assert data["loss"][0] == values["E"] and data["loss"][1] == values["E_after"]
-    assert data["initial"] != json.loads(run("train", "ex1", "-n", "2", "-f", "json").stdout)["initial"]
+    assert data["initial"] != json.loads(cli("train", "ex1", "-n", "2", "-f", "json").stdout)["initial"]
 
 
-def test_solve_optimizer_option_is_train_s_first_step():
+def test_solve_optimizer_option_is_train_s_first_step(cli):
     for name in ("momentum,beta=0.5", "adam,beta1=0.8,epsilon=0.001"):
-        values = json.loads(run("solve", "ex1", "--optimizer", name, "-f", "json").stdout)["values"]
-        data = json.loads(run("train", "ex1", "-n", "1", "--optimizer", name, "-f", "json").stdout)
+        values = json.loads(cli("solve", "ex1", "--optimizer", name, "-f", "json").stdout)["values"]
+        data = json.loads(cli("train", "ex1", "-n", "1", "--optimizer", name, "-f", "json").stdout)
         assert data["final"] == {p: values[f"{p}_new"] for p in data["final"]}
         assert data["final_loss"] == values["E_after"]
 
 
-def test_titles_are_escaped_in_train_and_gradcheck(tmp_path):
+def test_titles_are_escaped_in_train_and_gradcheck(cli, tmp_path):
     path = written(tmp_path, 'title: "evil\\e[2J\\u202e"\n' + EX1_YAML.split("\n", 1)[1])
     for command in ("train", "gradcheck"):
-        result = run(command, path, *(["-n", "2"] if command == "train" else []))
+        result = cli(command, path, *(["-n", "2"] if command == "train" else []))
         assert "\x1b" not in result.output and "\u202e" not in result.output
         assert "evil\\x1b[2J\\u202e" in result.stdout
-    data = strict_json(run("train", path, "-n", "2", "-f", "json").stdout)
+    data = strict_json(cli("train", path, "-n", "2", "-f", "json").stdout)
     assert data["title"] == "evil\\x1b[2J\\u202e"
 
 
-def test_plot_title_with_dollars_is_text_not_mathtext(tmp_path):
+def test_plot_title_with_dollars_is_text_not_mathtext(cli, tmp_path):
     # Fixed (report/plot.py): a title with $...$ was parsed as mathtext, and an invalid one crashed
     # matplotlib after the whole run (ParseSyntaxException, a traceback).
     pytest.importorskip("matplotlib")
     path = written(tmp_path, 'title: "costs $\\\\frac{1}{$ and $^^$"\n' + EX1_YAML.split("\n", 1)[1])
     for suffix in ("svg", "png"):
         target = tmp_path / f"loss.{suffix}"
-        result = run("train", path, "-n", "5", "--plot", target)
+        result = cli("train", path, "-n", "5", "--plot", target)
         assert result.exit_code == 0, result.output
     assert "costs $\\frac{1}{$ and $^^$" in (tmp_path / "loss.svg").read_text()
 
 
-def test_the_same_run_writes_the_same_plot_bytes(tmp_path):
+def test_the_same_run_writes_the_same_plot_bytes(cli, tmp_path):
     # Fixed (report/plot.py): matplotlib salts SVG ids at random unless svg.hashsalt is set.
     pytest.importorskip("matplotlib")
     for suffix in ("svg", "png"):
         first, second = tmp_path / f"a.{suffix}", tmp_path / f"b.{suffix}"
-        assert run("train", "ex1", "-n", "40", "--plot", first).exit_code == 0
-        assert run("train", "ex1", "-n", "40", "--plot", second).exit_code == 0
+        assert cli("train", "ex1", "-n", "40", "--plot", first).exit_code == 0
+        assert cli("train", "ex1", "-n", "40", "--plot", second).exit_code == 0
         assert first.read_bytes() == second.read_bytes()
-    assert (tmp_path / "a.svg").read_bytes() != run_plot_bytes(tmp_path, 41)
+    assert (tmp_path / "a.svg").read_bytes() != run_plot_bytes(cli, tmp_path, 41)
 
 
-def run_plot_bytes(tmp_path: Path, iterations: int) -> bytes:
+def run_plot_bytes(cli, tmp_path: Path, iterations: int) -> bytes:
     target = tmp_path / f"other{iterations}.svg"
-    assert run("train", "ex1", "-n", iterations, "--plot", target).exit_code == 0
+    assert cli("train", "ex1", "-n", iterations, "--plot", target).exit_code == 0
     return target.read_bytes()
 
 
-def test_an_update_that_overflows_at_once_is_reported_in_text(tmp_path):
+def test_an_update_that_overflows_at_once_is_reported_in_text(cli, tmp_path):
     path = written(tmp_path, "title: t\nlayers: [2, {units: 1, activation: linear}]\ninputs: {x1: 1, x2: 1}\n"
                              "weights: {W13: 1, W23: 1}\ntargets: {t3: 0}\nlearning_rate: 0.1\n")
-    result = run("train", path, "-n", "10", "--eta", "8e307")
+    result = cli("train", path, "-n", "10", "--eta", "8e307")
     assert result.exit_code == 0, result.output
     assert "diverges: the numbers grew past double precision" in result.stdout
     # W13 = W23 = 1 - 8e307·2 = -1.6e308 are still numbers; a3 = W13 + W23 is not: update 2 overflows.
     assert "Update 2 overflowed double precision" in result.stdout
-    data = strict_json(run("train", path, "-n", "10", "--eta", "8e307", "-f", "json").stdout)
+    data = strict_json(cli("train", path, "-n", "10", "--eta", "8e307", "-f", "json").stdout)
     assert data["loss"] == [2.0] and data["overflowed_at"] == 2 and data["first_below"] is None
 
 
-def test_optimizer_state_spellings_grade(adam_dataset, tmp_path):
+def test_optimizer_state_spellings_grade(cli, adam_dataset, tmp_path):
     values = solve(load_exercise(str(adam_dataset))).values
     spelled = {"m_w13'": values["m_W13_new"], "v_W13_new": values["v_W13_new"], "m̂_W13": values["mhat_W13"],
                "v̂_b3": values["vhat_b3"], "bias_correction1": values["bias_correction1"],
                "δ5[2]": values["delta5[2]"], "dE/db5": values["dE_db5"]}
     lines = [f"exercise: {adam_dataset}", "answers:"] + [f"  {name}: {value!r}" for name, value in spelled.items()]
     answers = written(tmp_path, "\n".join(lines) + "\n", "answers.yaml")
-    data = json.loads(run("grade", answers, "-f", "json").stdout)
+    data = json.loads(cli("grade", answers, "-f", "json").stdout)
     correct = {r["name"] for r in data["results"] if r["verdict"] == "correct"}
     assert correct == {"m_W13_new", "v_W13_new", "mhat_W13", "vhat_b3", "bias_correction1", "delta5[2]", "dE_db5",
                        "downhill"}
 
 
-def test_adam_at_the_largest_step_number(tmp_path):
+def test_adam_at_the_largest_step_number(cli, tmp_path):
     path = written(tmp_path, EX1_YAML + "optimizer: {name: adam, step: 1000000}\n")
-    values = json.loads(run("solve", path, "-f", "json").stdout)["values"]
+    values = json.loads(cli("solve", path, "-f", "json").stdout)["values"]
     assert values["bias_correction1"] == 1.0 and values["bias_correction2"] == 1.0  # 0.999^1e6 underflows to 0
     # with corrections of 1 and zero moments: m = 0.1 g, v = 0.001 g², dW = -η·0.1g/(√0.001·|g| + ε)
     g = values["dE_dW13"]
     assert values["dW13"] == pytest.approx(-0.1 * g / (math.sqrt(0.001) * abs(g) + 1e-8), rel=1e-12)
-    data = json.loads(run("train", path, "-n", "3", "-f", "json").stdout)
+    data = json.loads(cli("train", path, "-n", "3", "-f", "json").stdout)
     assert data["final"]["W13"] != 0.1 and len(data["loss"]) == 3
 
 
-def test_two_spellings_of_one_state_are_refused(tmp_path):
+def test_two_spellings_of_one_state_are_refused(cli, tmp_path):
     # v_W13 and v_w13 name one value: refused, as inputs: and weights: refuse two names of one thing.
     path = written(tmp_path, HEAD + ONE + "optimizer: {name: momentum, state: {v_W13: 0.1, v_w13: 0.2}}\n")
-    assert_bad_input_line(run("solve", path), f"{path}:7:", ["v_w13"])
+    assert_bad_input_line(cli("solve", path), f"{path}:7:", ["v_w13"])
 
 
-def test_an_optimizer_mapping_without_a_name_is_said_plainly(tmp_path):
+def test_an_optimizer_mapping_without_a_name_is_said_plainly(cli, tmp_path):
     # A mapping without a name says the name is missing (never Python's repr of the mapping).
     path = written(tmp_path, HEAD + ONE + "optimizer: {beta: 0.5}\n")
-    message = assert_bad_input_line(run("solve", path), f"{path}:7:", ["name"])
+    message = assert_bad_input_line(cli("solve", path), f"{path}:7:", ["name"])
     assert "{'beta'" not in message
 
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from click.testing import CliRunner
 
 from bpcheck import grade, load_exercise, solve
 from bpcheck.batch import Outcome
 from bpcheck.classreport import class_mistakes
-from bpcheck.cli import main
 from bpcheck.gradcheck import FAIL, KINK, PASS, Check
 from bpcheck.grading import CREDITED
 from bpcheck.numbers import counted, for_count, number_formatter
@@ -22,12 +20,6 @@ from bpcheck.report.grades import class_sections, summary_section
 from bpcheck.report.practice_text import intro_lines
 from bpcheck.report.training import gradcheck_summary
 from bpcheck.training import loss_behaviour
-
-ENV = {"COLUMNS": "200", "NO_COLOR": "1", "GITHUB_ACTIONS": None}
-
-
-def run(*args):
-    return CliRunner(env=ENV).invoke(main, [str(arg) for arg in args])
 
 
 @pytest.mark.parametrize(("count", "text", "verb"), [(0, "0 files", "sit"), (1, "1 file", "sits"), (2, "2 files", "sit")])
@@ -73,14 +65,14 @@ learning_rate: 0.5
     (1, f"1 of 2 gradients agrees {AGREE}; 1 sits on a ReLU or softsign kink."),
     (2, f"1 of 3 gradients agrees {AGREE}; 2 sit on a ReLU or softsign kink."),
 ])
-def test_bpcheck_gradcheck_says_1_sits_and_2_sit(tmp_path, inputs, summary):
+def test_bpcheck_gradcheck_says_1_sits_and_2_sit(cli, tmp_path, inputs, summary):
     # Every weight into the ReLU is 0, so its pre-activation is 0: each such weight sits on the kink.
     hidden, output = inputs + 1, inputs + 2
     path = tmp_path / "kinks.yaml"
     path.write_text(KINKS.format(inputs=inputs, inputs_given=", ".join(f"x{i}: 1" for i in range(1, inputs + 1)),
                                  weights=", ".join([f"W{i}{hidden}: 0" for i in range(1, inputs + 1)]
                                                    + [f"W{hidden}{output}: 0.5"]), output=output), encoding="utf-8")
-    result = run("gradcheck", path)
+    result = cli("gradcheck", path)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1] == summary
 
@@ -89,8 +81,8 @@ def test_bpcheck_gradcheck_says_1_sits_and_2_sit(tmp_path, inputs, summary):
 
 
 @pytest.mark.parametrize("iterations", [1, 2])
-def test_bpcheck_train_counts_updates_and_iterations(iterations):
-    result = run("train", "ex1", "--iterations", iterations, "--until", 0.0181)
+def test_bpcheck_train_counts_updates_and_iterations(cli, iterations):
+    result = cli("train", "ex1", "--iterations", iterations, "--until", 0.0181)
     assert result.exit_code == 0, result.output
     updates = "1 update" if iterations == 1 else "2 updates"
     assert f"{'1 iteration' if iterations == 1 else '2 iterations'}, η = 1, plain gradient descent, full batch " \

@@ -1,5 +1,6 @@
-"""What a hostile class (or an unlucky one) can hand in: nothing lost, nothing leaked, no hang, no wrong
-grade. One group of tests per class of failure; each case is one of that class, not the only one."""
+"""Grading a class: what a hostile class (or an unlucky one) can hand in to `bpcheck grade FOLDER`:
+nothing lost, nothing leaked, no hang, no wrong grade. One group of tests per class of failure; each case
+is one of that class, not the only one."""
 
 from __future__ import annotations
 
@@ -10,34 +11,20 @@ import random
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import yaml
-from click.testing import CliRunner
-from helpers import EX1_YAML, assert_bad_input_line
+from helpers import EX1_YAML, assert_bad_input_line, fastest, network_yaml, slipped_answers
 
 from bpcheck import batch
-from bpcheck.cli import main
 from bpcheck.grading import grade
 from bpcheck.loading import load_exercise, load_exercise_text, natural_order
-from bpcheck.network import weight_name
 from bpcheck.report import gradebook
 from bpcheck.safetext import escape_controls, path_shown, shown
 from bpcheck.solution import solve
 from bpcheck.yamlfile import parse_number
 
 EX1 = solve(load_exercise("ex1"))
-
-
-def run(*args, cwd: Path | None = None):
-    old = os.getcwd()
-    os.chdir(cwd or old)
-    try:
-        return CliRunner().invoke(main, [os.fsdecode(arg) for arg in args])
-    finally:
-        os.chdir(old)
 
 
 def answers_text(exercise: str = "ex1", values: dict | None = None, extra: str = "") -> str:
@@ -61,26 +48,11 @@ def class_folder(tmp_path: Path, count: int = 3) -> Path:
     return folder
 
 
-def network_yaml(sizes, seed: int = 0, activation: str = "sigmoid") -> str:
-    """A fully connected network with two-decimal numbers, units numbered across layers."""
-    rng = random.Random(seed)
-    layers, first = [], 1
-    for size in sizes:
-        layers.append(range(first, first + size))
-        first += size
-    weights = {weight_name(s, d): rng.choice([-1, 1]) * rng.randint(1, 99) / 100
-               for depth in range(1, len(layers)) for d in layers[depth] for s in layers[depth - 1]}
-    return yaml.safe_dump({"layers": list(sizes), "activation": activation,
-                           "inputs": {f"x{u}": rng.randint(1, 99) / 100 for u in layers[0]},
-                           "weights": weights, "targets": {f"t{u}": rng.randint(10, 90) / 100 for u in layers[-1]},
-                           "learning_rate": 0.5})
-
-
 # ---------------------------------------------------------------- 1. data loss
 
 
 @pytest.mark.parametrize("how", ["same path", "another spelling", "hard link", "symlink"])
-def test_the_csv_may_not_overwrite_the_exercise_an_answers_file_names(tmp_path, how):
+def test_the_csv_may_not_overwrite_the_exercise_an_answers_file_names(cli, tmp_path, how):
     folder = class_folder(tmp_path)
     exercise = tmp_path / "hw.yaml"
     target = {"same path": exercise, "another spelling": folder / ".." / "hw.yaml",
@@ -89,24 +61,24 @@ def test_the_csv_may_not_overwrite_the_exercise_an_answers_file_names(tmp_path, 
         os.link(exercise, target)
     elif how == "symlink":
         os.symlink(exercise, target)
-    result = run("grade", folder, "--csv", target)
+    result = cli("grade", folder, "--csv", target)
     assert_bad_input_line(result, "", ["would overwrite an input", "name another file"])
     assert exercise.read_text(encoding="utf-8") == EX1_YAML
 
 
-def test_the_csv_may_not_overwrite_an_answers_file_through_a_hard_link(tmp_path):
+def test_the_csv_may_not_overwrite_an_answers_file_through_a_hard_link(cli, tmp_path):
     folder = class_folder(tmp_path)
     os.link(folder / "s1.yaml", tmp_path / "marks.csv")
     before = (folder / "s1.yaml").read_bytes()
-    assert_bad_input_line(run("grade", folder, "--csv", tmp_path / "marks.csv"), "", ["would overwrite an input"])
+    assert_bad_input_line(cli("grade", folder, "--csv", tmp_path / "marks.csv"), "", ["would overwrite an input"])
     assert (folder / "s1.yaml").read_bytes() == before
 
 
-def test_a_csv_path_in_a_loop_of_links_is_one_line(tmp_path):
+def test_a_csv_path_in_a_loop_of_links_is_one_line(cli, tmp_path):
     folder = class_folder(tmp_path)
     os.symlink(tmp_path / "a.csv", tmp_path / "b.csv")
     os.symlink(tmp_path / "b.csv", tmp_path / "a.csv")
-    assert_bad_input_line(run("grade", folder, "--csv", tmp_path / "a.csv"), "", ["loop"])
+    assert_bad_input_line(cli("grade", folder, "--csv", tmp_path / "a.csv"), "", ["loop"])
 
 
 def _grade_with_a_fault(monkeypatch, fault, after: int):
@@ -127,21 +99,21 @@ def _previous_csv(tmp_path: Path) -> Path:
     return write(tmp_path / "marks.csv", "file,score\nlast week's,35\n")
 
 
-def test_ctrl_c_leaves_the_previous_csv_and_exits_130(tmp_path, monkeypatch):
+def test_ctrl_c_leaves_the_previous_csv_and_exits_130(cli, tmp_path, monkeypatch):
     folder, marks = class_folder(tmp_path), _previous_csv(tmp_path)
 
     def interrupt():
         raise KeyboardInterrupt
 
     _grade_with_a_fault(monkeypatch, interrupt, after=2)
-    result = run("grade", folder, "--csv", marks)
+    result = cli("grade", folder, "--csv", marks)
     assert result.exit_code == 130
     assert result.stderr == "bpcheck: interrupted (SIGINT); no file was changed\n"
     assert marks.read_text(encoding="utf-8") == "file,score\nlast week's,35\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["class", "hw.yaml", "marks.csv"]  # no temporary file
 
 
-def test_sigterm_exits_143_and_says_so(tmp_path, monkeypatch):
+def test_sigterm_exits_143_and_says_so(cli, tmp_path, monkeypatch):
     from bpcheck.cli import Interrupted
 
     folder, marks = class_folder(tmp_path), _previous_csv(tmp_path)
@@ -150,12 +122,12 @@ def test_sigterm_exits_143_and_says_so(tmp_path, monkeypatch):
         raise Interrupted(signal.SIGTERM)
 
     _grade_with_a_fault(monkeypatch, terminate, after=1)
-    result = run("grade", folder, "--csv", marks)
+    result = cli("grade", folder, "--csv", marks)
     assert (result.exit_code, result.stderr) == (143, "bpcheck: interrupted (SIGTERM); no file was changed\n")
     assert marks.read_text(encoding="utf-8").startswith("file,score\nlast week's")
 
 
-def test_a_full_disk_while_writing_leaves_the_previous_csv(tmp_path, monkeypatch):
+def test_a_full_disk_while_writing_leaves_the_previous_csv(cli, tmp_path, monkeypatch):
     folder, marks = class_folder(tmp_path), _previous_csv(tmp_path)
     write_gradebook = gradebook.write_gradebook
 
@@ -164,14 +136,14 @@ def test_a_full_disk_while_writing_leaves_the_previous_csv(tmp_path, monkeypatch
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(gradebook, "write_gradebook", half_then_full)
-    result = run("grade", folder, "--csv", marks)
+    result = cli("grade", folder, "--csv", marks)
     assert_bad_input_line(result, "", ["No space left", "previous file is unchanged"])  # and no report printed
     assert marks.read_text(encoding="utf-8") == "file,score\nlast week's,35\n"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "read-only", "folder"])
-def test_the_csv_must_be_a_writable_regular_file(tmp_path, kind):
+def test_the_csv_must_be_a_writable_regular_file(cli, tmp_path, kind):
     folder = class_folder(tmp_path)
     target = tmp_path / "marks.csv"
     if kind == "fifo":
@@ -182,19 +154,19 @@ def test_the_csv_must_be_a_writable_regular_file(tmp_path, kind):
         write(target, "last week\n").chmod(0o444)
     else:
         target.mkdir()
-    result = run("grade", folder, "--csv", target)
+    result = cli("grade", folder, "--csv", target)
     assert result.exit_code == 2 and result.stdout == "" and "Traceback" not in result.output
     assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
     if kind == "read-only":
         assert target.read_text(encoding="utf-8") == "last week\n"
 
 
-def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(tmp_path):
+def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(cli, tmp_path):
     folder = class_folder(tmp_path)
     real = tmp_path / "real.csv"
     write(real, "old\n")
     os.symlink(real, tmp_path / "marks.csv")
-    assert run("grade", folder, "--csv", tmp_path / "marks.csv").exit_code == 0
+    assert cli("grade", folder, "--csv", tmp_path / "marks.csv").exit_code == 0
     assert (tmp_path / "marks.csv").is_symlink()
     rows = real.read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("id,student,file,exercise,variant,score") and len(rows) == 4
@@ -202,7 +174,7 @@ def test_a_new_csv_is_complete_and_keeps_a_symlinked_target(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_a_real_signal_mid_batch(tmp_path, signum, code):
+def test_a_real_signal_mid_batch(cli, tmp_path, signum, code):
     """A real process, a real signal, in the middle of a class: the exit code and line, no CSV, no litter."""
     folder = class_folder(tmp_path, count=4)
     marks = _previous_csv(tmp_path)
@@ -218,8 +190,9 @@ def test_a_real_signal_mid_batch(tmp_path, signum, code):
         "batch.GradingSession.grade_file = slow\n"
         "sys.argv = ['bpcheck', 'grade', sys.argv[1], '--csv', sys.argv[2]]\n"
         "main()\n")
+    # The house environment: on a CI runner GITHUB_ACTIONS would add annotations to stderr.
     child = subprocess.Popen([sys.executable, "-c", script, str(folder), str(marks)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, env=cli.environ())
     assert child.stdout.readline() == "grading\n"
     child.send_signal(signum)
     _, stderr = child.communicate(timeout=30)
@@ -232,34 +205,15 @@ def test_a_real_signal_mid_batch(tmp_path, signum, code):
 # ---------------------------------------------------------------- 2. time that explodes
 
 
-def _slipped(solution, rng: random.Random) -> dict[str, float]:
-    answers = {}
-    for name in solution.asked:
-        value = solution.values[name]
-        if rng.random() < 0.25:
-            value *= rng.choice([-1.0, 0.5, 1.05, 0.0, 2.0])
-        answers[name] = float(f"{value:.4g}")
-    return answers
-
-
 def _grading_over_solving(text: str, runs: int = 3) -> float:
     """Grading time over solving time, each the fastest of a few runs: a busy moment in one run (CI
     beside other jobs) must not make the ratio."""
     exercise = load_exercise_text(text)
     solution = solve(exercise)
-    answers = _slipped(solution, random.Random(3))
+    answers = slipped_answers(solution, random.Random(3))
     # A network object of its own each time: solving builds its graph (the same one is built once, and kept).
     fresh = [exercise._replace(network=exercise.network._replace()) for _ in range(runs)]
-    return _fastest(lambda: grade(solution, answers), runs) / max(_fastest(lambda: solve(fresh.pop()), runs), 1e-3)
-
-
-def _fastest(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return fastest(lambda: grade(solution, answers), runs) / max(fastest(lambda: solve(fresh.pop()), runs), 1e-3)
 
 
 @pytest.mark.parametrize("sizes", [
@@ -280,19 +234,19 @@ def test_grading_slipped_answers_takes_time_proportional_to_solving(sizes):
     pytest.param([50, 50, 50, 50, 50, 2], ["10,100 weights", "at most 10,000"], marks=pytest.mark.slow),
     ([2, 51, 1], ["51 units", "at most 50 units"]),
 ])
-def test_networks_past_the_limits_are_refused_with_the_limit(tmp_path, layers, words):
+def test_networks_past_the_limits_are_refused_with_the_limit(cli, tmp_path, layers, words):
     path = write(tmp_path / "big.yaml", network_yaml(layers))
-    assert_bad_input_line(run("solve", path), f"{path}:", words)
+    assert_bad_input_line(cli("solve", path), f"{path}:", words)
 
 
 @pytest.mark.slow
-def test_the_largest_template_filled_at_full_precision_can_be_graded(tmp_path):
+def test_the_largest_template_filled_at_full_precision_can_be_graded(cli, tmp_path):
     exercise = write(tmp_path / "largest.yaml", network_yaml((10,) * 100))
     solution = solve(load_exercise(str(exercise)))
     text = f"exercise: {exercise}\nanswers:\n" + "".join(f"  {name}: {solution.values[name]!r}\n"
                                                           for name in solution.asked)
     assert len(text) > 1_000_000  # past the old limit
-    result = run("grade", write(tmp_path / "answers.yaml", text), "--format", "json")
+    result = cli("grade", write(tmp_path / "answers.yaml", text), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["score"] == len(solution.asked)
 
@@ -309,23 +263,23 @@ SECRET = "root:$6$Zq1hGv0tK$9mQfD2a7vE:19000:0:99999:7:::"
     f"- {SECRET}\n- two\n",                         # a list
     f"{SECRET}: [unclosed\n",                       # not even YAML
 ])
-def test_a_file_that_is_not_an_exercise_is_refused_without_quoting_it(tmp_path, content):
+def test_a_file_that_is_not_an_exercise_is_refused_without_quoting_it(cli, tmp_path, content):
     secret = write(tmp_path / ".env", content)
     os.symlink(secret, tmp_path / "hw.yaml")
     answers = write(tmp_path / "answers.yaml", answers_text("hw.yaml"))
     marks = tmp_path / "marks.csv"
     for args in (["grade", answers], ["grade", answers, answers, "--csv", marks],
                  ["grade", answers, answers, "-f", "json"], ["solve", tmp_path / "hw.yaml"]):
-        result = run(*args)
+        result = cli(*args)
         shown_text = result.output + (marks.read_text(encoding="utf-8") if marks.exists() else "")
         for piece in ("$6$", "Zq1hGv0tK", "hunter2", "API_KEY", "DB_PASSWORD", "unclosed"):
             assert piece not in shown_text, (args, shown_text)
         assert result.exit_code == 2
 
 
-def test_a_mistyped_word_in_an_exercise_is_quoted_short_and_safe(tmp_path):
+def test_a_mistyped_word_in_an_exercise_is_quoted_short_and_safe(cli, tmp_path):
     bad = EX1_YAML.replace("activation: sigmoid", "activation: \"tahn\\e[2J" + "x" * 5000 + "\"")
-    result = run("solve", write(tmp_path / "ex.yaml", bad))
+    result = cli("solve", write(tmp_path / "ex.yaml", bad))
     message = assert_bad_input_line(result, f"{tmp_path / 'ex.yaml'}:3:13: ", ["unknown activation 'tahn\\x1b[2J"])
     assert "\x1b" not in message and len(message) < 300 and "…'" in message
 
@@ -344,7 +298,7 @@ def test_control_characters_are_shown_escaped(text):
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_a_hostile_student_name_and_file_name_never_reach_the_terminal_raw(tmp_path, text):
+def test_a_hostile_student_name_and_file_name_never_reach_the_terminal_raw(cli, tmp_path, text):
     folder = tmp_path / "class"
     folder.mkdir()
     name = "".join(char for char in text if char not in "/\x00") + ".yaml"
@@ -352,7 +306,7 @@ def test_a_hostile_student_name_and_file_name_never_reach_the_terminal_raw(tmp_p
     write(folder / "other.yaml", answers_text("ex1", extra="student: " + json.dumps(text * 50)))
     for args in (["grade", folder], ["grade", folder, "-f", "json"], ["grade", folder / name],
                  ["grade", folder, "--csv", tmp_path / "marks.csv"]):
-        result = run(*args)
+        result = cli(*args)
         assert result.exit_code == 0, result.output
         for char in "\x1b\x07\x00\x9b\u202e\t":
             assert char not in result.output
@@ -379,25 +333,25 @@ def test_sorting_is_total_and_stable_for_any_name():
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="file names that are not UTF-8 need a POSIX file system")
-def test_file_names_that_are_not_utf8_are_graded_and_shown_escaped(tmp_path):
+def test_file_names_that_are_not_utf8_are_graded_and_shown_escaped(cli, tmp_path):
     folder = tmp_path / "class"
     folder.mkdir()
     for raw in (b"caf\xe9.yaml", b"s1\xc2\xb22.yaml", b"\xff\xfe.yml"):
         (folder / os.fsdecode(raw)).write_text(answers_text("ex1"), encoding="utf-8")
-    result = run("grade", folder, "--csv", tmp_path / "marks.csv")
+    result = cli("grade", folder, "--csv", tmp_path / "marks.csv")
     assert result.exit_code == 0, result.output
     assert "class/caf\\xe9.yaml" in result.stdout and "class/\\xff\\xfe.yml" in result.stdout
-    records = json.loads(run("grade", folder, "-f", "json").stdout)["files"]
+    records = json.loads(cli("grade", folder, "-f", "json").stdout)["files"]
     assert [record["file"] for record in records][:1] == ["class/caf\\xe9.yaml".replace("class", str(folder))]
     assert "caf\\xe9.yaml" in (tmp_path / "marks.csv").read_text(encoding="utf-8")
 
 
-def test_links_in_a_loop_and_unreadable_entries_get_a_row_each(tmp_path):
+def test_links_in_a_loop_and_unreadable_entries_get_a_row_each(cli, tmp_path):
     folder = class_folder(tmp_path)
     os.symlink(folder / "loop.yaml", folder / "loop.yaml")
     os.symlink(tmp_path / "nowhere.yaml", folder / "dangling.yaml")
     os.mkfifo(folder / "pipe.yaml")
-    result = run("grade", folder, folder / "missing.yaml")
+    result = cli("grade", folder, folder / "missing.yaml")
     assert result.exit_code == 2 and "Traceback" not in result.output
     for name, words in (("loop.yaml", "loop"), ("dangling.yaml", "no such file"), ("pipe.yaml", "not a regular file"),
                         ("missing.yaml", "no such file")):
@@ -445,19 +399,19 @@ def test_all_negated_answers_on_sigmoid_networks_earn_next_to_nothing(sizes):
 
 
 @pytest.mark.parametrize("written", ["01234567", "12:30", "0x1F", "yes", "1e3", "null-ish", "2024-01-01", "007"])
-def test_student_is_text_exactly_as_written(tmp_path, written):
+def test_student_is_text_exactly_as_written(cli, tmp_path, written):
     path = write(tmp_path / "a.yaml", answers_text("ex1", extra=f"student: {written}"))
-    assert json.loads(run("grade", path, "-f", "json").stdout)["student"] == written
+    assert json.loads(cli("grade", path, "-f", "json").stdout)["student"] == written
 
 
-def test_zero_points_is_no_percentage_and_passes_no_pass_mark(tmp_path):
+def test_zero_points_is_no_percentage_and_passes_no_pass_mark(cli, tmp_path):
     exercise = write(tmp_path / "ex.yaml", EX1_YAML + "asked: [E]\npoints: {E: 0}\n")
     wrong = write(tmp_path / "a.yaml", f"exercise: {exercise}\nanswers:\n  E: 5\n")
-    result = run("grade", wrong, "--pass-mark", "50")
+    result = cli("grade", wrong, "--pass-mark", "50")
     assert result.exit_code == 1
     assert "0 / 0 (no points at stake)" in result.stdout and "100" not in result.stdout.split("Score:")[1]
     right = write(tmp_path / "b.yaml", f"exercise: {exercise}\nanswers:\n  E: {EX1.values['E']!r}\n")
-    assert run("grade", right, "--pass-mark", "50").exit_code == 0
+    assert cli("grade", right, "--pass-mark", "50").exit_code == 0
 
 
 # ---------------------------------------------------------------- 8. messages that point the right way
@@ -470,11 +424,11 @@ def test_zero_points_is_no_percentage_and_passes_no_pass_mark(tmp_path):
     ("exercise: ex1\nanswers:\n  a3: '" + "9" * 900_000 + "x'\n", "3", ["is not a number", "…"]),
     ("exercise: ex1\nanswers:\n  a3: 1:30\n", "3", ["'1:30' is not a number"]),
 ])
-def test_messages_name_the_line_and_the_right_cause(tmp_path, answers, where, words):
+def test_messages_name_the_line_and_the_right_cause(cli, tmp_path, answers, where, words):
     """A file YAML cannot read is bad input; a value that is not a number is that value's verdict, which
     --strict turns into the same one line."""
     path = write(tmp_path / "a.yaml", answers)
-    message = assert_bad_input_line(run("grade", path, "--strict"), f"{path}:{where}: ", words)
+    message = assert_bad_input_line(cli("grade", path, "--strict"), f"{path}:{where}: ", words)
     assert len(message) < 400 and "tag" not in message and "indentation" not in message
 
 
@@ -482,27 +436,27 @@ def test_messages_name_the_line_and_the_right_cause(tmp_path, answers, where, wo
     ("layers: [2, -1, 1]", ["layer 2 has -1 units", "at least one unit"]),
     ("layers: [2, 2, 1]\nbiases: {c3: 0.1}", ["'c3' is not a bias name"]),
 ])
-def test_exercise_messages_say_what_is_wrong(tmp_path, layers_line, words):
+def test_exercise_messages_say_what_is_wrong(cli, tmp_path, layers_line, words):
     path = write(tmp_path / "ex.yaml", EX1_YAML.replace("layers: [2, 2, 1]", layers_line))
-    assert_bad_input_line(run("solve", path), f"{path}:", words)
+    assert_bad_input_line(cli("solve", path), f"{path}:", words)
 
 
-def test_a_loop_of_links_is_called_a_loop(tmp_path):
+def test_a_loop_of_links_is_called_a_loop(cli, tmp_path):
     os.symlink(tmp_path / "a.yaml", tmp_path / "a.yaml")
-    assert_bad_input_line(run("grade", tmp_path / "a.yaml"), f"{tmp_path / 'a.yaml'}: ", ["loop"])
+    assert_bad_input_line(cli("grade", tmp_path / "a.yaml"), f"{tmp_path / 'a.yaml'}: ", ["loop"])
 
 
-def test_an_error_in_the_named_exercise_names_the_answers_file_too(tmp_path):
+def test_an_error_in_the_named_exercise_names_the_answers_file_too(cli, tmp_path):
     write(tmp_path / "hw.yaml", EX1_YAML.replace("  W24: 0.6\n", "").replace(", W24: 0.6", ""))
     answers = write(tmp_path / "answers.yaml", answers_text("hw.yaml"))
-    assert_bad_input_line(run("grade", answers), f"{answers}:1:11: ",
+    assert_bad_input_line(cli("grade", answers), f"{answers}:1:11: ",
                           ["the exercise it names cannot be used", "hw.yaml:5:", "W24 is missing"])
 
 
 # ---------------------------------------------------------------- 9. quietly skipped
 
 
-def test_upper_case_suffixes_and_subfolders_are_graded_hidden_folders_are_not(tmp_path):
+def test_upper_case_suffixes_and_subfolders_are_graded_hidden_folders_are_not(cli, tmp_path):
     folder = tmp_path / "class"
     (folder / "alice").mkdir(parents=True)
     (folder / ".git").mkdir()
@@ -510,21 +464,21 @@ def test_upper_case_suffixes_and_subfolders_are_graded_hidden_folders_are_not(tm
     write(folder / "carol.Yml", answers_text())
     write(folder / "alice" / "answers.yaml", answers_text())
     write(folder / ".git" / "config.yaml", "not: answers\n")
-    result = run("grade", folder)
+    result = cli("grade", folder)
     assert result.exit_code == 0, result.output
     assert "3 files: 3 passed" in result.stdout
     assert "alice/answers.yaml" in result.stdout and ".git" not in result.stdout
 
 
-def test_the_exercise_in_a_class_folder_is_an_input_not_a_bad_answers_file(tmp_path):
+def test_the_exercise_in_a_class_folder_is_an_input_not_a_bad_answers_file(cli, tmp_path):
     folder = class_folder(tmp_path)
     os.replace(tmp_path / "hw.yaml", folder / "hw.yaml")
     for path in folder.glob("s*.yaml"):
         write(path, answers_text("hw.yaml"))
-    result = run("grade", folder)
+    result = cli("grade", folder)
     assert result.exit_code == 0, result.output
     assert "Not graded, being the exercise the answers files name: " in result.stdout
-    assert json.loads(run("grade", folder, "-f", "json").stdout)["exercises_skipped"] == [str(folder / "hw.yaml")]
+    assert json.loads(cli("grade", folder, "-f", "json").stdout)["exercises_skipped"] == [str(folder / "hw.yaml")]
 
 
 # ---------------------------------------------------------------- 10. one rule for numbers
@@ -549,11 +503,11 @@ def test_what_is_not_a_number_says_why(written, words):
 
 
 @pytest.mark.parametrize("written", ["0755", "1:30", "1e-400", "０.５", "0.7_55", "1_000"])
-def test_plain_and_quoted_values_read_alike(tmp_path, written):
+def test_plain_and_quoted_values_read_alike(cli, tmp_path, written):
     outcomes = []
     for text in (written, f'"{written}"', f"'{written}'"):
         path = write(tmp_path / "a.yaml", f"exercise: ex1\nanswers:\n  a3: {text}\n")
-        result = run("grade", path, "-f", "json")
+        result = cli("grade", path, "-f", "json")
         outcomes.append(json.loads(result.stdout)["results"][0]["given"] if result.exit_code != 2
                         else result.stderr.split(": ", 1)[1].replace('"', "'"))
     assert outcomes[0] == outcomes[1] == outcomes[2], outcomes
@@ -601,8 +555,8 @@ def test_a_small_real_sum_is_not_taken_for_zero():
 
 
 @pytest.mark.parametrize("content", ["token: !sk_live_SECRET123 x\n", "sk_live_SECRET123: 1\nsk_live_SECRET123: 2\n"])
-def test_a_tag_or_a_repeated_key_of_a_file_that_is_not_an_exercise_is_not_quoted(tmp_path, content):
+def test_a_tag_or_a_repeated_key_of_a_file_that_is_not_an_exercise_is_not_quoted(cli, tmp_path, content):
     write(tmp_path / "hw.yaml", content)
     answers = write(tmp_path / "a.yaml", answers_text("hw.yaml"))
-    message = assert_bad_input_line(run("grade", answers), f"{answers}:1:11: ", ["is not an exercise file"])
+    message = assert_bad_input_line(cli("grade", answers), f"{answers}:1:11: ", ["is not an exercise file"])
     assert "SECRET" not in message

@@ -12,13 +12,9 @@ import math
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bpcheck import load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.report.json_text import dumps, unsigned_zeros
-
-ENV = {"COLUMNS": "200", "NO_COLOR": "1", "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
 
 DEAD_RELU = """\
 title: A dead ReLU unit and an input of 0
@@ -58,17 +54,13 @@ def folder(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def run(*args, env=None):
-    return CliRunner(env={**ENV, **(env or {})}).invoke(main, [str(arg) for arg in args])
-
-
 def test_the_gradients_of_a_dead_relu_are_negative_zeros(folder):
     values = solve(load_exercise(str(folder / "dead.yaml"))).values
     assert [math.copysign(1.0, values[name]) for name in SIGNED] == [-1.0] * 4
     assert all(values[name] == 0 for name in SIGNED)
 
 
-def json_outputs(folder: Path) -> dict[str, str]:
+def json_outputs(cli, folder: Path) -> dict[str, str]:
     """Every JSON bpcheck prints or writes, on the exercise and its answers files."""
     outputs = {}
     for name, args in {"solve": ("solve", "dead.yaml", "--format", "json"),
@@ -76,19 +68,19 @@ def json_outputs(folder: Path) -> dict[str, str]:
                        "gradcheck": ("gradcheck", "dead.yaml", "--format", "json"),
                        "grade": ("grade", "a.yaml", "--format", "json"),
                        "batch": ("grade", "a.yaml", "b.yaml", "--format", "json", "--mistakes")}.items():
-        result = run(*args)
+        result = cli(*args)
         assert result.exit_code in (0, 1), result.output
         outputs[name] = result.stdout
-    assert run("grade", "a.yaml", "--gradescope", "results.json").exit_code == 1
+    assert cli("grade", "a.yaml", "--gradescope", "results.json").exit_code == 1
     outputs["gradescope"] = (folder / "results.json").read_text(encoding="utf-8")
-    assert run("grade", "a.yaml", "--classroom", env={"GITHUB_OUTPUT": str(folder / "out")}).exit_code == 1
+    assert cli("grade", "a.yaml", "--classroom", env={"GITHUB_OUTPUT": str(folder / "out")}).exit_code == 1
     line = (folder / "out").read_text(encoding="utf-8").strip()
     outputs["classroom"] = base64.b64decode(line.removeprefix("result=")).decode("utf-8")
     return outputs
 
 
-def test_every_json_output_writes_a_zero_as_0_0(folder):
-    outputs = json_outputs(folder)
+def test_every_json_output_writes_a_zero_as_0_0(cli, folder):
+    outputs = json_outputs(cli, folder)
     for name, text in outputs.items():
         assert negative_zeros(json.loads(text)) == [], name
         assert "-0.0," not in text and "-0.0\n" not in text and "-0.0}" not in text, name

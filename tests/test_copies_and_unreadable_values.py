@@ -23,30 +23,19 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from helpers import assert_bad_input_line
 
 import bpcheck
 from bpcheck import grade_file, grade_files, load_exercise, solve
-from bpcheck.cli import main
 from bpcheck.variants import make_variant
 
-ENV = {"COLUMNS": "250", "NO_COLOR": "1", "FORCE_COLOR": None, "TTY_COMPATIBLE": None, "TTY_INTERACTIVE": None,
-       "GITHUB_ACTIONS": None, "GITHUB_OUTPUT": None, "GITHUB_STEP_SUMMARY": None}
 CREDITED = ("correct", "carried_forward")
 # (shape, options): a sigmoid network with biases and two outputs, and a tanh one
 SHAPES = {"3-2-2": ("--biases", "--seed", "4101"), "2-3-1": ("--activation", "tanh", "--seed", "4102")}
 
 
-def run(*args, env: dict | None = None, input: str | None = None):
-    result = CliRunner(env={**ENV, **(env or {})}).invoke(main, [str(arg) for arg in args], input=input)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is never an answer
-    return result
-
-
-def new_exercise(folder: Path, shape: str, extra: str = "") -> Path:
-    made = run("new", "--shape", shape, *SHAPES[shape])
+def new_exercise(cli, folder: Path, shape: str, extra: str = "") -> Path:
+    made = cli("new", "--shape", shape, *SHAPES[shape])
     assert made.exit_code == 0, made.output
     path = folder / f"hw-{shape}.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,10 +82,10 @@ def score_against(exercise: Path, variant: str | None, given: dict[str, float]) 
 
 
 @pytest.fixture(params=sorted(SHAPES))
-def classroom(request, tmp_path):
+def classroom(cli, request, tmp_path):
     """A GitHub Classroom download: hw2-s1700 worked their own variant and (as the starter file did)
     names none; hw2-s1701 (alice) names hers; hw2-s1702 (bob) handed in alice's file, variant line and all."""
-    exercise = new_exercise(tmp_path / "course", request.param)
+    exercise = new_exercise(cli, tmp_path / "course", request.param)
     subs = tmp_path / "subs"
     own = {sid: values_of(exercise, sid) for sid in ("s1700", "s1701", "s1702")}
     answers(subs / "hw2-s1700" / "answers" / "answers.yaml", own["s1700"])
@@ -107,10 +96,10 @@ def classroom(request, tmp_path):
     return exercise, subs, own
 
 
-def test_bob_copies_alice_and_is_graded_as_bob_with_both_files_flagged(classroom, tmp_path):
+def test_bob_copies_alice_and_is_graded_as_bob_with_both_files_flagged(cli, classroom, tmp_path):
     exercise, subs, own = classroom
     asked = len(own["s1701"])
-    result = run("grade", subs, "--exercise", exercise, "--feedback", "hint", "--csv", tmp_path / "marks.csv",
+    result = cli("grade", subs, "--exercise", exercise, "--feedback", "hint", "--csv", tmp_path / "marks.csv",
                  "--format", "json")
     assert result.exit_code == 1, result.output
     record = json.loads(result.stdout)
@@ -139,16 +128,16 @@ def test_bob_copies_alice_and_is_graded_as_bob_with_both_files_flagged(classroom
     # the library gives the same records
     assert grade_files([subs], exercise=str(exercise), feedback="hint").to_dict() == record
     # and the text summary says so where the instructor reads it
-    text = run("grade", subs, "--exercise", exercise, "--feedback", "hint").stdout
+    text = cli("grade", subs, "--exercise", exercise, "--feedback", "hint").stdout
     assert "Each file was graded as the variant of the student id its path gives" in text
     assert f"⚑ {bob_file}: line 1: variant: s1701 is not its student's variant, s1702" in text
     assert f"⚑ {alice_file}: line 1: variant: s1701 is named by {bob_file} too" in text
 
 
-def test_the_old_way_trusts_the_files_only_when_told_to(classroom):
+def test_the_old_way_trusts_the_files_only_when_told_to(cli, classroom):
     exercise, subs, own = classroom
     asked = len(own["s1701"])
-    trusted = json.loads(run("grade", subs, "-e", exercise, "--variant-from-file", "-f", "json").stdout)
+    trusted = json.loads(cli("grade", subs, "-e", exercise, "--variant-from-file", "-f", "json").stdout)
     assert trusted["variant_from"] == "file"
     files = by_file(trusted)
     assert (files["hw2-s1702"]["variant"], files["hw2-s1702"]["score"]) == ("s1701", asked)  # trusted: the copy pays
@@ -159,30 +148,30 @@ def test_the_old_way_trusts_the_files_only_when_told_to(classroom):
     alice = subs / "hw2-s1701" / "answers" / "answers.yaml"
     alice.write_text(alice.read_text(encoding="utf-8").replace("answers:", f"exercise: {exercise}\nanswers:", 1),
                      encoding="utf-8")
-    alone = json.loads(run("grade", alice, "-f", "json").stdout)
+    alone = json.loads(cli("grade", alice, "-f", "json").stdout)
     assert (alone["variant"], alone["score"], alone["flags"]) == ("s1701", asked, [])
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_a_course_without_variants_grades_everyone_against_the_exercise(tmp_path, shape):
-    exercise = new_exercise(tmp_path, shape)
+def test_a_course_without_variants_grades_everyone_against_the_exercise(cli, tmp_path, shape):
+    exercise = new_exercise(cli, tmp_path, shape)
     base, theirs = values_of(exercise), values_of(exercise, "kim-lee")
     answers(tmp_path / "subs" / "ann.yaml", base)
     answers(tmp_path / "subs" / "kim-lee.yaml", theirs)  # a variant's answers, its line dropped to dodge
-    record = json.loads(run("grade", tmp_path / "subs", "-e", exercise, "-f", "json").stdout)
+    record = json.loads(cli("grade", tmp_path / "subs", "-e", exercise, "-f", "json").stdout)
     files = by_file(record)
     assert record["variant_from"] is None
     assert (files["ann.yaml"]["variant"], files["ann.yaml"]["score"]) == (None, len(base))
     assert files["kim-lee.yaml"]["score"] == score_against(exercise, None, theirs) < len(base) / 2  # no free copy
-    assert "Graded without variants: no file names one" in run("grade", tmp_path / "subs", "-e", exercise).stdout
+    assert "Graded without variants: no file names one" in cli("grade", tmp_path / "subs", "-e", exercise).stdout
 
 
-def test_an_exercise_without_variants_ignores_the_variant_a_file_names(tmp_path):
-    exercise = new_exercise(tmp_path, "3-2-2", "variants: false\n")
+def test_an_exercise_without_variants_ignores_the_variant_a_file_names(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "3-2-2", "variants: false\n")
     base = values_of(exercise)
     answers(tmp_path / "subs" / "ann.yaml", base, variant="ann")
     answers(tmp_path / "subs" / "bo.yaml", base)
-    record = json.loads(run("grade", tmp_path / "subs", "-e", exercise, "-f", "json").stdout)
+    record = json.loads(cli("grade", tmp_path / "subs", "-e", exercise, "-f", "json").stdout)
     ann = by_file(record)["ann.yaml"]
     assert (ann["variant"], ann["score"]) == (None, len(base))
     assert ann["flags"] == [{"kind": "other-variant", "line": 1, "message": f"variant: ann is not taken: "
@@ -190,8 +179,8 @@ def test_an_exercise_without_variants_ignores_the_variant_a_file_names(tmp_path)
 
 
 @pytest.mark.parametrize("layout", ["one student's folder", "in and out of folders", "one id twice"])
-def test_variants_the_paths_cannot_tell_apart_are_refused_never_guessed(tmp_path, layout):
-    exercise = new_exercise(tmp_path, "2-3-1")
+def test_variants_the_paths_cannot_tell_apart_are_refused_never_guessed(cli, tmp_path, layout):
+    exercise = new_exercise(cli, tmp_path, "2-3-1")
     subs = tmp_path / "subs"
     files = {"one student's folder": ["hw2-s1/a.yaml", "hw2-s1/b.yaml"],
              "in and out of folders": ["hw2-s1/a.yaml", "s2.yaml"],
@@ -199,7 +188,7 @@ def test_variants_the_paths_cannot_tell_apart_are_refused_never_guessed(tmp_path
     for name in files:
         answers(subs / name, values_of(exercise, "s1"), variant="s1")
     pattern = () if layout != "one id twice" else ("--id-pattern", r"[xy]-(?P<id>\w+)/")
-    result = run("grade", subs, "-e", exercise, *pattern, "--csv", tmp_path / "marks.csv")
+    result = cli("grade", subs, "-e", exercise, *pattern, "--csv", tmp_path / "marks.csv")
     message = assert_bad_input_line(result, "", ["names a variant", "--id-pattern", "--variant NAME",
                                                  "--variant-from-file"])
     assert "both give the id s1" in message if layout == "one id twice" else "cannot be told" in message
@@ -207,21 +196,21 @@ def test_variants_the_paths_cannot_tell_apart_are_refused_never_guessed(tmp_path
     with pytest.raises(bpcheck.BpcheckError, match="names a variant"):
         grade_files([subs], exercise=str(exercise), id_pattern=pattern[1] if pattern else None)
     # what the line says to give works
-    graded = run("grade", subs, "-e", exercise, *pattern, "--variant", "s1", "-f", "json")
+    graded = cli("grade", subs, "-e", exercise, *pattern, "--variant", "s1", "-f", "json")
     assert graded.exit_code == 0 and {f["variant"] for f in json.loads(graded.stdout)["files"]} == {"s1"}
 
 
-def test_a_lone_file_naming_a_variant_under_exercise_is_refused_at_that_line(tmp_path):
-    exercise = new_exercise(tmp_path, "3-2-2")
+def test_a_lone_file_naming_a_variant_under_exercise_is_refused_at_that_line(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "3-2-2")
     own = values_of(exercise, "Zoë")
     path = answers(tmp_path / "answers.yaml", own, exercise=exercise.name, variant="Zoë")
-    message = assert_bad_input_line(run("grade", path, "-e", exercise), f"{path}:2:10: ",
+    message = assert_bad_input_line(cli("grade", path, "-e", exercise), f"{path}:2:10: ",
                                     ["not taken for marks", "--variant", "--variant-from-file"])
     assert "delete the variant: line" in message
     outcome = grade_file(path, exercise=str(exercise))
     assert outcome.grade is None and (outcome.error.line, outcome.error.column) == (2, 10)
     # self-study trusts it; the course's own ways take the variant from elsewhere
-    assert json.loads(run("grade", path, "-f", "json").stdout)["score"] == len(own)
+    assert json.loads(cli("grade", path, "-f", "json").stdout)["score"] == len(own)
     assert grade_file(path, exercise=str(exercise), variant_from="file").grade.score == len(own)
     pinned = grade_file(path, exercise=str(exercise), variant="zoë")
     assert (pinned.grade.variant, pinned.grade.score, pinned.flags) == ("zoë", len(own), ())
@@ -236,17 +225,17 @@ def test_a_lone_file_naming_a_variant_under_exercise_is_refused_at_that_line(tmp
 
 
 @pytest.mark.parametrize("named", ["last-week.yaml", "ex3", "../elsewhere/nothing.yaml"])
-def test_an_exercise_line_from_another_file_is_graded_against_the_pinned_one(tmp_path, named):
-    exercise = new_exercise(tmp_path / "course", "2-3-1")
-    new_exercise(tmp_path / "subs", "3-2-2").rename(tmp_path / "subs" / "last-week.yaml")
+def test_an_exercise_line_from_another_file_is_graded_against_the_pinned_one(cli, tmp_path, named):
+    exercise = new_exercise(cli, tmp_path / "course", "2-3-1")
+    new_exercise(cli, tmp_path / "subs", "3-2-2").rename(tmp_path / "subs" / "last-week.yaml")
     base = values_of(exercise)
     path = answers(tmp_path / "subs" / "ann.yaml", base, exercise=named)
-    result = run("grade", path, "-e", exercise, "--feedback", "score", "-f", "json")
+    result = cli("grade", path, "-e", exercise, "--feedback", "score", "-f", "json")
     record = json.loads(result.stdout)
     assert (result.exit_code, record["score"], record["exercise_file"]) == (0, len(base), str(exercise))
     assert record["flags"] == [{"kind": "other-exercise", "line": 1, "message": f"exercise: {named} is not the "
                                 f"exercise being graded, {exercise}; it was graded against {exercise}"}]
-    text = run("grade", path, "-e", exercise, "--feedback", "score").stdout  # at the score level too
+    text = cli("grade", path, "-e", exercise, "--feedback", "score").stdout  # at the score level too
     assert text.splitlines()[3] == f"⚑ line 1: {record['flags'][0]['message']}"
     # a file written for the other exercise simply earns little: names this one lacks are not graded
     theirs = answers(tmp_path / "subs" / "bo.yaml", values_of(tmp_path / "subs" / "last-week.yaml"),
@@ -275,8 +264,8 @@ def slipped(exercise: Path) -> tuple[dict[str, object], dict[str, float], str, s
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
-def test_a_value_that_is_not_a_number_costs_that_value_alone(tmp_path, shape):
-    exercise = new_exercise(tmp_path, shape)
+def test_a_value_that_is_not_a_number_costs_that_value_alone(cli, tmp_path, shape):
+    exercise = new_exercise(cli, tmp_path, shape)
     written, exact, hidden, output = slipped(exercise)
     path = answers(tmp_path / "a.yaml", written, exercise=exercise.name)
     for outcome in (grade_file(path), grade_file(path, exercise=str(exercise))):
@@ -290,14 +279,14 @@ def test_a_value_that_is_not_a_number_costs_that_value_alone(tmp_path, shape):
     # the output worked from what they meant (a slip of 0.5) earns nothing: that value is not given
     slip = exact[hidden] + 0.5
     meant = dict(written, **{output: math.tanh(slip) if shape == "2-3-1" else 1 / (1 + math.exp(-slip))})
-    record = json.loads(run("grade", answers(tmp_path / "b.yaml", meant, exercise=exercise.name), "-f",
+    record = json.loads(cli("grade", answers(tmp_path / "b.yaml", meant, exercise=exercise.name), "-f",
                             "json").stdout)
     assert next(r for r in record["results"] if r["name"] == output)["verdict"] == "wrong"
 
 
 @pytest.mark.parametrize("written, read", [("0,51", 0.51), ("-1,5e-3", -0.0015), ("1,5", 1.5), ("+2,25E+1", 22.5)])
-def test_a_decimal_comma_is_read_with_a_note_and_graded_normally(tmp_path, written, read):
-    exercise = new_exercise(tmp_path, "2-3-1")
+def test_a_decimal_comma_is_read_with_a_note_and_graded_normally(cli, tmp_path, written, read):
+    exercise = new_exercise(cli, tmp_path, "2-3-1")
     first = next(iter(values_of(exercise)))
     path = answers(tmp_path / "a.yaml", {first: written}, exercise=exercise.name)
     result = next(r for r in grade_file(path).grade.results if r.name == first)
@@ -305,15 +294,15 @@ def test_a_decimal_comma_is_read_with_a_note_and_graded_normally(tmp_path, writt
     assert result.verdict == ("correct" if math.isclose(read, values_of(exercise)[first], rel_tol=0.01) else "wrong")
 
 
-def test_every_output_says_unreadable_as_the_level_allows(tmp_path):
-    exercise = new_exercise(tmp_path, "3-2-2")
+def test_every_output_says_unreadable_as_the_level_allows(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "3-2-2")
     written, exact, hidden, _ = slipped(exercise)
     path = answers(tmp_path / "subs" / "a.yaml", written, exercise=f"../{exercise.name}")
     answers(tmp_path / "subs" / "b.yaml", exact, exercise=f"../{exercise.name}")
     reason = "'abc' is not a number; write a decimal number such as 0.25 or -1.5e-3"
     for level in ("full", "hint", "verdict", "score"):
-        one = run("grade", path, "--feedback", level).stdout
-        record = json.loads(run("grade", path, "--feedback", level, "-f", "json").stdout)
+        one = cli("grade", path, "--feedback", level).stdout
+        record = json.loads(cli("grade", path, "--feedback", level, "-f", "json").stdout)
         if level == "score":
             assert "unreadable" not in one and "results" not in record
             continue
@@ -327,7 +316,7 @@ def test_every_output_says_unreadable_as_the_level_allows(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     env = {"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out / "o"), "GITHUB_STEP_SUMMARY": str(out / "s")}
-    result = run("grade", path, "--feedback", "hint", "--junit-xml", out / "j.xml", "--gradescope", out / "g.json",
+    result = cli("grade", path, "--feedback", "hint", "--junit-xml", out / "j.xml", "--gradescope", out / "g.json",
                  "--classroom", "--csv", out / "m.csv", env=env)
     assert result.exit_code == 1
     case = ET.parse(out / "j.xml").getroot().find(f".//testcase[@name='{hidden}']")
@@ -343,13 +332,13 @@ def test_every_output_says_unreadable_as_the_level_allows(tmp_path):
     assert row.endswith(f"| ✗ unreadable | {reason} |")  # the step summary
     with open(out / "m.csv", newline="", encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))[hidden] == "unreadable"
-    page = run("grade", path, "--feedback", "hint", "-f", "html").stdout
+    page = cli("grade", path, "--feedback", "hint", "-f", "html").stdout
     assert "✗ unreadable" in page and "&#x27;abc&#x27; is not a number" in page
     # the class report counts it, as its own column, in the text, the JSON and the CSV
-    batch = run("grade", tmp_path / "subs", "--mistakes", "--mistakes-csv", out / "k.csv", "-f", "json")
+    batch = cli("grade", tmp_path / "subs", "--mistakes", "--mistakes-csv", out / "k.csv", "-f", "json")
     row = next(q for q in json.loads(batch.stdout)["mistakes"]["quantities"] if q["name"] == hidden)
     assert (row["unreadable"], row["correct"], row["lost"]) == (1, 1, 1)
-    assert "  unreadable  " in run("grade", tmp_path / "subs", "--mistakes").stdout
+    assert "  unreadable  " in cli("grade", tmp_path / "subs", "--mistakes").stdout
     with open(out / "k.csv", newline="", encoding="utf-8") as handle:
         assert next(r for r in csv.DictReader(handle) if r["quantity"] == hidden)["unreadable"] == "1"
 
@@ -359,22 +348,22 @@ def test_every_output_says_unreadable_as_the_level_allows(tmp_path):
     ('"\\u202e5.0"', "\\u202e5.0"),  # a right-to-left override
     ('"\\0"', "\\x00"),
 ])
-def test_control_characters_in_a_value_are_shown_escaped_everywhere(tmp_path, value, shown):
-    exercise = new_exercise(tmp_path, "2-3-1")
+def test_control_characters_in_a_value_are_shown_escaped_everywhere(cli, tmp_path, value, shown):
+    exercise = new_exercise(cli, tmp_path, "2-3-1")
     first = next(iter(values_of(exercise)))
     path = tmp_path / "a.yaml"
     path.write_text(f"exercise: {exercise.name}\nanswers:\n  {first}: {value}\n", encoding="utf-8")
-    text = run("grade", path).stdout
+    text = cli("grade", path).stdout
     assert f"'{shown}' is not a number" in text
     assert all(ch.isprintable() or ch == "\n" for ch in text)
-    record = json.loads(run("grade", path, "-f", "json").stdout)
+    record = json.loads(cli("grade", path, "-f", "json").stdout)
     assert record["results"][0]["message"].startswith(f"'{shown}' is not a number")
-    strict = assert_bad_input_line(run("grade", path, "--strict"), f"{path}:3: {first}: ", [shown])
+    strict = assert_bad_input_line(cli("grade", path, "--strict"), f"{path}:3: {first}: ", [shown])
     assert strict.isprintable()
 
 
-def test_a_huge_value_is_cut_short_in_its_note(tmp_path):
-    exercise = new_exercise(tmp_path, "2-3-1")
+def test_a_huge_value_is_cut_short_in_its_note(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "2-3-1")
     first = next(iter(values_of(exercise)))
     path = tmp_path / "a.yaml"
     path.write_text(f"exercise: {exercise.name}\nanswers:\n  {first}: '{'7,' * 1_500_000}'\n", encoding="utf-8")
@@ -382,40 +371,40 @@ def test_a_huge_value_is_cut_short_in_its_note(tmp_path):
     assert result.verdict == "unreadable" and len(result.message) < 120 and "…" in result.message
 
 
-def test_strict_says_the_first_slip_and_how_many_more(tmp_path):
-    exercise = new_exercise(tmp_path, "3-2-2")
+def test_strict_says_the_first_slip_and_how_many_more(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "3-2-2")
     written, _, hidden, _ = slipped(exercise)
     path = answers(tmp_path / "a.yaml", {**written, "W99": 1, "detla6": 2}, exercise=exercise.name)
-    message = assert_bad_input_line(run("grade", path, "--strict"), f"{path}:", ["(and 2 more)"])
+    message = assert_bad_input_line(cli("grade", path, "--strict"), f"{path}:", ["(and 2 more)"])
     assert message.startswith(f"{path}:") and "'W99' is not a quantity of this exercise" in message
-    assert run("grade", path).exit_code == 1  # without --strict: graded, the slips noted
+    assert cli("grade", path).exit_code == 1  # without --strict: graded, the slips noted
 
 
 # ---------------------------------------------------------------- practice, where it applies
 
 
-def test_practice_reads_a_decimal_comma_and_asks_again_for_a_value_that_is_not_a_number(tmp_path):
-    exercise = new_exercise(tmp_path, "2-3-1")
+def test_practice_reads_a_decimal_comma_and_asks_again_for_a_value_that_is_not_a_number(cli, tmp_path):
+    exercise = new_exercise(cli, tmp_path, "2-3-1")
     exact = values_of(exercise, "s1703")
     first, second = list(exact)[:2]
     comma = f"{exact[first]:.6f}".replace(".", ",")
     save = tmp_path / "p.yaml"
-    session = run("practice", exercise, "--variant", "s1703", "--save", save, input=f"{comma}\nq\n")
+    session = cli("practice", exercise, "--variant", "s1703", "--save", save, input=f"{comma}\nq\n")
     assert f"  '{comma}' was read as {float(comma.replace(',', '.'))!r}\n  ✓ correct" in session.stdout
     text = save.read_text(encoding="utf-8")
     save.write_text(text.replace(f"  {second}:\n", f"  {second}: 0,5,1\n"), encoding="utf-8")
-    resumed = run("practice", exercise, "--variant", "s1703", "--save", save, "--resume", input="q\n")
+    resumed = cli("practice", exercise, "--variant", "s1703", "--save", save, "--resume", input="q\n")
     assert f"{save}:" in resumed.stdout and f"{second}: '0,5,1' is not a number" in resumed.stdout
     assert "asked again" in resumed.stdout and f"\n{second}: q\n" in resumed.stdout  # the first value asked
     # a file practice would have to rewrite without one of its lines is refused, as before
     save.write_text(text.replace("variant: s1703", "variant: s1704"), encoding="utf-8")
-    assert_bad_input_line(run("practice", exercise, "--variant", "s1703", "--save", save, "--resume"), f"{save}:",
+    assert_bad_input_line(cli("practice", exercise, "--variant", "s1703", "--save", save, "--resume"), f"{save}:",
                           ["variant: s1704 is not the variant being graded, s1703", "another --save"])
 
 
-def test_thousands_of_names_that_are_not_quantities_are_counted_not_searched(tmp_path):
+def test_thousands_of_names_that_are_not_quantities_are_counted_not_searched(cli, tmp_path):
     """Each did-you-mean searches every name of the exercise: only the first ten are said."""
-    exercise = new_exercise(tmp_path, "3-2-2")
+    exercise = new_exercise(cli, tmp_path, "3-2-2")
     path = answers(tmp_path / "a.yaml", {f"q{index}": 1 for index in range(20_000)}, exercise=exercise.name)
     outcome = grade_file(path)
     assert [flag.line for flag in outcome.flags[:10]] == list(range(3, 13))
