@@ -375,7 +375,7 @@ def test_strict_says_the_first_slip_and_how_many_more(cli, tmp_path):
     exercise = new_exercise(cli, tmp_path, "3-2-2")
     written, _, hidden, _ = slipped(exercise)
     path = answers(tmp_path / "a.yaml", {**written, "W99": 1, "detla6": 2}, exercise=exercise.name)
-    message = assert_bad_input_line(cli("grade", path, "--strict"), f"{path}:", ["(and 2 more)"])
+    message = assert_bad_input_line(cli("grade", path, "--strict"), f"{path}:", ["(and 2 more: grade without --strict to see them all)"])
     assert message.startswith(f"{path}:") and "'W99' is not a quantity of this exercise" in message
     assert cli("grade", path).exit_code == 1  # without --strict: graded, the slips noted
 

@@ -594,13 +594,15 @@ def test_the_readmes_make_the_classroom50_bundle(tmp_path):
     assert sorted(str(path.relative_to(bundle)) for path in bundle.rglob("*")) == [
         "autograder.py", "exercises", "exercises/hw1.yaml"]
     assert (bundle / "autograder.py").stat().st_mode & stat.S_IXUSR
-    # The manual's, from bpcheck's repository (its `git` line aside): the same files.
+    # The manual's, in the classroom50 repository with bpcheck's clone beside it (its `git` line aside): the
+    # same files.
     commands = readme_block((REPO / "docs" / "instructors" / "classroom50.md").read_text(encoding="utf-8"), "# Classroom 50")
-    (tmp_path / "root").mkdir()
-    (tmp_path / "root" / "examples").symlink_to(REPO / "examples")
+    (tmp_path / "root" / "classroom50").mkdir(parents=True)
+    (tmp_path / "root" / "bpcheck").mkdir()
+    (tmp_path / "root" / "bpcheck" / "examples").symlink_to(REPO / "examples")
     subprocess.run(["sh", "-ec", "\n".join(line for line in commands.splitlines() if not line.startswith("git "))],
-                   cwd=tmp_path / "root", check=True)
-    made = tmp_path / "root" / "nn-2026" / "autograders" / "hw1"
+                   cwd=tmp_path / "root" / "classroom50", check=True)
+    made = tmp_path / "root" / "classroom50" / "nn-2026" / "autograders" / "hw1"
     for name in ("autograder.py", EXERCISE):
         assert (made / name).read_bytes() == (bundle / name).read_bytes()
 

@@ -235,6 +235,29 @@ def test_the_exercise_and_the_roster_are_left_as_they_were(course):
     assert sorted(p.name for p in Path(".").iterdir()) == ["alice", "bob", "hw1.yaml", "keys", "roster.csv"]
 
 
+def test_the_grade_command_it_prints_escapes_what_a_terminal_would_act_on(course, cli):
+    """The exercise's path is printed in a command to copy: an escape sequence in it is shown, not run."""
+    named = "hw\x1b]0;owned\x07 1.yaml"
+    Path(named).write_text(EXERCISE, encoding="utf-8")
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    result = cli("handout", named, "--roster", "roster.txt", "out")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert result.stdout.splitlines()[-1] == ("  bpcheck grade out/ --exercise 'hw\\x1b]0;owned\\x07 1.yaml' "
+                                              "--variant-from-id --feedback hint")
+
+
+def test_the_grade_command_it_prints_names_a_long_folder_whole(course, cli):
+    """A command to copy names OUTDIR as given, however long its name: never cut with an ellipsis."""
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    outdir = "handouts-" + "x" * 80
+    result = cli("handout", "hw1.yaml", "--roster", "roster.txt", outdir)
+    assert result.exit_code == 0, result.output
+    command = result.stdout.splitlines()[-1].split()
+    assert command[:4] == ["bpcheck", "grade", f"{outdir}/", "--exercise"]
+    assert cli(*command[1:4], "hw1.yaml", *command[5:]).exit_code == 1  # graded: every value missing
+
+
 # ---------------------------------------------------------------- the roster reader
 
 
@@ -252,6 +275,13 @@ def test_export_reads_the_same_rosters():
     assert listed_variants("id,name\nAlice,A\nbob,B\n", "r.csv") == ["alice", "bob"]
     with pytest.raises(BpcheckError, match="no id column"):
         listed_variants("name,phone\nA,1\n", "r.csv")
+
+
+def test_roster_options_say_the_same_of_what_a_roster_may_be(cli):
+    """export --variants-from reads handout's rosters: its help says a CSV too, in handout's words."""
+    forms = "a CSV with a header and an id column (name and email columns too, if you like), or one student id a line"
+    for command in (["handout"], ["export", "moodle"], ["export", "qti"]):
+        assert forms in " ".join(cli(*command, "--help", env={"COLUMNS": "500"}).stdout.split()), command
 
 
 ID_CHARACTERS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")

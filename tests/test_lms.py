@@ -316,9 +316,12 @@ def test_moodle_responses_are_graded_as_each_questions_variant_with_carried_forw
     assert marks[2]["delta5"] == "wrong:sign-flip" and marks[2]["a3"] == "correct"
     assert (marks[3]["a3"], marks[3]["y3"], marks[3]["a4"]) == ("unreadable", "unreadable", "missing")
     assert result.stderr == ""
+    # The summary says where each attempt's variant came from: its question, not --variant-from-id (refused here).
+    assert "graded as the variant its question names" in result.stdout and "without variants" not in result.stdout
     strict = cli("grade", "--from-moodle", str(export), "--exercise", "ex1", "--strict")
-    assert_bad_input_line(strict, f"{export}:{starts[1]}: y4: 'about 0.6' is not a number", ["(and 2 more)", "0,755"])
+    assert_bad_input_line(strict, f"{export}:{starts[1]}: y4: 'about 0.6' is not a number", ["(and 2 more: grade without --strict to see them all)", "0,755"])
     bob = cli("grade", "--from-moodle", str(export), "--exercise", "ex1", "--format", "json")
+    assert __import__("json").loads(bob.stdout)["variant_from"] == "question"
     records = __import__("json").loads(bob.stdout)["files"]
     (y4,) = [r for r in records[1]["results"] if r["name"] == "y4"]
     assert (y4["verdict"], y4["given"], y4["message"]) == (

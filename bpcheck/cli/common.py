@@ -51,6 +51,16 @@ def check_nameable(spec: str) -> None:
                   "cannot name; rename the file (e.g. with only letters, digits, '-' and '_')")
 
 
+def quoted_argument(text: str) -> str:
+    """``text`` as a shell argument in a command to copy, its control characters escaped (a path may
+    hold an escape sequence)."""
+    import shlex
+
+    from ..safetext import escape_controls
+
+    return escape_controls(shlex.quote(text))
+
+
 def emit(blocks, heading: str | None = None) -> None:
     """A page's blocks printed: Rich on a terminal, plain lines anywhere else, and with nothing drawn
     when --plain or BPCHECK_PLAIN asks."""
@@ -186,6 +196,9 @@ def _yaml_files_and_folders(incomplete: str) -> list[str]:
 
 
 EXERCISE = click.argument("exercise", shell_complete=complete_exercise)
+# What a roster file may be (roster.py reads it), as --roster and --variants-from say.
+ROSTER_FORMS = ("a CSV with a header and an id column (name and email columns too, if you like), or one student "
+                "id a line")
 VARIANT = click.option("--variant", metavar="NAME",
                        help="The variant NAME (a student id, say): the same questions with its own numbers.")
 SVG = click.option("--svg", "svg_path", type=click.Path(path_type=Path, dir_okay=False), metavar="PATH",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import EXERCISE, feedback_option
+from .common import EXERCISE, ROSTER_FORMS, feedback_option
 
 
 @click.group()
@@ -24,7 +24,7 @@ def export():
 VARIANTS_OPTIONS = [click.option("--variants", metavar="A,B,...", help="The variants, one a student (default: the "
                              "exercise's own numbers)."),
                 click.option("--variants-from", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
-                             help="The variants from a roster file: one name (a student id) a line.")]
+                             help=f"The variants from a roster, one a student: {ROSTER_FORMS}.")]
 
 
 def _quiz_arguments(command):

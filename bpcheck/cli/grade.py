@@ -155,7 +155,8 @@ def grade(paths, rtol, atol, pass_mark, output_format, precision, pinned_exercis
         bad_input(str(outcomes[0].error))
     problems = [problem for outcome in outcomes for problem in outcome.problems()] if strict else []
     if problems:  # as bad input: the files are written, the report is not printed
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        more = (f" (and {len(problems) - 1} more: grade without --strict to see them all)" if len(problems) > 1
+                else "")
         bad_input(f"{problems[0]}{more}")
     print_page(GRADE_PAGES, output_format, GradedPage(graded, single, pass_mark, report, mistakes, shown))
     sys.exit(graded.exit_code(pass_mark))

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import reports_bad_input, sigterm_interrupts
-from .common import EXERCISE, check_nameable, precision_option
+from .common import EXERCISE, ROSTER_FORMS, check_nameable, precision_option, quoted_argument
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
@@ -17,8 +17,7 @@ ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
 @click.command()
 @EXERCISE
 @click.option("--roster", "roster_path", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              metavar="FILE", help="The class: a CSV with a header and an id column (name and email columns "
-              "too, if you like), or one student id a line.")
+              metavar="FILE", help=f"The class: {ROSTER_FORMS}.")
 @click.argument("outdir", type=click.Path(path_type=Path))
 @click.option("--format", "-f", "output_format", type=click.Choice(["yaml", "html"], case_sensitive=False),
               default="yaml", show_default=True,
@@ -104,13 +103,11 @@ def _handout_files(spec: str, solutions, students, output_format: str, keys_mode
 
 def _summary(outdir: Path, spec: str, exercise, students, output_format: str, keys_mode: str | None) -> None:
     """What was written, where the keys are, and the command that grades the files handed back."""
-    import shlex
-
     from ..ids import folders_give_ids
     from ..numbers import counted
-    from ..safetext import path_shown
+    from ..safetext import escape_controls
 
-    folder = path_shown(outdir).rstrip("/\\") or "."
+    folder = escape_controls(str(outdir)).rstrip("/\\") or "."  # whole (not path_shown's cut): it is copied
     sheet = " and sheet.html" if output_format == "html" else ""
     click.echo(f"Handouts for {counted(len(students), 'student')} in {folder}/: {folder}/ID/answers.yaml{sheet}, "
                "each for the student's own variant.")
@@ -118,6 +115,6 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     click.echo(f"Keys, for staff only: {where} (keep them out of what you hand out)." if where else "No keys.")
     pattern = [] if folders_give_ids(folder, [s.id for s in students], "answers.yaml") else \
         ["--id-pattern", ID_PATTERN]
-    command = shlex.join(["bpcheck", "grade", f"{folder}/", "--exercise", spec, "--variant-from-id", *pattern,
-                          "--feedback", "hint"])
+    command = " ".join(map(quoted_argument, ["bpcheck", "grade", f"{folder}/", "--exercise", spec,
+                                             "--variant-from-id", *pattern, "--feedback", "hint"]))
     click.echo(f"Grade the files handed back, laid out as {folder}/ID/answers.yaml:\n  {command}")

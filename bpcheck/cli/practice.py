@@ -11,7 +11,7 @@ import click
 
 from ..errors import BpcheckError
 from . import EXIT_INTERRUPTED, PLAIN, SIGNAL_NAMES, Interrupted, plain_asked, reports_bad_input, terminate
-from .common import EXERCISE, VARIANT, check_nameable, feedback_option, heading, solved
+from .common import EXERCISE, VARIANT, check_nameable, feedback_option, heading, quoted_argument, solved
 
 
 @click.command()
@@ -60,15 +60,6 @@ def practice(exercise: str, variant: str | None, save_path: Path | None, resume:
     resume_command = " ".join(["bpcheck practice", quoted_argument(exercise), *saved_as, "--resume"])
     run_session(session, save, lambda: answers_text(session, spec, student), heading(exercise_),
                 resume_command, written=files.is_file(save))
-
-
-def quoted_argument(text: str) -> str:
-    """``text`` as a shell argument in a command to copy (the grade and --resume lines)."""
-    import shlex
-
-    from ..safetext import escape_controls
-
-    return escape_controls(shlex.quote(text))
 
 
 def resumed(save: Path, spec: str, variant: str | None) -> tuple[str | None, dict, str | None, list[str]]:

@@ -67,8 +67,9 @@ def regrade(path: Path, system: str, exercise: str, *, rtol: float | None = None
                                                  identifier=attempt.identifier, digits=digits, unreadable=unreadable))
     pinned = session.pinned
     assert pinned is not None
+    variant_from = "question" if any(variant is not None for variant in checks) else None
     return ClassGrade(tuple(outcomes), (), tuple(sources), tuple(session.exercise_files), pinned.label, None,
-                      max_score(pinned.found.solution))
+                      max_score(pinned.found.solution), variant_from)
 
 
 def _read(responses: dict[str, str | None]):

@@ -116,7 +116,8 @@ def _of_example(name: str, suffix: str) -> bool:
 
 
 def _heading(net, depth: int) -> str:
-    """As `bpcheck show` names layers: "inputs", "hidden, sigmoid", "output, softmax"."""
+    """A layer's heading in the drawing: "inputs", "hidden, sigmoid", "output, sigmoid" for one output
+    unit, "outputs, softmax" for several (`bpcheck show`'s table says "outputs" for any number)."""
     if depth == 0:
         return "inputs"
     last = depth == len(net.layers) - 1

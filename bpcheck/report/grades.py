@@ -106,6 +106,7 @@ def file_report(outcome, fmt) -> tuple[list, str]:
 VARIANT_NOTES = {  # where each file's variant came from, under --exercise (batch.GradingSession.variant_from)
     "id": "Each file was graded as the variant of the student id its path gives, whatever its variant: line says.",
     "file": "Each file was graded as the variant it names (--variant-from-file): for files you trust only.",
+    "question": "Each attempt was graded as the variant its question names (the marker the export wrote).",
     None: "Graded without variants: no file names one, or the exercise has none (if each student worked their "
           "own, give --variant-from-id).",
 }
