@@ -246,7 +246,13 @@ def train(runs: int = 5, iterations: int = 10_000) -> None:
           f"ms, a plain loop script {times['loop'] * 1000:.0f} ms: ratio {times['train'] / times['loop']:.2f}")
 
 
+BENCHMARKS = {"startup": startup, "batch": batch, "large": large, "train": train, "worst": worst}
+
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["startup", "batch", "large", "train", "worst"]
-    for name in which:
-        {"startup": startup, "batch": batch, "large": large, "train": train, "worst": worst}[name]()
+    if set(sys.argv[1:]) & {"-h", "--help"}:
+        sys.exit(print(__doc__))
+    unknown = [name for name in sys.argv[1:] if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"bench.py: no benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)} (none: all of them)")
+    for name in sys.argv[1:] or BENCHMARKS:
+        BENCHMARKS[name]()

@@ -55,7 +55,7 @@ def solve(exercise: Exercise) -> Solution:
 
 def builtin_exercises() -> list[str]:
     """The names of the built-in exercises, in natural order (ex2 before ex10)."""
-    from .loading import builtin_exercises as found
+    from .builtin import builtin_exercises as found
 
     return list(found())
 

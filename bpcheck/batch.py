@@ -18,10 +18,11 @@ from .answers import (
     student_name,
     written,
 )
+from .builtin import YAML_SUFFIXES, builtin_exercises, natural_order
 from .errors import AnswersError, BpcheckError, ExerciseError, IsAnExercise
 from .files import identities, identity, is_dir
 from .grading import DOWNHILL, Grade, asks_step, grade, with_readings
-from .loading import YAML_SUFFIXES, builtin_exercises, load_exercise, natural_order
+from .loading import load_exercise
 from .network import Exercise
 from .numbers import number_formatter
 from .safetext import path_shown, shown

@@ -6,12 +6,12 @@ the ``exercises`` folder shipped inside the package (or beside it, in a source c
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .activations import ACTIVATIONS
+from .builtin import EXERCISE_DIRS, YAML_SUFFIXES, builtin_exercises
 from .errors import ExerciseError, did_you_mean
 from .feedback import LEVELS as FEEDBACK_LEVELS
 from .files import identity
@@ -34,9 +34,6 @@ from .quantities import STAGES
 from .safetext import escape_controls, path_shown, quoted, shorten, shown
 from .yamlfile import EXERCISE_LIMITS, Document, as_number, read_document
 
-_PACKAGE = Path(__file__).resolve().parent
-EXERCISE_DIRS = (_PACKAGE / "exercises", _PACKAGE.parent / "exercises")
-
 TOP_LEVEL_KEYS = ("title", "instructions", "layers", "activation", "inputs", "weights", "biases", "frozen",
                   "targets", "learning_rate", "loss", "convention", "asked", "tolerance", "points", "feedback",
                   "variants", "examples", "optimizer")
@@ -47,7 +44,6 @@ STAGE_WORDS = tuple(stage for stage in STAGES if stage != "given")
 SINGULAR = {"inputs": "input", "biases": "bias", "targets": "target"}
 # Networks worked by hand are small; these bounds keep every path through bpcheck quick, and the
 # template of the largest exercise within what an answers file may hold (yamlfile.ANSWERS_LIMITS).
-YAML_SUFFIXES = (".yaml", ".yml")  # in any case: .YAML too
 MAX_UNITS_PER_LAYER = 50
 MAX_LAYERS = 100
 MAX_WEIGHTS = 10_000
@@ -55,31 +51,6 @@ MAX_EXAMPLES = 100
 MAX_ADAM_STEP = 1_000_000
 
 
-# ---------------------------------------------------------------- finding exercises
-
-
-def exercise_folder() -> Path | None:
-    return next((folder for folder in EXERCISE_DIRS if folder.is_dir()), None)
-
-
-@functools.lru_cache(maxsize=1)
-def builtin_exercises() -> dict[str, Path]:
-    """Built-in exercise names and their files, in natural order (ex2 before ex10)."""
-    folder = exercise_folder()
-    if folder is None:
-        return {}
-    return {path.stem: path for path in sorted(folder.glob("*.yaml"), key=natural_order)}
-
-
-def natural_order(path: Path) -> tuple:
-    """A sort key that puts ex2 before ex10 and student9 before student10: total and stable for any name
-    (text and ASCII numbers alternate, so like meets like; the whole name breaks ties such as 01 and 1)."""
-    text = str(path)
-    parts = _ASCII_NUMBERS.split(text)
-    return tuple(int(part) if index % 2 else part for index, part in enumerate(parts)), text
-
-
-_ASCII_NUMBERS = re.compile(r"([0-9]+)")
 
 
 def resolve_exercise(spec: str, relative_to: Path | None = None) -> tuple[str, Path]:

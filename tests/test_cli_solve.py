@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 import bpcheck
-from bpcheck.loading import EXERCISE_DIRS, load_exercise
+from bpcheck.builtin import EXERCISE_DIRS
+from bpcheck.loading import load_exercise
 from bpcheck.solution import solve
 
 ROOT = Path(__file__).resolve().parent.parent

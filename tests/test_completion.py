@@ -174,14 +174,15 @@ def test_fish(shell_env, course):
         assert sorted(candidate.split("\t")[0] for candidate in found) == sorted(expected), line
 
 
-def test_a_tab_imports_neither_rich_nor_the_solver(course):
-    """A Tab runs bpcheck: it must be quick, so it loads no Rich and solves nothing."""
+def test_a_tab_imports_neither_rich_nor_yaml_nor_the_solver(course):
+    """A Tab runs bpcheck: it must be quick, so it loads no Rich, no PyYAML and solves nothing (the
+    built-in names come from bpcheck/builtin.py, apart from loading.py)."""
     env = {**os.environ, "_BPCHECK_COMPLETE": "bash_complete", "COMP_WORDS": "bpcheck solve ", "COMP_CWORD": "2"}
     result = subprocess.run([sys.executable, "-X", "importtime", "-m", "bpcheck"], cwd=course, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "plain,ex1" in result.stdout.splitlines()
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
-    assert "bpcheck.loading" in imported  # the reference of the check below: importtime lists the modules
-    assert not {name for name in imported if name.split(".")[0] == "rich" or name in (
-        "bpcheck.solver", "bpcheck.report.text", "bpcheck.grading")}
+    assert "bpcheck.builtin" in imported  # the reference of the check below: importtime lists the modules
+    assert not {name for name in imported if name.split(".")[0] in ("rich", "yaml") or name in (
+        "bpcheck.loading", "bpcheck.formulas", "bpcheck.solver", "bpcheck.report.text", "bpcheck.grading")}

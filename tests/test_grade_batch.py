@@ -17,8 +17,9 @@ import pytest
 from helpers import EX1_YAML, assert_bad_input_line, fastest, network_yaml, slipped_answers
 
 from bpcheck import batch
+from bpcheck.builtin import natural_order
 from bpcheck.grading import grade
-from bpcheck.loading import load_exercise, load_exercise_text, natural_order
+from bpcheck.loading import load_exercise, load_exercise_text
 from bpcheck.report import gradebook
 from bpcheck.safetext import escape_controls, path_shown, shown
 from bpcheck.solution import solve

@@ -24,7 +24,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bpcheck"
 CORE = frozenset({
     "errors", "numbers", "nodes", "safetext", "names", "network", "activations", "losses", "formulas",
     "quantities", "solver", "solution", "feedback", "grading", "misconceptions", "variants", "training",
-    "gradcheck", "lint", "classreport", "ids", "practice", "batch", "files", "roster",
+    "gradcheck", "lint", "classreport", "ids", "practice", "batch", "files", "roster", "builtin",
 })
 # The input edge: files read (YAML through yamlfile.py). The core may call it to read a file.
 INPUT_EDGE = frozenset({"loading", "answers", "yamlfile"})

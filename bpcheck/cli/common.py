@@ -160,7 +160,7 @@ def complete_exercise(ctx, param, incomplete: str) -> list:
     solver: a Tab must be quick."""
     from click.shell_completion import CompletionItem
 
-    from ..loading import builtin_exercises
+    from ..builtin import builtin_exercises
 
     names = [name for name in builtin_exercises() if name.startswith(incomplete)]
     found = _yaml_files_and_folders(incomplete)
@@ -174,7 +174,7 @@ def _yaml_files_and_folders(incomplete: str) -> list[str]:
     files, and folders with a / after them. Hidden ones only when the rest starts with a dot."""
     import os
 
-    from ..loading import YAML_SUFFIXES
+    from ..builtin import YAML_SUFFIXES
 
     folder, start = incomplete[:incomplete.rfind("/") + 1], incomplete[incomplete.rfind("/") + 1:]
     try:

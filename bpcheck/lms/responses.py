@@ -95,8 +95,8 @@ def _read(responses: dict[str, str | None]):
 
 def export_files(path: Path) -> list[Path]:
     """The CSV file given, or every .csv file in the folder given (not its subfolders), in natural order."""
+    from ..builtin import natural_order
     from ..files import is_dir, is_file
-    from ..loading import natural_order
 
     if is_dir(path):
         try:

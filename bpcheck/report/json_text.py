@@ -15,6 +15,7 @@ def dumps(record, **options) -> str:
     return json.dumps(unsigned_zeros(record), ensure_ascii=False, **options)
 
 
+_REPR = float.__repr__
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
@@ -39,6 +40,8 @@ def json_lines(record: dict) -> str:
 
 def _unsigned(value) -> str:
     """One value encoded, its zeros unsigned: re-encoded only where the text holds a -0.0 (rare)."""
+    if type(value) is float and value and value - value == 0:  # finite, not zero: the encoder writes its repr
+        return _REPR(value)
     text = _ENCODE(value)
     return _ENCODE(unsigned_zeros(value)) if "-0.0" in text else text
 
