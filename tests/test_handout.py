@@ -244,7 +244,7 @@ def test_the_grade_command_it_prints_escapes_what_a_terminal_would_act_on(course
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert result.stdout.splitlines()[-1] == ("  bpcheck grade out/ --exercise 'hw\\x1b]0;owned\\x07 1.yaml' "
-                                              "--variant-from-id --feedback hint")
+                                              "--variant-from-id --feedback hint --roster roster.txt")
 
 
 def test_the_grade_command_it_prints_names_a_long_folder_whole(course, cli):
