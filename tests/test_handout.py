@@ -235,6 +235,27 @@ def test_the_exercise_and_the_roster_are_left_as_they_were(course):
     assert sorted(p.name for p in Path(".").iterdir()) == ["alice", "bob", "hw1.yaml", "keys", "roster.csv"]
 
 
+def test_a_roster_saved_as_excels_unicode_text_is_read_and_other_encodings_are_pointed_at(course):
+    """Excel's "Unicode text" is UTF-16 with a byte-order mark, tab-separated: read as it is. Latin-1 from an
+    old Excel, or UTF-16 without its mark, is refused at the line and column of the first byte that shows it."""
+    Path("roster.txt").write_bytes("id\tname\r\nzoë\tZoë Ø\r\nbob\tBob\r\n".encode("utf-16"))
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out", "--keys", "csv")
+    assert result.exit_code == 0, result.output
+    assert every_file(course / "out") == ["bob", "bob/answers.yaml", "keys.csv", "zoë", "zoë/answers.yaml"]
+    assert "# For zoë (Zoë Ø)." in Path("out/zoë/answers.yaml").read_text(encoding="utf-8")
+    for name, data, where in [("latin1.csv", "id,name\nzoe,Zoë\n".encode("latin-1"), "latin1.csv:2:7: byte 0xeb"),
+                              ("utf16.txt", "id\nzoe\n".encode("utf-16-le"), "utf16.txt:1:2: holds a NUL byte"),
+                              ("bom.csv", b"\xef\xbb\xbfid\nz\xf6e\n", "bom.csv:2:2: byte 0xf6 is not UTF-8"),
+                              ("odd.txt", b"\xff\xfei\x00\x00\xd8", "odd.txt: is not UTF-16 text")]:
+        Path(name).write_bytes(data)
+        result = bpcheck("handout", "hw1.yaml", "--roster", name, "refused")
+        assert_bad_input_line(result, where, ["saved as CSV UTF-8"])
+        result = bpcheck("export", "moodle", "hw1.yaml", "q.xml", "--variants-from", name)
+        assert_bad_input_line(result, where, [])
+        assert Path(name).read_bytes() == data
+    assert not Path("refused").exists() and not Path("q.xml").exists()
+
+
 # ---------------------------------------------------------------- the roster reader
 
 
