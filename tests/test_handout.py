@@ -225,6 +225,53 @@ def test_outdir_that_is_a_file_or_an_exercise_without_variants_is_refused(course
     assert_bad_input_line(result, "missing.csv: cannot read it", [])
 
 
+def test_an_outdir_that_is_a_link_to_nothing_or_a_loop_is_refused_and_left_alone(course):
+    import os
+
+    Path("roster.txt").write_text("alice\n", encoding="utf-8")
+    os.symlink("nowhere", "dangling")
+    os.symlink("loop2", "loop1")
+    os.symlink("loop1", "loop2")
+    for outdir in ("dangling", "loop1"):
+        result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", outdir)
+        assert_bad_input_line(result, f"{outdir}: is a symbolic link that leads nowhere", ["point it at a folder"])
+    assert os.readlink("dangling") == "nowhere" and not os.path.lexists("nowhere")
+    os.mkdir("real")
+    os.symlink("real", "link")
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "link", "--no-keys")
+    assert result.exit_code == 0, result.output
+    assert every_file(course / "real") == ["alice", "alice/answers.yaml"] and os.readlink("link") == "real"
+
+
+@pytest.mark.parametrize("call, when", [("mkdir", 2), ("open", 3), ("replace", 3)])
+def test_an_interruption_at_any_step_leaves_no_folder_and_no_file(course, monkeypatch, call, when):
+    """Ctrl-C just after the second folder is made, the third temporary file is created, or the third file is
+    renamed into place: the call has done its work, and the interruption lands before bpcheck hears of it."""
+    import os
+
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    Path("out").mkdir()
+    Path("out/mine.txt").write_text("mine", encoding="utf-8")
+    real, calls = getattr(os, call), []
+
+    def interrupted(*args, **kwargs):
+        done = real(*args, **kwargs)
+        calls.append(args)
+        if len(calls) == when:
+            if call == "open":
+                os.close(done)
+            raise KeyboardInterrupt
+        return done
+
+    monkeypatch.setattr(os, call, interrupted)
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out")
+    monkeypatch.setattr(os, call, real)
+    assert len(calls) == when and result.exit_code == 130, result.output
+    assert "interrupted" in result.stderr
+    assert every_file(course / "out") == ["mine.txt"]
+    assert Path("out/mine.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_the_exercise_and_the_roster_are_left_as_they_were(course):
     roster = "\ufeffid;name\r\n# a comment\r\n\r\nalice;A\r\nbob;B\r\n"
     Path("roster.csv").write_text(roster, encoding="utf-8", newline="")
