@@ -182,6 +182,10 @@ def test_the_handed_out_folder_grades_back_as_each_students_variant(course, ids)
     ("id\nnul.txt\n", "roster.csv:2: the id 'nul.txt' is a name Windows reserves", []),
     ("id\nbob.\n", "roster.csv:2: the id 'bob.' ends in a space or '.'", []),
     ('id,name\n"alice,A\n', "roster.csv:2: is not a CSV row", []),
+    ('id,name\nalice,"A\n\nbob,B\n', "roster.csv:2: is not a CSV row", []),
+    ("id,ID,name\nalice,bob,A\n", "roster.csv:1: the header names the column id twice (columns 1 and 2)", []),
+    ("Student ID;Name;name\ns1;A;B\n", "roster.csv:1: the header names the column name twice (columns 2 and 3)",
+     ["rename or delete one"]),
     ("id\nal\x07ice\n", "roster.csv:2: the id 'al\\x07ice': a variant name is 1 to 100 printable", []),
     ("id\n" + "李" * 100 + "\n", "roster.csv:2: the id", ["longer than 200 bytes"]),
 ])
@@ -314,6 +318,18 @@ def test_roster_columns_are_found_by_name_in_any_case_and_order():
     assert (student.id, student.variant, student.email) == ("Alice@X.org", "alice@x.org", "Alice@X.org")
     assert [s.id for s in roster_students("alice\n# bob\n\ncarol\n", "r.txt")] == ["alice", "carol"]
     assert [s.id for s in roster_students("username\tname\nal\tA\nbo\tB\n", "r.tsv")] == ["al", "bo"]
+
+
+def test_a_quoted_cell_may_hold_the_delimiter_a_quote_and_line_breaks_as_a_spreadsheet_writes_it():
+    text = ('id,name,email\r\n# staff\r\nalice,"Smith, Alice",a@x.org\r\nbob,"Bob\r\n\r\n# ""Bobby""\r\nJones",b@x.org\r\n'
+            '\r\ncarol,C\u2028D,c@x.org\rdan,Dan,d@x.org')
+    students = roster_students(text, "r.csv")
+    assert [(s.id, s.name, s.email, s.line) for s in students] == [
+        ("alice", "Smith, Alice", "a@x.org", 3), ("bob", 'Bob\r\n\r\n# "Bobby"\r\nJones', "b@x.org", 4),
+        ("carol", "C\u2028D", "c@x.org", 9), ("dan", "Dan", "d@x.org", 10)]
+    with pytest.raises(BpcheckError) as refused:  # a line separator inside an id is not a line break
+        roster_students("alice\u2028bob\n", "r.txt")
+    assert str(refused.value).startswith("r.txt:1: the id 'alice\\u2028bob': a variant name is 1 to 100 printable")
 
 
 def test_export_reads_the_same_rosters():
