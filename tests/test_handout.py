@@ -115,6 +115,21 @@ def test_keys_as_one_csv_hold_every_asked_value_at_full_precision(course):
     assert rows[0]["a3"] != rows[1]["a3"]
 
 
+def test_names_and_paths_with_escape_sequences_are_shown_escaped_in_the_keys_and_the_summary(course):
+    Path("roster.csv").write_text('id,name,email\nalice,\x1b[31mRed\x1b]0;owned\x07 \u202eX,"=HYPERLINK(""http://e"")"\n'
+                                  'bob,"Bo\tb",+1\n', encoding="utf-8")
+    Path("h\x1b[2Jw.yaml").write_text(EXERCISE, encoding="utf-8")
+    result = bpcheck("handout", "h\x1b[2Jw.yaml", "--roster", "roster.csv", "out", "--keys", "csv")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "--exercise 'h\\x1b[2Jw.yaml'" in result.stdout
+    with open("out/keys.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["id"], row["name"], row["email"]) for row in rows] == [
+        ("alice", "\\x1b[31mRed\\x1b]0;owned\\x07 \\u202eX", '\'=HYPERLINK("http://e")'), ("bob", "Bo\\x09b", "'+1")]
+    assert "# For alice (\\x1b[31mRed\\x1b]0;owned\\x07 \\u202eX)." in Path("out/alice/answers.yaml").read_text(
+        encoding="utf-8")
+
+
 def test_no_keys_writes_none(course):
     Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
     result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out", "--no-keys")
@@ -223,7 +238,8 @@ def test_outdir_that_is_a_file_or_an_exercise_without_variants_is_refused(course
     assert_bad_input_line(result, "taken: is not a folder", [])
     Path("fixed.yaml").write_text(EXERCISE + "variants: false\n", encoding="utf-8")
     result = bpcheck("handout", "fixed.yaml", "--roster", "roster.txt", "out")
-    assert_bad_input_line(result, "fixed.yaml: fixed has no variants", [])
+    assert_bad_input_line(result, "fixed.yaml: fixed has no variants",
+                          ["every student would get the same numbers", "`bpcheck template fixed.yaml`"])
     assert not Path("out").exists()
     result = bpcheck("handout", "hw1.yaml", "--roster", "missing.csv", "out")
     assert_bad_input_line(result, "missing.csv: cannot read it", [])

@@ -40,6 +40,8 @@ def handout(exercise: str, roster_path: Path, outdir: Path, output_format: str, 
       bpcheck handout hw1.yaml --roster roster.csv handouts/
       bpcheck handout hw1.yaml --roster roster.csv handouts/ --format html --keys csv
     """
+    import shlex
+
     from .. import files, load_exercise
     from ..lms.quiz import read_roster, solved_variants
     from ..roster import roster_students
@@ -50,7 +52,10 @@ def handout(exercise: str, roster_path: Path, outdir: Path, output_format: str, 
     students = roster_students(read_roster(roster_path), path_shown(roster_path))
     keys_mode = None if no_keys else keys.lower()
     _check_folder_names(students, roster_path, keys_mode)
-    solutions = solved_variants(exercise_, [student.variant for student in students])
+    same = f"bpcheck template {shlex.quote(path_shown(exercise))}"
+    solutions = solved_variants(exercise_, [student.variant for student in students],
+                                without=f"every student would get the same numbers: hand out the one answers file "
+                                f"`{same}` writes, or remove variants: false")
     contents = _handout_files(exercise, solutions, students, output_format.lower(), keys_mode, precision)
     inputs = files.identities([Path(path) for path in (exercise_.path, roster_path) if path])
     sigterm_interrupts(click.get_current_context())
@@ -118,6 +123,6 @@ def _summary(outdir: Path, spec: str, exercise, students, output_format: str, ke
     click.echo(f"Keys, for staff only: {where} (keep them out of what you hand out)." if where else "No keys.")
     pattern = [] if folders_give_ids(folder, [s.id for s in students], "answers.yaml") else \
         ["--id-pattern", ID_PATTERN]
-    command = shlex.join(["bpcheck", "grade", f"{folder}/", "--exercise", spec, "--variant-from-id", *pattern,
-                          "--feedback", "hint"])
+    command = shlex.join(["bpcheck", "grade", f"{folder}/", "--exercise", path_shown(spec), "--variant-from-id",
+                          *pattern, "--feedback", "hint"])
     click.echo(f"Grade the files handed back, laid out as {folder}/ID/answers.yaml:\n  {command}")

@@ -83,13 +83,15 @@ def _field(text: str) -> str:
 # ---------------------------------------------------------------- variants
 
 
-def solved_variants(exercise: Exercise, names: list[str]) -> list[Solution]:
-    """The exercise solved for each variant named (its own numbers when none is), in the order given."""
+def solved_variants(exercise: Exercise, names: list[str], *,
+                    without: str = "export it without --variants and --variants-from") -> list[Solution]:
+    """The exercise solved for each variant named (its own numbers when none is), in the order given;
+    ``without``: what to do instead when the exercise has no variants."""
     if not names:
         return [solve(exercise)]
     if exercise.variants is None:
         raise BpcheckError(f"{exercise.name} has no variants (its file says variants: false)", file=exercise.path,
-                           hint="export it without --variants and --variants-from")
+                           hint=without)
     from ..variants import make_variant
 
     own = solve(exercise)
