@@ -11,6 +11,8 @@ from . import reports_bad_input, sigterm_interrupts
 from .common import EXERCISE, check_nameable, precision_option
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
+SAME_FOLDER_HINT = ("ids must differ in more than case or Unicode's form (é as one character, or as e and an "
+                    "accent); give one of them another")
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
 
 
@@ -84,7 +86,7 @@ def _check_folder_names(students, roster_path: Path, keys_mode: str | None) -> N
             what, fix = taken[key]
             raise BpcheckError(f"the id {quoted(student.id)} would share a folder with {what}", file=shown,
                                line=student.line, hint=fix)
-        taken[key] = (f"the id on line {student.line}", "ids must differ in more than case; give one of them another")
+        taken[key] = (f"the id on line {student.line}", SAME_FOLDER_HINT)
 
 
 def _handout_files(spec: str, solutions, students, output_format: str, keys_mode: str | None,
