@@ -126,20 +126,27 @@ def write_files(folder: Path, contents: Mapping[str, bytes], inputs: set[tuple[i
     if _stat(folder) is not None and not is_dir(folder):
         raise BpcheckError(f"is not a folder, so the {what} cannot be written into it", file=path_shown(folder),
                            hint=f"name a folder for the {what} (it is created if it does not exist)")
+    if _stat(folder) is None and os.path.lexists(folder):
+        raise BpcheckError("is a symbolic link that leads nowhere (to nothing, or round a loop)",
+                           file=path_shown(folder), hint=f"point it at a folder, or name another for the {what}")
     for name in contents:
         _check_target(folder / name, inputs, what, overwrite)
     made: list[Path] = []
+    temporaries: list[str] = []
     written: list[tuple[str, Path]] = []
     try:
         for name in contents:
-            made += _folders_made(folder / Path(name).parent)
+            _make_folders(folder / Path(name).parent, made)
         for name, content in contents.items():
             target = Path(os.path.realpath(folder / name))
-            written.append((_written_beside(target, _writer(content), what, True, shown=folder / name), target))
+            written.append((_written_beside(target, _writer(content), what, True, shown=folder / name,
+                                            temporaries=temporaries), target))
         _replace_all(written, folder, what)
     except BaseException:
-        for temporary, _ in written:
+        for temporary in temporaries:
             _remove(temporary)
+        for _, target in written if not overwrite else ():  # all new: those renamed into place go too
+            _remove(str(target))
         for made_folder in reversed(made):
             _remove_folder(made_folder)
         raise
@@ -161,15 +168,15 @@ def _check_target(path: Path, inputs: set[tuple[int, int]], what: str, overwrite
                            file=path_shown(path.parent), hint=f"move it, or write the {what} into another folder")
 
 
-def _folders_made(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; the ones created, outermost first."""
-    missing = [path for path in (folder, *folder.parents) if _stat(path) is None][::-1]
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents, each added to ``made`` (outermost first) before it is
+    created: an interruption at any point leaves ``made`` naming every folder this may have made."""
+    made += [path for path in (folder, *folder.parents) if _stat(path) is None][::-1]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BpcheckError(f"cannot create the folder ({error.strerror or error})", file=path_shown(folder),
                            hint="check the path and its permissions") from None
-    return missing
 
 
 def _remove_folder(path: Path) -> None:
@@ -183,15 +190,20 @@ def _writer(content: bytes) -> Callable[[Any], object]:
     return lambda stream: stream.write(content)
 
 
-def _written_beside(target: Path, write: Callable[[Any], object], what: str, binary: bool, *, shown: Path) -> str:
+def _written_beside(target: Path, write: Callable[[Any], object], what: str, binary: bool, *, shown: Path,
+                    temporaries: list[str] | None = None) -> str:
     """A temporary file beside ``target`` holding what ``write`` wrote, on disk (fsync); on any failure or
-    interruption it is removed."""
-    import tempfile  # only when a file is written: start-up stays light
-
+    interruption it is removed. Its name is added to ``temporaries`` before the file exists, so that a
+    caller cleaning up after an interruption that lands just after this returns knows it too."""
+    temporaries = [] if temporaries is None else temporaries
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        handle = _new_temporary(target, temporaries)
     except OSError as error:
         raise _cannot_write(shown, what, error) from None
+    except BaseException:
+        _remove(temporaries[-1])
+        raise
+    temporary = temporaries[-1]
     try:
         os.chmod(temporary, _mode_for(target))
         with (os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", newline="", encoding="utf-8")) as stream:
@@ -204,6 +216,20 @@ def _written_beside(target: Path, write: Callable[[Any], object], what: str, bin
             raise _cannot_write(shown, what, error) from None
         raise
     return temporary
+
+
+def _new_temporary(target: Path, temporaries: list[str]) -> int:
+    """Create an empty file ``.NAME.RANDOM.partial`` beside ``target``, as tempfile.mkstemp does, its name
+    added to ``temporaries`` before it is created (mkstemp names it only once it exists); its descriptor."""
+    import secrets  # only when a file is written: start-up stays light
+
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    while True:
+        temporaries.append(str(target.parent / f".{target.name}.{secrets.token_hex(6)}.partial"))
+        try:
+            return os.open(temporaries[-1], flags, 0o600)
+        except FileExistsError:
+            temporaries.pop()  # another's file: never removed; draw another name
 
 
 def _replace_all(written: list[tuple[str, Path]], shown: Path, what: str) -> None:

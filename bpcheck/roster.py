@@ -28,6 +28,7 @@ ROSTER_HINT = "give a CSV with a header and an id column (id, student_id, userna
 RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in "123456789¹²³"),
                             *(f"lpt{n}" for n in "123456789¹²³")})
 FORBIDDEN_IN_NAMES = set('/\\:*?"<>|')  # a folder separator somewhere, or refused by Windows or macOS
+LINE_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")  # after \n, \r\n or a lone \r: a spreadsheet's line breaks
 MAX_NAME_BYTES = 200  # file systems allow 255 bytes a name: room for a key's ".md" and a temporary's prefix
 
 
@@ -43,8 +44,8 @@ def roster_students(text: str, file: str | None) -> list[Student]:
     """The students of a roster file's text (``file``: its path, as messages name it). An empty roster, a
     header without an id column, an empty or unprintable id, or an id given twice is refused where it
     stands."""
-    lines = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-             if line.strip() and not line.lstrip().startswith("#")]
+    pieces = LINE_BREAK.split(text)
+    lines = [(number, piece.rstrip("\r\n")) for number, piece in enumerate(pieces, start=1) if _kept(piece)]
     if not lines:
         raise BpcheckError("no student ids in it", file=file, hint=ROSTER_HINT)
     number, first = lines[0]
@@ -52,55 +53,92 @@ def roster_students(text: str, file: str | None) -> list[Student]:
     if delimiter is None and _column(first) not in ID_COLUMNS:  # a plain list of ids
         students = [_student(line, number, file) for number, line in lines]
     else:
-        students = _csv_students(lines, delimiter, file)
+        rows = _rows(pieces, delimiter, file) if delimiter else [(number, [line]) for number, line in lines]
+        students = _csv_students(rows, file)
     return _once_each(students, file)
 
 
-def _csv_students(lines: list[tuple[int, str]], delimiter: str | None, file: str | None) -> list[Student]:
-    """Each row's student, by the columns the header (the first line) names."""
-    number, first = lines[0]
-    header = [_column(cell) for cell in _cells(first, delimiter, file, number)]
+def _kept(line: str) -> bool:
+    """Not a blank line, nor a comment."""
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
+def _rows(pieces: list[str], delimiter: str, file: str | None) -> list[tuple[int, list[str]]]:
+    """Each row's first line and cells, as a spreadsheet writes them: a quoted cell may hold the delimiter,
+    a doubled quote or line breaks (``pieces``: the lines, each with its line break); blank lines and
+    comments between rows are left out."""
+    import csv
+
+    start = 0  # the line the row being read starts on
+
+    def fed():
+        nonlocal start
+        for number, piece in enumerate(pieces, start=1):
+            if start or _kept(piece):  # inside a row, a blank line is part of a quoted cell
+                start = start or number
+                yield piece
+
+    reader = csv.reader(fed(), delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:
+            raise BpcheckError("is not a CSV row (a quote left open?)", file=file, line=start,
+                               hint="close the quote, or save the roster again as CSV") from None
+        rows.append((start, cells))
+        start = 0
+
+
+def _csv_students(rows: list[tuple[int, list[str]]], file: str | None) -> list[Student]:
+    """Each row's student, by the columns the header (the first row) names."""
+    number, first = rows[0]
+    header = [_column(cell) for cell in first]
     found = {name: header.index(name) for name in reversed(header)}  # a name's first column
-    id_column = next((found[name] for name in ID_COLUMNS if name in found), None)
+    id_column = _column_for(ID_COLUMNS, header, found, file, number)
     if id_column is None:
         raise BpcheckError(f"no id column in the header ({', '.join(header)})", file=file, line=number,
                            hint=f"name the column of student ids id (or one of {', '.join(ID_COLUMNS[1:])})")
+    name_column, given_column, family_column, email_column = (
+        _column_for(names, header, found, file, number)
+        for names in (NAME_COLUMNS, GIVEN_NAME_COLUMNS, FAMILY_NAME_COLUMNS, EMAIL_COLUMNS))
 
-    def cell(cells: list[str], names: tuple[str, ...]) -> str | None:
-        column = next((found[name] for name in names if name in found), None)
+    def cell(cells: list[str], column: int | None) -> str | None:
         text = cells[column].strip() if column is not None and column < len(cells) else ""
         return text or None
 
     students = []
-    for number, line in lines[1:]:
-        cells = _cells(line, delimiter, file, number)
+    for number, cells in rows[1:]:
         if id_column >= len(cells) or not cells[id_column].strip():
             raise BpcheckError(f"no id in the column {header[id_column]}", file=file, line=number,
                                hint="fill it in, or delete the line (or start it with #)")
-        given = " ".join(filter(None, (cell(cells, GIVEN_NAME_COLUMNS), cell(cells, FAMILY_NAME_COLUMNS))))
-        students.append(_student(cells[id_column], number, file, cell(cells, NAME_COLUMNS) or given or None,
-                                 cell(cells, EMAIL_COLUMNS)))
+        given = " ".join(filter(None, (cell(cells, given_column), cell(cells, family_column))))
+        students.append(_student(cells[id_column], number, file, cell(cells, name_column) or given or None,
+                                 cell(cells, email_column)))
     if not students:
         raise BpcheckError("a header and no student under it", file=file, line=number,
                            hint="give one student a row under the header")
     return students
 
 
+def _column_for(names: tuple[str, ...], header: list[str], found: dict[str, int], file: str | None,
+                number: int) -> int | None:
+    """The column of the first of ``names`` the header has; a header naming that column twice is refused,
+    as the roster does not say which of the two it means."""
+    name = next((name for name in names if name in found), None)
+    if name is None:
+        return None
+    if header.count(name) > 1:
+        columns = [str(index + 1) for index, column in enumerate(header) if column == name]
+        raise BpcheckError(f"the header names the column {name} twice (columns {' and '.join(columns[:2])})",
+                           file=file, line=number, hint="rename or delete one of them")
+    return found[name]
+
+
 def _column(text: str) -> str:
     return re.sub(r"[\s\-]+", "_", text.strip().strip('"').strip().lower())
-
-
-def _cells(line: str, delimiter: str | None, file: str | None, number: int) -> list[str]:
-    """A line's cells, as a spreadsheet writes them (quoted where a cell holds the delimiter)."""
-    if delimiter is None:
-        return [line]
-    import csv
-
-    try:
-        return next(csv.reader([line], delimiter=delimiter, strict=True))
-    except csv.Error:
-        raise BpcheckError("is not a CSV row (a quote left open?)", file=file, line=number,
-                           hint="close the quote, or save the roster again as CSV") from None
 
 
 def _student(text: str, number: int, file: str | None, name: str | None = None,

@@ -48,6 +48,13 @@ def quoted(text: object, limit: int = VALUE_LIMIT) -> str:
     return "'" + shown(text, limit).replace("'", "\\'") + "'"
 
 
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """The line and column (in characters, both from 1) of byte ``offset`` of ``raw`` (UTF-8 up to there),
+    for a message that points at a byte which is not UTF-8."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+
+
 def path_shown(path: str | os.PathLike[str]) -> str:
     """A path as it may be printed: bytes that were not UTF-8 become ``\\xNN``, controls are escaped,
     and each overlong folder or file name keeps its start and end (where students' names and the

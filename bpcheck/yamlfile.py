@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, NoReturn
 import yaml
 
 from .errors import BpcheckError
-from .safetext import quoted, shown
+from .safetext import byte_position, quoted, shown
 
 # The base loader resolves no plain scalar (every one is text): bpcheck reads them itself by YAML 1.2's
 # core schema (``_plain``), one rule where PyYAML would apply YAML 1.1's, and faster for skipping it.
@@ -120,9 +120,7 @@ def parse_document(raw: bytes, display: str, error: type[BpcheckError],
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        line_start = raw.rfind(b"\n", 0, exc.start) + 1
-        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # in characters
+        line, column = byte_position(raw, exc.start)
         raise error(f"byte 0x{raw[exc.start]:02x} is not UTF-8 text", file=display, line=line,
                     column=column, hint="save the file as UTF-8") from None
     _refuse_control_characters(text, display, error)

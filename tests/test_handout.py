@@ -115,6 +115,21 @@ def test_keys_as_one_csv_hold_every_asked_value_at_full_precision(course):
     assert rows[0]["a3"] != rows[1]["a3"]
 
 
+def test_names_and_paths_with_escape_sequences_are_shown_escaped_in_the_keys_and_the_summary(course):
+    Path("roster.csv").write_text('id,name,email\nalice,\x1b[31mRed\x1b]0;owned\x07 \u202eX,"=HYPERLINK(""http://e"")"\n'
+                                  'bob,"Bo\tb",+1\n', encoding="utf-8")
+    Path("h\x1b[2Jw.yaml").write_text(EXERCISE, encoding="utf-8")
+    result = bpcheck("handout", "h\x1b[2Jw.yaml", "--roster", "roster.csv", "out", "--keys", "csv")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "--exercise 'h\\x1b[2Jw.yaml'" in result.stdout
+    with open("out/keys.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["id"], row["name"], row["email"]) for row in rows] == [
+        ("alice", "\\x1b[31mRed\\x1b]0;owned\\x07 \\u202eX", '\'=HYPERLINK("http://e")'), ("bob", "Bo\\x09b", "'+1")]
+    assert "# For alice (\\x1b[31mRed\\x1b]0;owned\\x07 \\u202eX)." in Path("out/alice/answers.yaml").read_text(
+        encoding="utf-8")
+
+
 def test_no_keys_writes_none(course):
     Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
     result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out", "--no-keys")
@@ -174,6 +189,8 @@ def test_the_handed_out_folder_grades_back_as_each_students_variant(course, ids)
     ("id,name\nalice,A\n,B\n", "roster.csv:3: no id in the column id", []),
     ("alice\nbob\nAlice\n", "roster.csv:3: variant 'alice' is listed twice (first on line 1)", []),
     ("id\nZoë\nZOË\n", "roster.csv:3: the id 'ZOË' would share a folder with the id on line 2", []),
+    ("id\nJos\u00e9\nJose\u0301\n", "roster.csv:3: the id 'Jose\u0301' would share a folder with the id on line 2",
+     ["Unicode's form"]),
     ("id\nkeys\n", "roster.csv:2: the id 'keys' would share a folder with the keys' folder", ["--keys csv"]),
     ("id\na/b\n", "roster.csv:2: the id 'a/b' holds '/'", []),
     ("id\n..\n", "roster.csv:2: the id '..' starts with '.'", []),
@@ -182,6 +199,10 @@ def test_the_handed_out_folder_grades_back_as_each_students_variant(course, ids)
     ("id\nnul.txt\n", "roster.csv:2: the id 'nul.txt' is a name Windows reserves", []),
     ("id\nbob.\n", "roster.csv:2: the id 'bob.' ends in a space or '.'", []),
     ('id,name\n"alice,A\n', "roster.csv:2: is not a CSV row", []),
+    ('id,name\nalice,"A\n\nbob,B\n', "roster.csv:2: is not a CSV row", []),
+    ("id,ID,name\nalice,bob,A\n", "roster.csv:1: the header names the column id twice (columns 1 and 2)", []),
+    ("Student ID;Name;name\ns1;A;B\n", "roster.csv:1: the header names the column name twice (columns 2 and 3)",
+     ["rename or delete one"]),
     ("id\nal\x07ice\n", "roster.csv:2: the id 'al\\x07ice': a variant name is 1 to 100 printable", []),
     ("id\n" + "李" * 100 + "\n", "roster.csv:2: the id", ["longer than 200 bytes"]),
 ])
@@ -219,10 +240,58 @@ def test_outdir_that_is_a_file_or_an_exercise_without_variants_is_refused(course
     assert_bad_input_line(result, "taken: is not a folder", [])
     Path("fixed.yaml").write_text(EXERCISE + "variants: false\n", encoding="utf-8")
     result = bpcheck("handout", "fixed.yaml", "--roster", "roster.txt", "out")
-    assert_bad_input_line(result, "fixed.yaml: fixed has no variants", [])
+    assert_bad_input_line(result, "fixed.yaml: fixed has no variants",
+                          ["every student would get the same numbers", "`bpcheck template fixed.yaml`"])
     assert not Path("out").exists()
     result = bpcheck("handout", "hw1.yaml", "--roster", "missing.csv", "out")
     assert_bad_input_line(result, "missing.csv: cannot read it", [])
+
+
+def test_an_outdir_that_is_a_link_to_nothing_or_a_loop_is_refused_and_left_alone(course):
+    import os
+
+    Path("roster.txt").write_text("alice\n", encoding="utf-8")
+    os.symlink("nowhere", "dangling")
+    os.symlink("loop2", "loop1")
+    os.symlink("loop1", "loop2")
+    for outdir in ("dangling", "loop1"):
+        result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", outdir)
+        assert_bad_input_line(result, f"{outdir}: is a symbolic link that leads nowhere", ["point it at a folder"])
+    assert os.readlink("dangling") == "nowhere" and not os.path.lexists("nowhere")
+    os.mkdir("real")
+    os.symlink("real", "link")
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "link", "--no-keys")
+    assert result.exit_code == 0, result.output
+    assert every_file(course / "real") == ["alice", "alice/answers.yaml"] and os.readlink("link") == "real"
+
+
+@pytest.mark.parametrize("call, when", [("mkdir", 2), ("open", 3), ("replace", 3)])
+def test_an_interruption_at_any_step_leaves_no_folder_and_no_file(course, monkeypatch, call, when):
+    """Ctrl-C just after the second folder is made, the third temporary file is created, or the third file is
+    renamed into place: the call has done its work, and the interruption lands before bpcheck hears of it."""
+    import os
+
+    Path("roster.txt").write_text("alice\nbob\n", encoding="utf-8")
+    Path("out").mkdir()
+    Path("out/mine.txt").write_text("mine", encoding="utf-8")
+    real, calls = getattr(os, call), []
+
+    def interrupted(*args, **kwargs):
+        done = real(*args, **kwargs)
+        calls.append(args)
+        if len(calls) == when:
+            if call == "open":
+                os.close(done)
+            raise KeyboardInterrupt
+        return done
+
+    monkeypatch.setattr(os, call, interrupted)
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out")
+    monkeypatch.setattr(os, call, real)
+    assert len(calls) == when and result.exit_code == 130, result.output
+    assert "interrupted" in result.stderr
+    assert every_file(course / "out") == ["mine.txt"]
+    assert Path("out/mine.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_the_exercise_and_the_roster_are_left_as_they_were(course):
@@ -258,6 +327,27 @@ def test_the_grade_command_it_prints_names_a_long_folder_whole(course, cli):
     assert cli(*command[1:4], "hw1.yaml", *command[5:]).exit_code == 1  # graded: every value missing
 
 
+def test_a_roster_saved_as_excels_unicode_text_is_read_and_other_encodings_are_pointed_at(course):
+    """Excel's "Unicode text" is UTF-16 with a byte-order mark, tab-separated: read as it is. Latin-1 from an
+    old Excel, or UTF-16 without its mark, is refused at the line and column of the first byte that shows it."""
+    Path("roster.txt").write_bytes("id\tname\r\nzoë\tZoë Ø\r\nbob\tBob\r\n".encode("utf-16"))
+    result = bpcheck("handout", "hw1.yaml", "--roster", "roster.txt", "out", "--keys", "csv")
+    assert result.exit_code == 0, result.output
+    assert every_file(course / "out") == ["bob", "bob/answers.yaml", "keys.csv", "zoë", "zoë/answers.yaml"]
+    assert "# For zoë (Zoë Ø)." in Path("out/zoë/answers.yaml").read_text(encoding="utf-8")
+    for name, data, where in [("latin1.csv", "id,name\nzoe,Zoë\n".encode("latin-1"), "latin1.csv:2:7: byte 0xeb"),
+                              ("utf16.txt", "id\nzoe\n".encode("utf-16-le"), "utf16.txt:1:2: holds a NUL byte"),
+                              ("bom.csv", b"\xef\xbb\xbfid\nz\xf6e\n", "bom.csv:2:2: byte 0xf6 is not UTF-8"),
+                              ("odd.txt", b"\xff\xfei\x00\x00\xd8", "odd.txt: is not UTF-16 text")]:
+        Path(name).write_bytes(data)
+        result = bpcheck("handout", "hw1.yaml", "--roster", name, "refused")
+        assert_bad_input_line(result, where, ["saved as CSV UTF-8"])
+        result = bpcheck("export", "moodle", "hw1.yaml", "q.xml", "--variants-from", name)
+        assert_bad_input_line(result, where, [])
+        assert Path(name).read_bytes() == data
+    assert not Path("refused").exists() and not Path("q.xml").exists()
+
+
 # ---------------------------------------------------------------- the roster reader
 
 
@@ -269,6 +359,18 @@ def test_roster_columns_are_found_by_name_in_any_case_and_order():
     assert (student.id, student.variant, student.email) == ("Alice@X.org", "alice@x.org", "Alice@X.org")
     assert [s.id for s in roster_students("alice\n# bob\n\ncarol\n", "r.txt")] == ["alice", "carol"]
     assert [s.id for s in roster_students("username\tname\nal\tA\nbo\tB\n", "r.tsv")] == ["al", "bo"]
+
+
+def test_a_quoted_cell_may_hold_the_delimiter_a_quote_and_line_breaks_as_a_spreadsheet_writes_it():
+    text = ('id,name,email\r\n# staff\r\nalice,"Smith, Alice",a@x.org\r\nbob,"Bob\r\n\r\n# ""Bobby""\r\nJones",b@x.org\r\n'
+            '\r\ncarol,C\u2028D,c@x.org\rdan,Dan,d@x.org')
+    students = roster_students(text, "r.csv")
+    assert [(s.id, s.name, s.email, s.line) for s in students] == [
+        ("alice", "Smith, Alice", "a@x.org", 3), ("bob", 'Bob\r\n\r\n# "Bobby"\r\nJones', "b@x.org", 4),
+        ("carol", "C\u2028D", "c@x.org", 9), ("dan", "Dan", "d@x.org", 10)]
+    with pytest.raises(BpcheckError) as refused:  # a line separator inside an id is not a line break
+        roster_students("alice\u2028bob\n", "r.txt")
+    assert str(refused.value).startswith("r.txt:1: the id 'alice\\u2028bob': a variant name is 1 to 100 printable")
 
 
 def test_export_reads_the_same_rosters():

@@ -153,7 +153,7 @@ def test_moodle_export_refuses_to_overwrite_its_inputs_and_bad_rosters(cli, tmp_
     assert_bad_input_line(result, f"{roster}: OUT would overwrite", [])
     roster.write_bytes(b"alice\n\xff\xfe\n")
     result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants-from", str(roster))
-    assert_bad_input_line(result, f"{roster}: is not UTF-8 text", ["UTF-8"])
+    assert_bad_input_line(result, f"{roster}:2:1: byte 0xff is not UTF-8 text", ["UTF-8"])
     result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a,,b")
     assert_bad_input_line(result, "--variants: a variant name is 1 to 100 printable characters", [])
     result = cli("export", "moodle", str(exercise), str(tmp_path / "q.xml"), "--variants", "a",
@@ -400,7 +400,8 @@ def test_responses_to_questions_exported_from_other_numbers_are_refused(cli, tmp
 
 @pytest.mark.parametrize("content, words", [
     (b"", ["is not a Moodle Responses report"]),
-    (b"\xff\xfeL\x00a\x00", ["is not UTF-8 text"]),
+    (b"\xff\xfeL\x00a\x00", ["is not a Moodle Responses report"]),  # UTF-16 with its BOM is read
+    (b"La\n\xe9t\xe9\n", [":2:1: byte 0xe9 is not UTF-8 text"]),
     (b"name,score\nAda,3\n", ["is not a Moodle Responses report of a quiz that bpcheck exported"]),
     (b"Last name,Question 1,Response 1\nL,[bpcheck ex1 check 00000000],part 1: 1\n",
      ["exported from other numbers"]),

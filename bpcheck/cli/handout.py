@@ -11,6 +11,8 @@ from . import reports_bad_input, sigterm_interrupts
 from .common import EXERCISE, ROSTER_FORMS, check_nameable, precision_option, quoted_argument
 
 # A pattern giving the id of a student's folder, for rosters whose ids the folders alone do not give back.
+SAME_FOLDER_HINT = ("ids must differ in more than case or Unicode's form (é as one character, or as e and an "
+                    "accent); give one of them another")
 ID_PATTERN = r"(?P<id>[^/\\]+)[/\\]answers\.yaml$"
 
 
@@ -49,7 +51,10 @@ def handout(exercise: str, roster_path: Path, outdir: Path, output_format: str, 
     students = roster_students(read_roster(roster_path), path_shown(roster_path))
     keys_mode = None if no_keys else keys.lower()
     _check_folder_names(students, roster_path, keys_mode)
-    solutions = solved_variants(exercise_, [student.variant for student in students])
+    same = f"bpcheck template {quoted_argument(exercise)}"
+    solutions = solved_variants(exercise_, [student.variant for student in students],
+                                without=f"every student would get the same numbers: hand out the one answers file "
+                                f"`{same}` writes, or remove variants: false")
     contents = _handout_files(exercise, solutions, students, output_format.lower(), keys_mode, precision)
     inputs = files.identities([Path(path) for path in (exercise_.path, roster_path) if path])
     sigterm_interrupts(click.get_current_context())
@@ -78,7 +83,7 @@ def _check_folder_names(students, roster_path: Path, keys_mode: str | None) -> N
             what, fix = taken[key]
             raise BpcheckError(f"the id {quoted(student.id)} would share a folder with {what}", file=shown,
                                line=student.line, hint=fix)
-        taken[key] = (f"the id on line {student.line}", "ids must differ in more than case; give one of them another")
+        taken[key] = (f"the id on line {student.line}", SAME_FOLDER_HINT)
 
 
 def _handout_files(spec: str, solutions, students, output_format: str, keys_mode: str | None,

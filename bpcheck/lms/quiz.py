@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..errors import BpcheckError
 from ..network import Exercise
-from ..safetext import escape_controls, path_shown, quoted
+from ..safetext import byte_position, escape_controls, path_shown, quoted
 from ..solution import Solution, solve
 
 MARKER = re.compile(r"\[bpcheck (?P<exercise>[^\s\[\]]+)(?: variant (?P<variant>[^\s\[\]]+))? "
@@ -83,13 +83,15 @@ def _field(text: str) -> str:
 # ---------------------------------------------------------------- variants
 
 
-def solved_variants(exercise: Exercise, names: list[str]) -> list[Solution]:
-    """The exercise solved for each variant named (its own numbers when none is), in the order given."""
+def solved_variants(exercise: Exercise, names: list[str], *,
+                    without: str = "export it without --variants and --variants-from") -> list[Solution]:
+    """The exercise solved for each variant named (its own numbers when none is), in the order given;
+    ``without``: what to do instead when the exercise has no variants."""
     if not names:
         return [solve(exercise)]
     if exercise.variants is None:
         raise BpcheckError(f"{exercise.name} has no variants (its file says variants: false)", file=exercise.path,
-                           hint="export it without --variants and --variants-from")
+                           hint=without)
     from ..variants import make_variant
 
     own = solve(exercise)
@@ -126,13 +128,16 @@ def listed_variants(text: str, file: str | None = None) -> list[str]:
 
 
 def read_roster(path) -> str:
-    """A roster file's text (UTF-8, a byte-order mark allowed)."""
-    return read_utf8(path, ROSTER_BYTES, "give a CSV or a text file with one id a line, saved as UTF-8")
+    """A roster file's text (``read_text``)."""
+    return read_text(path, ROSTER_BYTES, "give a CSV or a text file with one id a line, saved as CSV UTF-8")
 
 
-def read_utf8(path, limit: int, hint: str) -> str:
-    """A text file given to bpcheck (a roster, an LMS export): UTF-8, a byte-order mark allowed, at most
-    ``limit`` bytes; anything else raises, saying what to do (``hint``)."""
+def read_text(path, limit: int, hint: str) -> str:
+    """A text file given to bpcheck (a roster, an LMS export): UTF-8 (a byte-order mark allowed), or UTF-16
+    with its byte-order mark (Excel's "Unicode text"), at most ``limit`` bytes; anything else raises, saying
+    where and what to do (``hint``)."""
+    import codecs
+
     shown = path_shown(path)
     try:
         with open(path, "rb") as handle:
@@ -141,10 +146,23 @@ def read_utf8(path, limit: int, hint: str) -> str:
         raise BpcheckError(f"cannot read it ({error.strerror or error})", file=shown, hint=hint) from None
     if len(data) > limit:
         raise BpcheckError(f"is larger than {limit // 2 ** 20} MiB", file=shown, hint=hint)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise BpcheckError(f"is not UTF-16 text, as its byte-order mark says (byte {error.start + 1})",
+                               file=shown, hint=hint) from None
+    data = data.removeprefix(codecs.BOM_UTF8)
+    if b"\0" in data:  # UTF-16 without its byte-order mark, or not text at all
+        line, column = byte_position(data, data.index(b"\0"))
+        raise BpcheckError("holds a NUL byte, so it is not a text file (UTF-16 without a byte-order mark?)",
+                           file=shown, line=line, column=column, hint=hint)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise BpcheckError(f"is not UTF-8 text (byte {error.start + 1})", file=shown, hint=hint) from None
+        line, column = byte_position(data, error.start)
+        raise BpcheckError(f"byte 0x{data[error.start]:02x} is not UTF-8 text", file=shown, line=line,
+                           column=column, hint=hint) from None
 
 
 # ---------------------------------------------------------------- numbers

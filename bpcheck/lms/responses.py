@@ -18,7 +18,7 @@ from ..errors import BpcheckError
 from ..numbers import written_digits
 from ..safetext import path_shown, quoted, shown
 from . import canvas, moodle
-from .quiz import Marker, check_of, find_marker, read_utf8, response_decimal, response_number
+from .quiz import Marker, check_of, find_marker, read_text, response_decimal, response_number
 
 MAX_BYTES = 64 * 1024 * 1024
 FIELD_LIMIT = 16 * 1024 * 1024  # a question's text can be long; Python's csv stops at 128 KiB by default
@@ -155,8 +155,8 @@ def _check_not_the_key(session: GradingSession, attempts: list[Attempt], source:
 def read_export(path: Path, system: str) -> list[Attempt]:
     """The attempts in one exported CSV; bad input (not UTF-8, not CSV, not such an export) raises."""
     file = path_shown(path)
-    rows = _rows(read_utf8(path, MAX_BYTES, "give the CSV file the course system downloaded (UTF-8; a "
-                                            "spreadsheet saves it as CSV UTF-8)"), file)
+    rows = _rows(read_text(path, MAX_BYTES, "give the CSV file the course system downloaded (UTF-8; a "
+                                    "spreadsheet saves it as CSV UTF-8)"), file)
     header = rows[0][1] if rows else []
     body = rows[1:]
     what, option = SYSTEMS[system]

@@ -65,19 +65,22 @@ def sheet_html(solution: Solution, student: Student) -> str:
 
 
 def keys_csv(solutions: Sequence[Solution], students: Sequence[Student]) -> str:
-    """A row a student: their id, name, email and variant, then every value asked, at full precision
-    (the shortest decimal that reads back as the same double)."""
+    """A row a student: their id, name, email and variant (control characters escaped, a formula's start
+    made text), then every value asked, at full precision (the shortest decimal that reads back as the
+    same double)."""
     import csv
     import io
 
     from ..lms.quiz import number_text
+    from ..safetext import escape_controls
     from .gradebook import safe_cell
 
     asked = list(solutions[0].asked) if solutions else []
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "name", "email", "variant", *asked])
-    for solution, student in zip(solutions, students):
-        writer.writerow([safe_cell(student.id), safe_cell(student.name or ""), safe_cell(student.email or ""),
-                         safe_cell(student.variant), *(number_text(solution.values[name]) for name in asked)])
+    for solution, student in zip(solutions, students):  # a name's escape sequence is shown, never run
+        cells = (student.id, student.name or "", student.email or "", student.variant)
+        writer.writerow([*(safe_cell(escape_controls(cell)) for cell in cells),
+                         *(number_text(solution.values[name]) for name in asked)])
     return out.getvalue()
