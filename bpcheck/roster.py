@@ -22,6 +22,7 @@ NAME_COLUMNS = ("name", "full_name", "student_name", "display_name")
 GIVEN_NAME_COLUMNS = ("first_name", "given_name", "firstname")
 FAMILY_NAME_COLUMNS = ("last_name", "surname", "family_name", "lastname")
 EMAIL_COLUMNS = ("email", "email_address", "e_mail", "mail")
+HEADER_WORDS = frozenset(ID_COLUMNS + NAME_COLUMNS + GIVEN_NAME_COLUMNS + FAMILY_NAME_COLUMNS + EMAIL_COLUMNS)
 DELIMITERS = ",;\t"
 ROSTER_HINT = "give a CSV with a header and an id column (id, student_id, username, email ...), or one id a line"
 # Windows refuses these as file names, with any extension, in any case.
@@ -50,7 +51,8 @@ def roster_students(text: str, file: str | None) -> list[Student]:
         raise BpcheckError("no student ids in it", file=file, hint=ROSTER_HINT)
     number, first = lines[0]
     delimiter = max(DELIMITERS, key=first.count) if any(mark in first for mark in DELIMITERS) else None
-    if delimiter is None and _column(first) not in ID_COLUMNS:  # a plain list of ids
+    # One column: a plain list of ids, unless its first line is a header ("Name" is no student's id).
+    if delimiter is None and _column(first) not in HEADER_WORDS:
         students = [_student(line, number, file) for number, line in lines]
     else:
         rows = _rows(pieces, delimiter, file) if delimiter else [(number, [line]) for number, line in lines]

@@ -361,6 +361,16 @@ def test_roster_columns_are_found_by_name_in_any_case_and_order():
     assert [s.id for s in roster_students("username\tname\nal\tA\nbo\tB\n", "r.tsv")] == ["al", "bo"]
 
 
+def test_a_one_column_roster_headed_by_a_name_column_is_no_list_of_ids():
+    """"Name" over a column of names is a header without an id column, not a student called Name."""
+    for header in ("Name", "Full Name", "last_name", "First-Name"):
+        with pytest.raises(BpcheckError) as refused:
+            roster_students(f"{header}\nAda Lovelace\nAlan Turing\n", "r.csv")
+        assert str(refused.value).startswith("r.csv:1: no id column in the header (")
+    assert [s.id for s in roster_students("Login\nada\nalan\n", "r.csv")] == ["ada", "alan"]
+    assert [s.id for s in roster_students("nameless\nada\n", "r.txt")] == ["nameless", "ada"]
+
+
 def test_a_quoted_cell_may_hold_the_delimiter_a_quote_and_line_breaks_as_a_spreadsheet_writes_it():
     text = ('id,name,email\r\n# staff\r\nalice,"Smith, Alice",a@x.org\r\nbob,"Bob\r\n\r\n# ""Bobby""\r\nJones",b@x.org\r\n'
             '\r\ncarol,C\u2028D,c@x.org\rdan,Dan,d@x.org')
