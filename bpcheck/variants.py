@@ -53,10 +53,15 @@ ONE_HOT = Rule("one_hot")
 
 
 def variant_name(text: str) -> str:
-    """The form a variant name is compared and hashed in: surrounding spaces removed and ASCII
-    letters lower-cased (``Alice`` is ``alice``; GitHub user names ignore case). Raises ExerciseError
-    for an empty, over-long or unprintable name."""
+    """The form a variant name is compared and hashed in: surrounding spaces removed, in Unicode's
+    composed form (NFC: a folder named José on a file system that decomposes names is still José), and
+    ASCII letters lower-cased (``Alice`` is ``alice``; GitHub user names ignore case). Raises
+    ExerciseError for an empty, over-long or unprintable name."""
     name = str(text).strip()
+    if not name.isascii():
+        import unicodedata  # here: only a name with a letter outside ASCII needs it
+
+        name = unicodedata.normalize("NFC", name)
     if not name or len(name) > MAX_NAME or not name.isprintable():
         raise ExerciseError(f"a variant name is 1 to {MAX_NAME} printable characters",
                             hint="use e.g. a student id such as alice or s1234567")
