@@ -161,7 +161,8 @@ def _once_each(students: list[Student], file: str | None) -> list[Student]:
         if student.variant in first:
             raise BpcheckError(f"variant {quoted(student.variant)} is listed twice (first on line "
                                f"{first[student.variant].line})", file=file, line=student.line,
-                               hint="give each student one line (ids that differ only in case are one id)")
+                               hint="give each student one line (ids that differ only in case, or in Unicode's "
+                               "form, are one id)")
         first[student.variant] = student
     return students
 
