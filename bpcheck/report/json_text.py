@@ -39,7 +39,8 @@ def json_chunks(record: dict) -> Iterator[str]:
         if len(batch) == _CHUNK:
             yield "\n".join(batch) + "\n"
             batch = []
-    yield "\n".join(batch) + "\n"
+    if batch:  # none left when the lines fill the last piece exactly
+        yield "\n".join(batch) + "\n"
 
 
 def _lines(record: dict) -> Iterator[str]:
