@@ -41,11 +41,14 @@ def gradient_check(solution: Solution) -> list[Check]:
     network = solution.exercise.network
     kinks = [q.name for q in graph if q.kind == "a" and q.stage != "check"
              and ACTIVATIONS[network.activation_of(q.unit)].kinked]
-    program = Program(graph, ["E", *kinks])
+    whole = Program(graph, ["E", *kinks], keep_all=True)
+    whole.run()
+    programs = _programs(whole, graph, network)
     checks = []
     for name in network.parameters:
         if f"dE_d{name}" not in values:
             continue  # frozen: no gradient is computed for it
+        program = programs[name]
         h = STEP * max(1.0, abs(values[name]))
         (plus, plus_a), (minus, minus_a) = (_loss(program, name, values[name] + step, kinks) for step in (h, -h))
         if not math.isfinite(plus - minus):  # E at the edge of double precision: no difference to take
@@ -60,6 +63,18 @@ def gradient_check(solution: Solution) -> list[Check]:
         verdict = PASS if agree else KINK if kinked else FAIL
         checks.append(Check(name, backprop, numeric, difference, verdict))
     return checks
+
+
+def _programs(whole: Program, graph, network) -> dict[str, Program]:
+    """Each parameter's program: one a layer, recomputing only what that layer's weights and biases feed."""
+    by_layer: dict[tuple[int, ...], list[str]] = {}
+    for name in network.parameters:
+        by_layer.setdefault(network.layer_of(graph[name].unit), []).append(name)
+    programs = {}
+    for names in by_layer.values():
+        program = whole.partial(graph, names)
+        programs.update(dict.fromkeys(names, program))
+    return programs
 
 
 def _loss(program: Program, name: str, value: float, kinks: list[str]) -> tuple[float, list[float]]:

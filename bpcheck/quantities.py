@@ -145,12 +145,14 @@ class Graph:
     def __init__(self, quantities: Iterable[Quantity]):
         self.quantities: tuple[Quantity, ...] = tuple(quantities)
         self.by_name: dict[str, Quantity] = {}
+        by_name = self.by_name
         for quantity in self.quantities:  # solving order: every input is defined before it is read
-            unread = next((name for name in quantity.inputs if name not in self.by_name), None)
-            if unread is not None or quantity.name in self.by_name:
-                raise ValueError(f"{quantity.name} reads {unread}, not yet defined" if unread
-                                 else f"{quantity.name} is defined twice")
-            self.by_name[quantity.name] = quantity
+            for name in quantity.inputs:  # a plain loop: a generator per quantity cost a tenth of building
+                if name not in by_name:
+                    raise ValueError(f"{quantity.name} reads {name}, not yet defined")
+            if quantity.name in by_name:
+                raise ValueError(f"{quantity.name} is defined twice")
+            by_name[quantity.name] = quantity
 
     def __iter__(self):
         return iter(self.quantities)

@@ -315,6 +315,7 @@ def _collector_paused():
 
 _BUILT: dict[int, tuple[Network, Graph]] = {}  # the last few graphs, by the network object they were built for
 _KEPT = 4
+_FROZEN_FROM = 5000  # quantities: a network of some 1,000 weights
 
 
 def build_graph(network: Network) -> Graph:
@@ -327,6 +328,12 @@ def build_graph(network: Network) -> Graph:
     with _collector_paused():
         graph = (_StepBuilder(network) if network.examples or network.optimizer is not None
                  else _Builder(network)).build()
+        if len(graph.quantities) >= _FROZEN_FROM:
+            # Kept for the command (and in _BUILT) and holding no cycle, a large graph's trees need no
+            # collecting: frozen (before the collector resumes), neither the collection that resuming sets
+            # off nor those of the record, report or training rescan them (for 10,000 weights each cost
+            # about as much as writing the record).
+            gc.freeze()
     if len(_BUILT) >= _KEPT:
         del _BUILT[next(iter(_BUILT))]
     _BUILT[id(network)] = (network, graph)

@@ -107,3 +107,19 @@ def test_dumps_unsigns_zeros_at_any_depth_and_nothing_else():
     assert dumps({"name": "δ3"}) == '{"name": "δ3"}'  # UTF-8 as it is
     with pytest.raises(ValueError):
         dumps({"a": math.nan}, allow_nan=False)
+
+
+def test_json_in_pieces_is_the_json_lines_text_and_its_newline(monkeypatch):
+    """solve --format json is printed in pieces of _CHUNK lines: joined, they are json_lines's text and
+    a last newline, byte for byte, wherever a piece ends (inside a dict, a list, at the end)."""
+    from bpcheck.report import json_text
+
+    record = {"exercise": "ex1", "values": {"y3": 0.5, "W13": -0.0}, "quantities": [{"name": "y3"}, 1.5, "a"],
+              "asked": [], "empty": {}, "last": None}
+    whole = json_text.json_lines(record) + "\n"
+    assert whole.count("\n") == 15 and '"W13": 0.0\n' in whole
+    for size in (1, 2, 3, 7, 100):
+        monkeypatch.setattr(json_text, "_CHUNK", size)
+        pieces = list(json_text.json_chunks(record))
+        assert "".join(pieces) == whole and all(piece.endswith("\n") for piece in pieces)
+        assert len(pieces) == -(-15 // size)  # no piece of its own for the newline alone

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line
+from helpers import EX1_YAML, LINEAR_DATASET_YAML, assert_bad_input_line, network_yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_solver_oracle import cases
@@ -566,3 +566,33 @@ def test_the_manuals_picture_of_the_curve_is_what_train_prints(cli):
         DOCS_TRAIN_SVG.write_text(svg, encoding="utf-8")
     assert DOCS_TRAIN_SVG.read_text(encoding="utf-8") == svg, "run with BPCHECK_REWRITE_DOCS=1 to rewrite it"
     assert "](../train-xor.svg)" in TRAINING_PAGE
+
+
+@pytest.mark.parametrize("source", ["relu", "xor"])
+def test_a_partial_program_gives_a_whole_run_s_numbers_bit_for_bit(source):
+    """gradcheck's programs recompute only what a layer's parameters feed: for every parameter moved,
+    E and every pre-activation they give are those of a whole step, to the last bit."""
+    from bpcheck.solver import build_graph
+    from bpcheck.training import Program
+
+    exercise = (load_exercise_text(network_yaml((3, 4, 4, 2), seed=5, activation="relu")) if source == "relu"
+                else load_exercise(str(Path(__file__).resolve().parent.parent / "examples" / "training" / "xor.yaml")))
+    network = exercise.network
+    graph = build_graph(network)
+    wanted = ["E", *(q.name for q in graph if q.kind == "a" and q.stage != "check")]
+    whole = Program(graph, wanted, keep_all=True)
+    whole.run()
+    moved_e = set()
+    for layer in network.layers[1:]:
+        moved = [name for name in network.parameters if graph[name].unit in layer]
+        partial = whole.partial(graph, moved)
+        for name in moved:
+            fresh = Program(graph, wanted)
+            for program in (fresh, partial):
+                program.values[program.slot[name]] += 0.01
+            expected, got = fresh.run(), partial.run()
+            assert [expected[fresh.slot[w]] for w in wanted] == [got[partial.slot[w]] for w in wanted], name
+            partial.values[partial.slot[name]] -= 0.01
+            if got[partial.slot["E"]] != whole.values[whole.slot["E"]]:
+                moved_e.add(graph[name].unit)
+    assert len(moved_e) >= len(network.layers) - 1  # moves in every layer changed E (a dead ReLU's do not)

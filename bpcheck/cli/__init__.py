@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator, Mapping, MutableMapping
+from typing import NoReturn
 
 import click
 
@@ -125,6 +126,12 @@ class Commands(MutableMapping):
         return len(self._commands)
 
 
+def reader_gone() -> NoReturn:
+    """`bpcheck solve ex1 | head`: the reader has all it wants; end quietly, as a finished command."""
+    sys.stderr.close()
+    sys.exit(0)
+
+
 class OneLineErrors(click.Group):
     """Usage errors as one line too (click prints three), a closed pipe ends quietly, and an interrupted
     run says so and exits 130 (Ctrl-C) or 143 (SIGTERM), never 1: any file it was writing is untouched."""
@@ -151,9 +158,8 @@ class OneLineErrors(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(1)
-        except BrokenPipeError:  # `bpcheck solve ex1 | head`: the reader has all it wants
-            sys.stderr.close()
-            sys.exit(0)
+        except BrokenPipeError:
+            reader_gone()
         if standalone_mode:
             sys.exit(code if isinstance(code, int) else 0)
         return code

@@ -12,11 +12,12 @@ loads only the renderer it prints with.
 
 # No `from __future__ import annotations` here: typing.NamedTuple compiles each field's annotation when it
 # is a string, some 75 µs a field at every start; these annotations are evaluated as they are written.
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Optional
 
 import click
 
+from . import reader_gone
 from .common import emit, heading, network_drawing, terminal_columns
 
 Blocks = tuple[list, Optional[str]]  # a text page's headings, paragraphs and tables, and its heading
@@ -26,6 +27,12 @@ class Page(NamedTuple):
     help: str  # what --help says of the format: "html (a self-contained page)"
     render: Callable[[Any], str]  # the page as printed, to its last newline
     blocks: Optional[Callable[[Any], Blocks]] = None  # a text page's blocks
+    chunks: Optional[Callable[[Any], Iterable[str]]] = None  # a long page in pieces (``render`` joins them)
+
+
+def chunked_page(help: str, chunks: Callable[[Any], Iterable[str]]) -> Page:
+    """A page printed piece by piece, so that a long one (the largest network's JSON) is never held whole."""
+    return Page(help, lambda record: "".join(chunks(record)), chunks=chunks)
 
 
 def text_page(help: str, blocks: Callable[[Any], Blocks]) -> Page:
@@ -49,6 +56,13 @@ def format_option(pages: Mapping[str, Page]):
 
 def print_page(pages: Mapping[str, Page], name: str, record) -> None:
     page = pages[name]
+    if page.chunks is not None:
+        try:
+            for chunk in page.chunks(record):
+                click.echo(chunk, nl=False)
+        except BrokenPipeError:  # a later piece: click's own handler would exit 1, not quietly as one write does
+            reader_gone()
+        return
     if page.blocks is None:
         click.echo(page.render(record), nl=False)
         return
@@ -72,11 +86,11 @@ def _solution_text(page: SolvedPage) -> Blocks:
     return [drawn, "", *solution_sections(page.solution, page.precision)], heading(page.exercise)
 
 
-def _solution_json(page: SolvedPage) -> str:
-    from ..report.json_text import json_lines
+def _solution_json(page: SolvedPage) -> Iterator[str]:
+    from ..report.json_text import json_chunks
     from ..report.views import solution_json
 
-    return json_lines(solution_json(page.solution)) + "\n"
+    return json_chunks(solution_json(page.solution))
 
 
 def _solution_markdown(page: SolvedPage) -> str:
@@ -100,7 +114,7 @@ def _solution_latex(page: SolvedPage) -> str:
 
 SOLUTION_PAGES = {
     "text": text_page("text tables", _solution_text),
-    "json": Page("json (every value at full precision)", _solution_json),
+    "json": chunked_page("json (every value at full precision)", _solution_json),
     "markdown": Page("markdown", _solution_markdown),
     "html": Page("html (a self-contained page)", _solution_html),
     "latex": Page("latex (a fragment for an exam key)", _solution_latex),
