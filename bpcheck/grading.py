@@ -77,11 +77,12 @@ class Grade(NamedTuple):
 
     @property
     def score(self) -> float:
-        return math.fsum(result.earned for result in self.results)
+        # ``Result.earned`` spelt out in a list: a gradebook asks a class's grades for it several times each.
+        return math.fsum([r.points if r.verdict in CREDITED else 0.0 for r in self.results])
 
     @property
     def max_score(self) -> float:
-        return math.fsum(result.points for result in self.results)
+        return math.fsum([result.points for result in self.results])
 
     @property
     def first_wrong(self) -> Result | None:
