@@ -322,6 +322,7 @@ class _Marker:
         self.student: Mapping[str, float] = {}
         self.copied: list[str] = []  # values that are the exercise's own numbers', not the variant's
         self.stale: list[str] = []  # values after the step that are the student's own values before it
+        self.steps_shown = self._exact_steps_shown()
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
@@ -367,7 +368,7 @@ class _Marker:
                 if self._rounding_of_own(quantity, given, mixed) is None:
                     copied.append(name)
             before_name = self.before.get(name)
-            if before_name is None or self._step_too_small(self.exact[before_name], exact):
+            if before_name is None or self._step_hidden(name, self.exact[before_name], exact):
                 continue
             before = mixed[before_name]
             unmoved = given == before or is_rounding(given, before, digits=self.digits(name))
@@ -501,12 +502,16 @@ class _Marker:
         rounding it was written with, plus the rounding of ``given`` itself. What they did not write
         (a given of the exercise, a value not asked) moves nothing: its rounding is not known."""
         band = _half_unit(given, max(2, self.digits(quantity.name)))
-        for source in dict.fromkeys(quantity.inputs):
+        inputs = quantity.inputs
+        arguments = [mixed[name] for name in inputs]  # the formula's, read once for every source moved
+        for source in dict.fromkeys(inputs):
             if source not in self.student:
                 continue
             value = mixed[source]
             step = _half_unit(value, max(2, self.digits(source)))
-            moved = [_evaluate(quantity, _Replaced(mixed, source, value + shift)) for shift in (step, -step)]
+            moved = [_guarded(quantity.compute, *[value + shift if name == source else argument
+                                                  for name, argument in zip(inputs, arguments)])
+                     for shift in (step, -step)]
             if None in moved:
                 return 0.0
             band += max(abs(m - own) for m in moved if m is not None)
@@ -541,7 +546,7 @@ class _Marker:
         if before_name is None:
             return True
         before = self.exact[before_name]
-        if self._step_too_small(before, target):
+        if self._step_hidden(quantity.name, before, target):
             return True
         return (0.5 <= (value - before) / (target - before) <= 1.5
                 or is_rounding(value, target, min_digits=3, digits=digits))
@@ -590,9 +595,29 @@ class _Marker:
         if before_name is None:
             return False
         before = self.exact[before_name]
-        if self._step_too_small(before, exact):
+        if self._step_hidden(quantity.name, before, exact):
             return False
         return _at_most_a_tenth(value - before, exact - before)
+
+    def _step_hidden(self, name: str, before: float, after: float) -> bool:
+        """``_step_too_small`` for a step from ``before`` (the exact value before it) to ``name``'s ``after``:
+        looked up where ``after`` is the exact value, worked out otherwise."""
+        if after == self.exact[name]:
+            return name not in self.steps_shown
+        return self._step_too_small(before, after)
+
+    def _exact_steps_shown(self) -> frozenset[str]:
+        """The values after the step whose exact step shows (not ``_step_too_small``): the same for every
+        file of a class, so worked out once for its exact values and atol. A graph is shared by the
+        numbers a variant draws (variants.make_variant): the values themselves are the key, held by
+        identity (kept alive by the entry, so that no other dict can take their id)."""
+        atol = self.tolerance.atol
+        cached = _EXACT_STEPS_SHOWN.get(self.graph)
+        if cached is None or cached[0] is not self.exact or cached[1] != atol:
+            names = frozenset(name for name, before in self.before.items()
+                              if not self._step_too_small(self.exact[before], self.exact[name]))
+            cached = _EXACT_STEPS_SHOWN[self.graph] = (self.exact, atol, names)
+        return cached[2]
 
     def _step_too_small(self, before: float, after: float) -> bool:
         """A step from ``before`` to ``after`` too small to show in 4 significant digits (or the tolerance)."""
@@ -611,28 +636,13 @@ class _Marker:
         return own_value is None or not is_rounding(value, own_value, min_digits=2, digits=self.digits(name))
 
 
-class _Replaced(Mapping):
-    """``values`` with one name's value replaced, without copying them (a formula reads a few)."""
-
-    def __init__(self, values: Mapping[str, float], name: str, value: float):
-        self._values, self._name, self._value = values, name, value
-
-    def __getitem__(self, name: str) -> float:
-        return self._value if name == self._name else self._values[name]
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-
 def _at_most_a_tenth(part: float, whole: float) -> bool:
     """The one test of "trivialised", for a value and for a change alike: |part| ≤ a tenth of |whole|."""
     return abs(part) <= TRIVIAL * abs(whole)
 
 
 _EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> name -> candidates
+_EXACT_STEPS_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> (exact, atol, names)
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
@@ -656,8 +666,13 @@ def _half_unit(value: float, digits: int) -> float:
 
 def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
     """The formula on a student's values, or None where their numbers overflow it."""
+    return _guarded(quantity.evaluate, values)
+
+
+def _guarded(function, *arguments) -> float | None:
+    """``function(*arguments)``, or None where the numbers overflow it."""
     try:
-        value = quantity.evaluate(values)
+        value = function(*arguments)
     except (ArithmeticError, ValueError):
         return None
     return value if math.isfinite(value) else None
