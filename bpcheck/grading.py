@@ -37,7 +37,8 @@ class Tolerance(NamedTuple):
 
     def accepts(self, given: float, expected: float) -> bool:
         # The margin's own rounding is allowed for, so that the ends of the range printed are in it.
-        error, margin = abs(given - expected), self.atol + self.rtol * abs(expected)
+        rtol, atol = self  # unpacked once: a class's grading asks this of every candidate mistake
+        error, margin = abs(given - expected), atol + rtol * abs(expected)
         return error <= margin or error <= margin + _EDGE * (abs(given) + abs(expected))
 
     def describe(self, expected: float, fmt) -> str:
@@ -361,15 +362,15 @@ class _Marker:
         accepts = self.tolerance.accepts
         for name, given in student.items():
             exact, other = self.exact[name], self.others.get(name)
-            quantity = self.graph[name]
             # Not the variant's own value: off it, or (after the step) within its range without taking its step.
-            if other is not None and accepts(given, other) and not self._correct(quantity, given, exact,
+            if other is not None and accepts(given, other) and not self._correct(self.graph[name], given, exact,
                                                                                   digits=self.written.get(name)):
-                if self._rounding_of_own(quantity, given, mixed) is None:
+                if self._rounding_of_own(self.graph[name], given, mixed) is None:
                     copied.append(name)
             before_name = self.before.get(name)
             if before_name is None or self._step_hidden(name, self.exact[before_name], exact):
                 continue
+            quantity = self.graph[name]
             before = mixed[before_name]
             unmoved = given == before or is_rounding(given, before, digits=self.digits(name))
             if unmoved and self._rounding_of_own(quantity, given, mixed) is None:
