@@ -399,7 +399,7 @@ class _Marker:
                 return Mark("carried_forward", None,
                             f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows,
                             f"follows from your {yours}")
-        expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
+        expected = f"expected {self._expected(name)}"
         if self.tolerance.accepts(given, exact):  # in the range printed, so rejected only for not taking the step
             expected += self._no_step(quantity, given, exact)
         if refusal is not None:
@@ -609,16 +609,21 @@ class _Marker:
 
     def _exact_steps_shown(self) -> frozenset[str]:
         """The values after the step whose exact step shows (not ``_step_too_small``): the same for every
-        file of a class, so worked out once for its exact values and atol. A graph is shared by the
-        numbers a variant draws (variants.make_variant): the values themselves are the key, held by
-        identity (kept alive by the entry, so that no other dict can take their id)."""
-        atol = self.tolerance.atol
-        cached = _EXACT_STEPS_SHOWN.get(self.graph)
-        if cached is None or cached[0] is not self.exact or cached[1] != atol:
-            names = frozenset(name for name, before in self.before.items()
-                              if not self._step_too_small(self.exact[before], self.exact[name]))
-            cached = _EXACT_STEPS_SHOWN[self.graph] = (self.exact, atol, names)
-        return cached[2]
+        file of a class, so worked out once for its exact values and atol."""
+        found = _class_cache(_EXACT_STEPS_SHOWN, self.graph, self.exact, self.tolerance.atol)
+        if "shown" not in found:
+            found["shown"] = frozenset(name for name, before in self.before.items()
+                                       if not self._step_too_small(self.exact[before], self.exact[name]))
+        return found["shown"]
+
+    def _expected(self, name: str) -> str:
+        """``0.755 ± 1%: 0.7475 … 0.7626`` for ``name``'s exact value: the same for every file of a class,
+        so written once for its exact values, tolerance and number format."""
+        # By repr: a tolerance of -0.0 equals one of 0.0, but is written "-0".
+        found = _class_cache(_EXPECTED_TEXTS, self.graph, self.exact, repr(self.tolerance), self.fmt)
+        if name not in found:
+            found[name] = self.tolerance.describe(self.exact[name], self.fmt)
+        return found[name]
 
     def _step_too_small(self, before: float, after: float) -> bool:
         """A step from ``before`` to ``after`` too small to show in 4 significant digits (or the tolerance)."""
@@ -643,7 +648,19 @@ def _at_most_a_tenth(part: float, whole: float) -> bool:
 
 
 _EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> name -> candidates
-_EXACT_STEPS_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> (exact, atol, names)
+_EXACT_STEPS_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # see _class_cache
+_EXPECTED_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _class_cache(store: weakref.WeakKeyDictionary, graph: Graph, exact: Mapping[str, float], *key) -> dict:
+    """A dict for what is the same for every file of a class, kept in ``store`` per graph for its exact
+    values and ``key``. A graph is shared by the numbers a variant draws (variants.make_variant), so the
+    exact values are part of the key, by identity (the entry keeps them alive: no other dict takes their id);
+    other values or another key start the dict afresh."""
+    cached = store.get(graph)
+    if cached is None or cached[0] is not exact or cached[1] != key:
+        cached = store[graph] = (exact, key, {})
+    return cached[2]
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
