@@ -167,8 +167,9 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     marker.mark_all(student)
     lines = lines or {}
     results = []
+    by_name = solution.graph.by_name  # the graph's own dict: read for every value of every file
     for name in solution.asked:
-        quantity = solution.graph[name]
+        quantity = by_name[name]
         points = exercise.points.get(name, 1.0)
         if name not in student:
             results.append(Result(name, quantity.stage, "missing", None, solution.values[name], points,
@@ -182,7 +183,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     # No slip in the step: every value of it right, carried forward from earlier work, or the student's own
     # number rounded. Rounding alone can tip an E that barely falls: it is not a step gone uphill.
     step_right = all(marker.marks[name].verdict != "wrong" or marker.marks[name].rounded for name in student
-                     if solution.graph[name].stage in STEP_STAGES)
+                     if by_name[name].stage in STEP_STAGES)
     check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right,
                      digits or {})
     if check is not None:
@@ -216,7 +217,7 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     graph, exact = solution.graph, solution.values
     if not asks_step(solution):
         return None
-    if not any(graph[name].stage in STEP_STAGES for name in student):
+    if not any(graph.by_name[name].stage in STEP_STAGES for name in student):
         return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
                       line=line, hint="no step given to check: work the deltas and the new weights", check=True)
     # Like with like: their own E and E_after where they gave both, else both from their other numbers
@@ -255,7 +256,8 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
 def asks_step(solution: Solution) -> bool:
     """Does the exercise ask for the step (a new weight, or the forward pass after it), so that a grade
     carries the step check?"""
-    return any(solution.graph[name].stage in NEW_WEIGHTS for name in solution.asked)
+    by_name = solution.graph.by_name
+    return any(by_name[name].stage in NEW_WEIGHTS for name in solution.asked)
 
 
 UPHILL = ("A sign the wrong way round (y - t for t - y in a delta, or a change subtracted instead of added) "
