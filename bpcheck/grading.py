@@ -326,11 +326,13 @@ class _Marker:
         self.copied: list[str] = []  # values that are the exercise's own numbers', not the variant's
         self.stale: list[str] = []  # values after the step that are the student's own values before it
         self.steps_shown = self._exact_steps_shown()
+        self.mixed: Mapping[str, float] = {}
+        self.own_values: dict[str, float | None] = {}  # _own's, for this file
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
         mixed = {**self.exact, **student}  # the student's values where given, else the exact ones
-        self.student = student
+        self.mixed, self.student, self.own_values = mixed, student, {}
         self.copied, self.stale = self._evidence(student, mixed)
         rtol, atol = self.tolerance
         for quantity in self.graph:
@@ -350,6 +352,15 @@ class _Marker:
                 root = next((self.tainted[source] for source in quantity.inputs if source in self.tainted), None)
                 if root is not None:
                     self.tainted[name] = root
+
+    def _own(self, quantity: Quantity, mixed: Mapping[str, float]) -> float | None:
+        """``_evaluate(quantity, mixed)``, worked once a value where ``mixed`` is the file's own (mark_all's,
+        which marking never changes): a value not credited, and each source of one, is asked for it again."""
+        if mixed is not self.mixed:
+            return _evaluate(quantity, mixed)
+        if quantity.name not in self.own_values:
+            self.own_values[quantity.name] = _evaluate(quantity, mixed)
+        return self.own_values[quantity.name]
 
     def digits(self, name: str) -> int:
         """The significant digits the student wrote ``name`` with: as written in the file where known
@@ -386,7 +397,7 @@ class _Marker:
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
-        carried = _evaluate(quantity, mixed) if own else None
+        carried = self._own(quantity, mixed) if own else None
         follows_own = carried is not None and self._matches(quantity, given, carried, self.digits(quantity.name))
         refusal = None
         if follows_own:
@@ -491,7 +502,7 @@ class _Marker:
         rounded = f"rounded to {digits} significant digit{'s' if digits > 1 else ''}"
         if is_rounding(given, self.exact[quantity.name], digits=digits):
             return f"the exact value {rounded}"
-        own = _evaluate(quantity, mixed) if quantity.form is not None else None
+        own = self._own(quantity, mixed) if quantity.form is not None else None
         if own is None or not given:
             return None
         if is_rounding(given, own, digits=digits):
@@ -640,7 +651,7 @@ class _Marker:
             return name in self.slipped
         if is_rounding(value, self.exact[name], digits=self.digits(name)):
             return False
-        own_value = _evaluate(self.graph[name], mixed)
+        own_value = self._own(self.graph[name], mixed)
         return own_value is None or not is_rounding(value, own_value, min_digits=2, digits=self.digits(name))
 
 
