@@ -37,7 +37,8 @@ class Tolerance(NamedTuple):
 
     def accepts(self, given: float, expected: float) -> bool:
         # The margin's own rounding is allowed for, so that the ends of the range printed are in it.
-        error, margin = abs(given - expected), self.atol + self.rtol * abs(expected)
+        rtol, atol = self  # unpacked once: a class's grading asks this of every candidate mistake
+        error, margin = abs(given - expected), atol + rtol * abs(expected)
         return error <= margin or error <= margin + _EDGE * (abs(given) + abs(expected))
 
     def describe(self, expected: float, fmt) -> str:
@@ -77,11 +78,12 @@ class Grade(NamedTuple):
 
     @property
     def score(self) -> float:
-        return math.fsum(result.earned for result in self.results)
+        # ``Result.earned`` spelt out in a list: a gradebook asks a class's grades for it several times each.
+        return math.fsum([r.points if r.verdict in CREDITED else 0.0 for r in self.results])
 
     @property
     def max_score(self) -> float:
-        return math.fsum(result.points for result in self.results)
+        return math.fsum([result.points for result in self.results])
 
     @property
     def first_wrong(self) -> Result | None:
@@ -165,8 +167,9 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     marker.mark_all(student)
     lines = lines or {}
     results = []
+    by_name = solution.graph.by_name  # the graph's own dict: read for every value of every file
     for name in solution.asked:
-        quantity = solution.graph[name]
+        quantity = by_name[name]
         points = exercise.points.get(name, 1.0)
         if name not in student:
             results.append(Result(name, quantity.stage, "missing", None, solution.values[name], points,
@@ -180,7 +183,7 @@ def grade(solution: Solution, answers: Mapping[str, float | None], *, lines: Map
     # No slip in the step: every value of it right, carried forward from earlier work, or the student's own
     # number rounded. Rounding alone can tip an E that barely falls: it is not a step gone uphill.
     step_right = all(marker.marks[name].verdict != "wrong" or marker.marks[name].rounded for name in student
-                     if solution.graph[name].stage in STEP_STAGES)
+                     if by_name[name].stage in STEP_STAGES)
     check = downhill(solution, student, fmt, exercise.points.get(DOWNHILL, 0.0), lines.get("E_after"), step_right,
                      digits or {})
     if check is not None:
@@ -214,7 +217,7 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
     graph, exact = solution.graph, solution.values
     if not asks_step(solution):
         return None
-    if not any(graph[name].stage in STEP_STAGES for name in student):
+    if not any(graph.by_name[name].stage in STEP_STAGES for name in student):
         return Result(DOWNHILL, "check", "missing", None, exact["E"], points, message="no step given to check",
                       line=line, hint="no step given to check: work the deltas and the new weights", check=True)
     # Like with like: their own E and E_after where they gave both, else both from their other numbers
@@ -253,7 +256,8 @@ def downhill(solution: Solution, student: Mapping[str, float], fmt: Formatter, p
 def asks_step(solution: Solution) -> bool:
     """Does the exercise ask for the step (a new weight, or the forward pass after it), so that a grade
     carries the step check?"""
-    return any(solution.graph[name].stage in NEW_WEIGHTS for name in solution.asked)
+    by_name = solution.graph.by_name
+    return any(by_name[name].stage in NEW_WEIGHTS for name in solution.asked)
 
 
 UPHILL = ("A sign the wrong way round (y - t for t - y in a delta, or a change subtracted instead of added) "
@@ -321,11 +325,14 @@ class _Marker:
         self.student: Mapping[str, float] = {}
         self.copied: list[str] = []  # values that are the exercise's own numbers', not the variant's
         self.stale: list[str] = []  # values after the step that are the student's own values before it
+        self.steps_shown = self._exact_steps_shown()
+        self.mixed: Mapping[str, float] = {}
+        self.own_values: dict[str, float | None] = {}  # _own's, for this file
 
     def mark_all(self, student: dict[str, float]) -> None:
         # Graph order: every upstream verdict is known before a quantity that reads it.
         mixed = {**self.exact, **student}  # the student's values where given, else the exact ones
-        self.student = student
+        self.mixed, self.student, self.own_values = mixed, student, {}
         self.copied, self.stale = self._evidence(student, mixed)
         rtol, atol = self.tolerance
         for quantity in self.graph:
@@ -346,6 +353,15 @@ class _Marker:
                 if root is not None:
                     self.tainted[name] = root
 
+    def _own(self, quantity: Quantity, mixed: Mapping[str, float]) -> float | None:
+        """``_evaluate(quantity, mixed)``, worked once a value where ``mixed`` is the file's own (mark_all's,
+        which marking never changes): a value not credited, and each source of one, is asked for it again."""
+        if mixed is not self.mixed:
+            return _evaluate(quantity, mixed)
+        if quantity.name not in self.own_values:
+            self.own_values[quantity.name] = _evaluate(quantity, mixed)
+        return self.own_values[quantity.name]
+
     def digits(self, name: str) -> int:
         """The significant digits the student wrote ``name`` with: as written in the file where known
         (0.002100 has 4), else as many as its number needs (0.0021: 2)."""
@@ -359,15 +375,15 @@ class _Marker:
         accepts = self.tolerance.accepts
         for name, given in student.items():
             exact, other = self.exact[name], self.others.get(name)
-            quantity = self.graph[name]
             # Not the variant's own value: off it, or (after the step) within its range without taking its step.
-            if other is not None and accepts(given, other) and not self._correct(quantity, given, exact,
+            if other is not None and accepts(given, other) and not self._correct(self.graph[name], given, exact,
                                                                                   digits=self.written.get(name)):
-                if self._rounding_of_own(quantity, given, mixed) is None:
+                if self._rounding_of_own(self.graph[name], given, mixed) is None:
                     copied.append(name)
             before_name = self.before.get(name)
-            if before_name is None or self._step_too_small(self.exact[before_name], exact):
+            if before_name is None or self._step_hidden(name, self.exact[before_name], exact):
                 continue
+            quantity = self.graph[name]
             before = mixed[before_name]
             unmoved = given == before or is_rounding(given, before, digits=self.digits(name))
             if unmoved and self._rounding_of_own(quantity, given, mixed) is None:
@@ -381,7 +397,7 @@ class _Marker:
         # The student's own upstream values that differ from the exact ones (slips, or just rounding).
         own = tuple(source for source in dict.fromkeys(quantity.inputs)
                     if source in self.marks and mixed[source] != self.exact[source])
-        carried = _evaluate(quantity, mixed) if own else None
+        carried = self._own(quantity, mixed) if own else None
         follows_own = carried is not None and self._matches(quantity, given, carried, self.digits(quantity.name))
         refusal = None
         if follows_own:
@@ -396,7 +412,7 @@ class _Marker:
                 return Mark("carried_forward", None,
                             f"follows from your {yours} (the exact value is {self.fmt(exact)})", follows,
                             f"follows from your {yours}")
-        expected = f"expected {self.tolerance.describe(exact, self.fmt)}"
+        expected = f"expected {self._expected(name)}"
         if self.tolerance.accepts(given, exact):  # in the range printed, so rejected only for not taking the step
             expected += self._no_step(quantity, given, exact)
         if refusal is not None:
@@ -486,7 +502,7 @@ class _Marker:
         rounded = f"rounded to {digits} significant digit{'s' if digits > 1 else ''}"
         if is_rounding(given, self.exact[quantity.name], digits=digits):
             return f"the exact value {rounded}"
-        own = _evaluate(quantity, mixed) if quantity.form is not None else None
+        own = self._own(quantity, mixed) if quantity.form is not None else None
         if own is None or not given:
             return None
         if is_rounding(given, own, digits=digits):
@@ -500,12 +516,16 @@ class _Marker:
         rounding it was written with, plus the rounding of ``given`` itself. What they did not write
         (a given of the exercise, a value not asked) moves nothing: its rounding is not known."""
         band = _half_unit(given, max(2, self.digits(quantity.name)))
-        for source in dict.fromkeys(quantity.inputs):
+        inputs = quantity.inputs
+        arguments = [mixed[name] for name in inputs]  # the formula's, read once for every source moved
+        for source in dict.fromkeys(inputs):
             if source not in self.student:
                 continue
             value = mixed[source]
             step = _half_unit(value, max(2, self.digits(source)))
-            moved = [_evaluate(quantity, _Replaced(mixed, source, value + shift)) for shift in (step, -step)]
+            moved = [_guarded(quantity.compute, *[value + shift if name == source else argument
+                                                  for name, argument in zip(inputs, arguments)])
+                     for shift in (step, -step)]
             if None in moved:
                 return 0.0
             band += max(abs(m - own) for m in moved if m is not None)
@@ -540,7 +560,7 @@ class _Marker:
         if before_name is None:
             return True
         before = self.exact[before_name]
-        if self._step_too_small(before, target):
+        if self._step_hidden(quantity.name, before, target):
             return True
         return (0.5 <= (value - before) / (target - before) <= 1.5
                 or is_rounding(value, target, min_digits=3, digits=digits))
@@ -589,9 +609,34 @@ class _Marker:
         if before_name is None:
             return False
         before = self.exact[before_name]
-        if self._step_too_small(before, exact):
+        if self._step_hidden(quantity.name, before, exact):
             return False
         return _at_most_a_tenth(value - before, exact - before)
+
+    def _step_hidden(self, name: str, before: float, after: float) -> bool:
+        """``_step_too_small`` for a step from ``before`` (the exact value before it) to ``name``'s ``after``:
+        looked up where ``after`` is the exact value, worked out otherwise."""
+        if after == self.exact[name]:
+            return name not in self.steps_shown
+        return self._step_too_small(before, after)
+
+    def _exact_steps_shown(self) -> frozenset[str]:
+        """The values after the step whose exact step shows (not ``_step_too_small``): the same for every
+        file of a class, so worked out once for its exact values and atol."""
+        found = _class_cache(_EXACT_STEPS_SHOWN, self.graph, self.exact, self.tolerance.atol)
+        if "shown" not in found:
+            found["shown"] = frozenset(name for name, before in self.before.items()
+                                       if not self._step_too_small(self.exact[before], self.exact[name]))
+        return found["shown"]
+
+    def _expected(self, name: str) -> str:
+        """``0.755 ± 1%: 0.7475 … 0.7626`` for ``name``'s exact value: the same for every file of a class,
+        so written once for its exact values, tolerance and number format."""
+        # By repr: a tolerance of -0.0 equals one of 0.0, but is written "-0".
+        found = _class_cache(_EXPECTED_TEXTS, self.graph, self.exact, repr(self.tolerance), self.fmt)
+        if name not in found:
+            found[name] = self.tolerance.describe(self.exact[name], self.fmt)
+        return found[name]
 
     def _step_too_small(self, before: float, after: float) -> bool:
         """A step from ``before`` to ``after`` too small to show in 4 significant digits (or the tolerance)."""
@@ -606,24 +651,8 @@ class _Marker:
             return name in self.slipped
         if is_rounding(value, self.exact[name], digits=self.digits(name)):
             return False
-        own_value = _evaluate(self.graph[name], mixed)
+        own_value = self._own(self.graph[name], mixed)
         return own_value is None or not is_rounding(value, own_value, min_digits=2, digits=self.digits(name))
-
-
-class _Replaced(Mapping):
-    """``values`` with one name's value replaced, without copying them (a formula reads a few)."""
-
-    def __init__(self, values: Mapping[str, float], name: str, value: float):
-        self._values, self._name, self._value = values, name, value
-
-    def __getitem__(self, name: str) -> float:
-        return self._value if name == self._name else self._values[name]
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
 
 
 def _at_most_a_tenth(part: float, whole: float) -> bool:
@@ -632,6 +661,19 @@ def _at_most_a_tenth(part: float, whole: float) -> bool:
 
 
 _EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> name -> candidates
+_EXACT_STEPS_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # see _class_cache
+_EXPECTED_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _class_cache(store: weakref.WeakKeyDictionary, graph: Graph, exact: Mapping[str, float], *key) -> dict:
+    """A dict for what is the same for every file of a class, kept in ``store`` per graph for its exact
+    values and ``key``. A graph is shared by the numbers a variant draws (variants.make_variant), so the
+    exact values are part of the key, by identity (the entry keeps them alive: no other dict takes their id);
+    other values or another key start the dict afresh."""
+    cached = store.get(graph)
+    if cached is None or cached[0] is not exact or cached[1] != key:
+        cached = store[graph] = (exact, key, {})
+    return cached[2]
 
 
 def _possible_output(network: Network, quantity: Quantity, value: float) -> bool:
@@ -655,8 +697,13 @@ def _half_unit(value: float, digits: int) -> float:
 
 def _evaluate(quantity: Quantity, values: Mapping[str, float]) -> float | None:
     """The formula on a student's values, or None where their numbers overflow it."""
+    return _guarded(quantity.evaluate, values)
+
+
+def _guarded(function, *arguments) -> float | None:
+    """``function(*arguments)``, or None where the numbers overflow it."""
     try:
-        value = quantity.evaluate(values)
+        value = function(*arguments)
     except (ArithmeticError, ValueError):
         return None
     return value if math.isfinite(value) else None

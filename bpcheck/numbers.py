@@ -3,6 +3,7 @@ digits, trailing zeros kept, short decimals written short. Pure."""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable
 
@@ -72,6 +73,7 @@ def exact_pair(left: float, right: float) -> float:
 ROUNDING = 2.0 ** -51
 
 
+@functools.lru_cache(maxsize=4096)  # pure in its text; a class writes the same few numbers again and again
 def written_digits(text: str) -> int | None:
     """The significant digits a number was written with: 4 for 0.002100 (its zeros kept, as a float's
     0.0021 cannot), 2 for -1.5e-3 and 0,51; None for text that is not a plain decimal, or a zero."""

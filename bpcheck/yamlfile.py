@@ -67,7 +67,10 @@ class Document:
 
     def text(self, path: tuple, value: Any) -> str:
         """A value read as text exactly as written: `student: 01234567` stays 01234567, 12:30 stays 12:30."""
-        return self.texts.get(path, value if isinstance(value, str) else str(value))
+        written = self.texts.get(path)  # every number's text is kept: str() only for the rest
+        if written is not None:
+            return written
+        return value if isinstance(value, str) else str(value)
 
     def where(self, path: tuple, *, key: bool = False) -> tuple[int | None, int | None]:
         """(line, column) of the value at ``path`` (or of its key), or of the nearest parent."""

@@ -615,3 +615,18 @@ def test_softsign_is_one_entry_solved_by_hand_with_its_mistakes_named():
     assert {r.name: r.misconception for r in preactivation}["delta3"] == "preactivation-derivative"
     impossible = grade(solution, {"y3": 1.5, "a3": 0.8}).values  # softsign outputs lie in (-1, 1)
     assert {r.name: r.verdict for r in impossible}["y3"] == "wrong"
+
+
+def test_solutions_sharing_a_graph_are_each_graded_on_their_own_exact_values():
+    # A variant's drawn numbers are checked on the exercise's own graph (variants.make_variant): what
+    # grading keeps once a class must follow the exact values, not the graph. With eta = 0 no step is
+    # taken: every new weight is its old one, which is right there and would be a step not taken in ex1.
+    base = solve(load_exercise("ex1"))
+    still = base._replace(values=base.graph.evaluate({"eta": 0.0}))
+    assert still.values["W13_new"] == still.values["W13"] and base.values["W13_new"] != base.values["W13"]
+    for first, second in ((base, still), (still, base)):
+        grade(first, dict(first.values))
+        graded = grade(second, {name: second.values[name] for name in second.asked})
+        assert graded.first_wrong is None and graded.score == graded.max_score
+    unmoved = grade(base, {**{name: base.values[name] for name in base.asked}, "W13_new": base.values["W13"]})
+    assert next(r for r in unmoved.results if r.name == "W13_new").verdict == "wrong"
