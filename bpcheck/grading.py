@@ -471,8 +471,8 @@ class _Marker:
 
     def _exact_candidates(self, quantity: Quantity) -> list:
         """The known mistakes of ``quantity`` on the exact values: the same for every file of a class, so
-        worked out once a graph (a class's slips fall on the same few quantities)."""
-        found = _EXACT_CANDIDATES.setdefault(self.graph, {})
+        worked out once a class (a class's slips fall on the same few quantities)."""
+        found = _class_cache(_EXACT_CANDIDATES, self.graph, self.exact)  # per graph and its exact values
         if quantity.name not in found:
             found[quantity.name] = list(candidates(quantity, self.network, self.exact))
         return found[quantity.name]
@@ -660,7 +660,7 @@ def _at_most_a_tenth(part: float, whole: float) -> bool:
     return abs(part) <= TRIVIAL * abs(whole)
 
 
-_EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # graph -> name -> candidates
+_EXACT_CANDIDATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # see _class_cache: name -> candidates
 _EXACT_STEPS_SHOWN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # see _class_cache
 _EXPECTED_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

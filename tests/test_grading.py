@@ -630,3 +630,17 @@ def test_solutions_sharing_a_graph_are_each_graded_on_their_own_exact_values():
         assert graded.first_wrong is None and graded.score == graded.max_score
     unmoved = grade(base, {**{name: base.values[name] for name in base.asked}, "W13_new": base.values["W13"]})
     assert next(r for r in unmoved.results if r.name == "W13_new").verdict == "wrong"
+
+
+def test_the_mistakes_worked_on_the_exact_values_follow_the_values_not_the_graph():
+    # E without its ½ is named from the exact values (nothing upstream is the student's): worked once a
+    # class, so a solution sharing the graph with other numbers (here another target) must
+    # not be offered the first one's mistakes, whichever is graded first.
+    base = solve(load_exercise("ex1"))
+    other = base._replace(values=base.graph.evaluate({"t5": 0.9}))
+    assert other.values["E"] != base.values["E"]
+    for first, second in ((base, other), (other, base)):
+        assert [r.misconception for r in grade(first, {"E": 2 * first.values["E"]}).results
+                if r.name == "E"] == ["missing-half"]
+        named = [r.misconception for r in grade(second, {"E": 2 * second.values["E"]}).results if r.name == "E"]
+        assert named == ["missing-half"], (first.values["t5"], second.values["t5"])
