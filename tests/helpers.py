@@ -262,3 +262,15 @@ def contrast(one: str, other: str) -> float:
     """WCAG 2.x contrast ratio, from 1 to 21."""
     lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def practice_summary(output: str) -> dict[str, list[str]]:
+    """A practice session's closing lists: right, carried forward, wrong, missing (names without their
+    mistakes)."""
+    import re
+
+    found = {}
+    for title in ("right", "carried forward", "wrong", "missing"):
+        match = re.search(rf"^  {title}: (.*)$", output, flags=re.M)
+        found[title] = [name.split(" (")[0] for name in match.group(1).split(", ")] if match else []
+    return found

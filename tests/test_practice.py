@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import assert_bad_input_line
+from helpers import assert_bad_input_line, practice_summary
 
 from bpcheck import load_exercise, solve
 from bpcheck.practice import Ask, Checked, Finished, Intro, Noted, Practice, Prompt, Revealed, Said
@@ -62,14 +62,6 @@ def block(output: str, prompt: str) -> str:
     return "\n".join(said)
 
 
-def summary_lists(output: str) -> dict[str, list[str]]:
-    found = {}
-    for title in ("right", "carried forward", "wrong", "missing"):
-        match = re.search(rf"^  {title}: (.*)$", output, flags=re.M)
-        found[title] = [name.split(" (")[0] for name in match.group(1).split(", ")] if match else []
-    return found
-
-
 # ---------------------------------------------------------------- a session fed through standard input
 
 
@@ -98,7 +90,7 @@ def test_one_slip_is_named_hinted_with_the_students_numbers_and_the_second_try_i
     assert "show the answer" not in output  # only after a wrong second try
     assert ("\nScore: 35 / 35 (100.0%): 35 correct, 0 carried forward, 0 wrong, 0 missing. The step goes downhill.\n"
             in output)
-    assert summary_lists(output)["right"] == ASKED
+    assert practice_summary(output)["right"] == ASKED
     # The file it wrote: what `bpcheck template` writes, filled in, and graded the same.
     text = save.read_text(encoding="utf-8")
     assert "\nexercise: ex1\nanswers:\n  # Step 1: forward pass" in text
@@ -122,7 +114,7 @@ def test_a_slip_carried_forward_is_credited_as_grade_credits_it_and_the_file_gra
     assert "\nshow the answer? [y/N]: n\n" in output
     assert block(output, "a5: ") == ("  ✓ carried forward · score 4/35\n"
                                      "  follows from your y3 = 0.73 (the exact value is 0.8014)")
-    said = summary_lists(output)
+    said = practice_summary(output)
     assert said["wrong"] == ["y3"] and "a5" in said["carried forward"] and "a4" in said["right"]
     code, record = grade_json(cli, save)
     graded = {verdict: [r["name"] for r in record["results"] if r["verdict"] == verdict and r["name"] != "downhill"]
@@ -223,7 +215,7 @@ def test_the_hint_level_never_shows_an_expected_value(cli, tmp_path):
         "  ✗ wrong · score 1/35", "  The answer is not shown at the hint feedback level."]
     assert block(output, "a5: ") == "  ✓ carried forward · score 3/35\n  follows from your y3 = 0.73"
     assert "show the answer" not in output and "expected" not in output and "exact value" not in output
-    summary = summary_lists(output)
+    summary = practice_summary(output)
     assert summary["wrong"] == ["y3", "a4"] and {"a5", "delta3", "dW35"} <= set(summary["carried forward"])
     for name in summary["wrong"] + summary["carried forward"]:  # what is right is the student's own number
         for digits in range(3, 7):

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import practice_summary
 
 from bpcheck.numbers import number_formatter
 
@@ -46,15 +47,6 @@ def exact(cli, spec: str, *variant: str) -> tuple[dict, list]:
     """Every value of ``spec`` at full precision and the asked names, as `solve --format json` gives them."""
     record = json.loads(cli("solve", spec, "--format", "json", *variant).stdout)
     return record["values"], record["asked"]
-
-
-def summary(output: str) -> dict[str, list[str]]:
-    """The session's closing lists: right, carried forward, wrong, missing (names without their mistakes)."""
-    found = {}
-    for title in ("right", "carried forward", "wrong", "missing"):
-        match = re.search(rf"^  {title}: (.*)$", output, flags=re.M)
-        found[title] = [name.split(" (")[0] for name in match.group(1).split(", ")] if match else []
-    return found
 
 
 def verdicts(record: dict) -> dict[str, list[str]]:
@@ -127,7 +119,7 @@ show the answer? [y/N]: y
     assert "  ✗ wrong (missing-activation-derivative) · score 5/35\n" in out
     assert ("delta3, second try: q\n\nScore: 5 / 35 (14.3%): 5 correct, 0 carried forward, 3 wrong, 27 missing. "
             "The step goes uphill.\n") in out
-    said = summary(out)
+    said = practice_summary(out)
     assert said["right"] == ["a3", "y3", "y4", "a5", "y5"] and said["wrong"] == ["E", "delta5", "delta3"]
     text = save.read_text(encoding="utf-8")
     for line in ("  a3: 0.755\n", "  y3: 0.6803\n", "  a4:\n", "  E: 0.4\n", "  delta5: 2.0\n", "  delta3: -0.0122\n"):

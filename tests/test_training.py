@@ -443,18 +443,6 @@ def test_train_text_has_the_curve_and_the_summary(cli):
     assert "decreases: E never rose from one iteration to the next" in text
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--plot", "loss.gif"], ["write a .png or .svg"]),
-    (["--eta", "-1"], ["--eta"]),
-    (["--iterations", "0"], ["--iterations"]),
-    (["--optimizer", "nadam"], ["nadam"]),
-    (["--optimizer", "adam,beta=0.9"], ["adam has no setting beta"]),
-    (["--optimizer", "momentum,beta"], ["KEY=NUMBER"]),
-])
-def test_train_bad_options_are_one_line(cli, args, words):
-    assert_bad_input_line(cli("train", "ex1", *args), "", words)
-
-
 def test_plot_png_and_svg_are_well_formed(cli, tmp_path):
     pytest.importorskip("matplotlib")
     png, svg = tmp_path / "loss.png", tmp_path / "loss.svg"

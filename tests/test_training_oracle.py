@@ -723,6 +723,11 @@ def test_one_million_iterations_are_accepted_and_one_more_refused(cli, monkeypat
 
 
 @pytest.mark.parametrize("args, words", [
+    (["--plot", "loss.gif"], ["write a .png or .svg"]),
+    (["--eta", "-1"], ["--eta"]),
+    (["--optimizer", "nadam"], ["nadam"]),
+    (["--optimizer", "adam,beta=0.9"], ["adam has no setting beta"]),
+    (["--optimizer", "momentum,beta"], ["KEY=NUMBER"]),
     (["--iterations", "0"], ["--iterations"]),
     (["--iterations", "-3"], ["--iterations"]),
     (["--iterations", "2.5"], ["--iterations"]),
